@@ -6,6 +6,7 @@ export default defineConfig({
     // The Temporal native core must not run in worker threads (sdk-typescript #876).
     pool: 'forks',
     globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/setup-file.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

@@ -1,0 +1,54 @@
+/**
+ * Structured logs with pino. Personal data (ID numbers, tax codes, phone numbers, addresses,
+ * e-mail, dates of birth) is redacted wherever it appears in a logged object.
+ */
+import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
+import { type Logger, pino } from 'pino';
+
+const personalFields = ['idNumber', 'taxCode', 'phone', 'address', 'email', 'dateOfBirth', 'secret'];
+
+/** pino redaction paths: the field at the top level and up to three levels deep. */
+export const redactPaths = personalFields.flatMap((field) => [
+  field,
+  `*.${field}`,
+  `*.*.${field}`,
+  `*.*.*.${field}`,
+]);
+
+export function createLogger(
+  options: { name?: string; level?: string; destination?: pino.DestinationStream } = {},
+): Logger {
+  const config = {
+    name: options.name ?? 'tthc',
+    level: options.level ?? process.env.TTHC_LOG_LEVEL ?? 'info',
+    redact: { paths: redactPaths, censor: '[redacted]' },
+  };
+  return options.destination ? pino(config, options.destination) : pino(config);
+}
+
+/** Adapts pino to the Temporal SDK's logger interface (for Runtime.install). */
+export class PinoTemporalLogger implements TemporalLogger {
+  constructor(private readonly logger: Logger) {}
+
+  log(level: LogLevel, message: string, meta?: LogMetadata): void {
+    const fields: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(meta ?? {})) fields[key] = value;
+    const method = level === 'TRACE' ? 'trace' : (level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
+    this.logger[method](fields, message);
+  }
+  trace(message: string, meta?: LogMetadata): void {
+    this.log('TRACE', message, meta);
+  }
+  debug(message: string, meta?: LogMetadata): void {
+    this.log('DEBUG', message, meta);
+  }
+  info(message: string, meta?: LogMetadata): void {
+    this.log('INFO', message, meta);
+  }
+  warn(message: string, meta?: LogMetadata): void {
+    this.log('WARN', message, meta);
+  }
+  error(message: string, meta?: LogMetadata): void {
+    this.log('ERROR', message, meta);
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * One Temporal dev server (in memory, custom search attributes registered) and one nats-server
+ * (JetStream on a temporary store) for the whole test run, on free ports; stopped at the end
+ * whether tests pass or fail.
+ */
+import type { TestProject } from 'vitest/node';
+import {
+  type NatsServer,
+  startNatsServer,
+  startTemporalDevServer,
+  type TemporalDevServer,
+} from '../../infra/servers.js';
+import { allSearchAttributeKeys } from '../../workflows/search-attributes.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    temporalNamespace: string;
+    natsUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const started: Array<TemporalDevServer | NatsServer> = [];
+  const stopAll = async () => {
+    await Promise.allSettled(started.map((server) => server.stop()));
+  };
+  try {
+    const [temporal, nats] = await Promise.all([
+      startTemporalDevServer({ searchAttributes: allSearchAttributeKeys }).then((s) => {
+        started.push(s);
+        return s;
+      }),
+      startNatsServer().then((s) => {
+        started.push(s);
+        return s;
+      }),
+    ]);
+    project.provide('temporalAddress', temporal.address);
+    project.provide('temporalNamespace', temporal.namespace);
+    project.provide('natsUrl', nats.url);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  return stopAll;
+}

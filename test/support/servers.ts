@@ -1,0 +1,42 @@
+/** Connections to the servers that test/support/global-setup.ts started for this run. */
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { NativeConnection } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { binaryPath } from '../../infra/tools.js';
+
+export interface TemporalTestConnections {
+  client: Client;
+  nativeConnection: NativeConnection;
+  close(): Promise<void>;
+}
+
+export async function connectTemporal(): Promise<TemporalTestConnections> {
+  const address = inject('temporalAddress');
+  const namespace = inject('temporalNamespace');
+  const connection = await Connection.connect({ address });
+  const nativeConnection = await NativeConnection.connect({ address });
+  return {
+    client: new Client({ connection, namespace }),
+    nativeConnection,
+    async close() {
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}
+
+export function connectNats(name = 'tthc-test'): Promise<NatsConnection> {
+  return connect({ servers: inject('natsUrl'), name });
+}
+
+/**
+ * A time-skipping Temporal test server for deadline paths of many days: timers fire as soon as
+ * the workflow is otherwise idle. Call `teardown()` in afterAll.
+ */
+export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: binaryPath('temporal-test-server') } },
+  });
+}
