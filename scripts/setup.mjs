@@ -97,7 +97,8 @@ function ensureServerBinaries() {
     fail(`pip could not install the server binaries:\n${pip.stderr.trim()}\n  Is PyPI reachable?`);
   }
   const missing = binaries.filter((name) => !existsSync(join(binDir, name)));
-  if (missing.length > 0) fail(`pip finished but these binaries are missing in ${binDir}: ${missing.join(', ')}`);
+  if (missing.length > 0)
+    fail(`pip finished but these binaries are missing in ${binDir}: ${missing.join(', ')}`);
   writeFileSync(stampFile, sha256(requirements));
   say(`server binaries ready in ${binDir}`);
 }
