@@ -8,7 +8,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { type SearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { SearchAttributeType } from '@temporalio/common';
+import type { DossierSearchAttributeKey } from '../workflows/search-attributes.js';
 import { binaryPath } from './tools.js';
 
 export interface RunningServer {
@@ -42,13 +43,13 @@ export async function freePort(): Promise<number> {
 }
 
 const cliTypeNames: Record<SearchAttributeType, string> = {
-  [SearchAttributeType.TEXT]: 'Text',
-  [SearchAttributeType.KEYWORD]: 'Keyword',
-  [SearchAttributeType.INT]: 'Int',
-  [SearchAttributeType.DOUBLE]: 'Double',
-  [SearchAttributeType.BOOL]: 'Bool',
-  [SearchAttributeType.DATETIME]: 'Datetime',
-  [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
+  TEXT: 'Text',
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
 };
 
 export interface TemporalDevServerOptions {
@@ -58,7 +59,7 @@ export interface TemporalDevServerOptions {
   dbFile?: string;
   /** Serve the Web UI on this port (headless when absent). */
   uiPort?: number;
-  searchAttributes?: readonly SearchAttributeKey<SearchAttributeType>[];
+  searchAttributes?: readonly DossierSearchAttributeKey[];
   startupTimeoutMs?: number;
 }
 

@@ -12,3 +12,5 @@ export const searchAttributes = {
 } as const;
 
 export const allSearchAttributeKeys = Object.values(searchAttributes);
+
+export type DossierSearchAttributeKey = (typeof allSearchAttributeKeys)[number];

@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { registerSearchAttributes } from '../../infra/temporal.js';
 import { binaryPath } from '../../infra/tools.js';
 
 export interface TemporalTestConnections {
@@ -35,8 +36,15 @@ export function connectNats(name = 'tthc-test'): Promise<NatsConnection> {
  * A time-skipping Temporal test server for deadline paths of many days: timers fire as soon as
  * the workflow is otherwise idle. Call `teardown()` in afterAll.
  */
-export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: binaryPath('temporal-test-server') } },
   });
+  try {
+    await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  } catch (error) {
+    await env.teardown();
+    throw error;
+  }
+  return env;
 }
