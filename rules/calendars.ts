@@ -1,0 +1,82 @@
+/**
+ * Loads jurisdiction calendars from data/calendars/<jurisdiction>.json (DOMAIN.md §6).
+ * Not for workflow code (it reads files): load here, pass the data or calendar in.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  type CalendarData,
+  createCalendar,
+  parseCalendarData,
+  type WorkingCalendar,
+} from '../domain/calendar.js';
+
+export const CALENDAR_DIRECTORY = new URL('../data/calendars/', import.meta.url);
+
+const JURISDICTION_FILE_NAME = /^[A-Za-z0-9-]+$/;
+const cache = new Map<string, WorkingCalendar>();
+
+function calendarFile(jurisdiction: string, directory: URL): string {
+  if (!JURISDICTION_FILE_NAME.test(jurisdiction)) {
+    throw new Error(`"${jurisdiction}" is not a jurisdiction id (letters, digits and hyphens)`);
+  }
+  return fileURLToPath(new URL(`${jurisdiction}.json`, directory));
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`Calendar file ${file} cannot be read: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`Calendar file ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Reads and validates one calendar file; the error names the file and every failing field. */
+export function loadCalendarData(jurisdiction = 'VN', directory: URL = CALENDAR_DIRECTORY): CalendarData {
+  const file = calendarFile(jurisdiction, directory);
+  const data = parseCalendarData(readJson(file), `Calendar file ${file}`);
+  if (data.jurisdiction !== jurisdiction) {
+    throw new Error(
+      `Calendar file ${file} is invalid:\n  - jurisdiction: must be "${jurisdiction}" to match the file name, got "${data.jurisdiction}"`,
+    );
+  }
+  return data;
+}
+
+/** The working calendar of a jurisdiction, with the calendar it `extends` resolved; cached. */
+export function loadCalendar(jurisdiction = 'VN', directory: URL = CALENDAR_DIRECTORY): WorkingCalendar {
+  return resolve(jurisdiction, directory, []);
+}
+
+function resolve(jurisdiction: string, directory: URL, chain: string[]): WorkingCalendar {
+  const key = new URL(`${jurisdiction}.json`, directory).href;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  if (chain.includes(jurisdiction)) {
+    throw new Error(`Calendars extend each other in a cycle: ${[...chain, jurisdiction].join(' → ')}`);
+  }
+  const data = loadCalendarData(jurisdiction, directory);
+  const parent = data.extends ? resolve(data.extends, directory, [...chain, jurisdiction]) : undefined;
+  const calendar = createCalendar(data, parent);
+  cache.set(key, calendar);
+  return calendar;
+}
+
+/** Jurisdiction ids that have a calendar file, sorted. */
+export function listJurisdictions(directory: URL = CALENDAR_DIRECTORY): string[] {
+  return readdirSync(directory)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => name.slice(0, -'.json'.length))
+    .sort();
+}
+
+/** Forgets loaded calendars, e.g. after the data files changed. */
+export function clearCalendarCache(): void {
+  cache.clear();
+}
