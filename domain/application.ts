@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { type Procedure, procedureCodeSchema } from './catalogue.js';
+import { unitCodeSchema } from './organisation.js';
+import { civilDateSchema, instantSchema, kebabIdSchema, textSchema } from './validation.js';
+
+/**
+ * A dossier application (hồ sơ) as submitted at the counter, online or by post (ND 61 Art 16).
+ */
+
+/** Số định danh cá nhân, printed on the Căn cước công dân / Căn cước card: exactly 12 digits. */
+export const PERSONAL_ID = /^\d{12}$/;
+/** Mã số thuế: 10 digits, or 13 digits for a branch/dependent unit, written 0123456789-001 or plain. */
+export const TAX_CODE = /^\d{10}(-?\d{3})?$/;
+/** Vietnamese phone number: 0 or +84 followed by 9–10 digits. */
+export const PHONE = /^(0|\+84)\d{9,10}$/;
+
+const phoneSchema = z
+  .string()
+  .regex(PHONE, 'must be a Vietnamese phone number: 0 or +84 followed by 9–10 digits');
+const emailSchema = z.email('must be an email address');
+
+export const citizenApplicantSchema = z.strictObject({
+  type: z.literal('citizen'),
+  fullName: textSchema,
+  idNumber: z.string().regex(PERSONAL_ID, 'must be 12 digits (Căn cước công dân)'),
+  dateOfBirth: civilDateSchema.optional(),
+  phone: phoneSchema.optional(),
+  email: emailSchema.optional(),
+  address: textSchema.optional(),
+});
+
+export const organisationApplicantSchema = z.strictObject({
+  type: z.literal('organisation'),
+  name: textSchema,
+  taxCode: z.string().regex(TAX_CODE, 'must be 10 digits, or 13 digits written 0123456789-001 (mã số thuế)'),
+  representative: textSchema.optional(),
+  phone: phoneSchema.optional(),
+  email: emailSchema.optional(),
+  address: textSchema.optional(),
+});
+
+export const applicantSchema = z.discriminatedUnion('type', [
+  citizenApplicantSchema,
+  organisationApplicantSchema,
+]);
+
+/**
+ * One dossier component (thành phần hồ sơ). Several documents may share a kind (e.g. the ID
+ * papers of each household member, or several originals to certify), so kinds need not be unique.
+ */
+export const dossierDocumentSchema = z.strictObject({
+  /** Kind id from the procedure's requiredDocuments (or its alternatives). */
+  kind: kebabIdSchema,
+  name: textSchema.optional(),
+  form: z.enum(['paper', 'electronic'], 'must be "paper" or "electronic"'),
+  /** Scanned and certified at intake (766: TaiLieuNop.DuocSoHoa; DOMAIN.md §4). */
+  digitized: z.boolean().optional(),
+  /** Id of an earlier digitised component or data-store item this one reuses. */
+  reusedFrom: textSchema.optional(),
+  /** Taken from the applicant's DVCQG data store (766: DuocLayTuKhoDMQG). */
+  fromDataStore: z.boolean().optional(),
+  fileRef: textSchema.optional(),
+  pages: z.number().int('must be a whole number of pages').min(1, 'must be at least 1').optional(),
+});
+
+const applicationShape = z.strictObject({
+  /** Client idempotency key: resubmitting the same requestId must not create a second dossier. */
+  requestId: z.string().regex(/^[\x21-\x7E]{8,128}$/, 'must be 8–128 visible ASCII characters (no spaces)'),
+  procedureCode: procedureCodeSchema,
+  applicant: applicantSchema,
+  /** Submission channel (766 KenhThucHien: 1 counter, 2 online, 3 postal). */
+  channel: z.enum(['counter', 'online', 'postal'], 'must be "counter", "online" or "postal"'),
+  /** Unit code of the one-stop shop that receives the dossier. */
+  receivingUnit: unitCodeSchema,
+  /** Unit code of the agency competent to decide. */
+  competentAgency: unitCodeSchema,
+  submittedAt: instantSchema.optional(),
+  /** Submitted from an account authenticated with VNeID (766: TaiKhoanDuocXacThucVoiVNeID). */
+  vneidAuthenticated: z.boolean().optional(),
+  documents: z.array(dossierDocumentSchema),
+  notes: z.string().optional(),
+});
+
+/**
+ * Cross-field rules. They run even when other fields fail, so that every problem is reported at
+ * once; hence the defensive reading of a value that may be only partly valid.
+ */
+export const dossierApplicationSchema = applicationShape.superRefine(checkDocumentForms, {
+  when: () => true,
+});
+
+function checkDocumentForms(application: unknown, ctx: z.RefinementCtx): void {
+  const { channel, documents } = (application ?? {}) as { channel?: unknown; documents?: unknown };
+  if (!Array.isArray(documents)) return;
+  documents.forEach((document: unknown, i) => {
+    const { form, fromDataStore } = (document ?? {}) as { form?: unknown; fromDataStore?: unknown };
+    if (form !== 'paper') return;
+    const path = ['documents', i, 'form'];
+    if (channel === 'online') {
+      ctx.addIssue({ code: 'custom', path, message: 'online dossiers take electronic documents only' });
+    } else if (fromDataStore === true) {
+      ctx.addIssue({ code: 'custom', path, message: 'a document taken from the data store is electronic' });
+    }
+  });
+}
+
+export type CitizenApplicant = z.output<typeof citizenApplicantSchema>;
+export type OrganisationApplicant = z.output<typeof organisationApplicantSchema>;
+export type Applicant = z.output<typeof applicantSchema>;
+export type DossierDocument = z.output<typeof dossierDocumentSchema>;
+export type DossierApplication = z.output<typeof dossierApplicationSchema>;
+export type DossierApplicationInput = z.input<typeof dossierApplicationSchema>;
+
+export interface MissingDocument {
+  kind: string;
+  name: string;
+}
+
+export interface Completeness {
+  complete: boolean;
+  missing: MissingDocument[];
+}
+
+/**
+ * Lists EVERY required document the application lacks, so the applicant can be asked to supplement
+ * once, completely (ND 61 Art 15(3), Art 17(1)(a)). A requirement is met by a document of its kind
+ * or of one of its alternatives, in any form. Conditional documents (`required: false`) are left to
+ * the officer.
+ */
+export function checkCompleteness(
+  application: Pick<DossierApplication, 'procedureCode' | 'documents'>,
+  procedure: Procedure,
+): Completeness {
+  if (application.procedureCode !== procedure.code) {
+    throw new Error(
+      `Application is for procedure ${application.procedureCode}, not ${procedure.code} (${procedure.name})`,
+    );
+  }
+  const present = new Set(application.documents.map((document) => document.kind));
+  const missing = procedure.requiredDocuments
+    .filter((required) => required.required)
+    .filter(
+      (required) => ![required.kind, ...(required.alternatives ?? [])].some((kind) => present.has(kind)),
+    )
+    .map(({ kind, name }) => ({ kind, name }));
+  return { complete: missing.length === 0, missing };
+}
