@@ -1,0 +1,20 @@
+/** Entry point of the `tthc` command line. */
+import { Command, CommanderError } from 'commander';
+import { registerCalendarCommands } from './calendar.js';
+import { exitCodes, fail } from './output.js';
+
+const program = new Command('tthc')
+  .description('tthc-flow: dossier processing for Vietnamese administrative procedures')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerCalendarCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exit(error.exitCode === 0 ? exitCodes.ok : exitCodes.usage);
+  }
+  fail(error);
+}

@@ -1,0 +1,113 @@
+/**
+ * Domain events on JetStream (DOMAIN.md §2.5). Every event carries the dossier's facts so that
+ * every Decision 766 rate can be rebuilt from any suffix of the stream.
+ */
+import { z } from 'zod';
+
+export const eventTypes = [
+  'received',
+  'accepted',
+  'supplement-requested',
+  'supplement-provided',
+  'refused',
+  'closed-incomplete',
+  'digitized',
+  'assigned',
+  'appraised',
+  'inter-agency-started',
+  'inter-agency-completed',
+  'apology-required',
+  'rescheduled',
+  'overdue-unapologized',
+  'overdue',
+  'approved',
+  'stopped',
+  'withdrawn',
+  'result-returned',
+  'payment-recorded',
+  'evaluated',
+] as const;
+
+export type DossierEventType = (typeof eventTypes)[number];
+
+const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant with offset' });
+const civilDate = z.iso.date('must be a date YYYY-MM-DD');
+
+/** 766 KenhThucHien: 1 = trực tiếp (counter), 2 = trực tuyến (online), 3 = bưu chính công ích (postal). */
+export const channelCodes = { counter: 1, online: 2, postal: 3 } as const;
+
+export const dossierFactsSchema = z.strictObject({
+  procedureCode: z.string(),
+  ruleVersion: z.string(),
+  channel: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  serviceLevel: z.enum(['toan-trinh', 'mot-phan']),
+  status: z.string(),
+  receivingUnit: z.string(),
+  competentAgency: z.string(),
+  submittedAt: isoInstant,
+  acceptedAt: isoInstant.optional(),
+  /** NgayHenTra as first set, and after the one reschedule. */
+  dueDate: civilDate.optional(),
+  rescheduledDueDate: civilDate.optional(),
+  /** The decree's view: restarted after the last supplementation. */
+  decreeDueDate: civilDate.optional(),
+  supplementations: z.array(
+    z.strictObject({
+      phase: z.enum(['intake', 'processing']),
+      requestedAt: isoInstant,
+      providedAt: isoInstant.optional(),
+    }),
+  ),
+  /** NgayKetThucXuLy: approval or refusal after appraisal. */
+  decidedAt: isoInstant.optional(),
+  endedAt: isoInstant.optional(),
+  returnedAt: isoInstant.optional(),
+  components: z.array(
+    z.strictObject({
+      kind: z.string(),
+      form: z.enum(['paper', 'electronic']),
+      digitized: z.boolean(),
+      reused: z.boolean(),
+      fromDataStore: z.boolean(),
+    }),
+  ),
+  paperResultRequired: z.boolean(),
+  eResultLink: z.string().optional(),
+  vneidAuthenticated: z.boolean(),
+  fees: z.array(z.strictObject({ name: z.string(), amountVnd: z.number().int().min(0) })),
+  paidOnline: z.boolean(),
+  overdueWithoutApology: z.boolean(),
+  apologyIssued: z.boolean(),
+  evaluation: z
+    .strictObject({ liked: z.boolean().optional(), scores: z.record(z.string(), z.number()) })
+    .optional(),
+});
+
+export type DossierFacts = z.infer<typeof dossierFactsSchema>;
+
+export const dossierEventSchema = z.strictObject({
+  /** `<dossier code>:<seq>`: also the JetStream message id, so retries never duplicate. */
+  id: z.string(),
+  dossierCode: z.string(),
+  seq: z.number().int().positive(),
+  type: z.enum(eventTypes),
+  occurredAt: isoInstant,
+  actor: z.strictObject({ id: z.string(), unit: z.string(), role: z.string() }).optional(),
+  data: z.record(z.string(), z.unknown()),
+  facts: dossierFactsSchema,
+});
+
+export type DossierEvent = z.infer<typeof dossierEventSchema>;
+
+/** Subject tokens may not contain dots; unit codes do ('000.00.15.H57' → '000_00_15_H57'). */
+export function subjectToken(unitCode: string): string {
+  return unitCode.replaceAll('.', '_');
+}
+
+export const dossierSubjectRoot = 'tthc.dossier';
+
+/** `tthc.dossier.<competent agency>.<receiving unit>.<event type>`: consumers filter by unit and type. */
+export function dossierEventSubject(event: Pick<DossierEvent, 'type' | 'facts'>): string {
+  const { competentAgency, receivingUnit } = event.facts;
+  return `${dossierSubjectRoot}.${subjectToken(competentAgency)}.${subjectToken(receivingUnit)}.${event.type}`;
+}

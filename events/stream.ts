@@ -1,0 +1,58 @@
+/** The JetStream stream for domain events, created idempotently at start-up. */
+import { JetStreamApiError, type JetStreamManager, StorageType, type StreamConfig } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import { dossierSubjectRoot } from './schema.js';
+
+export const eventStreamName = 'TTHC_EVENTS';
+export const notificationStreamName = 'TTHC_NOTIFICATIONS';
+
+/**
+ * The publishing activity retries for at most `publishRetrySpanMs`; the duplicate window is
+ * longer, so a retried publish of `<code>:<seq>` is always recognised as a duplicate.
+ */
+export const publishRetrySpanMs = 60 * 60_000;
+export const duplicateWindowMs = 2 * publishRetrySpanMs;
+
+export function eventStreamConfig(): Partial<StreamConfig> & { name: string; subjects: string[] } {
+  return {
+    name: eventStreamName,
+    subjects: [`${dossierSubjectRoot}.>`, 'tthc.feedback.>'],
+    storage: StorageType.File,
+    duplicate_window: nanos(duplicateWindowMs),
+  };
+}
+
+export function notificationStreamConfig(): Partial<StreamConfig> & { name: string; subjects: string[] } {
+  return {
+    name: notificationStreamName,
+    subjects: ['tthc.notify.>'],
+    storage: StorageType.File,
+    duplicate_window: nanos(duplicateWindowMs),
+  };
+}
+
+const streamNameInUse = 10058;
+
+/** Creates the stream if missing; a stream with another configuration is an error, never overwritten. */
+export async function ensureStream(
+  jsm: JetStreamManager,
+  config: ReturnType<typeof eventStreamConfig>,
+): Promise<void> {
+  try {
+    await jsm.streams.add(config);
+  } catch (error) {
+    if (error instanceof JetStreamApiError && error.code === streamNameInUse) {
+      const existing = await jsm.streams.info(config.name);
+      const drift = describeDrift(existing.config as unknown as Record<string, unknown>, config);
+      if (drift.length === 0) return;
+      throw new Error(`Stream ${config.name} exists with a different configuration: ${drift.join('; ')}`);
+    }
+    throw error;
+  }
+}
+
+function describeDrift(existing: Record<string, unknown>, wanted: Record<string, unknown>): string[] {
+  return Object.entries(wanted)
+    .filter(([key, value]) => JSON.stringify(existing[key]) !== JSON.stringify(value))
+    .map(([key, value]) => `${key} is ${JSON.stringify(existing[key])}, expected ${JSON.stringify(value)}`);
+}
