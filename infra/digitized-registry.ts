@@ -1,0 +1,136 @@
+/**
+ * Which dossier components an applicant already has digitised, so they are reused instead of
+ * requested again (ND 45/2020; DOMAIN.md §4). Kept in NATS KV, one entry per applicant and
+ * component kind holding the recent records, updated with compare-and-set.
+ *
+ * Applicants are identified by applicantKeyFor(), a hash, never by their ID number or tax code.
+ */
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { JetStreamApiCodes, JetStreamApiError, StorageType } from '@nats-io/jetstream';
+import { type KV, Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { z } from 'zod';
+import { PERSONAL_ID, TAX_CODE } from '../domain/application.js';
+import { type CivilDate, parseCivilDate, parseInstant, toCivilDate } from '../domain/time.js';
+import {
+  civilDateSchema,
+  instantSchema,
+  KEBAB_ID,
+  kebabIdSchema,
+  parseOrThrow,
+} from '../domain/validation.js';
+
+export const DEFAULT_DIGITIZED_BUCKET = 'tthc_digitized';
+/** Records kept per applicant and kind; the oldest beyond this are dropped. */
+const MAX_RECORDS = 20;
+const MAX_ATTEMPTS = 50;
+
+const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex SHA-256');
+
+export const digitizedRecordSchema = z.strictObject({
+  applicantKey: sha256Schema,
+  kind: kebabIdSchema,
+  /** Document store reference, e.g. 'sha256:<hex>'. */
+  ref: z.string().min(1, 'must not be empty'),
+  sha256: sha256Schema,
+  dossierCode: z.string().min(1, 'must not be empty'),
+  digitizedAt: instantSchema,
+  /** Last day the document is valid, inclusive; absent = no expiry. */
+  validUntil: civilDateSchema.optional(),
+});
+
+export type DigitizedRecord = z.infer<typeof digitizedRecordSchema>;
+
+export type ApplicantIdentity =
+  | { type: 'citizen'; idNumber: string }
+  | { type: 'organisation'; taxCode: string };
+
+/** sha256 hex of `${type}:${digits}`; a tax code is taken without its '-'. */
+export function applicantKeyFor(applicant: ApplicantIdentity): string {
+  const id = applicant.type === 'citizen' ? applicant.idNumber : applicant.taxCode;
+  const pattern = applicant.type === 'citizen' ? PERSONAL_ID : TAX_CODE;
+  if (!pattern.test(id)) throw new RangeError(`the ${applicant.type}'s identifier is malformed`);
+  return createHash('sha256')
+    .update(`${applicant.type}:${id.replaceAll('-', '')}`, 'utf8')
+    .digest('hex');
+}
+
+export class DigitizedRegistry {
+  private constructor(private readonly kv: KV) {}
+
+  static async open(nc: NatsConnection, options: { bucket?: string } = {}): Promise<DigitizedRegistry> {
+    const bucket = options.bucket ?? DEFAULT_DIGITIZED_BUCKET;
+    const kv = await new Kvm(nc).create(bucket, { history: 1, storage: StorageType.File });
+    return new DigitizedRegistry(kv);
+  }
+
+  /** Adds a record; recording the same ref again replaces the earlier record (safe to retry). */
+  async record(input: DigitizedRecord): Promise<void> {
+    const record = parseOrThrow(digitizedRecordSchema, input, 'digitized record');
+    const key = entryKey(record.applicantKey, record.kind);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.addRecord(key, record);
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new Error(
+            `recording a digitized ${record.kind}: still conflicting after ${MAX_ATTEMPTS} attempts`,
+          );
+        }
+        await sleep(Math.random() * Math.min(2 * attempt, 50));
+      }
+    }
+  }
+
+  /**
+   * The most recently digitised record of this kind that is valid on `onDate`: digitised on or
+   * before that day and not expired. Null if there is none.
+   */
+  async findReusable(applicantKey: string, kind: string, onDate: CivilDate): Promise<DigitizedRecord | null> {
+    parseCivilDate(onDate);
+    const records = (await this.read(entryKey(applicantKey, kind))).records;
+    const usable = records.filter(
+      (r) => digitizedDate(r) <= onDate && (r.validUntil === undefined || r.validUntil >= onDate),
+    );
+    return usable.sort(newestFirst)[0] ?? null;
+  }
+
+  private async addRecord(key: string, record: DigitizedRecord): Promise<void> {
+    const { records, revision } = await this.read(key);
+    const since = digitizedDate(record);
+    const kept = records.filter(
+      (r) => r.ref !== record.ref && (r.validUntil === undefined || r.validUntil >= since),
+    );
+    const value = JSON.stringify({ records: [record, ...kept].sort(newestFirst).slice(0, MAX_RECORDS) });
+    if (revision === null) await this.kv.create(key, value);
+    else await this.kv.update(key, value, revision);
+  }
+
+  private async read(key: string): Promise<{ records: DigitizedRecord[]; revision: number | null }> {
+    const entry = await this.kv.get(key);
+    if (entry?.operation !== 'PUT') return { records: [], revision: null };
+    return { records: (entry.json() as { records: DigitizedRecord[] }).records, revision: entry.revision };
+  }
+}
+
+function entryKey(applicantKey: string, kind: string): string {
+  if (!/^[0-9a-f]{64}$/.test(applicantKey)) {
+    throw new RangeError('applicantKey must be the hex SHA-256 from applicantKeyFor(), not a raw identifier');
+  }
+  if (!KEBAB_ID.test(kind)) throw new RangeError(`component kind "${kind}" must be a kebab-case id`);
+  return `a.${applicantKey}.${kind}`;
+}
+
+function digitizedDate(record: DigitizedRecord): CivilDate {
+  return toCivilDate(parseInstant(record.digitizedAt));
+}
+
+function newestFirst(a: DigitizedRecord, b: DigitizedRecord): number {
+  return parseInstant(b.digitizedAt) - parseInstant(a.digitizedAt);
+}
+
+function isConflict(error: unknown): boolean {
+  return error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamWrongLastSequence;
+}

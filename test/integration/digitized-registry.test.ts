@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applicantKeyFor, type DigitizedRecord, DigitizedRegistry } from '../../infra/digitized-registry.js';
+import { connectNats } from '../support/servers.js';
+
+const bucket = `test_digitized_${Date.now()}`;
+const citizen = applicantKeyFor({ type: 'citizen', idNumber: '001203004567' });
+const otherCitizen = applicantKeyFor({ type: 'citizen', idNumber: '001203004568' });
+
+function record(overrides: Partial<DigitizedRecord>): DigitizedRecord {
+  return {
+    applicantKey: citizen,
+    kind: 'giay-khai-sinh',
+    ref: `sha256:${'a'.repeat(64)}`,
+    sha256: 'a'.repeat(64),
+    dossierCode: '000.00.15.H57-260315-0001',
+    digitizedAt: '2026-03-15T09:00:00+07:00',
+    ...overrides,
+  };
+}
+
+describe('applicantKeyFor', () => {
+  it('hashes the identifier instead of exposing it', () => {
+    expect(citizen).toMatch(/^[0-9a-f]{64}$/);
+    expect(citizen).not.toContain('001203004567');
+  });
+
+  it('ignores the dash in a branch tax code and separates applicant types', () => {
+    const dashed = applicantKeyFor({ type: 'organisation', taxCode: '0123456789-001' });
+    expect(dashed).toBe(applicantKeyFor({ type: 'organisation', taxCode: '0123456789001' }));
+    expect(dashed).toBe(createHash('sha256').update('organisation:0123456789001').digest('hex'));
+    expect(citizen).toBe(createHash('sha256').update('citizen:001203004567').digest('hex'));
+  });
+
+  it('rejects a malformed identifier without echoing it', () => {
+    expect(() => applicantKeyFor({ type: 'citizen', idNumber: '12345' })).toThrow(/malformed/);
+    expect(() => applicantKeyFor({ type: 'citizen', idNumber: '12345' })).not.toThrow(/12345/);
+  });
+});
+
+describe('DigitizedRegistry', () => {
+  let nc: NatsConnection;
+  let registry: DigitizedRegistry;
+
+  beforeAll(async () => {
+    nc = await connectNats('digitized');
+    registry = await DigitizedRegistry.open(nc, { bucket });
+  });
+
+  afterAll(async () => {
+    if (nc) await (await new Kvm(nc).open(bucket)).destroy();
+    await nc?.drain();
+  });
+
+  it('finds a recorded component', async () => {
+    const birth = record({});
+    await registry.record(birth);
+    expect(await registry.findReusable(citizen, 'giay-khai-sinh', '2026-04-01')).toEqual(birth);
+    expect(await registry.findReusable(citizen, 'so-ho-khau', '2026-04-01')).toBeNull();
+  });
+
+  it('returns the latest valid record and skips expired ones', async () => {
+    const old = record({
+      kind: 'can-cuoc',
+      ref: `sha256:${'b'.repeat(64)}`,
+      sha256: 'b'.repeat(64),
+      digitizedAt: '2025-01-10T08:00:00+07:00',
+      validUntil: '2030-01-10',
+    });
+    const newer = record({
+      kind: 'can-cuoc',
+      ref: `sha256:${'c'.repeat(64)}`,
+      sha256: 'c'.repeat(64),
+      digitizedAt: '2026-02-01T08:00:00+07:00',
+      validUntil: '2026-06-30',
+    });
+    await registry.record(old);
+    await registry.record(newer);
+    expect(await registry.findReusable(citizen, 'can-cuoc', '2026-06-30')).toEqual(newer);
+    expect(await registry.findReusable(citizen, 'can-cuoc', '2026-07-01')).toEqual(old);
+    expect(await registry.findReusable(citizen, 'can-cuoc', '2030-01-11')).toBeNull();
+    expect(await registry.findReusable(citizen, 'can-cuoc', '2024-12-31')).toBeNull();
+  });
+
+  it('does not return another applicant’s records', async () => {
+    await registry.record(record({ kind: 'giay-phep' }));
+    expect(await registry.findReusable(otherCitizen, 'giay-phep', '2026-04-01')).toBeNull();
+  });
+
+  it('treats recording the same document again as one record', async () => {
+    const permit = record({ kind: 'bang-cap', validUntil: '2026-12-31' });
+    await registry.record(permit);
+    await registry.record({ ...permit, validUntil: '2027-12-31' });
+    expect(await registry.findReusable(citizen, 'bang-cap', '2027-06-01')).toMatchObject({
+      validUntil: '2027-12-31',
+    });
+  });
+
+  it('records concurrently without losing a record', async () => {
+    const records = Array.from({ length: 8 }, (_, i) =>
+      record({
+        kind: 'anh-the',
+        ref: `sha256:${String(i).repeat(64)}`,
+        sha256: String(i).repeat(64),
+        digitizedAt: `2026-03-0${i + 1}T08:00:00+07:00`,
+      }),
+    );
+    await Promise.all(records.map((r) => registry.record(r)));
+    // Each record is the latest one on the day it was digitised.
+    for (const r of records) {
+      expect(await registry.findReusable(citizen, 'anh-the', r.digitizedAt.slice(0, 10))).toEqual(r);
+    }
+  });
+
+  it('refuses a raw identifier as the applicant key', async () => {
+    await expect(registry.findReusable('001203004567', 'can-cuoc', '2026-04-01')).rejects.toThrow(
+      /applicantKeyFor/,
+    );
+    await expect(registry.record(record({ applicantKey: '001203004567' }))).rejects.toThrow(/applicantKey/);
+  });
+});
