@@ -68,7 +68,7 @@ export class DossierCodeAllocator {
     } catch (error) {
       if (!isConflict(error)) throw error;
       const winner = await this.reservedCode(key);
-      if (!winner) throw new DossierCodeAllocationError(`request mapping ${key} vanished during a conflict`);
+      if (!winner) throw error;
       return { code: winner, existing: true };
     }
   }
@@ -121,7 +121,14 @@ function parseCounter(key: string, text: string): number {
   return value;
 }
 
-/** Code 10071: the key's last revision was not the one expected (create on an existing key, stale update). */
+/**
+ * 10071: the key's last revision was not the one expected (create on an existing key, stale update).
+ * 10164 (newer servers): the expected last revision could not be checked; retrying is safe.
+ */
 function isConflict(error: unknown): boolean {
-  return error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamWrongLastSequence;
+  return (
+    error instanceof JetStreamApiError &&
+    (error.code === JetStreamApiCodes.StreamWrongLastSequence ||
+      error.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
+  );
 }
