@@ -123,7 +123,7 @@ function parseCounter(key: string, text: string): number {
 
 /**
  * 10071: the key's last revision was not the one expected (create on an existing key, stale update).
- * 10164 (newer servers): the expected last revision could not be checked; retrying is safe.
+ * 10164 (StreamWrongLastSequenceUnknown) is treated the same way, as @nats-io/kv's own create() does.
  */
 function isConflict(error: unknown): boolean {
   return (
