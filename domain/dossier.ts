@@ -988,8 +988,9 @@ export function apologyCheckAt(state: DossierState, calendar: WorkingCalendar): 
     return undefined;
   const due = decreeAppointment(state.deadline, calendar);
   if (!due) return undefined;
-  const dayBefore = previousWorkingDay(due.dueDate, calendar);
-  return startOfCivilDay(dayBefore);
+  const checkAt = startOfCivilDay(previousWorkingDay(due.dueDate, calendar));
+  // A deadline of a day or less leaves no day before it: only the overdue check applies.
+  return checkAt > (state.acceptedAt ?? 0) ? checkAt : undefined;
 }
 
 export function overdueCheckAt(state: DossierState, calendar: WorkingCalendar): Instant | undefined {

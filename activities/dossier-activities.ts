@@ -1,0 +1,251 @@
+/**
+ * Activities of the dossier workflow: every piece of I/O (rules, documents, signatures, events,
+ * notifications). Shared ones run on the dossier queue; unit ones on the unit's own queue.
+ */
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Logger } from 'pino';
+import type { Applicant } from '../domain/application.js';
+import type { CalendarData } from '../domain/calendar.js';
+import type { Procedure } from '../domain/catalogue.js';
+import type { ResultDocument, StoredComponent } from '../domain/dossier.js';
+import { toCivilDate } from '../domain/time.js';
+import {
+  type DossierEvent,
+  dossierEventSchema,
+  dossierEventSubject,
+  subjectToken,
+} from '../events/schema.js';
+import {
+  ensureStream,
+  eventStreamConfig,
+  eventStreamName,
+  notificationStreamConfig,
+  notificationStreamName,
+} from '../events/stream.js';
+import { applicantKeyFor, type DigitizedRegistry } from '../infra/digitized-registry.js';
+import type { DocumentStore } from '../infra/document-store.js';
+import type { UnitKeyring } from '../infra/signing.js';
+import { loadCalendarData } from '../rules/calendars.js';
+import { getProcedure } from '../rules/catalogue.js';
+import { loadOrganisation } from '../rules/organisations.js';
+
+export interface ActivityDependencies {
+  nc: NatsConnection;
+  store: DocumentStore;
+  keyring: UnitKeyring;
+  digitized: DigitizedRegistry;
+  logger: Logger;
+  /** Name of the organisation registry under data/organisations. */
+  organisation: string;
+}
+
+export interface RulesRequest {
+  procedureCode: string;
+  receivedAt: string;
+  receivingUnit: string;
+  competentAgency: string;
+}
+
+export interface Rules {
+  procedure: Procedure;
+  /** The calendar chain, most general first (national, then province…). */
+  calendars: CalendarData[];
+  /** Names of the receiving unit and the competent agency, for forms. */
+  unitNames: Record<string, string>;
+}
+
+export interface DocumentToDigitize {
+  kind: string;
+  name: string;
+  form: 'paper' | 'electronic';
+  fileRef?: string;
+}
+
+export interface ReusableComponent {
+  kind: string;
+  ref: string;
+  sha256: string;
+}
+
+export interface ResultRequest {
+  dossierCode: string;
+  agency: string;
+  kind: 'approval' | 'refusal';
+  procedure: { code: string; name: string };
+  text: string;
+  paperResult: boolean;
+  at: string;
+}
+
+export interface Notification {
+  dossierCode: string;
+  seq: number;
+  kind: string;
+  text: string;
+}
+
+/** Creates the activities; makes sure the event streams exist first. */
+export async function createDossierActivities(deps: ActivityDependencies) {
+  const jsm = await jetstreamManager(deps.nc);
+  await ensureStream(jsm, eventStreamConfig());
+  await ensureStream(jsm, notificationStreamConfig());
+  const js = jetstream(deps.nc);
+  const organisation = loadOrganisation(deps.organisation);
+
+  return {
+    async loadRules(request: RulesRequest): Promise<Rules> {
+      for (const unit of [request.receivingUnit, request.competentAgency]) {
+        if (!organisation.has(unit)) {
+          throw ApplicationFailure.nonRetryable(`Unknown unit code "${unit}"`, 'UNKNOWN_UNIT');
+        }
+      }
+      const receivedOn = toCivilDate(Date.parse(request.receivedAt));
+      let procedure: Procedure;
+      try {
+        procedure = getProcedure(request.procedureCode, receivedOn);
+      } catch (error) {
+        throw ApplicationFailure.nonRetryable((error as Error).message, 'UNKNOWN_PROCEDURE');
+      }
+      const jurisdiction = organisation.get(request.competentAgency).jurisdiction ?? 'VN';
+      const unitNames = Object.fromEntries(
+        [request.receivingUnit, request.competentAgency].map((code) => [code, organisation.get(code).name]),
+      );
+      return { procedure, calendars: calendarChain(jurisdiction), unitNames };
+    },
+
+    async publishEvents(events: DossierEvent[]): Promise<number[]> {
+      const sequences: number[] = [];
+      for (const candidate of events) {
+        const parsed = dossierEventSchema.safeParse(candidate);
+        if (!parsed.success) {
+          throw ApplicationFailure.nonRetryable(
+            `Event ${candidate.id} does not match the schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+            'INVALID_EVENT',
+          );
+        }
+        const event = parsed.data;
+        const ack = await js.publish(dossierEventSubject(event), JSON.stringify(event), {
+          msgID: event.id,
+          expect: { streamName: eventStreamName },
+        });
+        sequences.push(ack.seq);
+      }
+      return sequences;
+    },
+
+    /** Outbox for the SMS / e-mail / portal gateway (an external system); carries no personal data. */
+    async notifyApplicant(notification: Notification): Promise<void> {
+      await js.publish(
+        `tthc.notify.${subjectToken(notification.dossierCode)}`,
+        JSON.stringify(notification),
+        {
+          msgID: `notify:${notification.dossierCode}:${notification.seq}`,
+          expect: { streamName: notificationStreamName },
+        },
+      );
+    },
+
+    async findReusableComponents(request: {
+      applicant: Applicant;
+      kinds: string[];
+      onDate: string;
+    }): Promise<ReusableComponent[]> {
+      const applicantKey = applicantKeyFor(request.applicant);
+      const found: ReusableComponent[] = [];
+      for (const kind of request.kinds) {
+        const record = await deps.digitized.findReusable(applicantKey, kind, request.onDate);
+        if (record) found.push({ kind, ref: record.ref, sha256: record.sha256 });
+      }
+      return found;
+    },
+
+    /** Hashes, signs (as the receiving unit) and registers each scanned component (ND 61 Art 17(1)). */
+    async digitizeComponents(request: {
+      dossierCode: string;
+      unit: string;
+      applicant: Applicant;
+      documents: DocumentToDigitize[];
+      at: string;
+    }): Promise<StoredComponent[]> {
+      const signer = await deps.keyring.signerFor(request.unit);
+      const applicantKey = applicantKeyFor(request.applicant);
+      const components: StoredComponent[] = [];
+      for (const document of request.documents) {
+        const base = {
+          kind: document.kind,
+          name: document.name,
+          form: document.form,
+          reused: false,
+          fromDataStore: false,
+        };
+        const stored = document.fileRef ? await deps.store.get(document.fileRef) : null;
+        if (!stored) {
+          components.push({ ...base, digitized: false });
+          continue;
+        }
+        const signature = await signer.sign(stored.meta.sha256, request.at);
+        await deps.digitized.record({
+          applicantKey,
+          kind: document.kind,
+          ref: stored.meta.ref,
+          sha256: stored.meta.sha256,
+          dossierCode: request.dossierCode,
+          digitizedAt: request.at,
+        });
+        components.push({
+          ...base,
+          digitized: true,
+          ref: stored.meta.ref,
+          sha256: stored.meta.sha256,
+          signedBy: signature.unitCode,
+        });
+      }
+      return components;
+    },
+
+    /** The electronically signed result (approval) or refusal document of the competent agency. */
+    async issueResult(request: ResultRequest): Promise<ResultDocument> {
+      const content = new TextEncoder().encode(
+        JSON.stringify({
+          dossierCode: request.dossierCode,
+          procedure: request.procedure,
+          kind: request.kind,
+          text: request.text,
+          issuedBy: request.agency,
+          issuedAt: request.at,
+        }),
+      );
+      const name = `${request.dossierCode}-${request.kind === 'approval' ? 'ket-qua' : 'tu-choi'}.json`;
+      const stored = await deps.store.put(content, { mediaType: 'application/json', name });
+      const signature = await (await deps.keyring.signerFor(request.agency)).sign(stored.sha256, request.at);
+      deps.logger.info(
+        { dossierCode: request.dossierCode, kind: request.kind, ref: stored.ref },
+        'result issued',
+      );
+      return {
+        kind: request.kind,
+        ref: stored.ref,
+        sha256: stored.sha256,
+        signedBy: signature.unitCode,
+        signedAt: signature.signedAt,
+        link: `/v1/documents/${stored.ref}`,
+        paperResult: request.paperResult,
+      };
+    },
+  };
+}
+
+export type DossierActivities = Awaited<ReturnType<typeof createDossierActivities>>;
+
+function calendarChain(jurisdiction: string): CalendarData[] {
+  const chain: CalendarData[] = [];
+  let current: string | undefined = jurisdiction;
+  while (current) {
+    const data = loadCalendarData(current);
+    chain.unshift(data);
+    current = data.extends;
+  }
+  return chain;
+}

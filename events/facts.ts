@@ -1,0 +1,53 @@
+/** The Decision 766 facts of a dossier (DOMAIN.md §2.5), carried by every event. */
+import type { WorkingCalendar } from '../domain/calendar.js';
+import { computeAppointment, decreeAppointment } from '../domain/deadline.js';
+import { type DossierState, paidOnline } from '../domain/dossier.js';
+import { formatInstant } from '../domain/time.js';
+import { channelCodes, type DossierFacts } from './schema.js';
+
+const iso = (instant: number | undefined) => (instant === undefined ? undefined : formatInstant(instant));
+
+export function dossierFacts(state: DossierState, calendar: WorkingCalendar): DossierFacts {
+  const ledger = state.deadline;
+  const original = ledger ? computeAppointment(ledger.receivedAt, ledger.duration, calendar) : undefined;
+  const decree = ledger ? decreeAppointment(ledger, calendar) : undefined;
+  return {
+    procedureCode: state.procedure.code,
+    ruleVersion: state.procedure.ruleVersion.version,
+    channel: channelCodes[state.application.channel],
+    serviceLevel: state.procedure.serviceLevel,
+    status: state.status,
+    receivingUnit: state.application.receivingUnit,
+    competentAgency: state.application.competentAgency,
+    submittedAt: formatInstant(state.submittedAt),
+    acceptedAt: iso(state.acceptedAt),
+    dueDate: original?.dueDate,
+    rescheduledDueDate: ledger?.reschedule?.newDueDate,
+    decreeDueDate: decree?.dueDate,
+    supplementations: state.supplements.map((s) => ({
+      phase: s.phase,
+      requestedAt: formatInstant(s.requestedAt),
+      providedAt: iso(s.providedAt),
+    })),
+    decidedAt: iso(state.decidedAt),
+    endedAt: iso(state.endedAt),
+    returnedAt: iso(state.returnedAt),
+    components: state.components.map((c) => ({
+      kind: c.kind,
+      form: c.form,
+      digitized: c.digitized,
+      reused: c.reused,
+      fromDataStore: c.fromDataStore,
+    })),
+    paperResultRequired: state.procedure.paperResult,
+    eResultLink: state.result?.link,
+    vneidAuthenticated: Boolean(state.application.vneidAuthenticated),
+    fees: state.procedure.fees.map((fee) => ({ name: fee.name, amountVnd: fee.amountVnd })),
+    paidOnline: state.payments.some(paidOnline),
+    overdueWithoutApology: state.overdueWithoutApology,
+    apologyIssued: Boolean(state.apology),
+    evaluation: state.evaluation
+      ? { liked: state.evaluation.liked, scores: state.evaluation.scores }
+      : undefined,
+  };
+}

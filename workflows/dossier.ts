@@ -1,0 +1,696 @@
+/**
+ * One workflow per dossier; workflow id = dossier code. Officials act through the `act` update
+ * (validated against the pure state machine, so an illegal action is rejected and changes
+ * nothing); timers on the working-day calendar drive the apology check, overdue flags and the
+ * supplementation limits. All I/O goes through activities; every transition publishes events.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  defineQuery,
+  defineUpdate,
+  log,
+  proxyActivities,
+  setHandler,
+  sleep,
+  startChild,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { DossierActivities } from '../activities/dossier-activities.js';
+import { checkCompleteness, type DossierApplication } from '../domain/application.js';
+import { createCalendar, type WorkingCalendar } from '../domain/calendar.js';
+import type { Procedure } from '../domain/catalogue.js';
+import { computeAppointment } from '../domain/deadline.js';
+import {
+  type ActionName,
+  ActionRejected,
+  type Actor,
+  accept,
+  actionSchemas,
+  actorSchema,
+  apologyCheckAt,
+  applyAction,
+  checkAction,
+  closedStatuses,
+  closeForMissingSupplement,
+  componentsFrom,
+  type DeadlineViews,
+  type DomainEvent,
+  type DossierAction,
+  type DossierState,
+  deadlineViews,
+  decideIntake,
+  flagApologyRequired,
+  flagOverdue,
+  newDossier,
+  overdueCheckAt,
+  refuseAtIntake,
+  requestIntakeSupplement,
+  type StoredComponent,
+  type SupplementItem,
+  statusNames,
+  type Transition,
+} from '../domain/dossier.js';
+import { formatInstant, toCivilDate } from '../domain/time.js';
+import { dossierFacts } from '../events/facts.js';
+import type { DossierEvent } from '../events/schema.js';
+import { publishRetrySpanMs } from '../events/stream.js';
+import { buildDossierForm, type DossierForms, type IssuedFormKind } from './forms.js';
+import { type InterAgencyResult, interAgencyTaskWorkflow } from './inter-agency.js';
+import { searchAttributes } from './search-attributes.js';
+import { unitTaskQueue } from './task-queues.js';
+
+export interface DossierOptions {
+  /** Working days the applicant has to bring the supplements before the dossier closes. */
+  supplementLimitWorkingDays: number;
+  /** Calendar days the applicant may evaluate after the result is returned. */
+  evaluationWindowDays: number;
+}
+
+export const defaultDossierOptions: DossierOptions = {
+  supplementLimitWorkingDays: 30,
+  evaluationWindowDays: 30,
+};
+
+export interface IntakeRequest {
+  officer?: Actor;
+  /** Items the officer found inaccurate or missing beyond the catalogue check. */
+  extraItems?: SupplementItem[];
+  /** The officer refuses the dossier at intake (Mẫu 03), with the reason. */
+  refuseReason?: string;
+  /** Same-day procedures need no receipt unless the applicant asks (ND 61 Art 17(4)). */
+  receiptRequested?: boolean;
+}
+
+export interface DossierWorkflowInput {
+  code: string;
+  application: DossierApplication;
+  /** When the application reached the counter or portal (ISO instant). */
+  submittedAt: string;
+  intake: IntakeRequest;
+  options?: Partial<DossierOptions>;
+}
+
+export interface IntakeOutcome {
+  outcome: 'accepted' | 'supplement' | 'refused';
+  code: string;
+  status: string;
+  statusName: string;
+  dueDate?: string;
+  missing?: SupplementItem[];
+  forms: IssuedFormKind[];
+}
+
+export interface ActionRequest {
+  name: ActionName;
+  actor: Actor;
+  payload: unknown;
+}
+
+export interface ActionResult {
+  status: string;
+  statusName: string;
+  dueDate?: string;
+  forms: IssuedFormKind[];
+  /** For a supplement at intake that is still incomplete: what is still missing. */
+  stillMissing?: SupplementItem[];
+}
+
+export interface DossierView {
+  state: DossierState;
+  statusName: string;
+  deadlines: DeadlineViews;
+  forms: DossierForms;
+  interAgencyWorkflows: Array<{ agency: string; workflowId: string }>;
+  eventSeq: number;
+  ended: boolean;
+}
+
+export const intakeOutcomeUpdate = defineUpdate<IntakeOutcome>('intakeOutcome');
+export const actUpdate = defineUpdate<ActionResult, [ActionRequest]>('act');
+export const dossierQuery = defineQuery<DossierView>('dossier');
+
+const core = proxyActivities<DossierActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+const publisher = proxyActivities<DossierActivities>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: publishRetrySpanMs,
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['INVALID_EVENT'],
+  },
+});
+
+function unitActivities(unit: string) {
+  return proxyActivities<DossierActivities>({
+    taskQueue: unitTaskQueue(unit),
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+  });
+}
+
+export async function dossierWorkflow(input: DossierWorkflowInput): Promise<DossierView> {
+  const options: DossierOptions = { ...defaultDossierOptions, ...input.options };
+  const { application } = input;
+  let state: DossierState | undefined;
+  let calendar: WorkingCalendar | undefined;
+  let procedure: Procedure | undefined;
+  let intakeOutcome: IntakeOutcome | undefined;
+  const forms: DossierForms = {};
+  let eventSeq = 0;
+  let version = 0;
+  let busy = false;
+  let ended = false;
+
+  setHandler(intakeOutcomeUpdate, async () => {
+    await condition(() => intakeOutcome !== undefined);
+    return intakeOutcome as IntakeOutcome;
+  });
+
+  setHandler(dossierQuery, () => {
+    if (!state || !calendar)
+      throw ApplicationFailure.nonRetryable('The dossier is still being received', 'NOT_READY');
+    return view(state, calendar);
+  });
+
+  setHandler(
+    actUpdate,
+    async (request) =>
+      exclusive(async () => {
+        const action = parseAction(request);
+        const { current, cal } = ready();
+        guard(() => checkAction(current, action, Date.now(), cal));
+        return perform(action, current, cal);
+      }),
+    {
+      validator: (request) => {
+        const { current, cal } = ready();
+        guard(() => checkAction(current, parseAction(request), Date.now(), cal));
+      },
+    },
+  );
+
+  // -------------------------------------------------------------------------------------------
+  // Intake
+
+  const rules = await core.loadRules({
+    procedureCode: application.procedureCode,
+    receivedAt: input.submittedAt,
+    receivingUnit: application.receivingUnit,
+    competentAgency: application.competentAgency,
+  });
+  procedure = rules.procedure;
+  const unitNames = rules.unitNames;
+  calendar = buildCalendar(rules.calendars);
+  state = newDossier(input.code, application, procedure, Date.now());
+  state = { ...state, components: componentsFrom(application.documents, procedure) };
+  upsertStaticSearchAttributes();
+  await commit({ state, events: [{ type: 'received', at: Date.now(), data: {} }] }, calendar);
+
+  await reuseDigitizedComponents();
+  const missing = missingDocuments(state);
+  const decision = guard(() =>
+    decideIntake(missing, input.intake.extraItems ?? [], input.intake.refuseReason, application.channel),
+  );
+  if (decision.outcome === 'refused') {
+    await commit(refuseAtIntake(state, Date.now(), decision.reason, input.intake.officer), calendar);
+    issueForm('refusal');
+  } else if (decision.outcome === 'supplement') {
+    await commit(requestIntakeSupplement(state, Date.now(), decision.items, input.intake.officer), calendar);
+    issueForm('supplementation-request');
+  } else {
+    await acceptDossier();
+  }
+  intakeOutcome = outcomeOf(decision.outcome);
+
+  // -------------------------------------------------------------------------------------------
+  // Until the dossier ends: wait for actions, or for the next timer on the calendar.
+
+  while (!isEnded()) {
+    const wakeAt = nextWakeAt();
+    const seen = version;
+    const woken = await condition(
+      () => version !== seen || isEnded(),
+      wakeAt === undefined ? undefined : Math.max(1, wakeAt - Date.now()),
+    );
+    if (!woken && !isEnded()) await exclusive(fireTimers);
+  }
+  ended = true;
+  await condition(allHandlersFinished);
+  return view(state, calendar);
+
+  // -------------------------------------------------------------------------------------------
+
+  function ready(): { current: DossierState; cal: WorkingCalendar } {
+    if (!state || !calendar || !intakeOutcome) {
+      throw ApplicationFailure.nonRetryable('Hồ sơ đang được tiếp nhận; vui lòng thử lại sau', 'NOT_READY');
+    }
+    return { current: state, cal: calendar };
+  }
+
+  async function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    await condition(() => !busy);
+    busy = true;
+    try {
+      return await fn();
+    } finally {
+      busy = false;
+    }
+  }
+
+  async function perform(
+    action: DossierAction,
+    current: DossierState,
+    cal: WorkingCalendar,
+  ): Promise<ActionResult> {
+    const effects = await effectsOf(action, current);
+    const transition = guard(() => applyAction(current, action, Date.now(), cal, effects));
+    await commit(transition, cal, action.actor);
+    await afterAction(action);
+    const after = state as DossierState;
+    if (action.name === 'provide-intake-supplement') {
+      const stillMissing = missingItems(after);
+      if (stillMissing.length > 0) return result(after, cal, stillMissing);
+      await acceptDossier();
+    }
+    return result(state as DossierState, cal);
+  }
+
+  async function effectsOf(action: DossierAction, current: DossierState) {
+    switch (action.name) {
+      case 'provide-intake-supplement':
+      case 'provide-supplementation':
+        return {
+          components: await digitize(action.payload.documents.map((d) => ({ ...d, name: d.name ?? d.kind }))),
+        };
+      case 'approve':
+      case 'refuse': {
+        const kind = action.name === 'approve' ? 'approval' : 'refusal';
+        const text =
+          action.name === 'approve'
+            ? (action.payload.note ?? `Phê duyệt hồ sơ ${current.code}`)
+            : action.payload.reason;
+        const resultDocument = await unitActivities(current.application.competentAgency).issueResult({
+          dossierCode: current.code,
+          agency: current.application.competentAgency,
+          kind,
+          procedure: { code: current.procedure.code, name: current.procedure.name },
+          text,
+          paperResult:
+            current.procedure.paperResult ||
+            Boolean(action.name === 'approve' && action.payload.alsoPaperResult),
+          at: formatInstant(Date.now()),
+        });
+        return { result: action.name === 'refuse' ? { ...resultDocument, reason: text } : resultDocument };
+      }
+      default:
+        return {};
+    }
+  }
+
+  async function afterAction(action: DossierAction): Promise<void> {
+    switch (action.name) {
+      case 'request-supplementation':
+        issueForm('supplementation-request', action.actor);
+        return;
+      case 'refuse':
+        issueForm('refusal', action.actor);
+        return;
+      case 'apologize':
+        issueForm('apology', action.actor);
+        await notify('apology', `Hồ sơ ${input.code}: hẹn lại ngày trả kết quả ${action.payload.newDueDate}`);
+        return;
+      case 'stop':
+        issueForm('stop-notice', action.actor);
+        return;
+      case 'start-inter-agency':
+        startInterAgency(action.payload.participants.map((p) => p.agency));
+        return;
+      case 'approve':
+        await notify('result-ready', `Hồ sơ ${input.code} đã có kết quả`);
+        return;
+      default:
+        return;
+    }
+  }
+
+  async function acceptDossier(): Promise<void> {
+    const current = state as DossierState;
+    const accepted = accept(current, Date.now(), calendar as WorkingCalendar, input.intake.officer);
+    const toDigitize = accepted.state.components.filter((c) => !c.digitized && !c.reused);
+    const digitized = await digitize(toDigitize);
+    const components = [...accepted.state.components.filter((c) => c.digitized || c.reused), ...digitized];
+    const events: DomainEvent[] = [...accepted.events];
+    if (digitized.some((c) => c.digitized)) {
+      events.push({
+        type: 'digitized',
+        at: Date.now(),
+        data: { kinds: digitized.filter((c) => c.digitized).map((c) => c.kind) },
+      });
+    }
+    await commit(
+      { state: { ...accepted.state, components }, events },
+      calendar as WorkingCalendar,
+      input.intake.officer,
+    );
+    if (procedure?.duration.unit !== 'same-day' || input.intake.receiptRequested) issueForm('receipt');
+  }
+
+  async function digitize(
+    documents: ReadonlyArray<{
+      kind: string;
+      name: string;
+      form: 'paper' | 'electronic';
+      fileRef?: string;
+      ref?: string;
+    }>,
+  ): Promise<StoredComponent[]> {
+    if (documents.length === 0) return [];
+    return unitActivities(application.receivingUnit).digitizeComponents({
+      dossierCode: input.code,
+      unit: application.receivingUnit,
+      applicant: application.applicant,
+      documents: documents.map((d) => ({
+        kind: d.kind,
+        name: d.name,
+        form: d.form,
+        fileRef: d.fileRef ?? d.ref,
+      })),
+      at: formatInstant(Date.now()),
+    });
+  }
+
+  /** Components the applicant already has digitized are linked instead of asked for again (ND 45/2020). */
+  async function reuseDigitizedComponents(): Promise<void> {
+    const current = state as DossierState;
+    const kinds = missingItems(current)
+      .map((item) => item.kind)
+      .filter((kind): kind is string => Boolean(kind));
+    if (kinds.length === 0) return;
+    const found = await unitActivities(application.receivingUnit).findReusableComponents({
+      applicant: application.applicant,
+      kinds,
+      onDate: toCivilDate(Date.now()),
+    });
+    const reused: StoredComponent[] = found.map((f) => ({
+      kind: f.kind,
+      name: procedure?.requiredDocuments.find((r) => r.kind === f.kind)?.name ?? f.kind,
+      form: 'electronic',
+      digitized: true,
+      reused: true,
+      fromDataStore: false,
+      ref: f.ref,
+      sha256: f.sha256,
+    }));
+    state = { ...current, components: [...current.components, ...reused] };
+  }
+
+  function missingItems(current: DossierState): SupplementItem[] {
+    return missingDocuments(current).map((m) => ({
+      kind: m.kind,
+      name: m.name,
+      reason: 'Thiếu thành phần hồ sơ bắt buộc',
+      form: 'electronic',
+    }));
+  }
+
+  function missingDocuments(current: DossierState) {
+    const completeness = checkCompleteness(
+      {
+        procedureCode: current.procedure.code,
+        documents: current.components.map((c) => ({ kind: c.kind, form: c.form })),
+      },
+      procedure as Procedure,
+    );
+    return completeness.missing;
+  }
+
+  function startInterAgency(agencies: string[]): void {
+    const current = state as DossierState;
+    const sequential = application.channel !== 'online' && current.components.some((c) => c.form === 'paper');
+    let previous: Promise<unknown> = Promise.resolve();
+    for (const task of current.interAgency.filter((t) => agencies.includes(t.agency) && !t.completedAt)) {
+      const after = previous;
+      const run = (async () => {
+        if (sequential) await after; // paper dossiers travel from agency to agency (ND 61 Art 19(6))
+        const child = await startChild(interAgencyTaskWorkflow, {
+          workflowId: interAgencyWorkflowId(input.code, task.agency),
+          taskQueue: unitTaskQueue(task.agency),
+          args: [{ dossierCode: input.code, leadAgency: application.competentAgency, ...task }],
+        });
+        const outcome = await child.result();
+        await exclusive(async () => {
+          const action: DossierAction = {
+            name: 'complete-inter-agency',
+            actor: outcome.actor,
+            payload: { agency: task.agency, opinion: outcome.opinion },
+          };
+          await commit(
+            applyAction(state as DossierState, action, Date.now(), calendar as WorkingCalendar),
+            calendar as WorkingCalendar,
+            outcome.actor,
+          );
+        });
+        return outcome;
+      })();
+      run.catch((error) =>
+        log.warn('inter-agency step ended without an opinion', { agency: task.agency, error: String(error) }),
+      );
+      previous = run;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Timers
+
+  function nextWakeAt(): number | undefined {
+    const current = state as DossierState;
+    const cal = calendar as WorkingCalendar;
+    const candidates = [
+      apologyCheckAt(current, cal),
+      overdueCheckAt(current, cal),
+      supplementLimitAt(current, cal),
+      evaluationEndsAt(current),
+    ];
+    const times = candidates.filter((t): t is number => t !== undefined);
+    return times.length > 0 ? Math.min(...times) : undefined;
+  }
+
+  function supplementLimitAt(current: DossierState, cal: WorkingCalendar): number | undefined {
+    if (current.status !== 'YEU_CAU_BO_SUNG') return undefined;
+    const request = current.supplements.at(-1);
+    if (!request || request.providedAt !== undefined) return undefined;
+    return computeAppointment(
+      request.requestedAt,
+      { unit: 'working-days', value: options.supplementLimitWorkingDays },
+      cal,
+    ).dueAt;
+  }
+
+  function evaluationEndsAt(current: DossierState): number | undefined {
+    if (current.status !== 'DA_TRA_KET_QUA' || current.evaluation || current.returnedAt === undefined)
+      return undefined;
+    return current.returnedAt + options.evaluationWindowDays * 86_400_000;
+  }
+
+  async function fireTimers(): Promise<void> {
+    const now = Date.now();
+    const cal = calendar as WorkingCalendar;
+    const current = state as DossierState;
+    const limit = supplementLimitAt(current, cal);
+    if (limit !== undefined && now >= limit) {
+      await commit(closeForMissingSupplement(current, now), cal);
+      return;
+    }
+    const apologyAt = apologyCheckAt(current, cal);
+    if (apologyAt !== undefined && now >= apologyAt) {
+      await commit(flagApologyRequired(current, now, cal), cal);
+      await notify(
+        'apology-required',
+        `Hồ sơ ${input.code} sắp quá hạn: cơ quan giải quyết phải gửi phiếu xin lỗi`,
+      );
+    }
+    const afterApology = state as DossierState;
+    const overdueAt = overdueCheckAt(afterApology, cal);
+    if (overdueAt !== undefined && now >= overdueAt) await commit(flagOverdue(afterApology, now, cal), cal);
+    const evaluationEnd = evaluationEndsAt(state as DossierState);
+    if (evaluationEnd !== undefined && now >= evaluationEnd) ended = true;
+    version++;
+  }
+
+  function isEnded(): boolean {
+    const current = state as DossierState;
+    if (ended) return true;
+    if (current.status === 'DA_TRA_KET_QUA') return current.evaluation !== undefined;
+    if (current.status === 'TU_CHOI') return current.step === 'done';
+    return closedStatuses.has(current.status);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Committing a transition: state, search attributes, events (in order, exactly once).
+
+  async function commit(transition: Transition, cal: WorkingCalendar, actor?: Actor): Promise<void> {
+    state = transition.state;
+    version++;
+    upsertDynamicSearchAttributes(transition.state, cal);
+    const events = transition.events.map((event) => toEvent(event, transition.state, cal, actor));
+    if (events.length > 0) await publish(events);
+  }
+
+  function toEvent(
+    event: DomainEvent,
+    current: DossierState,
+    cal: WorkingCalendar,
+    actor?: Actor,
+  ): DossierEvent {
+    eventSeq++;
+    return {
+      id: `${input.code}:${eventSeq}`,
+      dossierCode: input.code,
+      seq: eventSeq,
+      type: event.type as DossierEvent['type'],
+      occurredAt: formatInstant(event.at),
+      actor: actor ? { id: actor.id, unit: actor.unit, role: actor.role } : undefined,
+      data: JSON.parse(JSON.stringify(event.data)),
+      facts: dossierFacts(current, cal),
+    };
+  }
+
+  /** Retries past the activity's own retry span: a dossier's events are never dropped. */
+  async function publish(events: DossierEvent[]): Promise<void> {
+    for (;;) {
+      try {
+        await publisher.publishEvents(events);
+        return;
+      } catch (error) {
+        log.error('publishing events failed; retrying', { dossierCode: input.code, error: String(error) });
+        if (error instanceof ApplicationFailure && error.type === 'INVALID_EVENT') throw error;
+        await sleep('1 minute');
+      }
+    }
+  }
+
+  async function notify(kind: string, text: string): Promise<void> {
+    await core.notifyApplicant({ dossierCode: input.code, seq: eventSeq, kind, text });
+  }
+
+  function upsertStaticSearchAttributes(): void {
+    upsertSearchAttributes([
+      { key: searchAttributes.receivingUnit, value: application.receivingUnit },
+      { key: searchAttributes.competentAgency, value: application.competentAgency },
+      { key: searchAttributes.procedure, value: application.procedureCode },
+      { key: searchAttributes.channel, value: application.channel },
+    ]);
+  }
+
+  function upsertDynamicSearchAttributes(current: DossierState, cal: WorkingCalendar): void {
+    const due = deadlineViews(current, Date.now(), cal).decree?.dueAt;
+    upsertSearchAttributes([
+      { key: searchAttributes.status, value: current.status },
+      { key: searchAttributes.overdue, value: current.overdueSince !== undefined },
+      { key: searchAttributes.dueAt, value: due ? new Date(due) : null },
+    ]);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Forms and views
+
+  function issueForm(kind: IssuedFormKind, actor: Actor | undefined = input.intake.officer): void {
+    forms[kind] = buildDossierForm(kind, state as DossierState, calendar as WorkingCalendar, Date.now(), {
+      units: unitNames,
+      actor,
+    });
+  }
+
+  function outcomeOf(outcome: IntakeOutcome['outcome']): IntakeOutcome {
+    const current = state as DossierState;
+    const views = deadlineViews(current, Date.now(), calendar as WorkingCalendar);
+    return {
+      outcome,
+      code: input.code,
+      status: current.status,
+      statusName: statusNames[current.status],
+      dueDate: views.decree?.dueDate,
+      missing: outcome === 'supplement' ? current.supplements.at(-1)?.items : undefined,
+      forms: Object.keys(forms) as IssuedFormKind[],
+    };
+  }
+
+  function result(
+    current: DossierState,
+    cal: WorkingCalendar,
+    stillMissing?: SupplementItem[],
+  ): ActionResult {
+    return {
+      status: current.status,
+      statusName: statusNames[current.status],
+      dueDate: deadlineViews(current, Date.now(), cal).decree?.dueDate,
+      forms: Object.keys(forms) as IssuedFormKind[],
+      stillMissing,
+    };
+  }
+
+  function view(current: DossierState, cal: WorkingCalendar): DossierView {
+    return {
+      state: current,
+      statusName: statusNames[current.status],
+      deadlines: deadlineViews(current, Date.now(), cal),
+      forms,
+      interAgencyWorkflows: current.interAgency.map((t) => ({
+        agency: t.agency,
+        workflowId: interAgencyWorkflowId(input.code, t.agency),
+      })),
+      eventSeq,
+      ended,
+    };
+  }
+}
+
+export function interAgencyWorkflowId(dossierCode: string, agency: string): string {
+  return `${dossierCode}/lien-thong/${agency}`;
+}
+
+function buildCalendar(chain: Parameters<typeof createCalendar>[0][]): WorkingCalendar {
+  let calendar: WorkingCalendar | undefined;
+  for (const data of chain) calendar = createCalendar(data, calendar);
+  if (!calendar) throw ApplicationFailure.nonRetryable('No working-day calendar', 'NO_CALENDAR');
+  return calendar;
+}
+
+/** Validates the request at the boundary (zod) and turns it into a typed action. */
+function parseAction(request: ActionRequest): DossierAction {
+  const schema = actionSchemas[request.name as ActionName];
+  if (!schema) {
+    throw ApplicationFailure.nonRetryable(`Unknown action "${request.name}"`, 'INVALID_INPUT');
+  }
+  const payload = schema.safeParse(request.payload ?? {});
+  if (!payload.success) {
+    const issues = payload.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'payload'}: ${issue.message}`,
+    );
+    throw ApplicationFailure.nonRetryable(`Invalid ${request.name}: ${issues.join('; ')}`, 'INVALID_INPUT');
+  }
+  const actor = actorSchema.safeParse(request.actor);
+  if (!actor.success) {
+    throw ApplicationFailure.nonRetryable(
+      `Invalid actor: ${actor.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      'INVALID_INPUT',
+    );
+  }
+  return { name: request.name, actor: actor.data, payload: payload.data } as DossierAction;
+}
+
+/** Runs a pure domain call; a rule violation becomes a typed, non-retryable failure for the caller. */
+function guard<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof ActionRejected) throw ApplicationFailure.nonRetryable(error.message, error.code);
+    throw error;
+  }
+}

@@ -1,0 +1,3 @@
+/** Every workflow type the workers register. Workflow code imports only pure modules and activity types. */
+export { dossierWorkflow } from './dossier.js';
+export { interAgencyTaskWorkflow } from './inter-agency.js';

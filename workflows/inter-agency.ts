@@ -1,0 +1,56 @@
+/**
+ * One participating agency's part of a liên thông dossier (ND 61 Art 19(6)–(7)): runs on that
+ * agency's task queue and waits for its opinion, with its share of the deadline.
+ */
+import { ApplicationFailure, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
+import { type Actor, actorSchema } from '../domain/dossier.js';
+
+export interface InterAgencyTaskInput {
+  dossierCode: string;
+  leadAgency: string;
+  agency: string;
+  task: string;
+  workingDays: number;
+  dueDate: string;
+}
+
+export interface InterAgencyResult {
+  agency: string;
+  opinion: string;
+  actor: Actor;
+  completedAt: number;
+}
+
+export const completeInterAgencyUpdate = defineUpdate<InterAgencyResult, [{ actor: Actor; opinion: string }]>(
+  'completeInterAgency',
+);
+export const interAgencyQuery = defineQuery<InterAgencyTaskInput & { completed: boolean }>('interAgencyTask');
+
+export async function interAgencyTaskWorkflow(input: InterAgencyTaskInput): Promise<InterAgencyResult> {
+  let result: InterAgencyResult | undefined;
+  setHandler(interAgencyQuery, () => ({ ...input, completed: result !== undefined }));
+  setHandler(
+    completeInterAgencyUpdate,
+    ({ actor, opinion }) => {
+      result = { agency: input.agency, opinion, actor, completedAt: Date.now() };
+      return result;
+    },
+    {
+      validator: ({ actor, opinion }) => {
+        const parsed = actorSchema.safeParse(actor);
+        if (!parsed.success) throw ApplicationFailure.nonRetryable('Invalid actor', 'INVALID_INPUT');
+        if (!opinion?.trim())
+          throw ApplicationFailure.nonRetryable('Ý kiến liên thông không được để trống', 'INVALID_INPUT');
+        if (actor.unit !== input.agency || (actor.role !== 'specialist' && actor.role !== 'leader')) {
+          throw ApplicationFailure.nonRetryable(
+            `Chỉ cán bộ của ${input.agency} cho ý kiến liên thông`,
+            'WRONG_AGENCY',
+          );
+        }
+        if (result) throw ApplicationFailure.nonRetryable('Đã cho ý kiến liên thông', 'ONCE_ONLY');
+      },
+    },
+  );
+  await condition(() => result !== undefined);
+  return result as InterAgencyResult;
+}
