@@ -28,11 +28,17 @@ const dateArgument = z.string().refine(
   },
   { message: 'must be a real date in the form YYYY-MM-DD' },
 );
-const countArgument = z.coerce
-  .number({ message: 'must be a number' })
-  .int('must be a whole number of working days')
-  .min(0, 'must not be negative')
-  .max(3650, 'must be at most 3650');
+// Digits only: Number() would read '' as 0, '0x3' as 3 and '1e1' as 10.
+const countArgument = z
+  .string()
+  .regex(/^[+-]?\d+(\.\d+)?$/, 'must be a number written in decimal digits')
+  .pipe(
+    z.coerce
+      .number<string>()
+      .int('must be a whole number of working days')
+      .min(0, 'must not be negative')
+      .max(3650, 'must be at most 3650'),
+  );
 const instantArgument = z.string().refine(
   (text) => {
     try {

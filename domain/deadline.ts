@@ -266,6 +266,7 @@ export function evaluate766(
   const base = { dueDate, dueAt, endAt, pausedMs: paused, effectiveEndAt };
   if (ledger.suspensions.length > 1)
     return { ...base, onTime: false, lateReason: 'more-than-one-supplementation' };
-  if (effectiveEndAt >= dueAt) return { ...base, onTime: false, lateReason: 'past-due' };
+  // On time ⇔ end ≤ due (DOMAIN.md §2.3): an end at exactly 24:00 of the due date is on time.
+  if (effectiveEndAt > dueAt) return { ...base, onTime: false, lateReason: 'past-due' };
   return { ...base, onTime: true };
 }
