@@ -15,6 +15,7 @@ import {
   evaluate766,
   isSuspended,
   openLedger,
+  receiptDate,
   reschedule,
   resume,
   suspend,
@@ -660,8 +661,9 @@ function checkSupplementationRequest(
   if (state.application.channel === 'online' && payload.items.some((item) => item.form === 'paper')) {
     reject('PAPER_ON_ONLINE', 'Hồ sơ trực tuyến không yêu cầu bổ sung giấy tờ bản giấy');
   }
-  const acceptedOn = toCivilDate(state.acceptedAt ?? now);
-  const elapsed = calendar.workingDaysBetween(acceptedOn, toCivilDate(now));
+  // Counted from the day the dossier counts as received, as the deadline itself is (DOMAIN.md §1.4).
+  const receivedOn = receiptDate(state.acceptedAt ?? now, calendar);
+  const elapsed = calendar.workingDaysBetween(receivedOn, toCivilDate(now));
   if (elapsed > supplementationWindowWorkingDays) {
     reject(
       'TOO_LATE',

@@ -881,6 +881,30 @@ describe('supplementation during processing (ND 61 Art 19(4); Decision 766 pause
     expect(error.message).toContain('Art 19(4)');
   });
 
+  it('Art 19(4) with §1.4: the 3 days count from the receipt day, as the deadline does, for an off-hours acceptance', () => {
+    // Online dossier accepted Friday 8/5 at 18:00, after office hours: received Monday 11/5.
+    const acceptedAt = at('2026-05-08T18:00');
+    const state = accepted({ channel: 'online' }, acceptedAt);
+    expect(deadlineViews(state, acceptedAt, calendar).decree?.dueDate).toBe('2026-05-14');
+    // 12/5 (1), 13/5 (2), 14/5 (3).
+    const thursday = act(
+      state,
+      'request-supplementation',
+      specialist,
+      supplementRequest,
+      at('2026-05-14T09:00'),
+    );
+    expect(thursday.state.status).toBe('YEU_CAU_BO_SUNG');
+    expectRejected(
+      state,
+      'request-supplementation',
+      specialist,
+      supplementRequest,
+      at('2026-05-15T09:00'),
+      'TOO_LATE',
+    );
+  });
+
   it('only staff of the competent agency ask; online dossiers are never asked for paper', () => {
     const now = at('2026-04-24T09:00');
     expectRejected(assigned(), 'request-supplementation', counter, supplementRequest, now, 'WRONG_AGENCY');
