@@ -129,10 +129,12 @@ export const actionSchemas = {
   }),
   evaluate: z.strictObject({
     /** TT 01/2018 Art 13 per-dossier indicators 1, 2, 3, 4, 6, 7, each 0, 1 or 2 points. */
-    scores: z.record(
-      z.enum(['1', '2', '3', '4', '6', '7']),
-      z.union([z.literal(0), z.literal(1), z.literal(2)]),
-    ),
+    scores: z
+      .partialRecord(
+        z.enum(['1', '2', '3', '4', '6', '7']),
+        z.union([z.literal(0), z.literal(1), z.literal(2)]),
+      )
+      .refine((scores) => Object.keys(scores).length > 0, 'must score at least one indicator'),
     liked: z.boolean().optional(),
     comment: z.string().max(2000).optional(),
   }),

@@ -106,6 +106,14 @@ export function subjectToken(unitCode: string): string {
 
 export const dossierSubjectRoot = 'tthc.dossier';
 
+/**
+ * The publishing activity retries for at most `publishRetrySpanMs`; the duplicate window is
+ * longer, so a retried publish of `<code>:<seq>` is always recognised as a duplicate.
+ */
+export const publishRetrySpanMs = 60 * 60_000;
+export const duplicateWindowMs = 2 * publishRetrySpanMs;
+
+
 /** `tthc.dossier.<competent agency>.<receiving unit>.<event type>`: consumers filter by unit and type. */
 export function dossierEventSubject(event: Pick<DossierEvent, 'type' | 'facts'>): string {
   const { competentAgency, receivingUnit } = event.facts;

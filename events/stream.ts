@@ -1,17 +1,11 @@
 /** The JetStream stream for domain events, created idempotently at start-up. */
 import { JetStreamApiError, type JetStreamManager, StorageType, type StreamConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { dossierSubjectRoot } from './schema.js';
+import { dossierSubjectRoot, duplicateWindowMs } from './schema.js';
 
 export const eventStreamName = 'TTHC_EVENTS';
 export const notificationStreamName = 'TTHC_NOTIFICATIONS';
 
-/**
- * The publishing activity retries for at most `publishRetrySpanMs`; the duplicate window is
- * longer, so a retried publish of `<code>:<seq>` is always recognised as a duplicate.
- */
-export const publishRetrySpanMs = 60 * 60_000;
-export const duplicateWindowMs = 2 * publishRetrySpanMs;
 
 export function eventStreamConfig(): Partial<StreamConfig> & { name: string; subjects: string[] } {
   return {

@@ -54,12 +54,11 @@ import {
 } from '../domain/dossier.js';
 import { formatInstant, toCivilDate } from '../domain/time.js';
 import { dossierFacts } from '../events/facts.js';
-import type { DossierEvent } from '../events/schema.js';
-import { publishRetrySpanMs } from '../events/stream.js';
+import { type DossierEvent, publishRetrySpanMs } from '../events/schema.js';
 import { buildDossierForm, type DossierForms, type IssuedFormKind } from './forms.js';
 import { type InterAgencyResult, interAgencyTaskWorkflow } from './inter-agency.js';
 import { searchAttributes } from './search-attributes.js';
-import { unitTaskQueue } from './task-queues.js';
+import { dossierTaskQueue, unitTaskQueue } from './task-queues.js';
 
 export interface DossierOptions {
   /** Working days the applicant has to bring the supplements before the dossier closes. */
@@ -86,8 +85,6 @@ export interface IntakeRequest {
 export interface DossierWorkflowInput {
   code: string;
   application: DossierApplication;
-  /** When the application reached the counter or portal (ISO instant). */
-  submittedAt: string;
   intake: IntakeRequest;
   options?: Partial<DossierOptions>;
 }
@@ -200,7 +197,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
 
   const rules = await core.loadRules({
     procedureCode: application.procedureCode,
-    receivedAt: input.submittedAt,
+    receivedAt: formatInstant(Date.now()),
     receivingUnit: application.receivingUnit,
     competentAgency: application.competentAgency,
   });
@@ -342,9 +339,10 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   async function acceptDossier(): Promise<void> {
     const current = state as DossierState;
     const accepted = accept(current, Date.now(), calendar as WorkingCalendar, input.intake.officer);
-    const toDigitize = accepted.state.components.filter((c) => !c.digitized && !c.reused);
+    // Every component not yet hashed and signed by the receiving unit is digitized now (ND 61 Art 17(1)).
+    const toDigitize = accepted.state.components.filter((c) => !c.reused && !c.signedBy);
     const digitized = await digitize(toDigitize);
-    const components = [...accepted.state.components.filter((c) => c.digitized || c.reused), ...digitized];
+    const components = [...accepted.state.components.filter((c) => c.reused || c.signedBy), ...digitized];
     const events: DomainEvent[] = [...accepted.events];
     if (digitized.some((c) => c.digitized)) {
       events.push({
@@ -440,7 +438,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
         if (sequential) await after; // paper dossiers travel from agency to agency (ND 61 Art 19(6))
         const child = await startChild(interAgencyTaskWorkflow, {
           workflowId: interAgencyWorkflowId(input.code, task.agency),
-          taskQueue: unitTaskQueue(task.agency),
+          taskQueue: dossierTaskQueue,
           args: [{ dossierCode: input.code, leadAgency: application.competentAgency, ...task }],
         });
         const outcome = await child.result();

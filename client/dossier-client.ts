@@ -1,0 +1,141 @@
+/**
+ * Typed client for counters, officials and supervisors: receive a dossier (idempotent by request
+ * id), act on it, read its state. Validates every request with zod before it reaches Temporal.
+ */
+import {
+  type Client,
+  WorkflowIdConflictPolicy,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { type DossierApplicationInput, dossierApplicationSchema } from '../domain/application.js';
+import type { Actor } from '../domain/dossier.js';
+import { toCivilDate } from '../domain/time.js';
+import { parseOrThrow, ValidationError } from '../domain/validation.js';
+import type { DossierCodeAllocator } from '../infra/dossier-codes.js';
+import { getProcedure } from '../rules/catalogue.js';
+import {
+  type ActionRequest,
+  type ActionResult,
+  actUpdate,
+  type DossierOptions,
+  type DossierView,
+  dossierQuery,
+  dossierWorkflow,
+  type IntakeOutcome,
+  type IntakeRequest,
+  intakeOutcomeUpdate,
+} from '../workflows/dossier.js';
+import { completeInterAgencyUpdate, type InterAgencyResult } from '../workflows/inter-agency.js';
+import { dossierTaskQueue } from '../workflows/task-queues.js';
+import { DossierNotFoundError, DossierValidationError, IllegalActionError } from './errors.js';
+
+export interface ReceiveRequest {
+  application: DossierApplicationInput;
+  intake?: IntakeRequest;
+  options?: Partial<DossierOptions>;
+}
+
+export interface ReceiveResult extends IntakeOutcome {
+  /** True when the request id was seen before: the earlier dossier is returned, nothing new is created. */
+  existing: boolean;
+}
+
+export class DossierClient {
+  constructor(
+    private readonly temporal: Client,
+    private readonly codes: DossierCodeAllocator,
+    private readonly taskQueue: string = dossierTaskQueue,
+  ) {}
+
+  async receive(request: ReceiveRequest): Promise<ReceiveResult> {
+    const application = validate(() =>
+      parseOrThrow(dossierApplicationSchema, request.application, 'application'),
+    );
+    const today = toCivilDate(Date.now());
+    try {
+      getProcedure(application.procedureCode, today);
+    } catch (error) {
+      throw new DossierValidationError((error as Error).message, [
+        `procedureCode: ${(error as Error).message}`,
+      ]);
+    }
+    const { code, existing } = await this.codes.reserveForRequest(
+      application.requestId,
+      application.receivingUnit,
+      today,
+    );
+    if (!existing) {
+      await this.temporal.workflow.start(dossierWorkflow, {
+        workflowId: code,
+        taskQueue: this.taskQueue,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        args: [{ code, application, intake: request.intake ?? {}, options: request.options }],
+      });
+    }
+    const outcome = await this.temporal.workflow.getHandle(code).executeUpdate(intakeOutcomeUpdate);
+    return { ...outcome, existing };
+  }
+
+  async act(code: string, request: ActionRequest): Promise<ActionResult> {
+    return translate(code, () =>
+      this.temporal.workflow.getHandle(code).executeUpdate(actUpdate, { args: [request] }),
+    );
+  }
+
+  async get(code: string): Promise<DossierView> {
+    return translate(code, () => this.temporal.workflow.getHandle(code).query(dossierQuery));
+  }
+
+  /** A participating agency gives its opinion on a liên thông dossier. */
+  async completeInterAgency(
+    code: string,
+    agency: string,
+    actor: Actor,
+    opinion: string,
+  ): Promise<InterAgencyResult> {
+    const view = await this.get(code);
+    const task = view.interAgencyWorkflows.find((t) => t.agency === agency);
+    if (!task)
+      throw new IllegalActionError(
+        'ILLEGAL_STATE',
+        `Hồ sơ ${code} không có yêu cầu liên thông tới ${agency}`,
+      );
+    return translate(code, () =>
+      this.temporal.workflow
+        .getHandle(task.workflowId)
+        .executeUpdate(completeInterAgencyUpdate, { args: [{ actor, opinion }] }),
+    );
+  }
+}
+
+function validate<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof ValidationError) throw new DossierValidationError(error.message, error.issues);
+    throw error;
+  }
+}
+
+async function translate<T>(code: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError)
+      throw new DossierNotFoundError(`Không tìm thấy hồ sơ ${code}`);
+    const failure = error instanceof WorkflowUpdateFailedError ? error.cause : error;
+    if (failure instanceof ApplicationFailure) {
+      const type = failure.type ?? 'ILLEGAL_ACTION';
+      if (type === 'INVALID_INPUT') throw new DossierValidationError(failure.message, [failure.message]);
+      throw new IllegalActionError(type, failure.message);
+    }
+    if (isQueryFailure(error)) throw new IllegalActionError('NOT_READY', (error as Error).message);
+    throw error;
+  }
+}
+
+function isQueryFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'QueryNotRegisteredError';
+}

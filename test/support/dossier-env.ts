@@ -1,0 +1,131 @@
+/**
+ * A running dossier system for workflow tests: workers on a Temporal server (time-skipping or the
+ * shared dev server), the shared nats-server, a temporary data directory, and a DossierClient.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type NativeConnection, type Worker } from '@temporalio/worker';
+import { DossierClient } from '../../client/dossier-client.js';
+import type { DossierEvent } from '../../events/schema.js';
+import { eventStreamName } from '../../events/stream.js';
+import { FileDocumentStore } from '../../infra/document-store.js';
+import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
+import { createLogger } from '../../infra/logging.js';
+import { createDossierWorkers, workflowsPath } from '../../workers/dossier-workers.js';
+import { connectNats, connectTemporal, createTimeSkippingEnv } from './servers.js';
+
+let bundle: Promise<{ code: string }> | undefined;
+
+/** The workflow bundle, built once per test process. */
+export function workflowBundle(): Promise<{ code: string }> {
+  bundle ??= bundleWorkflowCode({ workflowsPath, logger: silentLogger });
+  return bundle;
+}
+
+export interface DossierTestSystem {
+  client: DossierClient;
+  temporal: Client;
+  nc: NatsConnection;
+  documents: FileDocumentStore;
+  dataDir: string;
+  env?: TestWorkflowEnvironment;
+  /** Stops the workers and restarts them (same data directory), as after a crash or deploy. */
+  restartWorkers(): Promise<void>;
+  /** Events published for a dossier, in order. */
+  events(code: string): Promise<DossierEvent[]>;
+  teardown(): Promise<void>;
+}
+
+export async function startDossierSystem(options: { timeSkipping: boolean }): Promise<DossierTestSystem> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const teardown = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tthc-test-data-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const nc = await connectNats();
+    cleanups.push(() => nc.drain());
+    let temporal: Client;
+    let connection: NativeConnection;
+    let env: TestWorkflowEnvironment | undefined;
+    if (options.timeSkipping) {
+      env = await createTimeSkippingEnv();
+      cleanups.push(() => (env as TestWorkflowEnvironment).teardown());
+      temporal = env.client;
+      connection = env.nativeConnection;
+    } else {
+      const shared = await connectTemporal();
+      cleanups.push(() => shared.close());
+      temporal = shared.client;
+      connection = shared.nativeConnection;
+    }
+    const logger = createLogger({ name: 'test-worker', level: 'warn' });
+    let running: { workers: Worker[]; done: Promise<unknown> } | undefined;
+    const startWorkers = async () => {
+      const workers = await createDossierWorkers({
+        connection,
+        nc,
+        dataDir,
+        workflowBundle: await workflowBundle(),
+        logger,
+      });
+      running = { workers, done: Promise.allSettled(workers.map((w) => w.run())) };
+    };
+    const stopWorkers = async () => {
+      if (!running) return;
+      for (const worker of running.workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.done;
+      running = undefined;
+    };
+    await startWorkers();
+    cleanups.push(stopWorkers);
+    const codes = await DossierCodeAllocator.open(nc);
+    return {
+      client: new DossierClient(temporal, codes),
+      temporal,
+      nc,
+      documents: new FileDocumentStore(join(dataDir, 'documents')),
+      dataDir,
+      env,
+      async restartWorkers() {
+        await stopWorkers();
+        await startWorkers();
+      },
+      events: (code) => readEvents(nc, code),
+      teardown,
+    };
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+}
+
+async function readEvents(nc: NatsConnection, code: string): Promise<DossierEvent[]> {
+  const js = jetstream(nc);
+  const consumer = await js.consumers.get(eventStreamName, { deliver_policy: DeliverPolicy.All });
+  const events: DossierEvent[] = [];
+  const messages = await consumer.fetch({ max_messages: 100_000, expires: 2_000 });
+  for await (const message of messages) {
+    const event = message.json<DossierEvent>();
+    if (event.dossierCode === code) events.push(event);
+    if (message.info.pending === 0) break;
+  }
+  await consumer.delete().catch(() => undefined);
+  return events;
+}
+
+/** Webpack's progress stays quiet; its errors are printed. */
+const silentLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (message: string) => console.error(message),
+};

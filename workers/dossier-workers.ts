@@ -1,0 +1,70 @@
+/**
+ * Assembles the workers of one process: the dossier queue (workflows and shared activities) and
+ * the queues of the units this process serves (their activities: digitizing, signing).
+ */
+import { join } from 'node:path';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createDossierActivities } from '../activities/dossier-activities.js';
+import { DigitizedRegistry } from '../infra/digitized-registry.js';
+import { FileDocumentStore } from '../infra/document-store.js';
+import { UnitKeyring } from '../infra/signing.js';
+import { loadOrganisation } from '../rules/organisations.js';
+import { dossierTaskQueue, unitTaskQueue } from '../workflows/task-queues.js';
+
+export const workflowsPath = new URL('../workflows/index.ts', import.meta.url).pathname;
+
+export interface DossierWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  nc: NatsConnection;
+  /** Documents and signing keys live here (embedded defaults). */
+  dataDir: string;
+  organisation?: string;
+  /** Units whose queues this process serves: all units of the organisation, or a list. */
+  units?: 'all' | string[];
+  /** Whether this process also runs dossier workflows and shared activities. */
+  serveDossierQueue?: boolean;
+  workflowBundle: WorkerOptions['workflowBundle'];
+  logger: Logger;
+  maxCachedWorkflows?: number;
+}
+
+export async function createDossierWorkers(options: DossierWorkerOptions): Promise<Worker[]> {
+  const organisation = options.organisation ?? 'demo';
+  const activities = await createDossierActivities({
+    nc: options.nc,
+    store: new FileDocumentStore(join(options.dataDir, 'documents')),
+    keyring: new UnitKeyring(join(options.dataDir, 'keys')),
+    digitized: await DigitizedRegistry.open(options.nc),
+    logger: options.logger,
+    organisation,
+  });
+  const common = { connection: options.connection, namespace: options.namespace ?? 'default', activities };
+  const units =
+    options.units === undefined || options.units === 'all'
+      ? loadOrganisation(organisation).units.map((unit) => unit.code)
+      : options.units;
+  const workers: Worker[] = [];
+  if (options.serveDossierQueue ?? true) {
+    workers.push(
+      await Worker.create({
+        ...common,
+        taskQueue: dossierTaskQueue,
+        workflowBundle: options.workflowBundle,
+        maxCachedWorkflows: options.maxCachedWorkflows,
+      }),
+    );
+  }
+  for (const unit of units) {
+    workers.push(
+      await Worker.create({
+        ...common,
+        taskQueue: unitTaskQueue(unit),
+        maxConcurrentActivityTaskExecutions: 20,
+      }),
+    );
+  }
+  return workers;
+}
