@@ -11,6 +11,7 @@ import {
   defineQuery,
   defineUpdate,
   log,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -123,6 +124,14 @@ export interface DossierView {
   eventSeq: number;
   ended: boolean;
 }
+
+/**
+ * Workflow changes that alter the commands of running dossiers go behind a patch id (see
+ * docs/workflow-versioning.md); the replay test runs recorded histories against the new code.
+ */
+export const patches = {
+  notifyOnAcceptance: 'notify-applicant-on-acceptance',
+} as const;
 
 export const intakeOutcomeUpdate = defineUpdate<IntakeOutcome>('intakeOutcome');
 export const actUpdate = defineUpdate<ActionResult, [ActionRequest]>('act');
@@ -357,6 +366,12 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
       input.intake.officer,
     );
     if (procedure?.duration.unit !== 'same-day' || input.intake.receiptRequested) issueForm('receipt');
+    // Added after dossiers were already running: patched() keeps their histories replayable.
+    if (patched(patches.notifyOnAcceptance)) {
+      const dueDate = deadlineViews(state as DossierState, Date.now(), calendar as WorkingCalendar).decree
+        ?.dueDate;
+      await notify('accepted', `Hồ sơ ${input.code} đã được tiếp nhận; hẹn trả kết quả ngày ${dueDate}`);
+    }
   }
 
   async function digitize(

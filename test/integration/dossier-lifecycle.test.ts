@@ -14,6 +14,7 @@ import { loadCalendar } from '../../rules/calendars.js';
 import type { ActionRequest } from '../../workflows/dossier.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { actor, demoUnits } from '../support/fixtures.js';
+import { type RecordedRun, recordingHistories, writeHistories } from '../support/histories.js';
 
 const calendar = loadCalendar('VN');
 const counter = actor('counter-officer', demoUnits.camThanhOneStop);
@@ -25,10 +26,21 @@ const applicant: Actor = { id: 'cong-dan', name: 'Nguyễn Văn An', unit: 'appl
 let system: DossierTestSystem;
 let requestCounter = 0;
 
+const runs: RecordedRun[] = [];
+
 beforeAll(async () => {
   system = await startDossierSystem({ timeSkipping: true });
+  const receive = system.client.receive.bind(system.client);
+  system.client.receive = async (request) => {
+    const outcome = await receive(request);
+    runs.push({ name: expect.getState().currentTestName ?? 'unnamed', workflowId: outcome.code });
+    return outcome;
+  };
 });
-afterAll(() => system?.teardown());
+afterAll(async () => {
+  if (recordingHistories && system) await writeHistories(system.temporal, runs);
+  await system?.teardown();
+});
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -181,6 +193,9 @@ describe('§1.1 happy paths', () => {
       'result-returned',
       'evaluated',
     ]);
+    const notified = await system.notifications(outcome.code);
+    expect(notified.map((n) => n.kind)).toEqual(['accepted', 'result-ready']);
+    expect(notified[0]?.text).toContain(outcome.dueDate ?? 'missing');
     const last = events.at(-1);
     expect(last?.facts.channel).toBe(1);
     expect(last?.facts.components.every((c) => c.digitized)).toBe(true);

@@ -12,7 +12,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type NativeConnection, type Worker } from '@temporalio/worker';
 import { DossierClient } from '../../client/dossier-client.js';
 import type { DossierEvent } from '../../events/schema.js';
-import { eventStreamName } from '../../events/stream.js';
+import { eventStreamName, notificationStreamName } from '../../events/stream.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
 import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
 import { createLogger } from '../../infra/logging.js';
@@ -38,6 +38,8 @@ export interface DossierTestSystem {
   restartWorkers(): Promise<void>;
   /** Events published for a dossier, in order. */
   events(code: string): Promise<DossierEvent[]>;
+  /** Notifications put in the outbox for the applicant's SMS / e-mail gateway, in order. */
+  notifications(code: string): Promise<Array<{ kind: string; text: string }>>;
   teardown(): Promise<void>;
 }
 
@@ -97,7 +99,13 @@ export async function startDossierSystem(options: { timeSkipping: boolean }): Pr
         await stopWorkers();
         await startWorkers();
       },
-      events: (code) => readEvents(nc, code),
+      events: (code) => readStream<DossierEvent>(nc, eventStreamName, (e) => e.dossierCode === code),
+      notifications: (code) =>
+        readStream<{ dossierCode: string; kind: string; text: string }>(
+          nc,
+          notificationStreamName,
+          (n) => n.dossierCode === code,
+        ),
       teardown,
     };
   } catch (error) {
@@ -106,18 +114,23 @@ export async function startDossierSystem(options: { timeSkipping: boolean }): Pr
   }
 }
 
-async function readEvents(nc: NatsConnection, code: string): Promise<DossierEvent[]> {
+/** Every message of a stream that matches, read with an ordered consumer from the start. */
+async function readStream<T>(
+  nc: NatsConnection,
+  stream: string,
+  matches: (message: T) => boolean,
+): Promise<T[]> {
   const js = jetstream(nc);
-  const consumer = await js.consumers.get(eventStreamName, { deliver_policy: DeliverPolicy.All });
-  const events: DossierEvent[] = [];
+  const consumer = await js.consumers.get(stream, { deliver_policy: DeliverPolicy.All });
+  const found: T[] = [];
   const messages = await consumer.fetch({ max_messages: 100_000, expires: 2_000 });
   for await (const message of messages) {
-    const event = message.json<DossierEvent>();
-    if (event.dossierCode === code) events.push(event);
+    const value = message.json<T>();
+    if (matches(value)) found.push(value);
     if (message.info.pending === 0) break;
   }
   await consumer.delete().catch(() => undefined);
-  return events;
+  return found;
 }
 
 /** Webpack's progress stays quiet; its errors are printed. */
