@@ -131,6 +131,7 @@ export interface DossierView {
  */
 export const patches = {
   notifyOnAcceptance: 'notify-applicant-on-acceptance',
+  noticeOfEarlyReturn: 'notice-of-early-return',
 } as const;
 
 export const intakeOutcomeUpdate = defineUpdate<IntakeOutcome>('intakeOutcome');
@@ -339,6 +340,12 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
         return;
       case 'approve':
         await notify('result-ready', `Hồ sơ ${input.code} đã có kết quả`);
+        return;
+      case 'return-result':
+        // ND 61 Art 20: early return is encouraged, with advance notice to the applicant.
+        if ((state as DossierState).returnedEarly && patched(patches.noticeOfEarlyReturn)) {
+          await notify('early-return', `Hồ sơ ${input.code} đã được trả kết quả trước hạn`);
+        }
         return;
       default:
         return;

@@ -194,7 +194,7 @@ describe('§1.1 happy paths', () => {
       'evaluated',
     ]);
     const notified = await system.notifications(outcome.code);
-    expect(notified.map((n) => n.kind)).toEqual(['accepted', 'result-ready']);
+    expect(notified.map((n) => n.kind)).toEqual(['accepted', 'result-ready', 'early-return']);
     expect(notified[0]?.text).toContain(outcome.dueDate ?? 'missing');
     const last = events.at(-1);
     expect(last?.facts.channel).toBe(1);
@@ -226,6 +226,33 @@ describe('§1.1 happy paths', () => {
 });
 
 describe('§1.1 intake', () => {
+  it('§4 ND 45/2020: a component the applicant already has digitized is reused instead of asked for again', async () => {
+    const first = await householdBusiness();
+    const idNumber = (first.applicant as { idNumber: string }).idNumber;
+    const earlier = await system.client.receive({ application: first });
+    expect(earlier.outcome).toBe('accepted');
+    const second = await householdBusiness({
+      applicant: { type: 'citizen', fullName: 'Nguyễn Văn An', idNumber },
+      documents: [
+        { kind: 'giay-de-nghi-dang-ky-ho-kinh-doanh', form: 'paper', fileRef: await scan('de-nghi-moi.pdf') },
+      ],
+    });
+    const outcome = await system.client.receive({ application: second });
+    expect(outcome.outcome).toBe('accepted');
+    const view = await system.client.get(outcome.code);
+    const reused = view.state.components.find((c) => c.kind === 'giay-to-phap-ly-ca-nhan');
+    expect(reused?.reused).toBe(true);
+    const original = (await system.client.get(earlier.code)).state.components.find(
+      (c) => c.kind === 'giay-to-phap-ly-ca-nhan',
+    );
+    expect(reused?.ref).toBe(original?.ref);
+    const events = await system.events(outcome.code);
+    expect(events.at(-1)?.facts.components.some((c) => c.reused)).toBe(true);
+
+    const stranger = await householdBusiness({ documents: second.documents });
+    expect((await system.client.receive({ application: stranger })).outcome).toBe('supplement');
+  });
+
   it('an incomplete dossier gets one request listing every missing item; a second request is refused; supplements complete it (Art 15(3))', async () => {
     const application = await householdBusiness({ documents: [] });
     const outcome = await system.client.receive({ application, intake: { officer: counter } });
