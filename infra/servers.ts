@@ -66,7 +66,21 @@ export interface TemporalDevServerOptions {
 export async function startTemporalDevServer(
   options: TemporalDevServerOptions = {},
 ): Promise<TemporalDevServer> {
-  const port = options.port ?? (await freePort());
+  // A free port can be taken between probing and binding; retry on a new one unless it was fixed.
+  const attempts = options.port === undefined ? 3 : 1;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startTemporalOnce(options, options.port ?? (await freePort()));
+    } catch (error) {
+      if (attempt >= attempts || !(error instanceof ServerExitedError)) throw error;
+    }
+  }
+}
+
+async function startTemporalOnce(
+  options: TemporalDevServerOptions,
+  port: number,
+): Promise<TemporalDevServer> {
   const namespace = options.namespace ?? 'default';
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace];
   args.push('--log-level', 'error', '--log-format', 'json');
@@ -147,6 +161,10 @@ async function readPortsFile(path: string): Promise<{ nats: string[]; monitoring
   }
 }
 
+export class ServerExitedError extends Error {
+  override name = 'ServerExitedError';
+}
+
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
@@ -191,7 +209,7 @@ async function waitUntil(
   while (Date.now() < deadline) {
     if (hasExited(server.child)) {
       const { exitCode, signalCode } = server.child;
-      throw new Error(
+      throw new ServerExitedError(
         `${server.label} exited early (code ${exitCode}, signal ${signalCode}).\n${server.stderrTail()}`,
       );
     }
