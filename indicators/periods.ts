@@ -65,14 +65,15 @@ function monthPeriod(id: PeriodId, year: number, month: number): Period {
   return monthSpan(id, 'month', year, month, 1);
 }
 
-const parsers: ReadonlyArray<{ pattern: RegExp; build: (id: PeriodId, year: number, n: number) => Period }> = [
-  { pattern: /^(\d{4})-\d{2}-\d{2}$/, build: (id) => dayPeriod(id) },
-  { pattern: /^(\d{4})-(\d{2})$/, build: (id, year, month) => monthPeriod(id, year, month) },
-  { pattern: /^(\d{4})-Q([1-4])$/, build: (id, year, q) => monthSpan(id, 'quarter', year, 3 * q - 2, 3) },
-  { pattern: /^(\d{4})-H([12])$/, build: (id, year, h) => monthSpan(id, 'half', year, 6 * h - 5, 6) },
-  { pattern: /^(\d{4})-9M$/, build: (id, year) => monthSpan(id, 'nine-months', year, 1, 9) },
-  { pattern: /^(\d{4})$/, build: (id, year) => monthSpan(id, 'year', year, 1, 12) },
-];
+const parsers: ReadonlyArray<{ pattern: RegExp; build: (id: PeriodId, year: number, n: number) => Period }> =
+  [
+    { pattern: /^(\d{4})-\d{2}-\d{2}$/, build: (id) => dayPeriod(id) },
+    { pattern: /^(\d{4})-(\d{2})$/, build: (id, year, month) => monthPeriod(id, year, month) },
+    { pattern: /^(\d{4})-Q([1-4])$/, build: (id, year, q) => monthSpan(id, 'quarter', year, 3 * q - 2, 3) },
+    { pattern: /^(\d{4})-H([12])$/, build: (id, year, h) => monthSpan(id, 'half', year, 6 * h - 5, 6) },
+    { pattern: /^(\d{4})-9M$/, build: (id, year) => monthSpan(id, 'nine-months', year, 1, 9) },
+    { pattern: /^(\d{4})$/, build: (id, year) => monthSpan(id, 'year', year, 1, 12) },
+  ];
 
 /** Parses a period id; throws a PeriodError naming the accepted forms. */
 export function parsePeriod(id: PeriodId): Period {
