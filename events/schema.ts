@@ -113,7 +113,6 @@ export const dossierSubjectRoot = 'tthc.dossier';
 export const publishRetrySpanMs = 60 * 60_000;
 export const duplicateWindowMs = 2 * publishRetrySpanMs;
 
-
 /** `tthc.dossier.<competent agency>.<receiving unit>.<event type>`: consumers filter by unit and type. */
 export function dossierEventSubject(event: Pick<DossierEvent, 'type' | 'facts'>): string {
   const { competentAgency, receivingUnit } = event.facts;

@@ -6,7 +6,6 @@ import { dossierSubjectRoot, duplicateWindowMs } from './schema.js';
 export const eventStreamName = 'TTHC_EVENTS';
 export const notificationStreamName = 'TTHC_NOTIFICATIONS';
 
-
 export function eventStreamConfig(): Partial<StreamConfig> & { name: string; subjects: string[] } {
   return {
     name: eventStreamName,

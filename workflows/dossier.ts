@@ -57,7 +57,7 @@ import { formatInstant, toCivilDate } from '../domain/time.js';
 import { dossierFacts } from '../events/facts.js';
 import { type DossierEvent, publishRetrySpanMs } from '../events/schema.js';
 import { buildDossierForm, type DossierForms, type IssuedFormKind } from './forms.js';
-import { type InterAgencyResult, interAgencyTaskWorkflow } from './inter-agency.js';
+import { interAgencyTaskWorkflow } from './inter-agency.js';
 import { searchAttributes } from './search-attributes.js';
 import { dossierTaskQueue, unitTaskQueue } from './task-queues.js';
 
