@@ -1,0 +1,293 @@
+/**
+ * The Decision 766 indicator aggregator: a durable pull consumer with explicit acks that keeps,
+ * per unit and period, the counters every dossier-level indicator is computed from.
+ *
+ * Messages are processed in stream order, a batch at a time: each dossier's contribution is moved
+ * from its previous facts to its new ones (subtract old, add new) for every period either touches.
+ * Counter keys are written first, dossier records last, each guarded by a stream-sequence mark, so
+ * a crash anywhere replays to the same result (exactly-once effect). An event that cannot be
+ * parsed goes to the dead-letter stream after bounded retries and does not block the others.
+ * Run one aggregator per consumer: the marks rely on in-order processing.
+ */
+import {
+  AckPolicy,
+  type Consumer,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JsMsg,
+  jetstream,
+  jetstreamManager,
+  StorageType,
+} from '@nats-io/jetstream';
+import type { KV } from '@nats-io/kv';
+import { type NatsConnection, nanos } from '@nats-io/transport-node';
+import type { Logger } from 'pino';
+import {
+  type DossierEvent,
+  type DossierFacts,
+  dossierEventSchema,
+  dossierSubjectRoot,
+} from '../events/schema.js';
+import { ensureStream, eventStreamConfig, eventStreamName } from '../events/stream.js';
+import {
+  addCounters,
+  affectedPeriods,
+  type DossierCounters,
+  dossierContribution,
+  emptyCounters,
+  isEmptyCounters,
+  subtractCounters,
+} from '../indicators/dossier-counters.js';
+import { defaultPeriodKinds, type PeriodKind } from '../indicators/periods.js';
+import {
+  applyCounterDeltas,
+  counterKey,
+  type DossierRecord,
+  dossierKey,
+  openIndicatorBucket,
+  readJson,
+  writeDossierRecord,
+} from './indicator-store.js';
+
+export const deadLetterStreamName = 'TTHC_DEAD_LETTERS';
+
+export interface AggregatorOptions {
+  nc: NatsConnection;
+  bucket: string;
+  consumerName: string;
+  logger: Logger;
+  /** Deliver from this stream sequence on (a new consumer); default: the whole stream. */
+  startSequence?: number;
+  batchSize?: number;
+  /** Deliveries before an unprocessable event is dead-lettered. */
+  maxAttempts?: number;
+  periodKinds?: readonly PeriodKind[];
+  /** Fault injection for tests: runs between the counter writes and the dossier-record writes. */
+  afterCounterWrites?: () => void;
+}
+
+export interface AggregatorMetrics {
+  processed: number;
+  duplicates: number;
+  deadLettered: number;
+  lastStreamSeq: number;
+  /** Publish → counters updated, over the last 1000 events (ms). */
+  lag: { last: number; p50: number; p95: number; p99: number };
+}
+
+interface PendingMessage {
+  message: JsMsg;
+  event?: DossierEvent;
+}
+
+export class IndicatorAggregator {
+  private running = false;
+  private loop?: Promise<void>;
+  private readonly lags: number[] = [];
+  private readonly counts = { processed: 0, duplicates: 0, deadLettered: 0, lastStreamSeq: 0 };
+
+  private constructor(
+    private readonly options: Required<Omit<AggregatorOptions, 'startSequence'>> & { startSequence?: number },
+    private readonly js: JetStreamClient,
+    private readonly kv: KV,
+    private readonly consumer: Consumer,
+  ) {}
+
+  static async create(options: AggregatorOptions): Promise<IndicatorAggregator> {
+    const settings = {
+      batchSize: 200,
+      maxAttempts: 3,
+      periodKinds: defaultPeriodKinds,
+      ...options,
+      afterCounterWrites: options.afterCounterWrites ?? (() => undefined),
+    };
+    const jsm = await jetstreamManager(options.nc);
+    await ensureStream(jsm, eventStreamConfig());
+    await ensureStream(jsm, {
+      name: deadLetterStreamName,
+      subjects: ['tthc.dead.>'],
+      storage: StorageType.File,
+      duplicate_window: nanos(120_000),
+    });
+    await jsm.consumers.add(eventStreamName, {
+      durable_name: options.consumerName,
+      ack_policy: AckPolicy.Explicit,
+      ack_wait: nanos(60_000),
+      max_deliver: -1,
+      filter_subjects: [`${dossierSubjectRoot}.>`],
+      ...(options.startSequence
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: options.startSequence }
+        : { deliver_policy: DeliverPolicy.All }),
+    });
+    const js = jetstream(options.nc);
+    const consumer = await js.consumers.get(eventStreamName, options.consumerName);
+    const kv = await openIndicatorBucket(options.nc, options.bucket);
+    return new IndicatorAggregator(settings, js, kv, consumer);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  /**
+   * Processes everything available now, without the background loop (do not call both);
+   * resolves when the consumer has nothing pending.
+   */
+  async drain(onProgress: (processed: number) => void = () => undefined): Promise<void> {
+    for (;;) {
+      const handled = await this.processBatch(1_000);
+      if (handled > 0) onProgress(this.counts.processed);
+      if (handled === 0 && (await this.pending()) === 0) return;
+    }
+  }
+
+  async pending(): Promise<number> {
+    const info = await this.consumer.info();
+    return info.num_pending + info.num_ack_pending;
+  }
+
+  metrics(): AggregatorMetrics {
+    const sorted = [...this.lags].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+    return {
+      ...this.counts,
+      lag: { last: this.lags.at(-1) ?? 0, p50: at(0.5), p95: at(0.95), p99: at(0.99) },
+    };
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.processBatch(2_000);
+      } catch (error) {
+        this.options.logger.error({ error: String(error) }, 'indicator batch failed; it will be redelivered');
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+  }
+
+  /** Fetches and applies one batch; returns how many messages it handled. */
+  private async processBatch(expiresMs: number): Promise<number> {
+    const batch = await this.consumer.fetch({ max_messages: this.options.batchSize, expires: expiresMs });
+    const pending: PendingMessage[] = [];
+    for await (const message of batch) {
+      pending.push(await this.parse(message));
+      if (pending.length >= this.options.batchSize) break;
+    }
+    if (pending.length === 0) return 0;
+    try {
+      await this.apply(pending.filter((p): p is Required<PendingMessage> => p.event !== undefined));
+    } catch (error) {
+      for (const p of pending) if (p.event) p.message.nak(1_000);
+      throw error;
+    }
+    return pending.length;
+  }
+
+  private async parse(message: JsMsg): Promise<PendingMessage> {
+    const reason = (() => {
+      try {
+        const result = dossierEventSchema.safeParse(message.json());
+        if (result.success) return { event: result.data };
+        return { error: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+      } catch (error) {
+        return { error: `not JSON: ${(error as Error).message}` };
+      }
+    })();
+    if ('event' in reason) return { message, event: reason.event };
+    if (message.info.deliveryCount < this.options.maxAttempts) {
+      message.nak(500);
+    } else {
+      await this.deadLetter(message, reason.error);
+    }
+    return { message };
+  }
+
+  private async deadLetter(message: JsMsg, reason: string): Promise<void> {
+    await this.js.publish(
+      `tthc.dead.${this.options.consumerName}`,
+      JSON.stringify({
+        reason,
+        subject: message.subject,
+        streamSeq: message.seq,
+        deliveries: message.info.deliveryCount,
+        data: message.string(),
+      }),
+      { msgID: `${this.options.consumerName}:${message.seq}` },
+    );
+    message.term(reason);
+    this.counts.deadLettered++;
+    this.options.logger.warn({ streamSeq: message.seq, reason }, 'event dead-lettered');
+  }
+
+  private async apply(items: ReadonlyArray<Required<PendingMessage>>): Promise<void> {
+    const records = new Map<string, DossierRecord | undefined>();
+    const deltas = new Map<string, Array<{ streamSeq: number; delta: DossierCounters }>>();
+    const changed = new Map<string, DossierRecord>();
+    let duplicates = 0;
+    for (const { message, event } of items) {
+      const key = dossierKey(event.dossierCode);
+      if (!records.has(key)) records.set(key, (await readJson<DossierRecord>(this.kv, key))?.value);
+      const previous = records.get(key);
+      if (previous && event.seq <= previous.seq) {
+        duplicates++;
+        continue;
+      }
+      for (const [counter, delta] of this.contributionChanges(previous?.facts, event.facts)) {
+        const list = deltas.get(counter) ?? [];
+        list.push({ streamSeq: message.seq, delta });
+        deltas.set(counter, list);
+      }
+      const record = { code: event.dossierCode, seq: event.seq, streamSeq: message.seq, facts: event.facts };
+      records.set(key, record);
+      changed.set(key, record);
+    }
+    for (const [key, list] of deltas) await applyCounterDeltas(this.kv, key, list);
+    this.options.afterCounterWrites();
+    for (const [key, record] of changed) await writeDossierRecord(this.kv, key, record);
+    this.counts.duplicates += duplicates;
+    const now = Date.now();
+    for (const { message } of items) {
+      message.ack();
+      this.counts.processed++;
+      this.counts.lastStreamSeq = Math.max(this.counts.lastStreamSeq, message.seq);
+      this.recordLag(now - Number(message.info.timestampNanos / 1_000_000));
+    }
+  }
+
+  /** For each (unit, period) counter key, the change from the old facts' contribution to the new. */
+  private contributionChanges(
+    before: DossierFacts | undefined,
+    after: DossierFacts,
+  ): Map<string, DossierCounters> {
+    const kinds = this.options.periodKinds;
+    const periods = new Set([
+      ...(before ? affectedPeriods(before, kinds) : []),
+      ...affectedPeriods(after, kinds),
+    ]);
+    const changes = new Map<string, DossierCounters>();
+    const move = (facts: DossierFacts | undefined, period: string, combine: typeof addCounters) => {
+      if (!facts) return;
+      const key = counterKey(facts.competentAgency, period);
+      changes.set(key, combine(changes.get(key) ?? emptyCounters(), dossierContribution(facts, period)));
+    };
+    for (const period of periods) {
+      move(before, period, subtractCounters);
+      move(after, period, addCounters);
+    }
+    for (const [key, delta] of changes) if (isEmptyCounters(delta)) changes.delete(key);
+    return changes;
+  }
+
+  private recordLag(ms: number): void {
+    this.lags.push(Math.max(0, ms));
+    if (this.lags.length > 1_000) this.lags.shift();
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Indicator state in NATS KV. Keys:
+ *   d.<dossier code>            the last facts applied for a dossier, with its event seq
+ *   c.<unit>.<period>           the counters of a unit (the competent agency) for a period
+ * Every value carries `streamSeq`, the stream sequence of the last event applied to it: a write is
+ * applied only for events after that mark, so a redelivered batch never counts twice.
+ * Units roll up at read time (a province sums its subtree), so an event touches only leaf keys.
+ */
+
+import { StorageType } from '@nats-io/jetstream';
+import type { KV } from '@nats-io/kv';
+import { Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { DossierFacts } from '../events/schema.js';
+import { addCounters, type DossierCounters, emptyCounters } from '../indicators/dossier-counters.js';
+
+export const indicatorMetaBucket = 'tthc_indicators_meta';
+export const defaultIndicatorBucket = 'tthc_indicators_1';
+
+export interface DossierRecord {
+  code: string;
+  seq: number;
+  streamSeq: number;
+  facts: DossierFacts;
+}
+
+export interface CounterRecord {
+  streamSeq: number;
+  counters: DossierCounters;
+}
+
+const token = (text: string) => text.replace(/[^-/=\w]/g, '_');
+
+export function dossierKey(code: string): string {
+  return `d.${token(code)}`;
+}
+
+export function counterKey(unit: string, period: string): string {
+  return `c.${token(unit)}.${token(period)}`;
+}
+
+export async function openIndicatorBucket(nc: NatsConnection, name: string): Promise<KV> {
+  return new Kvm(nc).create(name, { history: 1, storage: StorageType.File });
+}
+
+/** The bucket the read side and the live aggregator use; rebuild swaps it. */
+export async function activeBucketName(nc: NatsConnection): Promise<string> {
+  const meta = await new Kvm(nc).create(indicatorMetaBucket, { history: 5, storage: StorageType.File });
+  const entry = await meta.get('active');
+  if (entry && entry.operation === 'PUT') return entry.string();
+  try {
+    await meta.create('active', defaultIndicatorBucket);
+  } catch {
+    // Another process set it first.
+  }
+  return (await meta.get('active'))?.string() ?? defaultIndicatorBucket;
+}
+
+export async function setActiveBucket(nc: NatsConnection, name: string): Promise<void> {
+  const meta = await new Kvm(nc).create(indicatorMetaBucket, { history: 5, storage: StorageType.File });
+  await meta.put('active', name);
+}
+
+export async function readJson<T>(kv: KV, key: string): Promise<{ value: T; revision: number } | undefined> {
+  const entry = await kv.get(key);
+  if (!entry || entry.operation !== 'PUT') return undefined;
+  return { value: entry.json<T>(), revision: entry.revision };
+}
+
+const conflictCodes = new Set([10071, 10164]);
+
+function isConflict(error: unknown): boolean {
+  return (
+    conflictCodes.has((error as { code?: number }).code ?? 0) || /wrong last sequence/i.test(String(error))
+  );
+}
+
+/**
+ * Read-modify-write with compare-and-set. `change` returns the new value, or undefined to leave
+ * the key as it is (already applied).
+ */
+export async function updateJson<T>(
+  kv: KV,
+  key: string,
+  change: (current: T | undefined) => T | undefined,
+): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const current = await readJson<T>(kv, key);
+    const next = change(current?.value);
+    if (next === undefined) return;
+    try {
+      if (current) await kv.update(key, JSON.stringify(next), current.revision);
+      else await kv.create(key, JSON.stringify(next));
+      return;
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+    }
+  }
+  throw new Error(`KV key ${key} kept changing under concurrent writers`);
+}
+
+/** Adds the deltas of the events after the key's mark, and moves the mark. */
+export async function applyCounterDeltas(
+  kv: KV,
+  key: string,
+  deltas: ReadonlyArray<{ streamSeq: number; delta: DossierCounters }>,
+): Promise<void> {
+  await updateJson<CounterRecord>(kv, key, (current) => {
+    const mark = current?.streamSeq ?? 0;
+    const fresh = deltas.filter((d) => d.streamSeq > mark);
+    if (fresh.length === 0) return undefined;
+    const counters = fresh.reduce(
+      (sum, d) => addCounters(sum, d.delta),
+      current?.counters ?? emptyCounters(),
+    );
+    return { streamSeq: Math.max(...fresh.map((d) => d.streamSeq)), counters };
+  });
+}
+
+export async function writeDossierRecord(kv: KV, key: string, record: DossierRecord): Promise<void> {
+  await updateJson<DossierRecord>(kv, key, (current) =>
+    current && current.streamSeq >= record.streamSeq ? undefined : record,
+  );
+}

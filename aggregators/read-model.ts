@@ -1,0 +1,163 @@
+/**
+ * The read side of the indicators, for the client, the API and the CLI: a unit's scoreboard for a
+ * period (its whole subtree rolled up), the ranking of sibling units, and the dossiers behind a
+ * number.
+ */
+import type { KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Procedure } from '../domain/catalogue.js';
+import type { OrganisationRegistry } from '../domain/organisation.js';
+import {
+  type CounterField,
+  type DossierCounters,
+  dossierContribution,
+  emptyCounters,
+  sumCounters,
+} from '../indicators/dossier-counters.js';
+import { parsePeriod } from '../indicators/periods.js';
+import {
+  type CatalogueStats,
+  defaultIndicatorConfig,
+  type IndicatorConfig,
+  rank,
+  type Scoreboard,
+  scoreboard,
+} from '../indicators/scoring.js';
+import {
+  activeBucketName,
+  type CounterRecord,
+  counterKey,
+  type DossierRecord,
+  openIndicatorBucket,
+  readJson,
+} from './indicator-store.js';
+
+/** Counter fields behind each dossier-level indicator: numerator ⊆ denominator. */
+export const indicatorFields: Record<string, { numerator: CounterField; denominator: CounterField }> = {
+  '1.4': { numerator: 'synced', denominator: 'accepted' },
+  '2.1': { numerator: 'progressOnTime', denominator: 'progressTotal' },
+  '3.3': { numerator: 'acceptedOnline', denominator: 'accepted' },
+  '3.TT': { numerator: 'toanTrinhOnline', denominator: 'toanTrinhBase' },
+  '3.6': { numerator: 'paidOnline', denominator: 'feeBearing' },
+  '4.1': { numerator: 'eResult', denominator: 'paperResultRequired' },
+  '4.2': { numerator: 'digitized', denominator: 'accepted' },
+  '4.3': { numerator: 'reusedData', denominator: 'accepted' },
+  '4.4': { numerator: 'fromDataStore', denominator: 'accepted' },
+  '4.5b': { numerator: 'populationData', denominator: 'accepted' },
+};
+
+export interface UnitScoreboard {
+  unit: { code: string; name: string };
+  period: string;
+  /** Units whose dossiers are included: the unit and its whole subtree. */
+  unitsIncluded: number;
+  counters: DossierCounters;
+  scoreboard: Scoreboard;
+}
+
+export interface DossiersBehind {
+  indicator: string;
+  /** Dossiers counted in the numerator (e.g. on time). */
+  numerator: string[];
+  /** Dossiers counted in the denominator but not the numerator (e.g. late). */
+  rest: string[];
+}
+
+export class IndicatorReadModel {
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly organisation: OrganisationRegistry,
+    private readonly catalogue: readonly Procedure[],
+    private readonly config: IndicatorConfig = defaultIndicatorConfig,
+  ) {}
+
+  async scoreboard(unitCode: string, period: string): Promise<UnitScoreboard> {
+    parsePeriod(period);
+    const unit = this.organisation.get(unitCode);
+    const subtree = this.subtree(unitCode);
+    const kv = await this.bucket();
+    const counters = sumCounters(
+      await Promise.all(
+        subtree.map(
+          async (code) =>
+            (await readJson<CounterRecord>(kv, counterKey(code, period)))?.value.counters ?? emptyCounters(),
+        ),
+      ),
+    );
+    return {
+      unit: { code: unit.code, name: unit.name },
+      period,
+      unitsIncluded: subtree.length,
+      counters,
+      scoreboard: scoreboard(counters, this.catalogueStats(subtree), undefined, this.config),
+    };
+  }
+
+  /** The children of `parentCode`, each with its subtree rolled up, ranked by total score. */
+  async ranking(parentCode: string, period: string) {
+    const children = this.organisation.children(parentCode);
+    const boards = await Promise.all(children.map((child) => this.scoreboard(child.code, period)));
+    return rank(
+      boards.map((board) => ({ unit: board.unit, total: board.scoreboard.total })),
+      this.config.rankTolerance,
+    );
+  }
+
+  /** Which dossiers make up a number, e.g. the late ones of indicator 2.1. */
+  async dossiersBehind(unitCode: string, period: string, indicator: string): Promise<DossiersBehind> {
+    const fields = indicatorFields[indicator];
+    if (!fields)
+      throw new RangeError(
+        `No dossier list for indicator "${indicator}"; try one of ${Object.keys(indicatorFields).join(', ')}`,
+      );
+    parsePeriod(period);
+    const subtree = new Set(this.subtree(unitCode));
+    const kv = await this.bucket();
+    const result: DossiersBehind = { indicator, numerator: [], rest: [] };
+    for await (const key of await kv.keys('d.>')) {
+      const record = (await readJson<DossierRecord>(kv, key))?.value;
+      if (!record || !subtree.has(record.facts.competentAgency)) continue;
+      const contribution = dossierContribution(record.facts, period);
+      if (contribution[fields.numerator] > 0) result.numerator.push(record.code);
+      else if (contribution[fields.denominator] > 0) result.rest.push(record.code);
+    }
+    result.numerator.sort();
+    result.rest.sort();
+    return result;
+  }
+
+  private subtree(unitCode: string): string[] {
+    return [unitCode, ...this.organisation.descendants(unitCode).map((unit) => unit.code)];
+  }
+
+  private async bucket(): Promise<KV> {
+    return openIndicatorBucket(this.nc, await activeBucketName(this.nc));
+  }
+
+  /**
+   * Catalogue-level counts from the procedure catalogue for the tiers present in the subtree.
+   * Publication dates (1.1, 1.2) are not in the catalogue yet, so those indicators have no data.
+   */
+  private catalogueStats(subtree: readonly string[]): CatalogueStats {
+    const tiers = new Set(subtree.map((code) => this.organisation.tierOf(code).id));
+    const latest = new Map<string, Procedure>();
+    for (const procedure of this.catalogue) {
+      if (!tiers.has(procedure.level)) continue;
+      const known = latest.get(procedure.code);
+      if (!known || known.ruleVersion.effectiveFrom < procedure.ruleVersion.effectiveFrom)
+        latest.set(procedure.code, procedure);
+    }
+    const procedures = [...latest.values()];
+    const count = (predicate: (p: Procedure) => boolean) => procedures.filter(predicate).length;
+    return {
+      disclosed: procedures.length,
+      disclosedComplete: count((p) => p.requiredDocuments.length > 0 && p.steps.length > 0),
+      underCompetence: procedures.length,
+      withOnlineService: procedures.length,
+      withPartialOnlineService: count((p) => p.serviceLevel === 'mot-phan'),
+      eligibleForToanTrinh: count((p) => p.eligibleForToanTrinh),
+      withToanTrinhService: count((p) => p.eligibleForToanTrinh && p.serviceLevel === 'toan-trinh'),
+      withFees: count((p) => p.fees.some((fee) => fee.amountVnd > 0)),
+    };
+  }
+}

@@ -1,0 +1,273 @@
+/**
+ * Decision 766 indicators from real events (DOMAIN.md §2): dossiers driven through the lifecycle
+ * workflows produce the expected scoreboard; duplicates and redeliveries count once; a malformed
+ * event is dead-lettered without blocking the others; a rebuild equals the live state; units
+ * roll up to the province.
+ */
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deadLetterStreamName, IndicatorAggregator } from '../../aggregators/indicator-aggregator.js';
+import { IndicatorService } from '../../aggregators/indicator-service.js';
+import { IndicatorReadModel } from '../../aggregators/read-model.js';
+import { rebuildIndicators } from '../../aggregators/rebuild.js';
+import type { DossierApplicationInput } from '../../domain/application.js';
+import { toCivilDate } from '../../domain/time.js';
+import { type DossierEvent, dossierEventSubject } from '../../events/schema.js';
+import { eventStreamName } from '../../events/stream.js';
+import { periodBounds, periodOf } from '../../indicators/periods.js';
+import { createLogger } from '../../infra/logging.js';
+import { loadCatalogue } from '../../rules/catalogue.js';
+import { loadOrganisation } from '../../rules/organisations.js';
+import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
+import { actor } from '../support/fixtures.js';
+
+const oneStop = '000.01.44.H99';
+const committee = '000.00.44.H99';
+const province = '000.00.00.H99';
+const counter = actor('counter-officer', oneStop);
+const leader = actor('leader', committee);
+const specialist = actor('specialist', committee, 'cv-binh-son');
+const logger = createLogger({ name: 'test-indicators', level: 'warn' });
+const organisation = loadOrganisation('demo');
+
+let system: DossierTestSystem;
+let readModel: IndicatorReadModel;
+let serial = 0;
+
+beforeAll(async () => {
+  system = await startDossierSystem({ timeSkipping: true });
+  readModel = new IndicatorReadModel(system.nc, organisation, loadCatalogue().procedures);
+});
+afterAll(() => system?.teardown());
+
+async function application(): Promise<DossierApplicationInput> {
+  serial++;
+  const scan = async (name: string) =>
+    (
+      await system.documents.put(new TextEncoder().encode(`${name}-${serial}-${Date.now()}`), {
+        mediaType: 'application/pdf',
+        name,
+      })
+    ).ref;
+  return {
+    requestId: `indicators-${Date.now()}-${serial}`,
+    procedureCode: '1.001612',
+    applicant: {
+      type: 'citizen',
+      fullName: 'Trần Thị Bình',
+      idNumber: `0510910${String(serial).padStart(5, '0')}`,
+    },
+    channel: 'online',
+    vneidAuthenticated: true,
+    receivingUnit: oneStop,
+    competentAgency: committee,
+    documents: [
+      { kind: 'giay-de-nghi-dang-ky-ho-kinh-doanh', form: 'electronic', fileRef: await scan('de-nghi.pdf') },
+      { kind: 'giay-to-phap-ly-ca-nhan', form: 'electronic', fileRef: await scan('cccd.pdf') },
+    ],
+  };
+}
+
+async function decide(code: string): Promise<void> {
+  const act = (name: 'assign' | 'appraise' | 'approve', by: typeof leader, payload: unknown) =>
+    system.client.act(code, { name, actor: by, payload });
+  await act('assign', leader, { specialist: { id: specialist.id, name: specialist.name } });
+  await act('appraise', specialist, { recommendation: 'approve', note: 'Đủ điều kiện' });
+  await act('approve', leader, {});
+}
+
+async function streamLastSeq(): Promise<number> {
+  const jsm = await jetstreamManager(system.nc);
+  return (await jsm.streams.info(eventStreamName)).state.last_seq;
+}
+
+/** A fresh aggregator over its own bucket, reading the stream from `startSequence`. */
+async function freshAggregator(name: string, startSequence?: number, afterCounterWrites?: () => void) {
+  const bucket = `test_${name}_${Date.now()}`;
+  return {
+    bucket,
+    aggregator: await IndicatorAggregator.create({
+      nc: system.nc,
+      bucket,
+      consumerName: `test_${name}_${Date.now()}`,
+      logger,
+      startSequence,
+      afterCounterWrites,
+    }),
+  };
+}
+
+function syntheticEvent(template: DossierEvent, code: string, seq: number): DossierEvent {
+  return { ...template, id: `${code}:${seq}`, dossierCode: code, seq };
+}
+
+describe('§2.3 scoreboard from dossiers driven through the workflows', () => {
+  it('counts on-time, late and pending dossiers for indicator 2.1 and lists the late ones', async () => {
+    const onTime = await system.client.receive({ application: await application() });
+    const late = await system.client.receive({ application: await application() });
+    const pending = await system.client.receive({ application: await application() });
+    await decide(onTime.code);
+    const acceptedAt = Date.parse((await system.client.get(onTime.code)).state.history[0]?.at ?? '');
+    await system.env?.sleep('15 days');
+    await decide(late.code);
+    await system.client.act(onTime.code, {
+      name: 'return-result',
+      actor: counter,
+      payload: { channel: 'online' },
+    });
+
+    const service = await IndicatorService.start(system.nc, logger);
+    try {
+      await service.caughtUp();
+      const period = periodOf('month', toCivilDate(acceptedAt)) ?? '';
+      const decidedAt = (await system.client.get(late.code)).state.decidedAt ?? 0;
+      const decisionPeriod = periodOf('month', toCivilDate(decidedAt)) ?? '';
+      const board = await readModel.scoreboard(committee, period);
+      // §2.3 2.1: a dossier without a terminal status at the period end is judged at the period end.
+      const dueAt = Date.parse(`${pending.dueDate}T00:00:00+07:00`) + 86_400_000;
+      const openOnTime = periodBounds(period).end <= dueAt ? 1 : 0;
+      const lateDecidedInPeriod = decisionPeriod === period;
+      expect(board.counters.accepted).toBe(3);
+      // 3.3: an online dossier counts once it has an e-result where the procedure needs a paper one.
+      expect(board.counters.acceptedOnline).toBe(2);
+      expect(board.counters.progressTotal).toBe(3);
+      const expectedOnTime = 1 + openOnTime + (lateDecidedInPeriod ? 0 : openOnTime);
+      expect(board.counters.progressOnTime).toBe(expectedOnTime);
+      const indicator21 = board.scoreboard.indicators.find((i) => i.id === '2.1');
+      expect(indicator21?.numerator).toBe(expectedOnTime);
+      expect(indicator21?.denominator).toBe(3);
+      expect(board.scoreboard.groups.reduce((sum, g) => sum + g.max, 0)).toBe(100);
+
+      const behind = await readModel.dossiersBehind(committee, period, '2.1');
+      expect(behind.numerator).toContain(onTime.code);
+      const inDecisionPeriod = await readModel.dossiersBehind(committee, decisionPeriod, '2.1');
+      expect(inDecisionPeriod.rest).toContain(late.code);
+      expect(inDecisionPeriod.numerator).not.toContain(late.code);
+      expect(service.current().metrics().lag.p99).toBeGreaterThanOrEqual(0);
+    } finally {
+      await service.stop();
+    }
+  });
+});
+
+describe('exactly-once effect', () => {
+  it('the same event delivered twice, and a batch redelivered after a crash, count once', async () => {
+    const template = (
+      await system.events((await system.client.receive({ application: await application() })).code)
+    ).find((e) => e.type === 'accepted');
+    if (!template) throw new Error('no accepted event');
+    const start = (await streamLastSeq()) + 1;
+    const js = jetstream(system.nc);
+    const code = `${oneStop}-990101-${String(serial).padStart(4, '0')}`;
+    const event = syntheticEvent(template, code, 2);
+    await js.publish(dossierEventSubject(event), JSON.stringify(event), { msgID: `dup-a-${Date.now()}` });
+    await js.publish(dossierEventSubject(event), JSON.stringify(event), { msgID: `dup-b-${Date.now()}` });
+
+    let crashes = 1;
+    const { aggregator, bucket } = await freshAggregator('crash', start, () => {
+      if (crashes-- > 0) throw new Error('simulated crash after the counter writes');
+    });
+    await expect(aggregator.drain()).rejects.toThrow('simulated crash');
+    await aggregator.drain();
+    expect(aggregator.metrics().duplicates).toBe(1);
+
+    const { aggregator: clean, bucket: cleanBucket } = await freshAggregator('clean', start);
+    await clean.drain();
+    const month = periodOf('month', toCivilDate(Date.parse(event.facts.acceptedAt ?? ''))) ?? '';
+    const read = async (b: string) => {
+      const { Kvm } = await import('@nats-io/kv');
+      const kv = await new Kvm(system.nc).open(b);
+      const entry = await kv.get(`c.${committee.replaceAll('.', '_')}.${month}`);
+      return entry?.json<{ counters: { accepted: number } }>().counters.accepted;
+    };
+    expect(await read(bucket)).toBe(1);
+    expect(await read(cleanBucket)).toBe(1);
+  });
+
+  it('a malformed event lands in the dead-letter stream with its reason while the others are counted', async () => {
+    const start = (await streamLastSeq()) + 1;
+    const js = jetstream(system.nc);
+    await js.publish(`tthc.dossier.${committee.replaceAll('.', '_')}.x.accepted`, '{"not":"an event"}');
+    const { code } = await system.client.receive({ application: await application() });
+    const { aggregator } = await freshAggregator('dlq', start);
+    await aggregator.drain();
+    expect(aggregator.metrics().deadLettered).toBe(1);
+    expect(aggregator.metrics().processed).toBe((await system.events(code)).length);
+    const jsm = await jetstreamManager(system.nc);
+    const dead = await jsm.streams.getMessage(deadLetterStreamName, { last_by_subj: 'tthc.dead.>' });
+    const letter = dead?.json<{ reason: string; deliveries: number }>();
+    expect(letter?.reason).toContain('dossierCode');
+    expect(letter?.deliveries).toBe(3);
+  });
+});
+
+describe('rebuild and roll-up', () => {
+  it('a rebuild from the beginning of the stream equals the live indicators, and the live aggregator follows it', async () => {
+    const service = await IndicatorService.start(system.nc, logger);
+    try {
+      await service.caughtUp();
+      const month = periodOf('month', toCivilDate(await nowInWorkflowTime())) ?? '';
+      const units = [committee, province, '000.00.41.H99', '000.00.42.H99'];
+      const live = await Promise.all(units.map((u) => readModel.scoreboard(u, month)));
+      const before = service.activeBucket();
+      const result = await rebuildIndicators(system.nc, logger);
+      expect(result.bucket).not.toBe(before);
+      const rebuilt = await Promise.all(units.map((u) => readModel.scoreboard(u, month)));
+      expect(rebuilt.map((b) => b.counters)).toEqual(live.map((b) => b.counters));
+
+      await waitFor(() => service.activeBucket() === result.bucket);
+      const { code } = await system.client.receive({ application: await application() });
+      await service.caughtUp();
+      const after = await readModel.scoreboard(committee, month);
+      expect(after.counters.accepted).toBe((live[0]?.counters.accepted ?? 0) + 1);
+      expect(
+        (await readModel.dossiersBehind(committee, month, '4.2')).numerator.concat(
+          (await readModel.dossiersBehind(committee, month, '4.2')).rest,
+        ),
+      ).toContain(code);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('a province includes its subordinate units (roll-up), and siblings are ranked', async () => {
+    const service = await IndicatorService.start(system.nc, logger);
+    try {
+      await service.caughtUp();
+      const month = periodOf('month', toCivilDate(await nowInWorkflowTime())) ?? '';
+      const whole = await readModel.scoreboard(province, month);
+      const children = organisation.children(province);
+      const parts = await Promise.all(children.map((c) => readModel.scoreboard(c.code, month)));
+      const childSum = parts.reduce((sum, p) => sum + p.counters.accepted, 0);
+      // No dossier names the province committee itself as competent agency: the whole is the sum of its parts.
+      expect(whole.counters.accepted).toBe(childSum);
+      expect(whole.counters.progressTotal).toBe(parts.reduce((sum, p) => sum + p.counters.progressTotal, 0));
+      expect(whole.counters.accepted).toBeGreaterThanOrEqual(
+        (await readModel.scoreboard(committee, month)).counters.accepted,
+      );
+      expect(whole.unitsIncluded).toBe(
+        organisation.units.length - organisation.descendants('000.00.30.H99').length - 1,
+      );
+      const ranking = await readModel.ranking(province, month);
+      expect(ranking).toHaveLength(children.length);
+      expect(ranking[0]?.rank).toBe(1);
+      expect([...ranking].map((r) => r.total)).toEqual(
+        [...ranking].map((r) => r.total).sort((a, b) => b - a),
+      );
+    } finally {
+      await service.stop();
+    }
+  });
+});
+
+async function nowInWorkflowTime(): Promise<number> {
+  return system.env?.currentTimeMs() ?? Date.now();
+}
+
+async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not reached');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
