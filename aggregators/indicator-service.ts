@@ -24,11 +24,12 @@ export class IndicatorService {
   private constructor(
     private readonly nc: NatsConnection,
     private readonly logger: Logger,
+    private readonly metaBucket: string,
   ) {}
 
-  static async start(nc: NatsConnection, logger: Logger): Promise<IndicatorService> {
-    const service = new IndicatorService(nc, logger);
-    await service.switchTo(await activeBucketName(nc));
+  static async start(nc: NatsConnection, logger: Logger, metaBucket = indicatorMetaBucket): Promise<IndicatorService> {
+    const service = new IndicatorService(nc, logger, metaBucket);
+    await service.switchTo(await activeBucketName(nc, metaBucket));
     await service.follow();
     return service;
   }
@@ -58,7 +59,7 @@ export class IndicatorService {
   }
 
   private async follow(): Promise<void> {
-    const meta = await new Kvm(this.nc).create(indicatorMetaBucket);
+    const meta = await new Kvm(this.nc).create(this.metaBucket);
     const watch = await meta.watch({ key: 'active' });
     this.watcher = watch;
     (async () => {

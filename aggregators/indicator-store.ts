@@ -43,9 +43,12 @@ export async function openIndicatorBucket(nc: NatsConnection, name: string): Pro
   return new Kvm(nc).create(name, { history: 1, storage: StorageType.File });
 }
 
-/** The bucket the read side and the live aggregator use; rebuild swaps it. */
-export async function activeBucketName(nc: NatsConnection): Promise<string> {
-  const meta = await new Kvm(nc).create(indicatorMetaBucket, { history: 5, storage: StorageType.File });
+/**
+ * The bucket the read side and the live aggregator use; rebuild swaps it. `metaBucket` names the
+ * pointer's own bucket (one per deployment; tests use their own).
+ */
+export async function activeBucketName(nc: NatsConnection, metaBucket = indicatorMetaBucket): Promise<string> {
+  const meta = await new Kvm(nc).create(metaBucket, { history: 5, storage: StorageType.File });
   const entry = await meta.get('active');
   if (entry && entry.operation === 'PUT') return entry.string();
   try {
@@ -56,8 +59,8 @@ export async function activeBucketName(nc: NatsConnection): Promise<string> {
   return (await meta.get('active'))?.string() ?? defaultIndicatorBucket;
 }
 
-export async function setActiveBucket(nc: NatsConnection, name: string): Promise<void> {
-  const meta = await new Kvm(nc).create(indicatorMetaBucket, { history: 5, storage: StorageType.File });
+export async function setActiveBucket(nc: NatsConnection, name: string, metaBucket = indicatorMetaBucket): Promise<void> {
+  const meta = await new Kvm(nc).create(metaBucket, { history: 5, storage: StorageType.File });
   await meta.put('active', name);
 }
 

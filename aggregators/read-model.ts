@@ -69,6 +69,7 @@ export class IndicatorReadModel {
     private readonly organisation: OrganisationRegistry,
     private readonly catalogue: readonly Procedure[],
     private readonly config: IndicatorConfig = defaultIndicatorConfig,
+    private readonly metaBucket?: string,
   ) {}
 
   async scoreboard(unitCode: string, period: string): Promise<UnitScoreboard> {
@@ -131,7 +132,7 @@ export class IndicatorReadModel {
   }
 
   private async bucket(): Promise<KV> {
-    return openIndicatorBucket(this.nc, await activeBucketName(this.nc));
+    return openIndicatorBucket(this.nc, await activeBucketName(this.nc, this.metaBucket));
   }
 
   /**

@@ -19,6 +19,7 @@ export async function rebuildIndicators(
   nc: NatsConnection,
   logger: Logger,
   onProgress: (processed: number) => void = () => undefined,
+  metaBucket?: string,
 ): Promise<RebuildResult> {
   const started = Date.now();
   const bucket = `tthc_indicators_${started}`;
@@ -29,6 +30,6 @@ export async function rebuildIndicators(
     logger,
   });
   await aggregator.drain(onProgress);
-  await setActiveBucket(nc, bucket);
+  await setActiveBucket(nc, bucket, metaBucket);
   return { bucket, events: aggregator.metrics().processed, durationMs: Date.now() - started };
 }

@@ -1,6 +1,7 @@
 /** Entry point of the `tthc` command line. */
 import { Command, CommanderError } from 'commander';
 import { registerCalendarCommands } from './calendar.js';
+import { registerIndicatorCommands } from './indicators.js';
 import { exitCodes, fail } from './output.js';
 
 const program = new Command('tthc')
@@ -9,6 +10,7 @@ const program = new Command('tthc')
   .exitOverride();
 
 registerCalendarCommands(program);
+registerIndicatorCommands(program);
 
 try {
   await program.parseAsync(process.argv);

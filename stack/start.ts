@@ -15,6 +15,7 @@ import {
   Runtime,
   type Worker,
 } from '@temporalio/worker';
+import { IndicatorService } from '../aggregators/indicator-service.js';
 import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
 import { type RunningServer, startNatsServer, startTemporalDevServer } from '../infra/servers.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     progress('stopping …');
     for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
     await Promise.allSettled(runs);
+    await indicators?.stop().catch(() => undefined);
     await nc?.drain().catch(() => undefined);
     await nativeConnection?.close().catch(() => undefined);
     await Promise.allSettled(servers.map((server) => server.stop()));
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
   let runs: Promise<void>[] = [];
   let nc: Awaited<ReturnType<typeof connect>> | undefined;
   let nativeConnection: NativeConnection | undefined;
+  let indicators: IndicatorService | undefined;
   try {
     progress('starting nats-server (JetStream) …');
     const nats = await startNatsServer({
@@ -94,6 +97,8 @@ async function main(): Promise<void> {
       logger,
     });
     runs = workers.map((worker) => worker.run());
+    progress('starting the indicator aggregator …');
+    indicators = await IndicatorService.start(nc, logger.child({ component: 'indicators' }));
     printSummary({
       temporal: temporal.address,
       ui: temporal.uiUrl,
@@ -126,6 +131,7 @@ function printSummary(s: {
       `  Temporal Web UI ${s.ui ?? '(disabled)'}`,
       `  NATS JetStream  ${s.nats}`,
       `  Workers         ${s.workers} (the dossier queue and one queue per unit)`,
+      '  Indicators      Decision 766 aggregator (npx tthc indicators --unit <code> --period <YYYY-MM>)',
       `  Data            ${s.dataDir}`,
       '',
       'Try: npx tthc calendar due --procedure 1.001612 --received 2026-04-23T10:00:00+07:00',

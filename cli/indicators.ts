@@ -1,0 +1,179 @@
+/** `tthc indicators …`: the Decision 766 scoreboard, ranking, drill-down and rebuild. */
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { indicatorMetaBucket } from '../aggregators/indicator-store.js';
+import { IndicatorReadModel } from '../aggregators/read-model.js';
+import { rebuildIndicators } from '../aggregators/rebuild.js';
+import { isPeriodId } from '../indicators/periods.js';
+import type { Scoreboard } from '../indicators/scoring.js';
+import { createLogger } from '../infra/logging.js';
+import { loadCatalogue } from '../rules/catalogue.js';
+import { loadOrganisation } from '../rules/organisations.js';
+import { print, UsageError } from './output.js';
+
+interface ConnectionOptions {
+  nats: string;
+  organisation: string;
+  json?: boolean;
+}
+
+const periodSchema = z.string().refine(isPeriodId, {
+  message: 'must be a period: YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY-9M or YYYY',
+});
+
+function checkPeriod(period: string): string {
+  const result = periodSchema.safeParse(period);
+  if (!result.success) throw new UsageError(`--period "${period}" ${result.error.issues[0]?.message}`);
+  return period;
+}
+
+function requireOption(value: string | undefined, name: string): string {
+  if (!value) throw new UsageError(`${name} is required`);
+  return value;
+}
+
+function checkUnit(code: string, organisation: string): string {
+  if (!loadOrganisation(organisation).has(code)) {
+    throw new UsageError(`--unit "${code}" is not a unit of the organisation "${organisation}"`);
+  }
+  return code;
+}
+
+async function withNats<T>(url: string, run: (nc: NatsConnection) => Promise<T>): Promise<T> {
+  let nc: NatsConnection;
+  try {
+    nc = await connect({ servers: url, timeout: 3_000, name: 'tthc-cli' });
+  } catch {
+    throw new Error(
+      `cannot reach NATS at ${url}; is the system running (npm start)? Set --nats or TTHC_NATS_URL`,
+    );
+  }
+  try {
+    return await run(nc);
+  } finally {
+    await nc.drain();
+  }
+}
+
+function readModel(nc: NatsConnection, options: ConnectionOptions): IndicatorReadModel {
+  return new IndicatorReadModel(
+    nc,
+    loadOrganisation(options.organisation),
+    loadCatalogue().procedures,
+    undefined,
+    metaBucket(),
+  );
+}
+
+function metaBucket(): string {
+  return process.env.TTHC_INDICATOR_META_BUCKET ?? indicatorMetaBucket;
+}
+
+export function registerIndicatorCommands(program: Command): void {
+  const indicators = program
+    .command('indicators')
+    .description('Decision 766 service-quality index (Bộ chỉ số 766)')
+    .option('--unit <code>', 'unit code; its whole subtree is included')
+    .option('--period <id>', 'period: 2026-11, 2026-Q4, 2026-H2, 2026-9M, 2026 or 2026-11-27')
+    .option('--nats <url>', 'NATS server', process.env.TTHC_NATS_URL ?? 'nats://127.0.0.1:4222')
+    .option('--organisation <name>', 'organisation registry', process.env.TTHC_ORGANISATION ?? 'demo')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (options: ConnectionOptions & { unit?: string; period?: string }) => {
+      if (!options.unit || !options.period)
+        throw new UsageError('indicators needs --unit <code> and --period <id>');
+      const unit = checkUnit(options.unit, options.organisation);
+      const period = checkPeriod(options.period);
+      const board = await withNats(options.nats, (nc) => readModel(nc, options).scoreboard(unit, period));
+      print(options, board, () => formatScoreboard(board.unit, period, board.scoreboard));
+    });
+
+  indicators
+    .command('ranking')
+    .description('rank the units directly under a parent unit')
+    .requiredOption('--parent <code>', 'parent unit code (with the --period of `indicators`)')
+    .action(async (options: { parent: string }, command: Command) => {
+      const all = { ...command.optsWithGlobals<ConnectionOptions & { period?: string }>(), ...options };
+      const parent = checkUnit(options.parent, all.organisation);
+      const period = checkPeriod(requireOption(all.period, '--period'));
+      const ranking = await withNats(all.nats, (nc) => readModel(nc, all).ranking(parent, period));
+      print(all, ranking, () =>
+        ranking
+          .map(
+            (r) =>
+              `${String(r.rank).padStart(3)}  ${r.total.toFixed(2).padStart(6)}  ${r.unit.code}  ${r.unit.name}`,
+          )
+          .join('\n'),
+      );
+    });
+
+  indicators
+    .command('dossiers')
+    .description('the dossiers behind a number, e.g. the late dossiers of indicator 2.1')
+    .requiredOption(
+      '--indicator <id>',
+      'indicator id, e.g. 2.1 (with the --unit and --period of `indicators`)',
+    )
+    .action(async (options: { indicator: string }, command: Command) => {
+      const all = {
+        ...command.optsWithGlobals<ConnectionOptions & { unit?: string; period?: string }>(),
+        ...options,
+      };
+      const unit = checkUnit(requireOption(all.unit, '--unit'), all.organisation);
+      const period = checkPeriod(requireOption(all.period, '--period'));
+      const behind = await withNats(all.nats, (nc) =>
+        readModel(nc, all).dossiersBehind(unit, period, options.indicator),
+      );
+      print(all, behind, () =>
+        [
+          `Đạt (${behind.numerator.length}):`,
+          ...behind.numerator,
+          `Không đạt (${behind.rest.length}):`,
+          ...behind.rest,
+        ].join('\n'),
+      );
+    });
+
+  indicators
+    .command('rebuild')
+    .description('rebuild every indicator from the start of the event stream and swap it in')
+    .action(async (_options: unknown, command: Command) => {
+      const all = command.optsWithGlobals<ConnectionOptions>();
+      const logger = createLogger({ name: 'tthc-rebuild', level: 'warn' });
+      const result = await withNats(all.nats, (nc) =>
+        rebuildIndicators(
+          nc,
+          logger,
+          (processed) => process.stderr.write(`\r[tthc] rebuilding indicators: ${processed} events`),
+          metaBucket(),
+        ),
+      );
+      process.stderr.write('\n');
+      print(
+        all,
+        result,
+        () =>
+          `Rebuilt from ${result.events} events into ${result.bucket} in ${result.durationMs} ms; now active.`,
+      );
+    });
+}
+
+export function formatScoreboard(
+  unit: { code: string; name: string },
+  period: string,
+  board: Scoreboard,
+): string {
+  const rate = (value: number | null) => (value === null ? '   —  ' : `${value.toFixed(2).padStart(6)}%`);
+  const lines = [`Bộ chỉ số 766 — ${unit.name} (${unit.code}), kỳ ${period}`, ''];
+  for (const group of board.groups) {
+    lines.push(`${group.id}. ${group.name}: ${group.points.toFixed(2)} / ${group.max}`);
+    for (const indicator of board.indicators.filter((i) => i.group === group.id)) {
+      const counts = `${indicator.numerator}/${indicator.denominator}`.padStart(9);
+      lines.push(
+        `   ${indicator.id.padEnd(5)} ${counts} ${rate(indicator.rate)} ${indicator.points.toFixed(2).padStart(6)} / ${String(indicator.max).padEnd(2)}  ${indicator.name}`,
+      );
+    }
+  }
+  lines.push('', `Tổng điểm: ${board.total.toFixed(2)} / 100 — xếp loại ${board.rating}`);
+  return lines.join('\n');
+}
