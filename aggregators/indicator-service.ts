@@ -27,7 +27,11 @@ export class IndicatorService {
     private readonly metaBucket: string,
   ) {}
 
-  static async start(nc: NatsConnection, logger: Logger, metaBucket = indicatorMetaBucket): Promise<IndicatorService> {
+  static async start(
+    nc: NatsConnection,
+    logger: Logger,
+    metaBucket = indicatorMetaBucket,
+  ): Promise<IndicatorService> {
     const service = new IndicatorService(nc, logger, metaBucket);
     await service.switchTo(await activeBucketName(nc, metaBucket));
     await service.follow();

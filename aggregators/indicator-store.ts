@@ -47,7 +47,10 @@ export async function openIndicatorBucket(nc: NatsConnection, name: string): Pro
  * The bucket the read side and the live aggregator use; rebuild swaps it. `metaBucket` names the
  * pointer's own bucket (one per deployment; tests use their own).
  */
-export async function activeBucketName(nc: NatsConnection, metaBucket = indicatorMetaBucket): Promise<string> {
+export async function activeBucketName(
+  nc: NatsConnection,
+  metaBucket = indicatorMetaBucket,
+): Promise<string> {
   const meta = await new Kvm(nc).create(metaBucket, { history: 5, storage: StorageType.File });
   const entry = await meta.get('active');
   if (entry && entry.operation === 'PUT') return entry.string();
@@ -59,7 +62,11 @@ export async function activeBucketName(nc: NatsConnection, metaBucket = indicato
   return (await meta.get('active'))?.string() ?? defaultIndicatorBucket;
 }
 
-export async function setActiveBucket(nc: NatsConnection, name: string, metaBucket = indicatorMetaBucket): Promise<void> {
+export async function setActiveBucket(
+  nc: NatsConnection,
+  name: string,
+  metaBucket = indicatorMetaBucket,
+): Promise<void> {
   const meta = await new Kvm(nc).create(metaBucket, { history: 5, storage: StorageType.File });
   await meta.put('active', name);
 }

@@ -13,6 +13,7 @@ import {
   dossierContribution,
   emptyCounters,
   sumCounters,
+  tt01Tally,
 } from '../indicators/dossier-counters.js';
 import { parsePeriod } from '../indicators/periods.js';
 import {
@@ -23,6 +24,7 @@ import {
   type Scoreboard,
   scoreboard,
 } from '../indicators/scoring.js';
+import { agencyAssessment, type Tt01AgencyAssessment } from '../indicators/tt01.js';
 import {
   activeBucketName,
   type CounterRecord,
@@ -53,6 +55,8 @@ export interface UnitScoreboard {
   unitsIncluded: number;
   counters: DossierCounters;
   scoreboard: Scoreboard;
+  /** TT 01/2018 Art 15: the nine-indicator assessment from the applicants' evaluations. */
+  tt01: Tt01AgencyAssessment;
 }
 
 export interface DossiersBehind {
@@ -91,6 +95,7 @@ export class IndicatorReadModel {
       unitsIncluded: subtree.length,
       counters,
       scoreboard: scoreboard(counters, this.catalogueStats(subtree), undefined, this.config),
+      tt01: agencyAssessment(tt01Tally(counters)),
     };
   }
 

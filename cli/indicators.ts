@@ -85,7 +85,13 @@ export function registerIndicatorCommands(program: Command): void {
       const unit = checkUnit(options.unit, options.organisation);
       const period = checkPeriod(options.period);
       const board = await withNats(options.nats, (nc) => readModel(nc, options).scoreboard(unit, period));
-      print(options, board, () => formatScoreboard(board.unit, period, board.scoreboard));
+      print(options, board, () => {
+        const tt01 =
+          board.tt01.total === null
+            ? 'chưa có đánh giá'
+            : `${board.tt01.total} / ${board.tt01.max} — ${board.tt01.band}`;
+        return `${formatScoreboard(board.unit, period, board.scoreboard)}\nĐánh giá theo TT 01/2018 (Điều 15): ${tt01}`;
+      });
     });
 
   indicators

@@ -6,11 +6,19 @@ import { dossierSubjectRoot, duplicateWindowMs } from './schema.js';
 export const eventStreamName = 'TTHC_EVENTS';
 export const notificationStreamName = 'TTHC_NOTIFICATIONS';
 
-export function eventStreamConfig(): Partial<StreamConfig> & { name: string; subjects: string[] } {
+/**
+ * The domain-event stream. In production use 3 replicas on a 3-node cluster (`replicas: 3`), or
+ * a single node with `jetstream { sync_interval: always }`: by default nats-server fsyncs every
+ * 2 minutes and can lose acknowledged events on power loss (docs/indicators.md).
+ */
+export function eventStreamConfig(
+  replicas = Number(process.env.TTHC_STREAM_REPLICAS ?? 1),
+): Partial<StreamConfig> & { name: string; subjects: string[] } {
   return {
     name: eventStreamName,
     subjects: [`${dossierSubjectRoot}.>`, 'tthc.feedback.>'],
     storage: StorageType.File,
+    num_replicas: replicas,
     duplicate_window: nanos(duplicateWindowMs),
   };
 }
