@@ -30,6 +30,7 @@ import type { UnitKeyring } from '../infra/signing.js';
 import { loadCalendarData } from '../rules/calendars.js';
 import { getProcedure } from '../rules/catalogue.js';
 import { loadOrganisation } from '../rules/organisations.js';
+import { createFeedbackActivities } from './feedback-activities.js';
 
 export interface ActivityDependencies {
   nc: NatsConnection;
@@ -234,6 +235,9 @@ export async function createDossierActivities(deps: ActivityDependencies) {
         paperResult: request.paperResult,
       };
     },
+
+    // Feedback (PAKN) workflow: loadFeedbackRules, publishFeedbackEvents.
+    ...createFeedbackActivities(deps),
   };
 }
 

@@ -1,0 +1,83 @@
+/**
+ * Activities of the feedback (PAKN) workflow: the unit and its working-day calendar (workflows
+ * cannot read files), and event publication. Registered with the dossier activities on the
+ * dossier queue (createDossierActivities spreads them in, after the event stream exists).
+ */
+import { jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { ApplicationFailure } from '@temporalio/common';
+import type { CalendarData } from '../domain/calendar.js';
+import { type FeedbackEvent, feedbackEventSchema, feedbackEventSubject } from '../events/feedback-schema.js';
+import { eventStreamName } from '../events/stream.js';
+import { loadCalendarData } from '../rules/calendars.js';
+import { loadOrganisation } from '../rules/organisations.js';
+
+export interface FeedbackActivityDependencies {
+  nc: NatsConnection;
+  /** Name of the organisation registry under data/organisations. */
+  organisation: string;
+}
+
+export interface FeedbackRulesRequest {
+  unit: string;
+}
+
+export interface FeedbackRules {
+  unit: { code: string; name: string; jurisdiction: string };
+  /** The unit's calendar chain, most general first (national, then province…). */
+  calendars: CalendarData[];
+}
+
+export function createFeedbackActivities(deps: FeedbackActivityDependencies) {
+  const js = jetstream(deps.nc);
+  const organisation = loadOrganisation(deps.organisation);
+
+  return {
+    /** The unit that receives or is forwarded a feedback, and the calendar its limits count on. */
+    async loadFeedbackRules(request: FeedbackRulesRequest): Promise<FeedbackRules> {
+      if (!organisation.has(request.unit)) {
+        throw ApplicationFailure.nonRetryable(`Không có đơn vị mã "${request.unit}"`, 'UNKNOWN_UNIT');
+      }
+      const unit = organisation.get(request.unit);
+      const jurisdiction = unit.jurisdiction ?? 'VN';
+      return {
+        unit: { code: unit.code, name: unit.name, jurisdiction },
+        calendars: calendarChain(jurisdiction),
+      };
+    },
+
+    /** Validates and publishes each event once: the message id `<feedback id>:<seq>` deduplicates retries. */
+    async publishFeedbackEvents(events: FeedbackEvent[]): Promise<number[]> {
+      const sequences: number[] = [];
+      for (const candidate of events) {
+        const parsed = feedbackEventSchema.safeParse(candidate);
+        if (!parsed.success) {
+          throw ApplicationFailure.nonRetryable(
+            `Event ${candidate.id} does not match the schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+            'INVALID_EVENT',
+          );
+        }
+        const event = parsed.data;
+        const ack = await js.publish(feedbackEventSubject(event), JSON.stringify(event), {
+          msgID: event.id,
+          expect: { streamName: eventStreamName },
+        });
+        sequences.push(ack.seq);
+      }
+      return sequences;
+    },
+  };
+}
+
+export type FeedbackActivities = ReturnType<typeof createFeedbackActivities>;
+
+function calendarChain(jurisdiction: string): CalendarData[] {
+  const chain: CalendarData[] = [];
+  let current: string | undefined = jurisdiction;
+  while (current) {
+    const data = loadCalendarData(current);
+    chain.unshift(data);
+    current = data.extends;
+  }
+  return chain;
+}

@@ -1,0 +1,151 @@
+/**
+ * Typed client for feedback and petitions (phản ánh, kiến nghị): submit (idempotent by request id),
+ * act, read. Validates every request with zod before it reaches Temporal. Feedback ids are
+ * `PAKN-<receiving unit>-YYMMDD-XXXX`, numbered per unit and day by the dossier-code allocator on
+ * its own KV bucket, so feedback and dossier sequences never share a counter.
+ */
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  type Client,
+  WorkflowFailedError,
+  WorkflowIdConflictPolicy,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  type FeedbackInput,
+  feedbackIdFor,
+  feedbackSchema,
+  missingContactDetails,
+} from '../domain/feedback.js';
+import { parseInstant, toCivilDate } from '../domain/time.js';
+import { parseOrThrow, ValidationError } from '../domain/validation.js';
+import { DossierCodeAllocator } from '../infra/dossier-codes.js';
+import {
+  type FeedbackActionRequest,
+  type FeedbackActionResult,
+  type FeedbackOptions,
+  type FeedbackReceipt,
+  type FeedbackView,
+  feedbackActUpdate,
+  feedbackQuery,
+  feedbackReceivedUpdate,
+  feedbackWorkflow,
+} from '../workflows/feedback.js';
+import { dossierTaskQueue } from '../workflows/task-queues.js';
+import { DossierNotFoundError, DossierValidationError, IllegalActionError } from './errors.js';
+
+export const FEEDBACK_CODE_BUCKET = 'tthc_feedback_codes';
+
+export interface SubmitFeedbackRequest {
+  feedback: FeedbackInput;
+  options?: Partial<FeedbackOptions>;
+}
+
+export interface SubmitFeedbackResult extends FeedbackReceipt {
+  /** True when the request id was seen before: the earlier feedback is returned, nothing new is created. */
+  existing: boolean;
+}
+
+export class FeedbackClient {
+  constructor(
+    private readonly temporal: Client,
+    /** An allocator opened on FEEDBACK_CODE_BUCKET (see `FeedbackClient.open`). */
+    private readonly codes: DossierCodeAllocator,
+    private readonly taskQueue: string = dossierTaskQueue,
+  ) {}
+
+  static async open(temporal: Client, nc: NatsConnection, taskQueue?: string): Promise<FeedbackClient> {
+    const codes = await DossierCodeAllocator.open(nc, { bucket: FEEDBACK_CODE_BUCKET });
+    return new FeedbackClient(temporal, codes, taskQueue);
+  }
+
+  async submit(request: SubmitFeedbackRequest): Promise<SubmitFeedbackResult> {
+    const feedback = validate(() => parseOrThrow(feedbackSchema, request.feedback, 'feedback'));
+    const now = Date.now();
+    if (feedback.submittedAt && parseInstant(feedback.submittedAt) > now + 60_000) {
+      throw new DossierValidationError('Invalid feedback: submittedAt is in the future', [
+        'submittedAt: must not be in the future',
+      ]);
+    }
+    const { code, existing } = await this.codes.reserveForRequest(
+      feedback.requestId,
+      feedback.receivingUnit,
+      toCivilDate(now),
+    );
+    const id = feedbackIdFor(code);
+    if (!existing) {
+      await this.temporal.workflow.start(feedbackWorkflow, {
+        workflowId: id,
+        taskQueue: this.taskQueue,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        args: [{ id, feedback, options: request.options }],
+      });
+    }
+    const handle = this.temporal.workflow.getHandle(id);
+    try {
+      const receipt = await handle.executeUpdate(feedbackReceivedUpdate);
+      return { ...receipt, existing };
+    } catch (error) {
+      // A feedback that already ended (rejected, closed) or failed at receipt (an unknown unit)
+      // takes no update: answer from its result instead.
+      const { status } = await handle.describe().catch(() => ({ status: undefined }));
+      if (status?.name === 'COMPLETED') return { ...receiptOf(id, await handle.result()), existing };
+      const failure =
+        status?.name === 'FAILED'
+          ? await handle.result().then(
+              () => error,
+              (e: unknown) => (e instanceof WorkflowFailedError ? e.cause : e),
+            )
+          : error;
+      return translate(id, () => Promise.reject(failure));
+    }
+  }
+
+  async act(id: string, request: FeedbackActionRequest): Promise<FeedbackActionResult> {
+    return translate(id, () =>
+      this.temporal.workflow.getHandle(id).executeUpdate(feedbackActUpdate, { args: [request] }),
+    );
+  }
+
+  async get(id: string): Promise<FeedbackView> {
+    return translate(id, () => this.temporal.workflow.getHandle(id).query(feedbackQuery));
+  }
+}
+
+function receiptOf(id: string, view: FeedbackView): FeedbackReceipt {
+  return {
+    id,
+    status: view.state.status,
+    statusName: view.statusName,
+    handlingUnit: view.state.handlingUnit,
+    limits: view.limits,
+    missingContactDetails: missingContactDetails(view.state.feedback),
+  };
+}
+
+function validate<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof ValidationError) throw new DossierValidationError(error.message, error.issues);
+    throw error;
+  }
+}
+
+async function translate<T>(id: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError)
+      throw new DossierNotFoundError(`Không tìm thấy phản ánh, kiến nghị ${id}`);
+    const failure = error instanceof WorkflowUpdateFailedError ? error.cause : error;
+    if (failure instanceof ApplicationFailure) {
+      const type = failure.type ?? 'ILLEGAL_ACTION';
+      if (type === 'INVALID_INPUT') throw new DossierValidationError(failure.message, [failure.message]);
+      throw new IllegalActionError(type, failure.message);
+    }
+    throw error;
+  }
+}

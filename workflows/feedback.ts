@@ -1,0 +1,462 @@
+/**
+ * One workflow per feedback (phản ánh, kiến nghị), id `PAKN-<receiving unit>-YYMMDD-XXXX`.
+ * Officials and the submitter act through the `act` update, validated against the pure machine in
+ * domain/feedback.ts, so an illegal action is rejected and changes nothing. Timers on the handling
+ * unit's working-day calendar flag each limit that passes while its step is open. Every transition
+ * publishes events `tthc.feedback.<unit>.<type>` (message id `<feedback id>:<seq>`) through an
+ * activity. A feedback about an earlier feedback's result signals that one (indicator 5.3).
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { FeedbackActivities, FeedbackRules } from '../activities/feedback-activities.js';
+import { createCalendar, type WorkingCalendar } from '../domain/calendar.js';
+import {
+  type Actor,
+  actorSchema,
+  applyAction,
+  checkAction,
+  close,
+  currentDueAt,
+  defaultFeedbackLimitRules,
+  type Feedback,
+  type FeedbackAction,
+  type FeedbackActionName,
+  FeedbackActionRejected,
+  type FeedbackDomainEvent,
+  type FeedbackLimitRules,
+  type FeedbackState,
+  type FeedbackTransition,
+  feedbackActionSchemas,
+  feedbackStatusNames,
+  flagOverdueLimits,
+  isOnTime,
+  type LimitView,
+  limitViews,
+  missingContactDetails,
+  newFeedback,
+  nextLimitCheckAt,
+  receive,
+  recordFollowUp,
+  type Satisfaction,
+  satisfactionOf,
+} from '../domain/feedback.js';
+import { formatInstant, parseInstant } from '../domain/time.js';
+import { formatZodError } from '../domain/validation.js';
+import { feedbackFacts } from '../events/feedback-facts.js';
+import type { FeedbackEvent } from '../events/feedback-schema.js';
+import { publishRetrySpanMs } from '../events/schema.js';
+import { searchAttributes } from './search-attributes.js';
+
+export interface FeedbackOptions {
+  /** Overrides of the operational limits (working days); the version names the rule set. */
+  limits: Partial<FeedbackLimitRules>;
+  /** Calendar days after publication during which ratings, reactions and follow-ups are recorded. */
+  followUpWindowDays: number;
+}
+
+export const defaultFeedbackOptions: FeedbackOptions = { limits: {}, followUpWindowDays: 30 };
+
+export interface FeedbackWorkflowInput {
+  /** `PAKN-<receiving unit>-YYMMDD-XXXX`, also the workflow id. */
+  id: string;
+  feedback: Feedback;
+  options?: Partial<FeedbackOptions>;
+}
+
+export interface FeedbackActionRequest {
+  name: FeedbackActionName;
+  actor: Actor;
+  payload: unknown;
+}
+
+export interface FeedbackActionResult {
+  id: string;
+  status: string;
+  statusName: string;
+  handlingUnit: string;
+  limits: LimitView[];
+}
+
+export interface FeedbackReceipt extends FeedbackActionResult {
+  /** ND 20 Art 7 contact details the submitter did not give: a ground for not accepting. */
+  missingContactDetails: string[];
+}
+
+export interface FeedbackView {
+  state: FeedbackState;
+  statusName: string;
+  limits: LimitView[];
+  onTime: boolean;
+  satisfaction: Satisfaction;
+  /** Names of the units the feedback went through, by code. */
+  units: Record<string, string>;
+  /** The earlier feedback this one follows up, and whether that one recorded it. */
+  followsUp?: { feedbackId: string; linked: boolean };
+  eventSeq: number;
+  ended: boolean;
+}
+
+export interface FollowUpSignal {
+  feedbackId: string;
+}
+
+export const feedbackReceivedUpdate = defineUpdate<FeedbackReceipt>('feedbackReceived');
+export const feedbackActUpdate = defineUpdate<FeedbackActionResult, [FeedbackActionRequest]>('act');
+export const feedbackQuery = defineQuery<FeedbackView>('feedback');
+export const followUpSignal = defineSignal<[FollowUpSignal]>('feedbackFollowUp');
+
+const core = proxyActivities<FeedbackActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['UNKNOWN_UNIT'],
+  },
+});
+
+const publisher = proxyActivities<FeedbackActivities>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: publishRetrySpanMs,
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['INVALID_EVENT'],
+  },
+});
+
+export async function feedbackWorkflow(input: FeedbackWorkflowInput): Promise<FeedbackView> {
+  const options: FeedbackOptions = { ...defaultFeedbackOptions, ...input.options };
+  const rules: FeedbackLimitRules = { ...defaultFeedbackLimitRules, ...options.limits };
+  const { feedback } = input;
+  let state: FeedbackState | undefined;
+  let calendar: WorkingCalendar | undefined;
+  let receipt: FeedbackReceipt | undefined;
+  let startFailure: ApplicationFailure | undefined;
+  let followsUp: FeedbackView['followsUp'];
+  const units: Record<string, string> = {};
+  const pendingFollowUps: string[] = [];
+  let eventSeq = 0;
+  let version = 0;
+  let busy = false;
+
+  setHandler(feedbackReceivedUpdate, async () => {
+    await condition(() => receipt !== undefined || startFailure !== undefined);
+    if (startFailure) throw startFailure;
+    return receipt as FeedbackReceipt;
+  });
+
+  setHandler(feedbackQuery, () => {
+    if (!state) throw ApplicationFailure.nonRetryable('Phản ánh, kiến nghị đang được tiếp nhận', 'NOT_READY');
+    return view(state);
+  });
+
+  setHandler(
+    feedbackActUpdate,
+    async (request) =>
+      exclusive(async () => {
+        const action = parseAction(request);
+        guard(() => checkAction(ready(), action, Date.now()));
+        let actionCalendar = calendar as WorkingCalendar;
+        let target: FeedbackRules | undefined;
+        if (action.name === 'forward') {
+          target = await unitRules(action.payload.to);
+          actionCalendar = buildCalendar(target.calendars);
+        }
+        const transition = guard(() => applyAction(ready(), action, Date.now(), actionCalendar));
+        if (target) {
+          calendar = actionCalendar;
+          units[target.unit.code] = target.unit.name;
+        }
+        await commit(transition, action.actor);
+        return result(state as FeedbackState);
+      }),
+    {
+      validator: (request) => {
+        guard(() => checkAction(ready(), parseAction(request), Date.now()));
+      },
+    },
+  );
+
+  setHandler(followUpSignal, (signal) => {
+    pendingFollowUps.push(signal.feedbackId);
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Receipt: the unit's calendar, the limits, the first event.
+
+  let receiving: FeedbackRules;
+  try {
+    receiving = await unitRules(feedback.receivingUnit);
+  } catch (error) {
+    startFailure =
+      error instanceof ApplicationFailure
+        ? error
+        : ApplicationFailure.nonRetryable(String(error), 'RECEIPT_FAILED');
+    await condition(allHandlersFinished);
+    throw startFailure;
+  }
+  units[receiving.unit.code] = receiving.unit.name;
+  calendar = buildCalendar(receiving.calendars);
+  const now = Date.now();
+  const submittedAt = feedback.submittedAt ? Math.min(parseInstant(feedback.submittedAt), now) : now;
+  state = newFeedback(input.id, feedback, submittedAt, calendar, rules);
+  upsertStaticSearchAttributes();
+  await commit(receive(state, now));
+  if (feedback.about?.feedbackId) await notifyEarlierFeedback(feedback.about.feedbackId);
+  receipt = { ...result(state), missingContactDetails: missingContactDetails(feedback) };
+
+  // -------------------------------------------------------------------------------------------
+  // Until the feedback ends: actions, follow-up signals, or the next timer.
+
+  while (!isEnded()) {
+    const wakeAt = nextWakeAt();
+    const seen = version;
+    const woken = await condition(
+      () => version !== seen || pendingFollowUps.length > 0 || isEnded(),
+      wakeAt === undefined ? undefined : Math.max(1, wakeAt - Date.now()),
+    );
+    if (pendingFollowUps.length > 0) await exclusive(recordFollowUps);
+    else if (!woken && !isEnded()) await exclusive(fireTimers);
+  }
+  await condition(allHandlersFinished);
+  return view(state);
+
+  // -------------------------------------------------------------------------------------------
+
+  function ready(): FeedbackState {
+    if (!state || !calendar || !receipt) {
+      throw ApplicationFailure.nonRetryable(
+        'Phản ánh, kiến nghị đang được tiếp nhận; vui lòng thử lại sau',
+        'NOT_READY',
+      );
+    }
+    return state;
+  }
+
+  async function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    await condition(() => !busy);
+    busy = true;
+    try {
+      return await fn();
+    } finally {
+      busy = false;
+    }
+  }
+
+  /** The unit and its calendar; an unknown unit is a typed, non-retryable failure. */
+  async function unitRules(unit: string): Promise<FeedbackRules> {
+    try {
+      return await core.loadFeedbackRules({ unit });
+    } catch (error) {
+      if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
+        throw ApplicationFailure.nonRetryable(error.cause.message, error.cause.type ?? 'UNKNOWN_UNIT');
+      }
+      throw error;
+    }
+  }
+
+  /** Tells the earlier feedback that this one is about its result; it may have closed already. */
+  async function notifyEarlierFeedback(earlierId: string): Promise<void> {
+    try {
+      await getExternalWorkflowHandle(earlierId).signal(followUpSignal, { feedbackId: input.id });
+      followsUp = { feedbackId: earlierId, linked: true };
+    } catch (error) {
+      log.warn('the earlier feedback could not be told of its follow-up', {
+        feedbackId: input.id,
+        earlierId,
+        error: String(error),
+      });
+      followsUp = { feedbackId: earlierId, linked: false };
+    }
+  }
+
+  async function recordFollowUps(): Promise<void> {
+    while (pendingFollowUps.length > 0) {
+      const followUpId = pendingFollowUps.shift() as string;
+      const transition = recordFollowUp(state as FeedbackState, followUpId, Date.now());
+      if (transition) await commit(transition);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Timers
+
+  function windowEndsAt(current: FeedbackState): number | undefined {
+    if (current.status !== 'DA_CONG_KHAI' || !current.publication || current.endedAt !== undefined)
+      return undefined;
+    return current.publication.at + options.followUpWindowDays * 86_400_000;
+  }
+
+  function nextWakeAt(): number | undefined {
+    const current = state as FeedbackState;
+    const times = [nextLimitCheckAt(current), windowEndsAt(current)].filter(
+      (t): t is number => t !== undefined,
+    );
+    return times.length > 0 ? Math.min(...times) : undefined;
+  }
+
+  async function fireTimers(): Promise<void> {
+    const now = Date.now();
+    const flagged = flagOverdueLimits(state as FeedbackState, now);
+    if (flagged) await commit(flagged);
+    const windowEnd = windowEndsAt(state as FeedbackState);
+    if (windowEnd !== undefined && now >= windowEnd) await commit(close(state as FeedbackState, now));
+    version++;
+  }
+
+  function isEnded(): boolean {
+    return (state as FeedbackState).endedAt !== undefined;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Committing a transition: state, search attributes, events (in order, exactly once).
+
+  async function commit(transition: FeedbackTransition, actor?: Actor): Promise<void> {
+    state = transition.state;
+    version++;
+    upsertDynamicSearchAttributes(transition.state);
+    const events = transition.events.map((event) => toEvent(event, transition.state, actor));
+    if (events.length > 0) await publish(events);
+  }
+
+  function toEvent(event: FeedbackDomainEvent, current: FeedbackState, actor?: Actor): FeedbackEvent {
+    eventSeq++;
+    return {
+      id: `${input.id}:${eventSeq}`,
+      feedbackId: input.id,
+      seq: eventSeq,
+      type: event.type as FeedbackEvent['type'],
+      occurredAt: formatInstant(event.at),
+      actor: actor ? { id: actor.id, unit: actor.unit, role: actor.role } : undefined,
+      data: JSON.parse(JSON.stringify(event.data)),
+      facts: feedbackFacts(current),
+    };
+  }
+
+  /** Retries past the activity's own retry span: a feedback's events are never dropped. */
+  async function publish(events: FeedbackEvent[]): Promise<void> {
+    for (;;) {
+      try {
+        await publisher.publishFeedbackEvents(events);
+        return;
+      } catch (error) {
+        log.error('publishing feedback events failed; retrying', {
+          feedbackId: input.id,
+          error: String(error),
+        });
+        if (error instanceof ActivityFailure && isInvalidEvent(error.cause)) throw error;
+        await sleep('1 minute');
+      }
+    }
+  }
+
+  /**
+   * The dossier search attributes, reused so supervisors can list feedback with the same
+   * dashboards (filter on WorkflowType = 'feedbackWorkflow'): DossierCompetentAgency holds the
+   * handling unit and DossierDueAt the open answer or publication limit.
+   */
+  function upsertStaticSearchAttributes(): void {
+    upsertSearchAttributes([
+      { key: searchAttributes.receivingUnit, value: feedback.receivingUnit },
+      { key: searchAttributes.channel, value: feedback.channel },
+      ...(feedback.about?.procedureCode
+        ? [{ key: searchAttributes.procedure, value: feedback.about.procedureCode }]
+        : []),
+    ]);
+  }
+
+  function upsertDynamicSearchAttributes(current: FeedbackState): void {
+    const due = currentDueAt(current);
+    upsertSearchAttributes([
+      { key: searchAttributes.status, value: current.status },
+      { key: searchAttributes.competentAgency, value: current.handlingUnit },
+      { key: searchAttributes.overdue, value: !isOnTime(current) },
+      { key: searchAttributes.dueAt, value: due === undefined ? null : new Date(due) },
+    ]);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Views
+
+  function result(current: FeedbackState): FeedbackActionResult {
+    return {
+      id: input.id,
+      status: current.status,
+      statusName: feedbackStatusNames[current.status],
+      handlingUnit: current.handlingUnit,
+      limits: limitViews(current),
+    };
+  }
+
+  function view(current: FeedbackState): FeedbackView {
+    return {
+      state: current,
+      statusName: feedbackStatusNames[current.status],
+      limits: limitViews(current),
+      onTime: isOnTime(current),
+      satisfaction: satisfactionOf(current),
+      units: { ...units },
+      followsUp,
+      eventSeq,
+      ended: current.endedAt !== undefined,
+    };
+  }
+}
+
+function isInvalidEvent(cause: unknown): boolean {
+  return cause instanceof ApplicationFailure && cause.type === 'INVALID_EVENT';
+}
+
+function buildCalendar(chain: Parameters<typeof createCalendar>[0][]): WorkingCalendar {
+  let calendar: WorkingCalendar | undefined;
+  for (const data of chain) calendar = createCalendar(data, calendar);
+  if (!calendar) throw ApplicationFailure.nonRetryable('No working-day calendar', 'NO_CALENDAR');
+  return calendar;
+}
+
+/** Validates the request at the boundary (zod) and turns it into a typed action. */
+function parseAction(request: FeedbackActionRequest): FeedbackAction {
+  const schema = feedbackActionSchemas[request.name as FeedbackActionName];
+  if (!schema) {
+    throw ApplicationFailure.nonRetryable(`Unknown action "${request.name}"`, 'INVALID_INPUT');
+  }
+  const payload = schema.safeParse(request.payload ?? {});
+  if (!payload.success) {
+    throw ApplicationFailure.nonRetryable(
+      `Invalid ${request.name}: ${formatZodError(payload.error).join('; ')}`,
+      'INVALID_INPUT',
+    );
+  }
+  const actor = actorSchema.safeParse(request.actor);
+  if (!actor.success) {
+    throw ApplicationFailure.nonRetryable(
+      `Invalid actor: ${formatZodError(actor.error).join('; ')}`,
+      'INVALID_INPUT',
+    );
+  }
+  return { name: request.name, actor: actor.data, payload: payload.data } as FeedbackAction;
+}
+
+/** Runs a pure domain call; a rule violation becomes a typed, non-retryable failure for the caller. */
+function guard<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof FeedbackActionRejected)
+      throw ApplicationFailure.nonRetryable(error.message, error.code);
+    throw error;
+  }
+}
