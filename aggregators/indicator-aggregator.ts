@@ -22,32 +22,17 @@ import {
 import type { KV } from '@nats-io/kv';
 import { type NatsConnection, nanos } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import {
-  type DossierEvent,
-  type DossierFacts,
-  dossierEventSchema,
-  dossierSubjectRoot,
-} from '../events/schema.js';
 import { ensureStream, eventStreamConfig, eventStreamName } from '../events/stream.js';
-import {
-  addCounters,
-  affectedPeriods,
-  type DossierCounters,
-  dossierContribution,
-  emptyCounters,
-  isEmptyCounters,
-  subtractCounters,
-} from '../indicators/dossier-counters.js';
 import { defaultPeriodKinds, type PeriodKind } from '../indicators/periods.js';
 import {
   applyCounterDeltas,
-  counterKey,
-  type DossierRecord,
-  dossierKey,
+  type Counts,
+  type EntityRecord,
   openIndicatorBucket,
   readJson,
-  writeDossierRecord,
+  writeEntityRecord,
 } from './indicator-store.js';
+import { type EventSource, eventSources, type ParsedEvent, sourceFor } from './sources.js';
 
 export const deadLetterStreamName = 'TTHC_DEAD_LETTERS';
 
@@ -77,7 +62,7 @@ export interface AggregatorMetrics {
 
 interface PendingMessage {
   message: JsMsg;
-  event?: DossierEvent;
+  parsed?: { source: EventSource; event: ParsedEvent };
 }
 
 export class IndicatorAggregator {
@@ -114,7 +99,7 @@ export class IndicatorAggregator {
       ack_policy: AckPolicy.Explicit,
       ack_wait: nanos(60_000),
       max_deliver: -1,
-      filter_subjects: [`${dossierSubjectRoot}.>`],
+      filter_subjects: eventSources.map((source) => `${source.subjectRoot}.>`),
       ...(options.startSequence
         ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: options.startSequence }
         : { deliver_policy: DeliverPolicy.All }),
@@ -183,29 +168,30 @@ export class IndicatorAggregator {
     }
     if (pending.length === 0) return 0;
     try {
-      await this.apply(pending.filter((p): p is Required<PendingMessage> => p.event !== undefined));
+      await this.apply(pending.filter((p): p is Required<PendingMessage> => p.parsed !== undefined));
     } catch (error) {
-      for (const p of pending) if (p.event) p.message.nak(1_000);
+      for (const p of pending) if (p.parsed) p.message.nak(1_000);
       throw error;
     }
     return pending.length;
   }
 
   private async parse(message: JsMsg): Promise<PendingMessage> {
-    const reason = (() => {
+    const source = sourceFor(message.subject);
+    const outcome = (() => {
+      if (!source) return { error: `no indicator source for subject ${message.subject}` };
       try {
-        const result = dossierEventSchema.safeParse(message.json());
-        if (result.success) return { event: result.data };
-        return { error: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+        return source.parse(message.json());
       } catch (error) {
         return { error: `not JSON: ${(error as Error).message}` };
       }
     })();
-    if ('event' in reason) return { message, event: reason.event };
+    if (source && 'event' in outcome) return { message, parsed: { source, event: outcome.event } };
+    const reason = 'error' in outcome ? outcome.error : 'unparseable';
     if (message.info.deliveryCount < this.options.maxAttempts) {
       message.nak(500);
     } else {
-      await this.deadLetter(message, reason.error);
+      await this.deadLetter(message, reason);
     }
     return { message };
   }
@@ -228,30 +214,36 @@ export class IndicatorAggregator {
   }
 
   private async apply(items: ReadonlyArray<Required<PendingMessage>>): Promise<void> {
-    const records = new Map<string, DossierRecord | undefined>();
-    const deltas = new Map<string, Array<{ streamSeq: number; delta: DossierCounters }>>();
-    const changed = new Map<string, DossierRecord>();
+    const records = new Map<string, EntityRecord | undefined>();
+    const deltas = new Map<string, Array<{ streamSeq: number; delta: Counts }>>();
+    const changed = new Map<string, EntityRecord>();
     let duplicates = 0;
-    for (const { message, event } of items) {
-      const key = dossierKey(event.dossierCode);
-      if (!records.has(key)) records.set(key, (await readJson<DossierRecord>(this.kv, key))?.value);
+    for (const { message, parsed } of items) {
+      const { source, event } = parsed;
+      const key = source.recordKey(event.id);
+      if (!records.has(key)) records.set(key, (await readJson<EntityRecord>(this.kv, key))?.value);
       const previous = records.get(key);
       if (previous && event.seq <= previous.seq) {
         duplicates++;
         continue;
       }
-      for (const [counter, delta] of this.contributionChanges(previous?.facts, event.facts)) {
+      for (const [counter, delta] of source.changes(previous?.facts, event.facts, this.options.periodKinds)) {
         const list = deltas.get(counter) ?? [];
         list.push({ streamSeq: message.seq, delta });
         deltas.set(counter, list);
       }
-      const record = { code: event.dossierCode, seq: event.seq, streamSeq: message.seq, facts: event.facts };
+      const record: EntityRecord = {
+        code: event.id,
+        seq: event.seq,
+        streamSeq: message.seq,
+        facts: event.facts,
+      };
       records.set(key, record);
       changed.set(key, record);
     }
     for (const [key, list] of deltas) await applyCounterDeltas(this.kv, key, list);
     this.options.afterCounterWrites();
-    for (const [key, record] of changed) await writeDossierRecord(this.kv, key, record);
+    for (const [key, record] of changed) await writeEntityRecord(this.kv, key, record);
     this.counts.duplicates += duplicates;
     const now = Date.now();
     for (const { message } of items) {
@@ -260,30 +252,6 @@ export class IndicatorAggregator {
       this.counts.lastStreamSeq = Math.max(this.counts.lastStreamSeq, message.seq);
       this.recordLag(now - Number(message.info.timestampNanos / 1_000_000));
     }
-  }
-
-  /** For each (unit, period) counter key, the change from the old facts' contribution to the new. */
-  private contributionChanges(
-    before: DossierFacts | undefined,
-    after: DossierFacts,
-  ): Map<string, DossierCounters> {
-    const kinds = this.options.periodKinds;
-    const periods = new Set([
-      ...(before ? affectedPeriods(before, kinds) : []),
-      ...affectedPeriods(after, kinds),
-    ]);
-    const changes = new Map<string, DossierCounters>();
-    const move = (facts: DossierFacts | undefined, period: string, combine: typeof addCounters) => {
-      if (!facts) return;
-      const key = counterKey(facts.competentAgency, period);
-      changes.set(key, combine(changes.get(key) ?? emptyCounters(), dossierContribution(facts, period)));
-    };
-    for (const period of periods) {
-      move(before, period, subtractCounters);
-      move(after, period, addCounters);
-    }
-    for (const [key, delta] of changes) if (isEmptyCounters(delta)) changes.delete(key);
-    return changes;
   }
 
   private recordLag(ms: number): void {

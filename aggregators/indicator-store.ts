@@ -1,7 +1,9 @@
 /**
  * Indicator state in NATS KV. Keys:
  *   d.<dossier code>            the last facts applied for a dossier, with its event seq
- *   c.<unit>.<period>           the counters of a unit (the competent agency) for a period
+ *   c.<unit>.<period>           the dossier counters of a unit (the competent agency) for a period
+ *   p.<feedback id>             the last facts applied for a feedback (PAKN)
+ *   f.<unit>.<period>           the feedback counters of a unit (the handling unit) for a period
  * Every value carries `streamSeq`, the stream sequence of the last event applied to it: a write is
  * applied only for events after that mark, so a redelivered batch never counts twice.
  * Units roll up at read time (a province sums its subtree), so an event touches only leaf keys.
@@ -11,22 +13,40 @@ import { StorageType } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { DossierFacts } from '../events/schema.js';
-import { addCounters, type DossierCounters, emptyCounters } from '../indicators/dossier-counters.js';
 
 export const indicatorMetaBucket = 'tthc_indicators_meta';
 export const defaultIndicatorBucket = 'tthc_indicators_1';
 
-export interface DossierRecord {
+/** Named counts; dossier and feedback counters are both of this shape. */
+export type Counts = Record<string, number>;
+
+/** The last facts applied for a dossier or a feedback. */
+export interface EntityRecord<F = unknown> {
   code: string;
   seq: number;
   streamSeq: number;
-  facts: DossierFacts;
+  facts: F;
 }
 
-export interface CounterRecord {
+export interface CounterRecord<C extends Counts = Counts> {
   streamSeq: number;
-  counters: DossierCounters;
+  counters: C;
+}
+
+export function addCounts<C extends Counts>(a: C, b: Counts): C {
+  const sum: Counts = { ...a };
+  for (const [field, value] of Object.entries(b)) sum[field] = (sum[field] ?? 0) + value;
+  return sum as C;
+}
+
+export function subtractCounts<C extends Counts>(a: C, b: Counts): C {
+  const difference: Counts = { ...a };
+  for (const [field, value] of Object.entries(b)) difference[field] = (difference[field] ?? 0) - value;
+  return difference as C;
+}
+
+export function isZero(counts: Counts): boolean {
+  return Object.values(counts).every((value) => value === 0);
 }
 
 const token = (text: string) => text.replace(/[^-/=\w]/g, '_');
@@ -37,6 +57,14 @@ export function dossierKey(code: string): string {
 
 export function counterKey(unit: string, period: string): string {
   return `c.${token(unit)}.${token(period)}`;
+}
+
+export function feedbackKey(id: string): string {
+  return `p.${token(id)}`;
+}
+
+export function feedbackCounterKey(unit: string, period: string): string {
+  return `f.${token(unit)}.${token(period)}`;
 }
 
 export async function openIndicatorBucket(nc: NatsConnection, name: string): Promise<KV> {
@@ -113,22 +141,19 @@ export async function updateJson<T>(
 export async function applyCounterDeltas(
   kv: KV,
   key: string,
-  deltas: ReadonlyArray<{ streamSeq: number; delta: DossierCounters }>,
+  deltas: ReadonlyArray<{ streamSeq: number; delta: Counts }>,
 ): Promise<void> {
   await updateJson<CounterRecord>(kv, key, (current) => {
     const mark = current?.streamSeq ?? 0;
     const fresh = deltas.filter((d) => d.streamSeq > mark);
     if (fresh.length === 0) return undefined;
-    const counters = fresh.reduce(
-      (sum, d) => addCounters(sum, d.delta),
-      current?.counters ?? emptyCounters(),
-    );
+    const counters = fresh.reduce((sum, d) => addCounts(sum, d.delta), current?.counters ?? {});
     return { streamSeq: Math.max(...fresh.map((d) => d.streamSeq)), counters };
   });
 }
 
-export async function writeDossierRecord(kv: KV, key: string, record: DossierRecord): Promise<void> {
-  await updateJson<DossierRecord>(kv, key, (current) =>
+export async function writeEntityRecord(kv: KV, key: string, record: EntityRecord): Promise<void> {
+  await updateJson<EntityRecord>(kv, key, (current) =>
     current && current.streamSeq >= record.streamSeq ? undefined : record,
   );
 }

@@ -7,14 +7,15 @@ import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Procedure } from '../domain/catalogue.js';
 import type { OrganisationRegistry } from '../domain/organisation.js';
+import type { DossierFacts } from '../events/schema.js';
 import {
   type CounterField,
   type DossierCounters,
   dossierContribution,
   emptyCounters,
-  sumCounters,
   tt01Tally,
 } from '../indicators/dossier-counters.js';
+import { emptyFeedbackCounters, type FeedbackCounterValues } from '../indicators/feedback-counters.js';
 import { parsePeriod } from '../indicators/periods.js';
 import {
   type CatalogueStats,
@@ -27,9 +28,12 @@ import {
 import { agencyAssessment, type Tt01AgencyAssessment } from '../indicators/tt01.js';
 import {
   activeBucketName,
+  addCounts,
   type CounterRecord,
+  type Counts,
   counterKey,
-  type DossierRecord,
+  type EntityRecord,
+  feedbackCounterKey,
   openIndicatorBucket,
   readJson,
 } from './indicator-store.js';
@@ -54,6 +58,8 @@ export interface UnitScoreboard {
   /** Units whose dossiers are included: the unit and its whole subtree. */
   unitsIncluded: number;
   counters: DossierCounters;
+  /** Feedback (PAKN) counters behind indicators 5.1–5.3. */
+  feedback: FeedbackCounterValues;
   scoreboard: Scoreboard;
   /** TT 01/2018 Art 15: the nine-indicator assessment from the applicants' evaluations. */
   tt01: Tt01AgencyAssessment;
@@ -81,20 +87,21 @@ export class IndicatorReadModel {
     const unit = this.organisation.get(unitCode);
     const subtree = this.subtree(unitCode);
     const kv = await this.bucket();
-    const counters = sumCounters(
-      await Promise.all(
-        subtree.map(
-          async (code) =>
-            (await readJson<CounterRecord>(kv, counterKey(code, period)))?.value.counters ?? emptyCounters(),
-        ),
-      ),
-    );
+    const sumOver = async <C extends Counts>(key: (code: string) => string, empty: C): Promise<C> => {
+      const parts = await Promise.all(
+        subtree.map(async (code) => (await readJson<CounterRecord<C>>(kv, key(code)))?.value.counters),
+      );
+      return parts.reduce<C>((sum, part) => (part ? addCounts(sum, part) : sum), empty);
+    };
+    const counters = await sumOver((code) => counterKey(code, period), emptyCounters());
+    const feedback = await sumOver((code) => feedbackCounterKey(code, period), emptyFeedbackCounters());
     return {
       unit: { code: unit.code, name: unit.name },
       period,
       unitsIncluded: subtree.length,
       counters,
-      scoreboard: scoreboard(counters, this.catalogueStats(subtree), undefined, this.config),
+      feedback,
+      scoreboard: scoreboard(counters, this.catalogueStats(subtree), feedback, this.config),
       tt01: agencyAssessment(tt01Tally(counters)),
     };
   }
@@ -121,7 +128,7 @@ export class IndicatorReadModel {
     const kv = await this.bucket();
     const result: DossiersBehind = { indicator, numerator: [], rest: [] };
     for await (const key of await kv.keys('d.>')) {
-      const record = (await readJson<DossierRecord>(kv, key))?.value;
+      const record = (await readJson<EntityRecord<DossierFacts>>(kv, key))?.value;
       if (!record || !subtree.has(record.facts.competentAgency)) continue;
       const contribution = dossierContribution(record.facts, period);
       if (contribution[fields.numerator] > 0) result.numerator.push(record.code);

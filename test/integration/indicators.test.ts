@@ -10,6 +10,7 @@ import { deadLetterStreamName, IndicatorAggregator } from '../../aggregators/ind
 import { IndicatorService } from '../../aggregators/indicator-service.js';
 import { IndicatorReadModel } from '../../aggregators/read-model.js';
 import { rebuildIndicators } from '../../aggregators/rebuild.js';
+import { FeedbackClient } from '../../client/feedback-client.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
 import { toCivilDate } from '../../domain/time.js';
 import { type DossierEvent, dossierEventSubject } from '../../events/schema.js';
@@ -27,7 +28,7 @@ const province = '000.00.00.H99';
 const counter = actor('counter-officer', oneStop);
 const leader = actor('leader', committee);
 const specialist = actor('specialist', committee, 'cv-binh-son');
-const logger = createLogger({ name: 'test-indicators', level: 'warn' });
+const logger = createLogger({ name: 'test-indicators', level: 'error' });
 const organisation = loadOrganisation('demo');
 
 let system: DossierTestSystem;
@@ -144,6 +145,64 @@ describe('§2.3 scoreboard from dossiers driven through the workflows', () => {
       expect(inDecisionPeriod.rest).toContain(late.code);
       expect(inDecisionPeriod.numerator).not.toContain(late.code);
       expect(service.current().metrics().lag.p99).toBeGreaterThanOrEqual(0);
+    } finally {
+      await service.stop();
+    }
+  });
+});
+
+describe('§2.3 group 5 from feedback handled through the PAKN workflow', () => {
+  it('counts feedback received, answered on time, classified and rated not satisfied (5.1–5.3)', async () => {
+    const construction = '000.00.12.H99';
+    const feedback = await FeedbackClient.open(system.temporal, system.nc);
+    const staff = (role: 'counter-officer' | 'specialist' | 'leader') =>
+      actor(role, construction, `${role}-xd`);
+    const citizen = { type: 'citizen' as const, fullName: 'Phạm Thị Dung', idNumber: '051088812345' };
+    const submit = (n: number) =>
+      feedback.submit({
+        feedback: {
+          requestId: `indicators-pakn-${Date.now()}-${n}`,
+          submitter: citizen,
+          channel: 'online',
+          receivingUnit: construction,
+          content: 'Đề nghị rút ngắn thời hạn cấp giấy phép xây dựng nhà ở riêng lẻ.',
+        },
+      });
+    const answered = await submit(1);
+    await submit(2);
+    const submittedAt = await nowInWorkflowTime();
+    await feedback.act(answered.id, {
+      name: 'accept',
+      actor: staff('counter-officer'),
+      payload: { topic: 'hanh-vi' },
+    });
+    await feedback.act(answered.id, {
+      name: 'answer',
+      actor: staff('leader'),
+      payload: { content: 'Đã chấn chỉnh cán bộ tiếp nhận.', measure: 'xu-ly-vi-pham' },
+    });
+    const submitterActor = {
+      id: citizen.idNumber,
+      name: citizen.fullName,
+      unit: 'applicant',
+      role: 'applicant' as const,
+    };
+    await feedback.act(answered.id, { name: 'rate', actor: submitterActor, payload: { satisfied: false } });
+
+    const service = await IndicatorService.start(system.nc, logger);
+    try {
+      await service.caughtUp();
+      const day = periodOf('day', toCivilDate(submittedAt)) ?? '';
+      const board = await readModel.scoreboard(construction, day);
+      expect(board.feedback.firstReceived).toBe(2);
+      expect(board.feedback.receivedOrProcessed).toBe(2);
+      expect(board.feedback.processedOnTime).toBe(1);
+      expect(board.feedback.inProgressWithinTime).toBe(1);
+      expect(board.feedback.classifiedRegulationOrConduct).toBe(1);
+      expect(board.feedback.notSatisfiedFollowedUpOrOverdue).toBe(1);
+      const on = (id: string) => board.scoreboard.indicators.find((i) => i.id === id);
+      expect(on('5.2')?.rate).toBe(100);
+      expect(on('5.3')?.rate).toBe(50);
     } finally {
       await service.stop();
     }

@@ -1,0 +1,103 @@
+/**
+ * The kinds of events the indicator aggregator consumes. Each source says how to parse an event,
+ * where its entity's last facts live, and how a change of facts moves the counters.
+ */
+import { type FeedbackFacts, feedbackEventSchema, feedbackSubjectRoot } from '../events/feedback-schema.js';
+import { type DossierFacts, dossierEventSchema, dossierSubjectRoot } from '../events/schema.js';
+import { affectedPeriods, dossierContribution } from '../indicators/dossier-counters.js';
+import { affectedFeedbackPeriods, feedbackContribution } from '../indicators/feedback-counters.js';
+import type { PeriodId, PeriodKind } from '../indicators/periods.js';
+import {
+  addCounts,
+  type Counts,
+  counterKey,
+  dossierKey,
+  feedbackCounterKey,
+  feedbackKey,
+  isZero,
+  subtractCounts,
+} from './indicator-store.js';
+
+export interface ParsedEvent {
+  id: string;
+  seq: number;
+  facts: unknown;
+}
+
+export interface EventSource {
+  subjectRoot: string;
+  parse(json: unknown): { event: ParsedEvent } | { error: string };
+  recordKey(id: string): string;
+  /** For each counter key, old facts' contribution subtracted from the new facts'. */
+  changes(before: unknown, after: unknown, kinds: readonly PeriodKind[]): Map<string, Counts>;
+}
+
+function describe(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
+  return issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`).join('; ');
+}
+
+function changesOf<F>(
+  before: F | undefined,
+  after: F,
+  periods: (facts: F) => PeriodId[],
+  key: (facts: F, period: PeriodId) => string,
+  contribution: (facts: F, period: PeriodId) => Counts,
+): Map<string, Counts> {
+  const changes = new Map<string, Counts>();
+  const move = (facts: F | undefined, period: PeriodId, combine: typeof addCounts) => {
+    if (facts === undefined) return;
+    const k = key(facts, period);
+    changes.set(k, combine(changes.get(k) ?? {}, contribution(facts, period)));
+  };
+  const all = new Set([...(before === undefined ? [] : periods(before)), ...periods(after)]);
+  for (const period of all) {
+    move(before, period, subtractCounts);
+    move(after, period, addCounts);
+  }
+  for (const [k, delta] of changes) if (isZero(delta)) changes.delete(k);
+  return changes;
+}
+
+export const dossierSource: EventSource = {
+  subjectRoot: dossierSubjectRoot,
+  parse(json) {
+    const result = dossierEventSchema.safeParse(json);
+    if (!result.success) return { error: describe(result.error.issues) };
+    const { dossierCode, seq, facts } = result.data;
+    return { event: { id: dossierCode, seq, facts } };
+  },
+  recordKey: dossierKey,
+  changes: (before, after, kinds) =>
+    changesOf<DossierFacts>(
+      before as DossierFacts | undefined,
+      after as DossierFacts,
+      (facts) => affectedPeriods(facts, kinds),
+      (facts, period) => counterKey(facts.competentAgency, period),
+      dossierContribution,
+    ),
+};
+
+export const feedbackSource: EventSource = {
+  subjectRoot: feedbackSubjectRoot,
+  parse(json) {
+    const result = feedbackEventSchema.safeParse(json);
+    if (!result.success) return { error: describe(result.error.issues) };
+    const { feedbackId, seq, facts } = result.data;
+    return { event: { id: feedbackId, seq, facts } };
+  },
+  recordKey: feedbackKey,
+  changes: (before, after, kinds) =>
+    changesOf<FeedbackFacts>(
+      before as FeedbackFacts | undefined,
+      after as FeedbackFacts,
+      (facts) => affectedFeedbackPeriods(facts, kinds),
+      (facts, period) => feedbackCounterKey(facts.handlingUnit, period),
+      feedbackContribution,
+    ),
+};
+
+export const eventSources: readonly EventSource[] = [dossierSource, feedbackSource];
+
+export function sourceFor(subject: string): EventSource | undefined {
+  return eventSources.find((source) => subject.startsWith(`${source.subjectRoot}.`));
+}
