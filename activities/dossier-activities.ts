@@ -26,6 +26,7 @@ import {
 } from '../events/stream.js';
 import { applicantKeyFor, type DigitizedRegistry } from '../infra/digitized-registry.js';
 import type { DocumentStore } from '../infra/document-store.js';
+import { countPublishFailures, recordPublishedEvent } from '../infra/metrics.js';
 import type { UnitKeyring } from '../infra/signing.js';
 import { loadCalendarData } from '../rules/calendars.js';
 import { getProcedure } from '../rules/catalogue.js';
@@ -127,10 +128,14 @@ export async function createDossierActivities(deps: ActivityDependencies) {
           );
         }
         const event = parsed.data;
-        const ack = await js.publish(dossierEventSubject(event), JSON.stringify(event), {
-          msgID: event.id,
-          expect: { streamName: eventStreamName },
-        });
+        const ack = await countPublishFailures(
+          'events',
+          js.publish(dossierEventSubject(event), JSON.stringify(event), {
+            msgID: event.id,
+            expect: { streamName: eventStreamName },
+          }),
+        );
+        if (!ack.duplicate) recordPublishedEvent(event);
         sequences.push(ack.seq);
       }
       return sequences;
@@ -138,13 +143,12 @@ export async function createDossierActivities(deps: ActivityDependencies) {
 
     /** Outbox for the SMS / e-mail / portal gateway (an external system); carries no personal data. */
     async notifyApplicant(notification: Notification): Promise<void> {
-      await js.publish(
-        `tthc.notify.${subjectToken(notification.dossierCode)}`,
-        JSON.stringify(notification),
-        {
+      await countPublishFailures(
+        'notifications',
+        js.publish(`tthc.notify.${subjectToken(notification.dossierCode)}`, JSON.stringify(notification), {
           msgID: `notify:${notification.dossierCode}:${notification.seq}`,
           expect: { streamName: notificationStreamName },
-        },
+        }),
       );
     },
 

@@ -1,6 +1,7 @@
 /** The JetStream stream for domain events, created idempotently at start-up. */
 import { JetStreamApiError, type JetStreamManager, StorageType, type StreamConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
+import { streamReplicas } from '../config/index.js';
 import { dossierSubjectRoot, duplicateWindowMs } from './schema.js';
 
 export const eventStreamName = 'TTHC_EVENTS';
@@ -12,7 +13,7 @@ export const notificationStreamName = 'TTHC_NOTIFICATIONS';
  * 2 minutes and can lose acknowledged events on power loss (docs/indicators.md).
  */
 export function eventStreamConfig(
-  replicas = Number(process.env.TTHC_STREAM_REPLICAS ?? 1),
+  replicas = streamReplicas(),
 ): Partial<StreamConfig> & { name: string; subjects: string[] } {
   return {
     name: eventStreamName,

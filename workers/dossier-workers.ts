@@ -29,6 +29,20 @@ export interface DossierWorkerOptions {
   workflowBundle: WorkerOptions['workflowBundle'];
   logger: Logger;
   maxCachedWorkflows?: number;
+  /** Concurrency and shutdown settings (config/index.ts); absent ones keep the defaults below. */
+  tuning?: WorkerTuning;
+}
+
+export interface WorkerTuning {
+  /** Activities at once on the dossier queue (SDK default 100). */
+  maxConcurrentActivityTaskExecutions?: number;
+  /** Activities at once on each unit queue (default 20). */
+  maxConcurrentUnitActivityTaskExecutions?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+  /** Milliseconds in-flight activities may take after shutdown() before they are cancelled. */
+  shutdownGraceTime?: number;
+  /** Milliseconds after shutdown() at which run() gives up waiting and throws. */
+  shutdownForceTime?: number;
 }
 
 export async function createDossierWorkers(options: DossierWorkerOptions): Promise<Worker[]> {
@@ -41,7 +55,16 @@ export async function createDossierWorkers(options: DossierWorkerOptions): Promi
     logger: options.logger,
     organisation,
   });
-  const common = { connection: options.connection, namespace: options.namespace ?? 'default', activities };
+  const tuning = options.tuning ?? {};
+  const common = {
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    activities,
+    ...definedOnly({
+      shutdownGraceTime: tuning.shutdownGraceTime,
+      shutdownForceTime: tuning.shutdownForceTime,
+    }),
+  };
   const units =
     options.units === undefined || options.units === 'all'
       ? loadOrganisation(organisation).units.map((unit) => unit.code)
@@ -54,6 +77,10 @@ export async function createDossierWorkers(options: DossierWorkerOptions): Promi
         taskQueue: dossierTaskQueue,
         workflowBundle: options.workflowBundle,
         maxCachedWorkflows: options.maxCachedWorkflows,
+        ...definedOnly({
+          maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions,
+          maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTaskExecutions,
+        }),
       }),
     );
   }
@@ -62,9 +89,13 @@ export async function createDossierWorkers(options: DossierWorkerOptions): Promi
       await Worker.create({
         ...common,
         taskQueue: unitTaskQueue(unit),
-        maxConcurrentActivityTaskExecutions: 20,
+        maxConcurrentActivityTaskExecutions: tuning.maxConcurrentUnitActivityTaskExecutions ?? 20,
       }),
     );
   }
   return workers;
+}
+
+function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

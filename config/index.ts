@@ -1,0 +1,397 @@
+/**
+ * The one configuration module: every setting of tthc-flow comes from an environment variable,
+ * is validated here with zod, and is listed in `settingsTable` (and in docs/operations.md, which a
+ * test keeps in step). Defaults suit the embedded stack on one machine (`npm start`); a deployment
+ * overrides the connections, queues and ports (docker-compose.yml).
+ */
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { projectRoot } from '../infra/tools.js';
+import { loadOrganisation } from '../rules/organisations.js';
+
+export type SettingGroup =
+  | 'connections'
+  | 'worker'
+  | 'observability'
+  | 'data'
+  | 'api'
+  | 'local stack'
+  | 'tooling';
+
+interface SettingDoc {
+  group: SettingGroup;
+  description: string;
+  /** The default as written in the docs, when it differs from the parsed default (e.g. a path). */
+  shownDefault?: string;
+  /** Never echo the value in error messages. */
+  secret?: boolean;
+}
+
+function setting<T extends z.ZodType>(schema: T, doc: SettingDoc): { schema: T } & SettingDoc {
+  return { schema, ...doc };
+}
+
+const logLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error'], {
+  error: 'must be one of trace, debug, info, warn, error',
+});
+
+const portNumber = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a whole port number')
+  .min(1, 'must be a port number from 1 to 65535')
+  .max(65_535, 'must be a port number from 1 to 65535');
+const port = (fallback: number) => portNumber.default(fallback);
+
+const count = (min: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(min, `must be ≥ ${min}`);
+
+const flag = () => z.stringbool({ error: 'must be true or false (also 1/0, yes/no, on/off)' });
+
+/** `500ms`, `30s`, `2m`, `1h`, or plain milliseconds; parsed to milliseconds. */
+const duration = z
+  .string()
+  .regex(/^\d+(\.\d+)?(ms|s|m|h)?$/, 'must be a duration such as 30s, 2m, 1500ms (or plain milliseconds)')
+  .transform((text) => {
+    const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
+    const value = Number(match?.[1]);
+    const unit = match?.[2] ?? 'ms';
+    return Math.round(value * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[unit as 'ms']);
+  });
+
+const hostPort = z.string().regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'must be host:port, e.g. temporal:7233');
+
+const natsUrls = z
+  .string()
+  .transform((text) => text.split(',').map((url) => url.trim()))
+  .refine(
+    (urls) =>
+      urls.length > 0 &&
+      urls.every(
+        (url) =>
+          /^(nats|tls|ws|wss):\/\/[^\s,/]+(:\d{1,5})?\/?$/.test(url) || /^[^\s,/:]+:\d{1,5}$/.test(url),
+      ),
+    'must be a comma-separated list of NATS URLs, e.g. nats://nats-1:4222,nats://nats-2:4222',
+  );
+
+/** `all`, `none`, or a comma-separated list of unit codes whose queues this process serves. */
+const taskQueues = z.string().transform((text): 'all' | string[] => {
+  const trimmed = text.trim();
+  if (trimmed === 'all') return 'all';
+  if (trimmed === 'none') return [];
+  return trimmed
+    .split(',')
+    .map((code) => code.trim())
+    .filter((code) => code.length > 0);
+});
+
+const natsName = z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -');
+
+const settings = {
+  TTHC_ENV: setting(
+    z
+      .enum(['development', 'production'], { error: 'must be development or production' })
+      .default('development'),
+    {
+      group: 'worker',
+      description:
+        '`production`: workers load the prebuilt workflow bundle (`TTHC_WORKFLOW_BUNDLE`, written by `npm run build:workflows`) when it exists; `development`: they bundle the workflow code at start',
+    },
+  ),
+  TTHC_TEMPORAL_ADDRESS: setting(hostPort.default('127.0.0.1:7233'), {
+    group: 'connections',
+    description: 'Temporal frontend (gRPC) `host:port`',
+  }),
+  TTHC_TEMPORAL_NAMESPACE: setting(z.string().min(1).default('default'), {
+    group: 'connections',
+    description:
+      'Temporal namespace of the dossier workflows (the custom search attributes must be registered in it)',
+  }),
+  TTHC_NATS_URL: setting(natsUrls.default(['nats://127.0.0.1:4222']), {
+    group: 'connections',
+    shownDefault: 'nats://127.0.0.1:4222',
+    description: 'NATS server URL, or a comma-separated list of the cluster nodes',
+  }),
+  TTHC_TASK_QUEUES: setting(taskQueues.default('all'), {
+    group: 'worker',
+    description:
+      'unit queues this worker process serves: `all` units of the organisation, `none`, or a comma-separated list of unit codes (per-agency workers)',
+  }),
+  TTHC_SERVE_DOSSIER_QUEUE: setting(flag().default(true), {
+    group: 'worker',
+    description:
+      'whether this worker process also runs the dossier workflows and shared activities (queue `tthc-dossiers`)',
+  }),
+  TTHC_INDICATOR_AGGREGATOR: setting(flag().default(false), {
+    group: 'worker',
+    description:
+      'run the Decision 766 indicator aggregator in this process; exactly one process of a deployment may (`npm start` always runs it)',
+  }),
+  TTHC_INDICATOR_META_BUCKET: setting(natsName.default('tthc_indicators_meta'), {
+    group: 'worker',
+    description: 'KV bucket that names the active indicator bucket (isolates test or staging read models)',
+  }),
+  TTHC_MAX_CONCURRENT_ACTIVITIES: setting(count(1).default(100), {
+    group: 'worker',
+    description: 'activities run at once by this process on the dossier queue',
+  }),
+  TTHC_MAX_CONCURRENT_UNIT_ACTIVITIES: setting(count(1).default(20), {
+    group: 'worker',
+    description: 'activities (digitizing, signing) run at once by this process on each unit queue',
+  }),
+  TTHC_MAX_CONCURRENT_WORKFLOW_TASKS: setting(count(2).default(40), {
+    group: 'worker',
+    description: 'workflow tasks run at once by this process (at least 2)',
+  }),
+  TTHC_MAX_CACHED_WORKFLOWS: setting(count(0).optional(), {
+    group: 'worker',
+    shownDefault: '(SDK: from the heap size)',
+    description: 'dossier workflows kept in memory between tasks (sticky cache); 0 disables the cache',
+  }),
+  TTHC_SHUTDOWN_GRACE_TIME: setting(duration.default(30_000), {
+    group: 'worker',
+    shownDefault: '30s',
+    description:
+      'on SIGTERM, how long in-flight activities may run to completion before they are cancelled; the process exits 0 after a clean drain (set the orchestrator’s stop timeout above it)',
+  }),
+  TTHC_WORKFLOW_BUNDLE: setting(
+    z
+      .string()
+      .min(1)
+      .default(join(projectRoot, 'dist', 'workflow-bundle.js')),
+    {
+      group: 'worker',
+      shownDefault: 'dist/workflow-bundle.js',
+      description:
+        'the prebuilt workflow bundle used in production (relative paths are from the project folder)',
+    },
+  ),
+  TTHC_METRICS_PORT: setting(port(9464), {
+    group: 'observability',
+    description:
+      'worker process: `GET /metrics` in Prometheus text format (the Temporal SDK’s metrics and tthc-flow’s own)',
+  }),
+  TTHC_SDK_METRICS_PORT: setting(
+    z.coerce
+      .number({ error: 'must be a port number' })
+      .int('must be a whole port number')
+      .min(0, 'must be 0 or a port number')
+      .max(65_535, 'must be 0 or a port number')
+      .default(0),
+    {
+      group: 'observability',
+      description:
+        'loopback port of the Temporal runtime’s own Prometheus exporter, merged into `/metrics`; 0 picks a free one',
+    },
+  ),
+  TTHC_HEALTH_PORT: setting(port(8080), {
+    group: 'observability',
+    description:
+      'worker process: `GET /healthz` (alive) and `GET /readyz` (connected and polling); may equal the metrics port',
+  }),
+  TTHC_LOG_LEVEL: setting(logLevel.default('info'), {
+    group: 'observability',
+    description: 'tthc-flow’s own logs (pino, JSON, personal data redacted)',
+  }),
+  TTHC_SDK_LOG_LEVEL: setting(logLevel.default('error'), {
+    group: 'observability',
+    description: 'the Temporal SDK’s logs (worker state changes and the like)',
+  }),
+  TTHC_DATA_DIR: setting(z.string().min(1).default(join(projectRoot, '.data')), {
+    group: 'data',
+    shownDefault: '.data',
+    description:
+      'documents and unit signing keys (all worker processes of a deployment must share it); in `npm start` also Temporal’s SQLite file and the JetStream store',
+  }),
+  TTHC_ORGANISATION: setting(z.string().min(1).default('demo'), {
+    group: 'data',
+    description: 'organisation registry under `data/organisations/`',
+  }),
+  TTHC_STREAM_REPLICAS: setting(count(1).max(5, 'must be from 1 to 5').default(1), {
+    group: 'data',
+    description:
+      'replicas of the `TTHC_EVENTS` stream: 3 on a 3-node JetStream cluster in production (see “Durability”)',
+  }),
+  TTHC_API_PORT: setting(port(3000), {
+    group: 'api',
+    description: 'the HTTP API',
+  }),
+  TTHC_TOKEN_SECRET: setting(z.string().min(1).optional(), {
+    group: 'api',
+    shownDefault: '(none)',
+    secret: true,
+    description:
+      'secret the HTTP API signs and verifies access tokens with (required by the API; keep it out of the repository)',
+  }),
+  TTHC_TEMPORAL_PORT: setting(port(7233), {
+    group: 'local stack',
+    description: '`npm start`: Temporal gRPC',
+  }),
+  TTHC_TEMPORAL_UI_PORT: setting(port(8233), {
+    group: 'local stack',
+    description: '`npm start`: Temporal Web UI',
+  }),
+  TTHC_NATS_PORT: setting(port(4222), {
+    group: 'local stack',
+    description: '`npm start`: NATS',
+  }),
+  TTHC_TOOLS_DIR: setting(z.string().min(1).optional(), {
+    group: 'tooling',
+    shownDefault: '.tools',
+    description: 'where `npm run setup` installs the server binaries',
+  }),
+  TTHC_TEMPORAL_CLI: setting(z.string().min(1).optional(), {
+    group: 'tooling',
+    shownDefault: '(installed)',
+    description: 'use this Temporal CLI binary instead of the installed one',
+  }),
+  TTHC_TEMPORAL_TEST_SERVER: setting(z.string().min(1).optional(), {
+    group: 'tooling',
+    shownDefault: '(installed)',
+    description: 'use this time-skipping test server binary instead of the installed one',
+  }),
+  TTHC_NATS_SERVER: setting(z.string().min(1).optional(), {
+    group: 'tooling',
+    shownDefault: '(installed)',
+    description: 'use this nats-server binary instead of the installed one',
+  }),
+  TTHC_DEBUG: setting(z.string().optional(), {
+    group: 'tooling',
+    shownDefault: '(unset)',
+    description: 'any value: the `tthc` command prints stack traces with its errors',
+  }),
+  TTHC_RECORD_HISTORIES: setting(z.string().optional(), {
+    group: 'tooling',
+    shownDefault: '(unset)',
+    description: '`1`: the lifecycle tests (re)write the recorded workflow histories used by the replay test',
+  }),
+};
+
+export type SettingName = keyof typeof settings;
+type Shape = { [K in SettingName]: (typeof settings)[K]['schema'] };
+
+const shape = Object.fromEntries(
+  Object.entries(settings).map(([name, definition]) => [name, definition.schema]),
+) as Shape;
+
+export const configSchema = z.object(shape).superRefine((config, context) => {
+  // The organisation must load, and every unit named in TTHC_TASK_QUEUES must be in it.
+  let organisation: ReturnType<typeof loadOrganisation>;
+  try {
+    organisation = loadOrganisation(config.TTHC_ORGANISATION);
+  } catch (error) {
+    context.addIssue({
+      code: 'custom',
+      path: ['TTHC_ORGANISATION'],
+      message: `cannot load organisation "${config.TTHC_ORGANISATION}": ${firstLine((error as Error).message)}`,
+    });
+    return;
+  }
+  if (config.TTHC_TASK_QUEUES !== 'all') {
+    const unknown = config.TTHC_TASK_QUEUES.filter((code) => !organisation.has(code));
+    if (unknown.length > 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['TTHC_TASK_QUEUES'],
+        message: `unknown unit code${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in organisation "${config.TTHC_ORGANISATION}" (use all, none or a comma-separated list of unit codes)`,
+      });
+    }
+  }
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    message: string,
+    readonly variables: string[],
+  ) {
+    super(message);
+  }
+}
+
+/** Empty values count as unset (compose's `${VAR:-}` and the like). */
+function settingsFrom(env: NodeJS.ProcessEnv): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const name of Object.keys(settings)) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') values[name] = value.trim();
+  }
+  return values;
+}
+
+function describeIssues(issues: readonly z.core.$ZodIssue[], values: Record<string, string>): ConfigError {
+  const variables: string[] = [];
+  const parts = issues.map((issue) => {
+    const name = String(issue.path[0] ?? '(configuration)');
+    variables.push(name);
+    const definition = settings[name as SettingName];
+    const value = values[name];
+    const got = value === undefined || definition?.secret ? '' : ` (got ${JSON.stringify(value)})`;
+    return `${name} ${issue.message}${got}`;
+  });
+  return new ConfigError(`invalid configuration: ${parts.join('; ')}`, [...new Set(variables)]);
+}
+
+/** Reads and validates every setting; throws a ConfigError with one line naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const values = settingsFrom(env);
+  const result = configSchema.safeParse(values);
+  if (!result.success) throw describeIssues(result.error.issues, values);
+  const config = result.data;
+  return {
+    ...config,
+    TTHC_DATA_DIR: resolve(config.TTHC_DATA_DIR),
+    TTHC_WORKFLOW_BUNDLE: isAbsolute(config.TTHC_WORKFLOW_BUNDLE)
+      ? config.TTHC_WORKFLOW_BUNDLE
+      : join(projectRoot, config.TTHC_WORKFLOW_BUNDLE),
+  };
+}
+
+/** Reads one setting (validated, defaulted) without requiring the others to be valid. */
+export function readSetting<K extends SettingName>(name: K, env: NodeJS.ProcessEnv = process.env): Config[K] {
+  const values = settingsFrom(env);
+  const result = settings[name].schema.safeParse(values[name]);
+  if (!result.success) {
+    throw describeIssues(
+      result.error.issues.map((issue) => ({ ...issue, path: [name, ...issue.path] })),
+      values,
+    );
+  }
+  return result.data as Config[K];
+}
+
+/** Replicas of the domain-event stream (TTHC_STREAM_REPLICAS). */
+export function streamReplicas(env: NodeJS.ProcessEnv = process.env): number {
+  return readSetting('TTHC_STREAM_REPLICAS', env);
+}
+
+export interface SettingRow {
+  name: SettingName;
+  group: SettingGroup;
+  default: string;
+  description: string;
+}
+
+/** Every setting with its default and meaning, in declaration order (docs/operations.md shows it). */
+export const settingsTable: readonly SettingRow[] = Object.entries(settings).map(([name, definition]) => {
+  const parsed = (definition.schema as z.ZodType).safeParse(undefined);
+  const shown =
+    definition.shownDefault ??
+    (parsed.success && parsed.data !== undefined ? String(parsed.data) : '(unset)');
+  return {
+    name: name as SettingName,
+    group: definition.group,
+    default: shown,
+    description: definition.description,
+  };
+});
+
+export const settingNames: readonly SettingName[] = settingsTable.map((row) => row.name);
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}
