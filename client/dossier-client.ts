@@ -42,18 +42,22 @@ export interface ReceiveResult extends IntakeOutcome {
   existing: boolean;
 }
 
+/** Where "now" comes from: the wall clock, or a test or simulation server's clock. */
+export type Clock = () => number | Promise<number>;
+
 export class DossierClient {
   constructor(
     private readonly temporal: Client,
     private readonly codes: DossierCodeAllocator,
     private readonly taskQueue: string = dossierTaskQueue,
+    private readonly clock: Clock = Date.now,
   ) {}
 
   async receive(request: ReceiveRequest): Promise<ReceiveResult> {
     const application = validate(() =>
       parseOrThrow(dossierApplicationSchema, request.application, 'application'),
     );
-    const today = toCivilDate(Date.now());
+    const today = toCivilDate(await this.clock());
     try {
       getProcedure(application.procedureCode, today);
     } catch (error) {
