@@ -276,30 +276,35 @@ const shape = Object.fromEntries(
   Object.entries(settings).map(([name, definition]) => [name, definition.schema]),
 ) as Shape;
 
-export const configSchema = z.object(shape).superRefine((config, context) => {
-  // The organisation must load, and every unit named in TTHC_TASK_QUEUES must be in it.
+export const configSchema = z.object(shape);
+
+/** Checks across settings: the organisation loads and every unit in TTHC_TASK_QUEUES is in it. */
+function crossCheck(values: Record<string, string>): z.core.$ZodIssue[] {
+  const organisationName = settings.TTHC_ORGANISATION.schema.safeParse(values.TTHC_ORGANISATION);
+  if (!organisationName.success) return [];
   let organisation: ReturnType<typeof loadOrganisation>;
   try {
-    organisation = loadOrganisation(config.TTHC_ORGANISATION);
+    organisation = loadOrganisation(organisationName.data);
   } catch (error) {
-    context.addIssue({
-      code: 'custom',
-      path: ['TTHC_ORGANISATION'],
-      message: `cannot load organisation "${config.TTHC_ORGANISATION}": ${firstLine((error as Error).message)}`,
-    });
-    return;
+    return [
+      issue('TTHC_ORGANISATION', `names no loadable organisation: ${firstLine((error as Error).message)}`),
+    ];
   }
-  if (config.TTHC_TASK_QUEUES !== 'all') {
-    const unknown = config.TTHC_TASK_QUEUES.filter((code) => !organisation.has(code));
-    if (unknown.length > 0) {
-      context.addIssue({
-        code: 'custom',
-        path: ['TTHC_TASK_QUEUES'],
-        message: `unknown unit code${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} in organisation "${config.TTHC_ORGANISATION}" (use all, none or a comma-separated list of unit codes)`,
-      });
-    }
-  }
-});
+  const queues = settings.TTHC_TASK_QUEUES.schema.safeParse(values.TTHC_TASK_QUEUES);
+  if (!queues.success || queues.data === 'all') return [];
+  const unknown = queues.data.filter((code) => !organisation.has(code));
+  if (unknown.length === 0) return [];
+  return [
+    issue(
+      'TTHC_TASK_QUEUES',
+      `must be all, none or a comma-separated list of unit codes; not in organisation "${organisationName.data}": ${unknown.join(', ')}`,
+    ),
+  ];
+}
+
+function issue(name: SettingName, message: string): z.core.$ZodIssue {
+  return { code: 'custom', path: [name], message, input: undefined };
+}
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -340,7 +345,8 @@ function describeIssues(issues: readonly z.core.$ZodIssue[], values: Record<stri
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const values = settingsFrom(env);
   const result = configSchema.safeParse(values);
-  if (!result.success) throw describeIssues(result.error.issues, values);
+  const issues = [...(result.success ? [] : result.error.issues), ...crossCheck(values)];
+  if (!result.success || issues.length > 0) throw describeIssues(issues, values);
   const config = result.data;
   return {
     ...config,

@@ -2,29 +2,48 @@
  * `npm start`: the whole system on this machine with embedded defaults. Temporal (SQLite file and
  * Web UI) and nats-server (JetStream on disk) keep their data in .data/, so dossiers in flight
  * continue after a restart. Ctrl-C stops everything.
+ *
+ * To add a part (the HTTP API, say): start it in `main` after its dependencies, register its stop
+ * function with `stack.add`, and add a line to the summary with `summary.push`.
  */
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { Connection } from '@temporalio/client';
-import {
-  bundleWorkflowCode,
-  makeTelemetryFilterString,
-  NativeConnection,
-  Runtime,
-  type Worker,
-} from '@temporalio/worker';
+import { bundleWorkflowCode, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { IndicatorService } from '../aggregators/indicator-service.js';
+import { type Config, ConfigError, loadConfig } from '../config/index.js';
 import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
-import { type RunningServer, startNatsServer, startTemporalDevServer } from '../infra/servers.js';
+import { startNatsServer, startTemporalDevServer } from '../infra/servers.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
 import { createDossierWorkers, workflowsPath } from '../workers/dossier-workers.js';
 import { allSearchAttributeKeys } from '../workflows/search-attributes.js';
-import { loadLocalStackConfig } from './config.js';
+
+/** The running parts, stopped in reverse order of start (workers before connections before servers). */
+class Stack {
+  private readonly parts: Array<{ name: string; stop: () => Promise<unknown> }> = [];
+  private stopping = false;
+
+  add(name: string, stop: () => Promise<unknown>): void {
+    this.parts.push({ name, stop });
+  }
+
+  async stop(dataDir: string, code = 0): Promise<never> {
+    if (!this.stopping) {
+      this.stopping = true;
+      progress('stopping …');
+      for (const part of [...this.parts].reverse()) {
+        await part.stop().catch((error) => progress(`stopping ${part.name} failed:`, String(error)));
+      }
+      progress('stopped; data kept in', dataDir);
+    }
+    process.exit(code);
+  }
+}
 
 async function main(): Promise<void> {
-  const config = loadLocalStackConfig();
+  const config = readConfig();
   const logger = createLogger({ name: 'tthc', level: config.TTHC_LOG_LEVEL });
   Runtime.install({
     logger: new PinoTemporalLogger(
@@ -33,60 +52,52 @@ async function main(): Promise<void> {
     telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN' }) } },
     shutdownSignals: [],
   });
-  await assertPortsFree([
-    [config.TTHC_TEMPORAL_PORT, 'TTHC_TEMPORAL_PORT', 'Temporal'],
-    [config.TTHC_TEMPORAL_UI_PORT, 'TTHC_TEMPORAL_UI_PORT', 'the Temporal Web UI'],
-    [config.TTHC_NATS_PORT, 'TTHC_NATS_PORT', 'NATS'],
-  ]);
-  await mkdir(config.TTHC_DATA_DIR, { recursive: true });
+  try {
+    await assertPortsFree([
+      [config.TTHC_TEMPORAL_PORT, 'TTHC_TEMPORAL_PORT', 'Temporal'],
+      [config.TTHC_TEMPORAL_UI_PORT, 'TTHC_TEMPORAL_UI_PORT', 'the Temporal Web UI'],
+      [config.TTHC_NATS_PORT, 'TTHC_NATS_PORT', 'NATS'],
+    ]);
+    await mkdir(config.TTHC_DATA_DIR, { recursive: true });
+  } catch (error) {
+    process.stderr.write(`tthc: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
 
-  const servers: RunningServer[] = [];
-  let workers: Worker[] = [];
-  let stopping = false;
-  const stop = async (code = 0) => {
-    if (stopping) return;
-    stopping = true;
-    progress('stopping …');
-    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
-    await Promise.allSettled(runs);
-    await indicators?.stop().catch(() => undefined);
-    await nc?.drain().catch(() => undefined);
-    await nativeConnection?.close().catch(() => undefined);
-    await Promise.allSettled(servers.map((server) => server.stop()));
-    progress('stopped; data kept in', config.TTHC_DATA_DIR);
-    process.exit(code);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
-
-  let runs: Promise<void>[] = [];
-  let nc: Awaited<ReturnType<typeof connect>> | undefined;
-  let nativeConnection: NativeConnection | undefined;
-  let indicators: IndicatorService | undefined;
+  const stack = new Stack();
+  process.once('SIGINT', () => void stack.stop(config.TTHC_DATA_DIR));
+  process.once('SIGTERM', () => void stack.stop(config.TTHC_DATA_DIR));
+  const summary: Array<[label: string, value: string]> = [];
   try {
     progress('starting nats-server (JetStream) …');
     const nats = await startNatsServer({
       port: config.TTHC_NATS_PORT,
       storeDir: join(config.TTHC_DATA_DIR, 'nats'),
     });
-    servers.push(nats);
+    stack.add('nats-server', () => nats.stop());
     progress('starting Temporal dev server (SQLite) …');
     const temporal = await startTemporalDevServer({
       port: config.TTHC_TEMPORAL_PORT,
       uiPort: config.TTHC_TEMPORAL_UI_PORT,
+      namespace: config.TTHC_TEMPORAL_NAMESPACE,
       dbFile: join(config.TTHC_DATA_DIR, 'temporal.sqlite'),
       searchAttributes: allSearchAttributeKeys,
     });
-    servers.push(temporal);
+    stack.add('Temporal', () => temporal.stop());
     const connection = await Connection.connect({ address: temporal.address });
     await registerSearchAttributes(connection, temporal.namespace);
     await connection.close();
+    summary.push(['Temporal', temporal.address], ['Temporal Web UI', temporal.uiUrl ?? '(disabled)']);
+    summary.push(['NATS JetStream', nats.url]);
 
     progress('bundling workflows and starting workers …');
-    nc = await connect({ servers: nats.url, name: 'tthc-local-stack', maxReconnectAttempts: -1 });
-    nativeConnection = await NativeConnection.connect({ address: temporal.address });
-    workers = await createDossierWorkers({
+    const nc = await connect({ servers: nats.url, name: 'tthc-local-stack', maxReconnectAttempts: -1 });
+    stack.add('NATS connection', () => nc.drain());
+    const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+    stack.add('Temporal connection', () => nativeConnection.close());
+    const workers = await createDossierWorkers({
       connection: nativeConnection,
+      namespace: temporal.namespace,
       nc,
       dataDir: config.TTHC_DATA_DIR,
       organisation: config.TTHC_ORGANISATION,
@@ -95,20 +106,48 @@ async function main(): Promise<void> {
         logger: new PinoTemporalLogger(logger.child({ component: 'bundler' }).child({}, { level: 'warn' })),
       }),
       logger,
+      maxCachedWorkflows: config.TTHC_MAX_CACHED_WORKFLOWS,
+      tuning: {
+        maxConcurrentActivityTaskExecutions: config.TTHC_MAX_CONCURRENT_ACTIVITIES,
+        maxConcurrentUnitActivityTaskExecutions: config.TTHC_MAX_CONCURRENT_UNIT_ACTIVITIES,
+        maxConcurrentWorkflowTaskExecutions: config.TTHC_MAX_CONCURRENT_WORKFLOW_TASKS,
+        shutdownGraceTime: config.TTHC_SHUTDOWN_GRACE_TIME,
+      },
     });
-    runs = workers.map((worker) => worker.run());
+    const runs = workers.map((worker) => worker.run());
+    stack.add('workers', async () => {
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+      await Promise.allSettled(runs);
+    });
+    summary.push(['Workers', `${workers.length} (the dossier queue and one queue per unit)`]);
+
     progress('starting the indicator aggregator …');
-    indicators = await IndicatorService.start(nc, logger.child({ component: 'indicators' }));
-    printSummary({
-      temporal: temporal.address,
-      ui: temporal.uiUrl,
-      nats: nats.url,
-      dataDir: config.TTHC_DATA_DIR,
-      workers: workers.length,
-    });
+    const indicators = await IndicatorService.start(
+      nc,
+      logger.child({ component: 'indicators' }),
+      config.TTHC_INDICATOR_META_BUCKET,
+    );
+    stack.add('indicator aggregator', () => indicators.stop());
+    summary.push([
+      'Indicators',
+      'Decision 766 aggregator (npx tthc indicators --unit <code> --period <YYYY-MM>)',
+    ]);
+
+    summary.push(['Data', config.TTHC_DATA_DIR]);
+    printSummary(summary);
   } catch (error) {
     process.stderr.write(`tthc: ${(error as Error).message}\n`);
-    await stop(1);
+    await stack.stop(config.TTHC_DATA_DIR, 1);
+  }
+}
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`tthc: ${error.message}\n`);
+    process.exit(2);
   }
 }
 
@@ -116,23 +155,12 @@ function progress(...parts: string[]): void {
   process.stderr.write(`[tthc] ${parts.join(' ')}\n`);
 }
 
-function printSummary(s: {
-  temporal: string;
-  ui?: string;
-  nats: string;
-  dataDir: string;
-  workers: number;
-}): void {
+function printSummary(lines: ReadonlyArray<[label: string, value: string]>): void {
   process.stdout.write(
     [
       '',
       'tthc-flow is running:',
-      `  Temporal        ${s.temporal}`,
-      `  Temporal Web UI ${s.ui ?? '(disabled)'}`,
-      `  NATS JetStream  ${s.nats}`,
-      `  Workers         ${s.workers} (the dossier queue and one queue per unit)`,
-      '  Indicators      Decision 766 aggregator (npx tthc indicators --unit <code> --period <YYYY-MM>)',
-      `  Data            ${s.dataDir}`,
+      ...lines.map(([label, value]) => `  ${label.padEnd(16)}${value}`),
       '',
       'Try: npx tthc calendar due --procedure 1.001612 --received 2026-04-23T10:00:00+07:00',
       'Press Ctrl-C to stop; data is kept for the next start.',

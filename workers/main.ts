@@ -1,0 +1,290 @@
+/**
+ * `npm run worker`: one worker process of a deployment. It connects to Temporal and NATS from the
+ * configuration (config/index.ts), serves the configured task queues (and, in exactly one process,
+ * the indicator aggregator), exposes `/metrics`, `/healthz` and `/readyz`, and on SIGTERM stops
+ * polling, lets in-flight work finish within TTHC_SHUTDOWN_GRACE_TIME, closes its connections and
+ * exits 0. Run as many processes on the same queues as the load needs: Temporal spreads the tasks.
+ */
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import {
+  bundleWorkflowCode,
+  makeTelemetryFilterString,
+  NativeConnection,
+  Runtime,
+  type Worker,
+  type WorkerOptions,
+} from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { IndicatorService } from '../aggregators/indicator-service.js';
+import { type Config, ConfigError, loadConfig } from '../config/index.js';
+import { type HttpEndpoints, startHttpEndpoints } from '../infra/health.js';
+import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
+import { enableProcessMetrics, metricsRegistry, registerIndicatorMetrics } from '../infra/metrics.js';
+import { freePort } from '../infra/servers.js';
+import { createDossierWorkers, workflowsPath } from './dossier-workers.js';
+
+/** Extra time after the grace time for the SDK to cancel activities and report, before giving up. */
+const forceMarginMs = 10_000;
+
+class WorkerProcess {
+  private workers: Worker[] = [];
+  private runs: Promise<void>[] = [];
+  private nc?: NatsConnection;
+  private connection?: NativeConnection;
+  private indicators?: IndicatorService;
+  private endpoints?: HttpEndpoints;
+  private phase: 'starting' | 'ready' | 'stopping' = 'starting';
+
+  constructor(
+    private readonly config: Config,
+    private readonly logger: Logger,
+    private readonly sdkMetricsUrl: string,
+  ) {}
+
+  get stopping(): boolean {
+    return this.phase === 'stopping';
+  }
+
+  async start(): Promise<void> {
+    const { config, logger } = this;
+    this.endpoints = await startHttpEndpoints([
+      {
+        port: config.TTHC_HEALTH_PORT,
+        routes: { '/healthz': () => this.health(), '/readyz': () => this.readiness() },
+      },
+      { port: config.TTHC_METRICS_PORT, routes: { '/metrics': () => this.metrics() } },
+    ]);
+    logger.info(
+      { health: config.TTHC_HEALTH_PORT, metrics: config.TTHC_METRICS_PORT },
+      'health and metrics endpoints listening',
+    );
+
+    this.nc = await connect({
+      servers: config.TTHC_NATS_URL,
+      name: `tthc-worker ${hostname()} ${process.pid}`,
+      maxReconnectAttempts: -1,
+      waitOnFirstConnect: true,
+    });
+    this.watchNats(this.nc);
+    if (this.stopping) return;
+
+    const units = config.TTHC_TASK_QUEUES;
+    const servesUnits = units === 'all' || units.length > 0;
+    if (config.TTHC_SERVE_DOSSIER_QUEUE || servesUnits) {
+      this.connection = await this.connectTemporal();
+      if (!this.connection) return;
+      this.workers = await createDossierWorkers({
+        connection: this.connection,
+        namespace: config.TTHC_TEMPORAL_NAMESPACE,
+        nc: this.nc,
+        dataDir: config.TTHC_DATA_DIR,
+        organisation: config.TTHC_ORGANISATION,
+        units,
+        serveDossierQueue: config.TTHC_SERVE_DOSSIER_QUEUE,
+        workflowBundle: config.TTHC_SERVE_DOSSIER_QUEUE ? await this.workflowBundle() : undefined,
+        logger,
+        maxCachedWorkflows: config.TTHC_MAX_CACHED_WORKFLOWS,
+        tuning: {
+          maxConcurrentActivityTaskExecutions: config.TTHC_MAX_CONCURRENT_ACTIVITIES,
+          maxConcurrentUnitActivityTaskExecutions: config.TTHC_MAX_CONCURRENT_UNIT_ACTIVITIES,
+          maxConcurrentWorkflowTaskExecutions: config.TTHC_MAX_CONCURRENT_WORKFLOW_TASKS,
+          shutdownGraceTime: config.TTHC_SHUTDOWN_GRACE_TIME,
+          shutdownForceTime: config.TTHC_SHUTDOWN_GRACE_TIME + forceMarginMs,
+        },
+      });
+      if (this.stopping) return;
+      this.runs = this.workers.map((worker) =>
+        worker.run().then(
+          () => {
+            if (!this.stopping) void this.stop('a worker stopped unexpectedly', 1);
+          },
+          (error: unknown) => {
+            logger.error({ error: String(error), taskQueue: worker.options.taskQueue }, 'worker failed');
+            if (!this.stopping) void this.stop('a worker failed', 1);
+            throw error;
+          },
+        ),
+      );
+    }
+    if (config.TTHC_INDICATOR_AGGREGATOR) {
+      this.indicators = await IndicatorService.start(
+        this.nc,
+        logger.child({ component: 'indicators' }),
+        config.TTHC_INDICATOR_META_BUCKET,
+      );
+      registerIndicatorMetrics(() => {
+        try {
+          return this.indicators?.current();
+        } catch {
+          return undefined;
+        }
+      });
+    }
+    if (this.stopping) return;
+    this.phase = 'ready';
+    logger.info(
+      {
+        temporal: this.connection ? config.TTHC_TEMPORAL_ADDRESS : undefined,
+        namespace: config.TTHC_TEMPORAL_NAMESPACE,
+        nats: config.TTHC_NATS_URL,
+        taskQueues: this.workers.map((worker) => worker.options.taskQueue),
+        indicatorAggregator: config.TTHC_INDICATOR_AGGREGATOR,
+      },
+      'worker ready',
+    );
+  }
+
+  /** Stops polling, waits for in-flight work (up to the grace time), closes everything, exits. */
+  async stop(reason: string, exitCode = 0): Promise<void> {
+    if (this.stopping) return;
+    this.phase = 'stopping';
+    const { logger, config } = this;
+    const started = Date.now();
+    logger.info(
+      { reason, graceMs: config.TTHC_SHUTDOWN_GRACE_TIME },
+      'shutting down: finishing in-flight work',
+    );
+    const hardStop = setTimeout(
+      () => {
+        logger.error('shutdown did not finish in time; exiting');
+        process.exit(1);
+      },
+      config.TTHC_SHUTDOWN_GRACE_TIME + 2 * forceMarginMs,
+    );
+    hardStop.unref();
+    let code = exitCode;
+    for (const worker of this.workers) {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+    }
+    const outcomes = await Promise.allSettled(this.runs);
+    if (outcomes.some((outcome) => outcome.status === 'rejected')) code = code || 1;
+    await this.indicators?.stop().catch((error) => logger.warn({ error: String(error) }, 'aggregator stop'));
+    await this.nc?.drain().catch(() => undefined);
+    await this.connection?.close().catch(() => undefined);
+    await this.endpoints?.close();
+    logger.info({ ms: Date.now() - started, exitCode: code }, 'stopped');
+    process.exit(code);
+  }
+
+  private async connectTemporal(): Promise<NativeConnection | undefined> {
+    const address = this.config.TTHC_TEMPORAL_ADDRESS;
+    for (let attempt = 1; !this.stopping; attempt++) {
+      try {
+        return await NativeConnection.connect({ address });
+      } catch (error) {
+        this.logger.warn({ address, attempt, error: String(error) }, 'cannot reach Temporal yet; retrying');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1_000 * attempt, 5_000)));
+      }
+    }
+    return undefined;
+  }
+
+  /** The prebuilt bundle in production when it exists; otherwise the workflow code is bundled now. */
+  private async workflowBundle(): Promise<NonNullable<WorkerOptions['workflowBundle']>> {
+    const path = this.config.TTHC_WORKFLOW_BUNDLE;
+    if (this.config.TTHC_ENV === 'production') {
+      if (existsSync(path)) {
+        this.logger.info({ path }, 'using the prebuilt workflow bundle');
+        return { codePath: path };
+      }
+      this.logger.warn(
+        { path },
+        'prebuilt workflow bundle not found (npm run build:workflows); bundling now',
+      );
+    }
+    const bundlerLogger = new PinoTemporalLogger(
+      this.logger.child({ component: 'bundler' }, { level: 'warn' }),
+    );
+    return bundleWorkflowCode({ workflowsPath, logger: bundlerLogger });
+  }
+
+  private watchNats(nc: NatsConnection): void {
+    (async () => {
+      for await (const status of nc.status()) {
+        if (status.type === 'disconnect' || status.type === 'reconnect') {
+          this.logger.warn({ status: status.type }, 'NATS connection status');
+        }
+      }
+    })().catch(() => undefined);
+  }
+
+  private health() {
+    return { status: 200, body: 'ok\n' };
+  }
+
+  private readiness() {
+    const problems: string[] = [];
+    if (this.phase !== 'ready') problems.push(this.phase);
+    if (!this.nc || this.nc.isClosed()) problems.push('NATS not connected');
+    for (const worker of this.workers) {
+      const state = worker.getState();
+      if (state !== 'RUNNING') problems.push(`${worker.options.taskQueue} ${state}`);
+    }
+    return problems.length === 0
+      ? { status: 200, body: 'ready\n' }
+      : { status: 503, body: `not ready: ${problems.join('; ')}\n` };
+  }
+
+  private async metrics() {
+    const [sdk, own] = await Promise.all([
+      fetch(this.sdkMetricsUrl, { signal: AbortSignal.timeout(2_000) })
+        .then((response) => (response.ok ? response.text() : ''))
+        .catch(() => ''),
+      metricsRegistry.metrics(),
+    ]);
+    const body = sdk.trim() === '' ? own : `${sdk.trimEnd()}\n${own}`;
+    return { status: 200, body, contentType: metricsRegistry.contentType };
+  }
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`tthc-worker: ${error.message}\n`);
+    process.exit(2);
+  }
+  const servesSomething =
+    config.TTHC_SERVE_DOSSIER_QUEUE ||
+    config.TTHC_TASK_QUEUES === 'all' ||
+    config.TTHC_TASK_QUEUES.length > 0 ||
+    config.TTHC_INDICATOR_AGGREGATOR;
+  if (!servesSomething) {
+    process.stderr.write(
+      'tthc-worker: nothing to run: TTHC_TASK_QUEUES is none, TTHC_SERVE_DOSSIER_QUEUE is false and TTHC_INDICATOR_AGGREGATOR is false\n',
+    );
+    process.exit(2);
+  }
+
+  const logger = createLogger({ name: 'tthc-worker', level: config.TTHC_LOG_LEVEL });
+  const sdkMetricsPort = config.TTHC_SDK_METRICS_PORT || (await freePort());
+  Runtime.install({
+    logger: new PinoTemporalLogger(
+      logger.child({ component: 'temporal-sdk' }, { level: config.TTHC_SDK_LOG_LEVEL }),
+    ),
+    telemetryOptions: {
+      logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN' }) },
+      metrics: { prometheus: { bindAddress: `127.0.0.1:${sdkMetricsPort}` } },
+    },
+    // Signals are handled below, so that connections close after the workers have drained.
+    shutdownSignals: [],
+  });
+  enableProcessMetrics();
+
+  const worker = new WorkerProcess(config, logger, `http://127.0.0.1:${sdkMetricsPort}/metrics`);
+  process.once('SIGTERM', () => void worker.stop('SIGTERM'));
+  process.once('SIGINT', () => void worker.stop('SIGINT'));
+  try {
+    await worker.start();
+  } catch (error) {
+    logger.error({ error: String(error) }, 'worker start failed');
+    process.stderr.write(`tthc-worker: ${(error as Error).message}\n`);
+    await worker.stop('start failed', 1);
+  }
+}
+
+await main();
