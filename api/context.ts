@@ -1,0 +1,77 @@
+/** What the routes share: the dependencies of the API and helpers to authenticate and load dossiers. */
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Client } from '@temporalio/client';
+import type { FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { IndicatorReadModel } from '../aggregators/read-model.js';
+import type { DossierClient } from '../client/dossier-client.js';
+import type { DossierSearch } from '../client/search.js';
+import type { Actor } from '../domain/dossier.js';
+import type { OrganisationRegistry } from '../domain/organisation.js';
+import type { DocumentStore } from '../infra/document-store.js';
+import type { DossierView } from '../workflows/dossier.js';
+import { AuthenticationError, type Official } from './auth.js';
+import type { DossierScope } from './authorization.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The official named by the bearer token (routes under /v1 except /v1/lookup). */
+    official?: Official;
+  }
+}
+
+export interface ApiDeps {
+  /** Temporal client (dossier search and readiness). */
+  temporal: Client;
+  /** Typed dossier client (receive, act, get, completeInterAgency). */
+  dossiers: DossierClient;
+  /** NATS connection (readiness). */
+  nc: NatsConnection;
+  /** Where scanned components and signed results are stored. */
+  documents: DocumentStore;
+  /** Decision 766 read model; the indicator routes answer 503 without it. */
+  indicators?: IndicatorReadModel;
+  organisation: OrganisationRegistry;
+  /** Server secret (≥ 32 characters): signs tokens, lookup secrets and page tokens. */
+  secret: string;
+  /** pino logger (with redaction: infra/logging.ts createLogger); a default one when absent. */
+  logger?: Logger;
+  /** Timeout of each readiness probe, ms (default 2000). */
+  readinessTimeoutMs?: number;
+  /** Clock for token expiry (tests); Date.now by default. */
+  now?: () => number;
+}
+
+export interface ApiContext extends ApiDeps {
+  search: DossierSearch;
+  now: () => number;
+}
+
+export function requireOfficial(request: FastifyRequest): Official {
+  if (!request.official) throw new AuthenticationError('missing');
+  return request.official;
+}
+
+/** The actor the workflow records: always from the token, never from the request body. */
+export function actorOf(official: Official): Actor {
+  return { id: official.id, name: official.name, unit: official.unit, role: official.role };
+}
+
+/** The applicant as an actor, for an evaluation entered at the counter or with the lookup secret. */
+export function applicantActor(code: string, via?: Official): Actor {
+  return {
+    id: `applicant:${code}`,
+    name: via ? `Người nộp hồ sơ (nhập tại quầy bởi ${via.name})` : 'Người nộp hồ sơ',
+    unit: 'applicant',
+    role: 'applicant',
+  };
+}
+
+export function scopeOf(view: DossierView): DossierScope {
+  return {
+    code: view.state.code,
+    receivingUnit: view.state.application.receivingUnit,
+    competentAgency: view.state.application.competentAgency,
+    participatingAgencies: view.state.interAgency.map((task) => task.agency),
+  };
+}

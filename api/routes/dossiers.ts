@@ -1,0 +1,408 @@
+/**
+ * Dossiers: receive (idempotent by request id), read, search, act, forms.
+ *   POST /v1/dossiers                               receive at the counter
+ *   GET  /v1/dossiers                               search (Temporal visibility), paged
+ *   GET  /v1/dossiers/{code}                        state
+ *   POST /v1/dossiers/{code}/actions/{action}       one route per action of domain/dossier.ts
+ *   GET  /v1/dossiers/{code}/forms/{form}           statutory forms
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { DossierNotFoundError, IllegalActionError } from '../../client/errors.js';
+import type { DossierSearchFilter } from '../../client/search.js';
+import { dossierApplicationSchema } from '../../domain/application.js';
+import { type ActionName, actionNames, actionSchemas } from '../../domain/dossier.js';
+import { parseInstant, startOfCivilDay } from '../../domain/time.js';
+import { textSchema } from '../../domain/validation.js';
+import { loadCalendar } from '../../rules/calendars.js';
+import type { DossierView } from '../../workflows/dossier.js';
+import { buildDossierForm } from '../../workflows/forms.js';
+import { lookupSecret } from '../auth.js';
+import {
+  enforce,
+  mayAct,
+  mayReadDossier,
+  mayReceive,
+  maySearch,
+  roleMayAct,
+  searchScope,
+} from '../authorization.js';
+import { type ApiContext, actorOf, applicantActor, requireOfficial, scopeOf } from '../context.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
+import {
+  actionResultSchema,
+  codeParamsSchema,
+  dossierCodeSchema,
+  dossierViewSchema,
+  errorResponses,
+  formDataSchema,
+  formKinds,
+  instantOrDateSchema,
+  procedureCodeSchema,
+  statusSchema,
+  supplementItemOutSchema,
+  unitCodeSchema,
+} from '../schemas.js';
+
+const supplementItemSchema = actionSchemas['request-supplementation'].shape.items.element;
+
+const intakeSchema = z
+  .strictObject({
+    extraItems: z
+      .array(supplementItemSchema)
+      .max(100)
+      .optional()
+      .describe('Items the officer found inaccurate or missing beyond the catalogue check'),
+    refuseReason: textSchema
+      .max(2000)
+      .optional()
+      .describe('Refuse the dossier at intake (Mẫu 03) for this reason'),
+    receiptRequested: z
+      .boolean()
+      .optional()
+      .describe('Same-day procedures: the applicant asks for a receipt'),
+  })
+  .describe('The counter officer’s intake decision; the officer is the token’s official');
+
+const receiveBodySchema = z.strictObject({
+  application: dossierApplicationSchema,
+  intake: intakeSchema.optional(),
+});
+
+const receiveResponseSchema = z
+  .object({
+    code: dossierCodeSchema,
+    existing: z.boolean().describe('True when the request id was seen before: nothing new was created'),
+    outcome: z.enum(['accepted', 'supplement', 'refused']),
+    status: z.string(),
+    statusName: z.string(),
+    appointmentDate: z.string().optional().describe('Ngày hẹn trả kết quả, YYYY-MM-DD'),
+    forms: z.array(z.string()),
+    missing: z.array(supplementItemOutSchema).optional(),
+    lookupSecret: z.string().describe('Mã tra cứu for the citizen: print it on the receipt'),
+    receipt: formDataSchema.optional().describe('Data of the receipt (Mẫu 01), when one was issued'),
+    links: z.object({ self: z.string(), lookup: z.string() }),
+  })
+  .meta({ id: 'ReceiveResult' });
+
+const searchQuerySchema = z.strictObject({
+  receivingUnit: unitCodeSchema.optional(),
+  competentAgency: unitCodeSchema.optional(),
+  procedure: procedureCodeSchema.optional(),
+  status: statusSchema.optional(),
+  overdue: z.enum(['true', 'false'], 'must be "true" or "false"').optional(),
+  dueBefore: instantOrDateSchema
+    .optional()
+    .describe('Appointment before this instant (or 00:00 of this date)'),
+  dueAfter: instantOrDateSchema
+    .optional()
+    .describe('Appointment at or after this instant (or 00:00 of this date)'),
+  pageSize: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a whole number 1–100')
+    .refine((text) => Number(text) >= 1 && Number(text) <= 100, 'must be a whole number 1–100')
+    .optional(),
+  pageToken: z.string().max(12_000, 'is not a page token').optional(),
+});
+
+const searchResponseSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        code: z.string(),
+        receivingUnit: z.string().optional(),
+        competentAgency: z.string().optional(),
+        procedure: z.string().optional(),
+        channel: z.string().optional(),
+        status: z.string().optional(),
+        statusName: z.string().optional(),
+        dueAt: z.string().optional(),
+        overdue: z.boolean(),
+        startedAt: z.string().optional(),
+        closed: z.boolean(),
+      }),
+    ),
+    nextPageToken: z.string().optional(),
+  })
+  .meta({ id: 'DossierSearchPage' });
+
+const actionDescriptions: Record<ActionName, string> = {
+  'provide-intake-supplement': 'Counter: the applicant brings the items asked for at intake',
+  'refuse-intake': 'Counter: refuse a dossier still at intake (Mẫu 03)',
+  'request-supplementation': 'Competent agency: ask for supplements once, within 3 working days (Mẫu 02)',
+  'provide-supplementation': 'Counter: the applicant brings the supplements; the clock resumes',
+  assign: 'Leader: assign a specialist',
+  appraise: 'Specialist: appraise and recommend approval or refusal',
+  'start-inter-agency': 'Competent agency: ask other agencies for a liên thông opinion',
+  'complete-inter-agency':
+    'Participating agency: give the liên thông opinion (agency defaults to the token’s unit)',
+  approve: 'Leader: approve; the signed result is issued',
+  refuse: 'Leader: refuse after appraisal (Mẫu 03)',
+  apologize: 'Leader: apology letter with a new appointment date, once (Mẫu 04)',
+  stop: 'Leader: stop processing (Mẫu 05)',
+  withdraw: 'Counter: the applicant withdraws the dossier',
+  'return-result': 'Counter: hand the result back',
+  'record-payment': 'Counter: record a fee payment',
+  evaluate: 'Counter: record the applicant’s evaluation (TT 01/2018 Art 13) on their behalf',
+};
+
+const completeInterAgencyBodySchema = z.strictObject({
+  agency: unitCodeSchema.optional().describe('The participating agency; defaults to the token’s unit'),
+  opinion: textSchema.max(10_000),
+});
+
+export function registerDossierRoutes(scope: FastifyInstance, ctx: ApiContext): void {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+
+  app.post(
+    '/v1/dossiers',
+    {
+      schema: {
+        tags: ['dossiers'],
+        summary: 'Receive a dossier at the counter (idempotent by application.requestId)',
+        body: receiveBodySchema,
+        response: {
+          200: receiveResponseSchema,
+          201: receiveResponseSchema,
+          ...errorResponses(400, 401, 403, 409, 503),
+        },
+      },
+    },
+    async (request, reply) => {
+      const official = requireOfficial(request);
+      const { application, intake } = request.body;
+      const unknown = (['receivingUnit', 'competentAgency'] as const).filter(
+        (field) => !ctx.organisation.has(application[field]),
+      );
+      if (unknown.length > 0) {
+        throw new BadRequestError(
+          'Invalid application',
+          unknown.map(
+            (field) => `application.${field}: "${application[field]}" is not a unit of the organisation`,
+          ),
+        );
+      }
+      enforce(mayReceive(official, application, ctx.organisation));
+      const received = await ctx.dossiers.receive({
+        application,
+        intake: { ...intake, officer: actorOf(official) },
+      });
+      const view = await ctx.dossiers.get(received.code);
+      if (received.existing && !mayReadDossier(official, scopeOf(view), ctx.organisation).allowed) {
+        throw new IllegalActionError(
+          'REQUEST_ID_USED',
+          `requestId đã được dùng cho một hồ sơ khác (the requestId was already used for another dossier)`,
+        );
+      }
+      const secret = lookupSecret(ctx.secret, received.code);
+      request.log.info(
+        { dossierCode: received.code, outcome: received.outcome, existing: received.existing },
+        'dossier received',
+      );
+      return reply.code(received.existing ? 200 : 201).send({
+        code: received.code,
+        existing: received.existing,
+        outcome: received.outcome,
+        status: received.status,
+        statusName: received.statusName,
+        appointmentDate: received.dueDate,
+        forms: received.forms,
+        missing: received.missing,
+        lookupSecret: secret,
+        receipt: view.forms.receipt as z.output<typeof formDataSchema> | undefined,
+        links: {
+          self: `/v1/dossiers/${received.code}`,
+          lookup: `/v1/lookup/${received.code}?secret=${secret}`,
+        },
+      });
+    },
+  );
+
+  app.get(
+    '/v1/dossiers',
+    {
+      schema: {
+        tags: ['dossiers'],
+        summary: 'Search dossiers (within the caller’s scope), newest first, paged',
+        querystring: searchQuerySchema,
+        response: { 200: searchResponseSchema, ...errorResponses(400, 401, 403, 503) },
+      },
+    },
+    async (request) => {
+      const official = requireOfficial(request);
+      const q = request.query;
+      enforce(
+        maySearch(
+          official,
+          { receivingUnit: q.receivingUnit, competentAgency: q.competentAgency },
+          ctx.organisation,
+        ),
+      );
+      const filter: DossierSearchFilter = {
+        procedure: q.procedure,
+        status: q.status,
+        overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
+        dueBefore: q.dueBefore === undefined ? undefined : instantOf(q.dueBefore),
+        dueAfter: q.dueAfter === undefined ? undefined : instantOf(q.dueAfter),
+        receivingUnits: q.receivingUnit ? [q.receivingUnit] : undefined,
+        competentAgencies: q.competentAgency ? [q.competentAgency] : undefined,
+      };
+      const scope = searchScope(official, ctx.organisation);
+      if (scope.kind === 'subtree') filter.involvingUnits = scope.units;
+      if (scope.kind === 'receiving-unit') filter.receivingUnits = [scope.unit];
+      if (scope.kind === 'competent-agency') filter.competentAgencies = [scope.unit];
+      return ctx.search.search(filter, {
+        pageSize: q.pageSize === undefined ? undefined : Number(q.pageSize),
+        pageToken: q.pageToken,
+      });
+    },
+  );
+
+  app.get(
+    '/v1/dossiers/:code',
+    {
+      schema: {
+        tags: ['dossiers'],
+        summary: 'The state of a dossier',
+        params: codeParamsSchema,
+        response: { 200: dossierViewSchema, ...errorResponses(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (request) => {
+      const official = requireOfficial(request);
+      const view = await ctx.dossiers.get(request.params.code);
+      enforce(mayReadDossier(official, scopeOf(view), ctx.organisation));
+      return view as unknown as z.output<typeof dossierViewSchema>;
+    },
+  );
+
+  app.get(
+    '/v1/dossiers/:code/forms/:form',
+    {
+      schema: {
+        tags: ['dossiers'],
+        summary: 'A statutory form of the dossier (the control sheet is built on demand)',
+        params: z.strictObject({
+          code: dossierCodeSchema,
+          form: z.enum(formKinds, `must be one of ${formKinds.join(', ')}`),
+        }),
+        response: { 200: formDataSchema, ...errorResponses(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (request) => {
+      const official = requireOfficial(request);
+      const { code, form } = request.params;
+      const view = await ctx.dossiers.get(code);
+      enforce(mayReadDossier(official, scopeOf(view), ctx.organisation));
+      if (form === 'control-sheet')
+        return controlSheet(ctx, view) as unknown as z.output<typeof formDataSchema>;
+      const data = view.forms[form];
+      if (!data) {
+        throw new NotFoundError(
+          `Hồ sơ ${code} chưa có phiếu "${form}" (no ${form} has been issued for ${code})`,
+        );
+      }
+      return data as unknown as z.output<typeof formDataSchema>;
+    },
+  );
+
+  for (const action of actionNames) registerAction(app, ctx, action);
+}
+
+function registerAction(app: FastifyInstance, ctx: ApiContext, action: ActionName): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const body = action === 'complete-inter-agency' ? completeInterAgencyBodySchema : actionSchemas[action];
+  typed.post(
+    `/v1/dossiers/:code/actions/${action}`,
+    {
+      schema: {
+        tags: ['actions'],
+        summary: actionDescriptions[action],
+        operationId: `action-${action}`,
+        params: codeParamsSchema,
+        body,
+        response: { 200: actionResultSchema, ...errorResponses(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (request) => {
+      const official = requireOfficial(request);
+      const { code } = request.params;
+      enforce(roleMayAct(official, action));
+      const view = await ctx.dossiers.get(code);
+      const payload = request.body as Record<string, unknown>;
+      const agency =
+        action === 'complete-inter-agency'
+          ? ((payload.agency as string | undefined) ?? official.unit)
+          : undefined;
+      enforce(mayAct(official, action, scopeOf(view), { agency }));
+      if (view.ended) {
+        throw new IllegalActionError(
+          'ILLEGAL_STATE',
+          `Hồ sơ ${code} đã kết thúc ("${view.statusName}"); không thực hiện được "${action}" (the dossier has ended)`,
+        );
+      }
+      if (action === 'complete-inter-agency') {
+        const result = await ended(code, action, () =>
+          ctx.dossiers.completeInterAgency(
+            code,
+            agency as string,
+            actorOf(official),
+            payload.opinion as string,
+          ),
+        );
+        const after = await ctx.dossiers.get(code);
+        request.log.info({ dossierCode: code, action, agency: result.agency }, 'inter-agency opinion given');
+        return resultOf(code, action, after);
+      }
+      const actor = action === 'evaluate' ? applicantActor(code, official) : actorOf(official);
+      const result = await ended(code, action, () =>
+        ctx.dossiers.act(code, { name: action, actor, payload }),
+      );
+      request.log.info({ dossierCode: code, action, status: result.status }, 'action done');
+      return { code, action, ...result };
+    },
+  );
+}
+
+/** A dossier that ended between the read and the action no longer takes updates: a 409, not a 404. */
+async function ended<T>(code: string, action: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof DossierNotFoundError) {
+      throw new IllegalActionError(
+        'ILLEGAL_STATE',
+        `Hồ sơ ${code} đã kết thúc hoặc bước liên thông đã xong; không thực hiện được "${action}"`,
+      );
+    }
+    throw error;
+  }
+}
+
+function resultOf(code: string, action: string, view: DossierView) {
+  return {
+    code,
+    action,
+    status: view.state.status,
+    statusName: view.statusName,
+    dueDate: view.deadlines.decree?.dueDate,
+    forms: Object.keys(view.forms),
+  };
+}
+
+function controlSheet(ctx: ApiContext, view: DossierView) {
+  const { receivingUnit, competentAgency } = view.state.application;
+  const org = ctx.organisation;
+  const jurisdiction = org.has(competentAgency) ? org.get(competentAgency).jurisdiction : 'VN';
+  const units = Object.fromEntries(
+    [receivingUnit, competentAgency, ...view.state.interAgency.map((t) => t.agency)]
+      .filter((code) => org.has(code))
+      .map((code) => [code, org.get(code).name]),
+  );
+  return buildDossierForm('control-sheet', view.state, loadCalendar(jurisdiction), ctx.now(), { units });
+}
+
+function instantOf(text: string): number {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) ? startOfCivilDay(text) : parseInstant(text);
+}

@@ -1,0 +1,136 @@
+/**
+ * Citizens, without a token, with the dossier code and the lookup secret printed on the receipt:
+ *   GET  /v1/lookup/{code}?secret=              status, appointment date, apology; no personal data
+ *   POST /v1/lookup/{code}/evaluation?secret=   the applicant's evaluation (TT 01/2018 Art 13)
+ * A wrong secret is a 404, exactly like an unknown code, so codes cannot be probed.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { DossierNotFoundError, IllegalActionError } from '../../client/errors.js';
+import { actionSchemas } from '../../domain/dossier.js';
+import { checkLookupSecret } from '../auth.js';
+import { type ApiContext, applicantActor } from '../context.js';
+import { NotFoundError } from '../errors.js';
+import { codeParamsSchema, errorResponses } from '../schemas.js';
+
+const secretQuerySchema = z.strictObject({
+  secret: z.string().max(64, 'is not a lookup secret').describe('Mã tra cứu printed on the receipt'),
+});
+
+export const lookupResponseSchema = z
+  .object({
+    code: z.string(),
+    status: z.string(),
+    statusName: z.string(),
+    procedure: z.object({ code: z.string(), name: z.string() }),
+    receivingUnit: z.object({ code: z.string(), name: z.string() }).describe('Where the result is collected'),
+    appointmentDate: z.string().optional().describe('Ngày hẹn trả kết quả (after any apology), YYYY-MM-DD'),
+    apology: z
+      .object({ reason: z.string(), newAppointmentDate: z.string(), previousAppointmentDate: z.string() })
+      .optional(),
+    resultReady: z.boolean(),
+    returned: z.boolean(),
+    ended: z.boolean(),
+    evaluated: z.boolean(),
+  })
+  .meta({ id: 'CitizenLookup', description: 'What a citizen sees: no personal data' });
+
+const notFoundMessage =
+  'Không tìm thấy hồ sơ với mã số và mã tra cứu này (no dossier with this code and lookup secret)';
+
+export function registerLookupRoutes(scope: FastifyInstance, ctx: ApiContext): void {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+
+  const viewFor = async (code: string, secret: string) => {
+    // The secret is checked before Temporal is asked: a wrong secret costs nothing and tells nothing.
+    if (!checkLookupSecret(ctx.secret, code, secret)) throw new NotFoundError(notFoundMessage);
+    try {
+      return await ctx.dossiers.get(code);
+    } catch (error) {
+      if (error instanceof DossierNotFoundError) throw new NotFoundError(notFoundMessage);
+      throw error;
+    }
+  };
+
+  app.get(
+    '/v1/lookup/:code',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'Citizen lookup of a dossier by code and lookup secret',
+        security: [],
+        params: codeParamsSchema,
+        querystring: secretQuerySchema,
+        response: { 200: lookupResponseSchema, ...errorResponses(400, 404, 409, 503) },
+      },
+    },
+    async (request) => {
+      const { code } = request.params;
+      const view = await viewFor(code, request.query.secret);
+      const { state } = view;
+      const unit = state.application.receivingUnit;
+      return {
+        code,
+        status: state.status,
+        statusName: view.statusName,
+        procedure: { code: state.procedure.code, name: state.procedure.name },
+        receivingUnit: {
+          code: unit,
+          name: ctx.organisation.has(unit) ? ctx.organisation.get(unit).name : unit,
+        },
+        appointmentDate: view.deadlines.decree?.dueDate,
+        apology: state.apology
+          ? {
+              reason: state.apology.reason,
+              newAppointmentDate: state.apology.newDueDate,
+              previousAppointmentDate: state.apology.previousDueDate,
+            }
+          : undefined,
+        resultReady: state.result !== undefined && state.returnedAt === undefined,
+        returned: state.returnedAt !== undefined,
+        ended: view.ended,
+        evaluated: state.evaluation !== undefined,
+      };
+    },
+  );
+
+  app.post(
+    '/v1/lookup/:code/evaluation',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'The applicant evaluates the service after the result was returned (once)',
+        security: [],
+        params: codeParamsSchema,
+        querystring: secretQuerySchema,
+        body: actionSchemas.evaluate,
+        response: {
+          200: z.object({ code: z.string(), status: z.string(), statusName: z.string() }),
+          ...errorResponses(400, 404, 409, 503),
+        },
+      },
+    },
+    async (request) => {
+      const { code } = request.params;
+      const view = await viewFor(code, request.query.secret);
+      if (view.ended) {
+        throw new IllegalActionError('ILLEGAL_STATE', `Hồ sơ ${code} đã kết thúc; không đánh giá được nữa`);
+      }
+      try {
+        const result = await ctx.dossiers.act(code, {
+          name: 'evaluate',
+          actor: applicantActor(code),
+          payload: request.body,
+        });
+        request.log.info({ dossierCode: code }, 'applicant evaluation recorded');
+        return { code, status: result.status, statusName: result.statusName };
+      } catch (error) {
+        if (error instanceof DossierNotFoundError) {
+          throw new IllegalActionError('ILLEGAL_STATE', `Hồ sơ ${code} đã kết thúc; không đánh giá được nữa`);
+        }
+        throw error;
+      }
+    },
+  );
+}

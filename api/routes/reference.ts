@@ -1,0 +1,215 @@
+/**
+ * Reference data for every official (read-only):
+ *   GET /v1/procedures?at=                      the catalogue in force on a date (default today)
+ *   GET /v1/procedures/{code}?at=               one procedure
+ *   GET /v1/calendar/due?procedure=&received=   the appointment date (as `tthc calendar due`)
+ *   GET /v1/organisation/units                  the organisation registry
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { findProcedureVersion, type Procedure } from '../../domain/catalogue.js';
+import { computeAppointment, receiptDate } from '../../domain/deadline.js';
+import { formatInstant, parseInstant, toCivilDate } from '../../domain/time.js';
+import { loadCalendar } from '../../rules/calendars.js';
+import { loadCatalogue } from '../../rules/catalogue.js';
+import { type ApiContext, requireOfficial } from '../context.js';
+import { BadRequestError, NotFoundError } from '../errors.js';
+import { civilDateParamSchema, errorResponses, instantParamSchema, procedureCodeSchema } from '../schemas.js';
+
+const procedureSchema = z
+  .looseObject({
+    code: z.string(),
+    name: z.string(),
+    level: z.string(),
+    duration: z.looseObject({ unit: z.string() }),
+    serviceLevel: z.string(),
+    requiredDocuments: z.array(z.looseObject({ kind: z.string(), name: z.string() })),
+    fees: z.array(z.looseObject({ name: z.string(), amountVnd: z.number() })),
+    ruleVersion: z.looseObject({ version: z.string(), effectiveFrom: z.string() }),
+  })
+  .meta({ id: 'Procedure' });
+
+const dueResponseSchema = z
+  .object({
+    procedure: z.object({ code: z.string(), name: z.string(), ruleVersion: z.string() }),
+    duration: z.looseObject({ unit: z.string() }),
+    receivedAt: z.string(),
+    countedFrom: z.string(),
+    dueDate: z.string(),
+    dueAt: z.string(),
+    jurisdiction: z.string(),
+    calendarVersion: z.string(),
+    calendarConfirmed: z.boolean(),
+  })
+  .meta({ id: 'DueDate' });
+
+const unitsResponseSchema = z
+  .object({
+    version: z.string(),
+    name: z.string().optional(),
+    tiers: z.array(z.object({ id: z.string(), name: z.string(), rank: z.number() })),
+    units: z.array(
+      z.object({
+        code: z.string(),
+        name: z.string(),
+        tier: z.string(),
+        kind: z.string(),
+        parent: z.string().optional(),
+        province: z.string().describe('The province unit this unit serves'),
+        jurisdiction: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'OrganisationUnits' });
+
+const jurisdictionSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{1,32}$/, 'must be a calendar jurisdiction id such as VN')
+  .default('VN');
+
+export function registerReferenceRoutes(scope: FastifyInstance, ctx: ApiContext): void {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  const today = () => toCivilDate(ctx.now());
+
+  app.get(
+    '/v1/procedures',
+    {
+      schema: {
+        tags: ['reference'],
+        summary: 'The procedure catalogue in force on a date',
+        querystring: z.strictObject({ at: civilDateParamSchema.optional() }),
+        response: {
+          200: z.object({ at: z.string(), procedures: z.array(procedureSchema) }),
+          ...errorResponses(400, 401),
+        },
+      },
+    },
+    async (request) => {
+      requireOfficial(request);
+      const at = request.query.at ?? today();
+      const all = loadCatalogue().procedures;
+      const procedures: Procedure[] = [];
+      for (const code of [...new Set(all.map((p) => p.code))]) {
+        const version = tryVersion(all, code, at);
+        if (version) procedures.push(version);
+      }
+      return { at, procedures } as { at: string; procedures: z.output<typeof procedureSchema>[] };
+    },
+  );
+
+  app.get(
+    '/v1/procedures/:code',
+    {
+      schema: {
+        tags: ['reference'],
+        summary: 'One procedure, in the version in force on a date',
+        params: z.strictObject({ code: procedureCodeSchema }),
+        querystring: z.strictObject({ at: civilDateParamSchema.optional() }),
+        response: { 200: procedureSchema, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      requireOfficial(request);
+      const at = request.query.at ?? today();
+      const version = tryVersion(loadCatalogue().procedures, request.params.code, at);
+      if (!version) {
+        throw new NotFoundError(
+          `Không có thủ tục ${request.params.code} có hiệu lực ngày ${at} (no procedure ${request.params.code} in force on ${at})`,
+        );
+      }
+      return version as z.output<typeof procedureSchema>;
+    },
+  );
+
+  app.get(
+    '/v1/calendar/due',
+    {
+      schema: {
+        tags: ['reference'],
+        summary: 'The appointment date (ngày hẹn trả kết quả) of a procedure received at an instant',
+        querystring: z.strictObject({
+          procedure: procedureCodeSchema,
+          received: instantParamSchema,
+          jurisdiction: jurisdictionSchema.optional(),
+        }),
+        response: { 200: dueResponseSchema, ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      requireOfficial(request);
+      const receivedAt = parseInstant(request.query.received);
+      const procedure = tryVersion(
+        loadCatalogue().procedures,
+        request.query.procedure,
+        toCivilDate(receivedAt),
+      );
+      if (!procedure) {
+        throw new BadRequestError('Invalid query', [
+          `procedure: "${request.query.procedure}" is not a procedure in force on ${toCivilDate(receivedAt)}`,
+        ]);
+      }
+      const jurisdiction = request.query.jurisdiction ?? 'VN';
+      let cal: ReturnType<typeof loadCalendar>;
+      try {
+        cal = loadCalendar(jurisdiction);
+      } catch {
+        throw new BadRequestError('Invalid query', [`jurisdiction: no calendar "${jurisdiction}"`]);
+      }
+      let appointment: ReturnType<typeof computeAppointment>;
+      try {
+        appointment = computeAppointment(receivedAt, procedure.duration, cal);
+      } catch (error) {
+        throw new BadRequestError('Invalid query', [`received: ${(error as Error).message}`]);
+      }
+      return {
+        procedure: { code: procedure.code, name: procedure.name, ruleVersion: procedure.ruleVersion.version },
+        duration: procedure.duration,
+        receivedAt: formatInstant(receivedAt),
+        countedFrom: receiptDate(receivedAt, cal),
+        dueDate: appointment.dueDate,
+        dueAt: formatInstant(appointment.dueAt),
+        jurisdiction: cal.jurisdiction,
+        calendarVersion: cal.version,
+        calendarConfirmed: cal.coverage(Number(appointment.dueDate.slice(0, 4))).confirmed,
+      };
+    },
+  );
+
+  app.get(
+    '/v1/organisation/units',
+    {
+      schema: {
+        tags: ['reference'],
+        summary: 'The organisation registry: tiers and units',
+        response: { 200: unitsResponseSchema, ...errorResponses(401) },
+      },
+    },
+    async (request) => {
+      requireOfficial(request);
+      const org = ctx.organisation;
+      return {
+        version: org.data.version,
+        name: org.data.name,
+        tiers: org.tiers.map(({ id, name, rank }) => ({ id, name, rank })),
+        units: org.units.map((unit) => ({
+          code: unit.code,
+          name: unit.name,
+          tier: unit.tier,
+          kind: unit.kind,
+          parent: unit.parent,
+          province: org.provinceOf(unit.code).code,
+          jurisdiction: unit.jurisdiction,
+        })),
+      };
+    },
+  );
+}
+
+function tryVersion(procedures: readonly Procedure[], code: string, at: string): Procedure | undefined {
+  try {
+    return findProcedureVersion(procedures, code, at);
+  } catch {
+    return undefined;
+  }
+}

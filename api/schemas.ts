@@ -1,0 +1,136 @@
+/** zod schemas shared by the routes: path and query parameters, and response bodies (for OpenAPI). */
+import { z } from 'zod';
+import { procedureCodeSchema } from '../domain/catalogue.js';
+import { statusNames } from '../domain/dossier.js';
+import { isDossierCode } from '../domain/dossier-code.js';
+import { unitCodeSchema } from '../domain/organisation.js';
+import { isCivilDate, parseInstant } from '../domain/time.js';
+import { isPeriodId } from '../indicators/periods.js';
+import type { IssuedFormKind } from '../workflows/forms.js';
+import { errorSchema } from './errors.js';
+
+export { errorSchema, procedureCodeSchema, unitCodeSchema };
+
+/** `<unit code>-YYMMDD-XXXX`, e.g. 000.01.41.H99-260423-0001 (TT 01/2018 Art 19). */
+export const dossierCodeSchema = z
+  .string()
+  .regex(
+    /^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$/,
+    'must be a dossier code <unit code>-YYMMDD-XXXX, e.g. 000.01.41.H99-260423-0001',
+  )
+  .refine(isDossierCode, 'must be a dossier code with a real date and a sequence 0001–9999')
+  .describe('Dossier code (mã số hồ sơ)');
+
+export const codeParamsSchema = z.strictObject({ code: dossierCodeSchema });
+
+export const formKinds = [
+  'receipt',
+  'supplementation-request',
+  'refusal',
+  'apology',
+  'stop-notice',
+  'control-sheet',
+] as const satisfies readonly IssuedFormKind[];
+
+export const documentRefSchema = z
+  .string()
+  .regex(/^sha256:[0-9a-f]{64}$/, 'must be a document reference sha256:<64 lower-case hex>')
+  .describe('Content-addressed document reference');
+
+export const statusKeys = Object.keys(statusNames) as [
+  keyof typeof statusNames,
+  ...(keyof typeof statusNames)[],
+];
+export const statusSchema = z.enum(statusKeys, `must be one of ${statusKeys.join(', ')}`);
+
+export const civilDateParamSchema = z
+  .string()
+  .max(10, 'must be a date YYYY-MM-DD')
+  .refine(isCivilDate, 'must be a real calendar date in the form YYYY-MM-DD');
+
+/** An ISO 8601 instant with an offset, or a date YYYY-MM-DD (00:00 Vietnam time). */
+export const instantOrDateSchema = z
+  .string()
+  .max(40, 'must be a date YYYY-MM-DD or an ISO 8601 instant with an offset')
+  .refine(
+    (text) => isCivilDate(text) || isInstant(text),
+    'must be a date YYYY-MM-DD or an ISO 8601 instant with an offset, e.g. 2026-04-23T10:00:00+07:00',
+  );
+
+export const instantParamSchema = z
+  .string()
+  .max(40, 'must be an ISO 8601 instant with an offset')
+  .refine(isInstant, 'must be an ISO 8601 instant with an offset, e.g. 2026-04-23T10:00:00+07:00');
+
+function isInstant(text: string): boolean {
+  try {
+    parseInstant(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const periodSchema = z
+  .string()
+  .max(10, 'must be a period')
+  .refine(isPeriodId, 'must be a period: YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY-9M or YYYY')
+  .describe('Reporting period, e.g. 2026-11, 2026-Q4, 2026');
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
+export const formDataSchema = z
+  .looseObject({
+    kind: z.string(),
+    number: z.string().describe('Mẫu số …'),
+    title: z.string(),
+    fields: z.record(z.string(), z.unknown()),
+    lines: z.array(z.unknown()).optional(),
+  })
+  .meta({ id: 'FormData', description: 'Data of a statutory form (domain/forms.ts)' });
+
+export const dossierViewSchema = z
+  .looseObject({
+    state: z.looseObject({
+      code: z.string(),
+      status: statusSchema,
+      application: z.looseObject({ receivingUnit: z.string(), competentAgency: z.string() }),
+      procedure: z.looseObject({ code: z.string(), name: z.string() }),
+      history: z.array(z.unknown()),
+    }),
+    statusName: z.string(),
+    deadlines: z.looseObject({}),
+    forms: z.record(z.string(), formDataSchema),
+    interAgencyWorkflows: z.array(z.object({ agency: z.string(), workflowId: z.string() })),
+    eventSeq: z.number().int(),
+    ended: z.boolean(),
+  })
+  .meta({ id: 'DossierView', description: 'The state of a dossier, its deadlines and issued forms' });
+
+export const supplementItemOutSchema = z.looseObject({
+  kind: z.string().optional(),
+  name: z.string(),
+  reason: z.string(),
+  form: z.string(),
+});
+
+export const actionResultSchema = z
+  .object({
+    code: z.string(),
+    action: z.string(),
+    status: z.string(),
+    statusName: z.string(),
+    dueDate: z.string().optional(),
+    forms: z.array(z.string()),
+    stillMissing: z.array(supplementItemOutSchema).optional(),
+  })
+  .meta({ id: 'ActionResult' });
+
+/** Standard error responses of a route. */
+export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 503>) {
+  return Object.fromEntries(statuses.map((status) => [status, errorSchema])) as Record<
+    number,
+    typeof errorSchema
+  >;
+}

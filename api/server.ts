@@ -1,0 +1,172 @@
+/**
+ * The HTTP API of tthc-flow for counters, officials, supervisors and citizens (Fastify).
+ *
+ * `buildApiServer(deps)` returns a ready Fastify instance; tests call `inject()` on it, `npm start`
+ * listens with it (api/start.ts). Requests and responses are validated with zod; the OpenAPI
+ * document is generated from the same schemas (`GET /openapi.json`, docs page `GET /docs`).
+ * Logs go through pino with the personal-data redaction of infra/logging.ts; bodies are never
+ * logged, and the lookup secret is cut out of logged URLs.
+ */
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+} from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import { DossierSearch } from '../client/search.js';
+import { formatZodError } from '../domain/validation.js';
+import { createLogger } from '../infra/logging.js';
+import { AuthenticationError, bearerToken, checkSecret, verifyToken } from './auth.js';
+import type { ApiContext, ApiDeps } from './context.js';
+import { describePart, errorHandler, RequestValidationError } from './errors.js';
+import { registerDocumentRoutes } from './routes/documents.js';
+import { registerDossierRoutes } from './routes/dossiers.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerIndicatorRoutes } from './routes/indicators.js';
+import { registerLookupRoutes } from './routes/lookup.js';
+import { registerReferenceRoutes } from './routes/reference.js';
+
+export type { ApiDeps } from './context.js';
+
+export const API_VERSION = '1.0.0';
+
+/** Builds the API (routes registered, plugins loaded); call `listen` or `inject` on it. */
+export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
+  checkSecret(deps.secret);
+  const ctx: ApiContext = {
+    ...deps,
+    now: deps.now ?? Date.now,
+    search: new DossierSearch(deps.temporal, deps.secret),
+  };
+  const base = deps.logger ?? createLogger({ name: 'tthc-api' });
+  const logger = base.child({ component: 'api' }, { serializers: { req: serializeRequest } });
+
+  const routes: RegisteredRoute[] = [];
+  const app: FastifyInstance = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    // Rejects JSON with __proto__ / constructor.prototype keys with a 400.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    routerOptions: { maxParamLength: 500 },
+  });
+
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const hidden = Boolean((route.schema as { hide?: boolean } | undefined)?.hide);
+    for (const method of methods) routes.push({ method: String(method), url: route.url, hidden });
+  });
+  routeLists.set(app, routes);
+
+  app.setValidatorCompiler<z.ZodType>(({ schema, httpPart }) => (data) => {
+    const result = schema.safeParse(data);
+    if (result.success) return { value: result.data };
+    return {
+      error: new RequestValidationError(
+        `Dữ liệu không hợp lệ ở ${describePart(httpPart)} (invalid request ${describePart(httpPart)})`,
+        formatZodError(result.error),
+      ),
+    };
+  });
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({
+      error: `Không có tài nguyên ${request.method} ${request.url.split('?')[0]} (not found)`,
+      code: 'NOT_FOUND',
+    });
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'tthc-flow API',
+        description:
+          'Dossier processing for Vietnamese administrative procedures (thủ tục hành chính): ' +
+          'counters receive and hand back, competent agencies process, supervisors follow, citizens look up.',
+        version: API_VERSION,
+      },
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'Token naming the official (tthc token issue)',
+          },
+        },
+      },
+      security: [{ bearerAuth: [] }],
+      tags: [
+        { name: 'dossiers', description: 'Receive, read, search, forms' },
+        { name: 'actions', description: 'Actions on a dossier (one route per action)' },
+        { name: 'documents', description: 'Stored documents (scans, signed results)' },
+        { name: 'indicators', description: 'Decision 766 service-quality index' },
+        { name: 'reference', description: 'Catalogue, calendar, organisation' },
+        { name: 'citizens', description: 'Lookup with the code and secret on the receipt' },
+        { name: 'health', description: 'Liveness and readiness' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  // Public routes.
+  await app.register(async (scope) => {
+    registerHealthRoutes(scope, ctx);
+    registerLookupRoutes(scope, ctx);
+  });
+
+  // Routes for officials: a valid bearer token first, for every route of this scope.
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', async (request) => {
+      const official = await verifyToken(deps.secret, bearerToken(request.headers.authorization), ctx.now());
+      if (!ctx.organisation.has(official.unit)) {
+        throw new AuthenticationError('invalid-claims', `unit ${official.unit} is not in the organisation`);
+      }
+      request.official = official;
+    });
+    registerDossierRoutes(scope, ctx);
+    registerDocumentRoutes(scope, ctx);
+    registerIndicatorRoutes(scope, ctx);
+    registerReferenceRoutes(scope, ctx);
+  });
+
+  await app.ready();
+  return app;
+}
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  /** Hidden from the OpenAPI document (the docs page's own assets, /openapi.json). */
+  hidden: boolean;
+}
+
+const routeLists = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+
+/** Every route registered in an API built by buildApiServer (including HEAD routes Fastify adds). */
+export function registeredRoutes(app: FastifyInstance): RegisteredRoute[] {
+  return [...(routeLists.get(app) ?? [])];
+}
+
+/** Like Fastify's, with the lookup secret and page tokens cut out of the URL. */
+function serializeRequest(request: FastifyRequest) {
+  return {
+    method: request.method,
+    url: redactUrl(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+  };
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/([?&](?:secret|pageToken)=)[^&#]*/gi, '$1[redacted]');
+}
