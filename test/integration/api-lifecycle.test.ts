@@ -9,7 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { Client } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -562,11 +563,11 @@ describe('search (dev server, own namespace)', () => {
     const namespace = `tthc-api-search-${Date.now()}`;
     await temporal.client.workflowService.registerNamespace({
       namespace,
-      workflowExecutionRetentionPeriod: { seconds: 86_400 },
+      workflowExecutionRetentionPeriod: msToTs('1 day'),
     });
     for (let attempt = 0; ; attempt++) {
       try {
-        await registerSearchAttributes(temporal.client.connection, namespace);
+        await registerSearchAttributes(temporal.client.connection as Connection, namespace);
         break;
       } catch (error) {
         if (attempt > 50) throw error;
