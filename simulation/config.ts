@@ -1,0 +1,38 @@
+/** Options of `npm run simulate`, validated with zod. Defaults follow DOMAIN.md's national figures. */
+import { z } from 'zod';
+import { civilDateSchema } from '../domain/validation.js';
+
+const share = z.number().min(0).max(1);
+
+export const simulationConfigSchema = z.strictObject({
+  organisation: z.string().min(1).default('simulation'),
+  days: z.number().int().min(1, 'must be at least 1').max(366, 'must be at most 366').default(30),
+  arrivalsPerDay: z.number().int().min(1).max(5_000).default(300),
+  seed: z.number().int().default(1),
+  /** First simulated day (a working day is not required); the clock can only move forward. */
+  start: civilDateSchema.default('2027-03-01'),
+  /** Report period; defaults to the month of `start`. */
+  period: z.string().optional(),
+  /** Submission channels: about three quarters online nationally (DOMAIN.md, issue 7). */
+  channelMix: z
+    .strictObject({ online: share, counter: share, postal: share })
+    .default({ online: 0.75, counter: 0.2, postal: 0.05 }),
+  incompleteShare: share.default(0.05),
+  supplementDuringProcessingShare: share.default(0.04),
+  /** Of the applicants asked to supplement, those who come back late. */
+  lateSupplementShare: share.default(0.3),
+  /** Dossiers that run over: the agency apologises and reschedules (most of them). */
+  slowShare: share.default(0.06),
+  apologyShareOfSlow: share.default(0.8),
+  refusalShare: share.default(0.02),
+  withdrawalShare: share.default(0.01),
+  evaluationShare: share.default(0.6),
+  dislikeShare: share.default(0.05),
+  onlinePaymentShare: share.default(0.7),
+  feedbackPerDay: z.number().int().min(0).max(500).default(3),
+  /** Actions in flight at once. */
+  concurrency: z.number().int().min(1).max(512).default(48),
+});
+
+export type SimulationConfig = z.output<typeof simulationConfigSchema>;
+export type SimulationConfigInput = z.input<typeof simulationConfigSchema>;

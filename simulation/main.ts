@@ -1,0 +1,57 @@
+/** `npm run simulate -- [--days 30] [--arrivals 300] [--seed 1] [--start 2027-03-01] [--organisation simulation] [--json]` */
+
+import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
+import { Command, CommanderError } from 'commander';
+import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
+import { simulationConfigSchema } from './config.js';
+import { formatScoreboardSummary } from './report.js';
+import { runSimulation } from './simulate.js';
+
+const program = new Command('simulate')
+  .description(
+    "A province's working days on the real workflows (time-skipping), then the Decision 766 scoreboard",
+  )
+  .option('--days <n>', 'calendar days to simulate', '30')
+  .option('--arrivals <n>', 'dossiers arriving per working day', '300')
+  .option('--seed <n>', 'random seed (same seed, same result)', '1')
+  .option('--start <date>', 'first simulated day (must be in the future)', '2027-03-01')
+  .option('--organisation <name>', 'organisation registry under data/organisations', 'simulation')
+  .option('--period <id>', 'report period (default: the month of --start)')
+  .option('--json', 'print JSON instead of tables')
+  .exitOverride();
+
+try {
+  program.parse(process.argv);
+  const options = program.opts<Record<string, string | boolean | undefined>>();
+  const parsed = simulationConfigSchema.safeParse({
+    days: Number(options.days),
+    arrivalsPerDay: Number(options.arrivals),
+    seed: Number(options.seed),
+    start: options.start,
+    organisation: options.organisation,
+    period: options.period,
+  });
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`);
+    throw new Error(issues.join('; '));
+  }
+  const logger = createLogger({ name: 'simulate', level: 'error' });
+  Runtime.install({
+    logger: new PinoTemporalLogger(logger),
+    telemetryOptions: {
+      logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) },
+    },
+  });
+  const report = await runSimulation(parsed.data, logger, (line) =>
+    process.stderr.write(`\r\x1b[K[simulate] ${line}`),
+  );
+  process.stderr.write('\n');
+  process.stdout.write(
+    options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatScoreboardSummary(report)}\n`,
+  );
+  process.exit(0);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+  process.stderr.write(`simulate: ${(error as Error).message.split('\n')[0]}\n`);
+  process.exit(1);
+}

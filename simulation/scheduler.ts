@@ -1,0 +1,112 @@
+/**
+ * A discrete-event scheduler over a Temporal time-skipping server: actions are queued at simulated
+ * instants; the scheduler skips the server's clock to the next instant and runs every action due
+ * then, a bounded number at a time. Workflow timers (apology checks, overdue flags) fire on the
+ * way, as they would in real time.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+
+/** An action receives the simulated instant it was scheduled for. */
+type Action = (now: number) => Promise<void>;
+
+/** A binary min-heap of instants. */
+class InstantHeap {
+  private readonly items: number[] = [];
+
+  push(value: number): void {
+    const items = this.items;
+    items.push(value);
+    for (let i = items.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if ((items[parent] as number) <= value) break;
+      items[i] = items[parent] as number;
+      items[parent] = value;
+      i = parent;
+    }
+  }
+
+  peek(): number | undefined {
+    return this.items[0];
+  }
+
+  pop(): number | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length === 0 || last === undefined) return top;
+    items[0] = last;
+    for (let i = 0; ; ) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let smallest = i;
+      if (left < items.length && (items[left] as number) < (items[smallest] as number)) smallest = left;
+      if (right < items.length && (items[right] as number) < (items[smallest] as number)) smallest = right;
+      if (smallest === i) break;
+      [items[i], items[smallest]] = [items[smallest] as number, items[i] as number];
+      i = smallest;
+    }
+    return top;
+  }
+}
+
+export class Scheduler {
+  private readonly queue = new Map<number, Action[]>();
+  private readonly instants = new InstantHeap();
+  private failures = 0;
+
+  constructor(
+    private readonly env: TestWorkflowEnvironment,
+    private readonly concurrency: number,
+    private readonly onError: (error: unknown) => void,
+    /** Actions are grouped into slots of this length, so that many run at once. */
+    private readonly resolutionMs = 15 * 60_000,
+  ) {}
+
+  /** Queues an action at an instant, rounded up to the scheduler's resolution. */
+  at(instant: number, action: Action): void {
+    const time = Math.ceil(instant / this.resolutionMs) * this.resolutionMs;
+    const list = this.queue.get(time);
+    if (list) list.push(action);
+    else {
+      this.queue.set(time, [action]);
+      this.instants.push(time);
+    }
+  }
+
+  get failed(): number {
+    return this.failures;
+  }
+
+  /** Runs every queued action (and those they queue) up to `until`; calls `onTick` between instants. */
+  async run(until: number, onTick: (now: number) => void = () => undefined): Promise<void> {
+    for (;;) {
+      const next = this.instants.peek();
+      if (next === undefined || next > until) break;
+      this.instants.pop();
+      const actions = this.queue.get(next) ?? [];
+      this.queue.delete(next);
+      const now = await this.env.currentTimeMs();
+      if (next > now) await this.env.sleep(next - now);
+      await this.runAll(actions, next);
+      onTick(next);
+    }
+    const now = await this.env.currentTimeMs();
+    if (until > now) await this.env.sleep(until - now);
+  }
+
+  private async runAll(actions: Action[], now: number): Promise<void> {
+    let index = 0;
+    const lane = async () => {
+      while (index < actions.length) {
+        const action = actions[index++];
+        try {
+          await action?.(now);
+        } catch (error) {
+          this.failures++;
+          this.onError(error);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, actions.length) }, lane));
+  }
+}
