@@ -1,0 +1,249 @@
+/**
+ * The local stack as `npm start` runs it (`node --import tsx stack/start.ts`), on free ports and a
+ * temporary data directory: a dossier received before a Ctrl-C (SIGINT) is finished after the next
+ * start on the same data directory, and everything (workflow state, events, dossier-code
+ * sequence, documents) is still there.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DossierClient } from '../../client/dossier-client.js';
+import type { DossierApplicationInput } from '../../domain/application.js';
+import type { Actor } from '../../domain/dossier.js';
+import { parseDossierCode } from '../../domain/dossier-code.js';
+import type { DossierEvent } from '../../events/schema.js';
+import { eventStreamName } from '../../events/stream.js';
+import { FileDocumentStore } from '../../infra/document-store.js';
+import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
+import { freePort } from '../../infra/servers.js';
+import { projectRoot } from '../../infra/tools.js';
+import type { ActionRequest } from '../../workflows/dossier.js';
+import { actor, demoUnits } from '../support/fixtures.js';
+
+const unit = demoUnits.camThanhOneStop;
+const agency = demoUnits.camThanhCommittee;
+const counter = actor('counter-officer', unit);
+const leader = actor('leader', agency);
+const specialist = actor('specialist', agency, 'chuyen-vien-restart');
+
+let tmp: string;
+let dataDir: string;
+let env: NodeJS.ProcessEnv;
+let ports: { temporal: number; ui: number; nats: number };
+let stack: RunningStack | undefined;
+let session: Session | undefined;
+
+interface RunningStack {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+interface Session {
+  dossiers: DossierClient;
+  nc: NatsConnection;
+  close(): Promise<void>;
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'tthc-ops-restart-'));
+  dataDir = join(tmp, 'data');
+  ports = { temporal: await freePort(), ui: await freePort(), nats: await freePort() };
+  env = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('TTHC_')) env[key] = value;
+  Object.assign(env, {
+    TTHC_DATA_DIR: dataDir,
+    TTHC_TEMPORAL_PORT: String(ports.temporal),
+    TTHC_TEMPORAL_UI_PORT: String(ports.ui),
+    TTHC_NATS_PORT: String(ports.nats),
+    TTHC_LOG_LEVEL: 'warn',
+    TTHC_SHUTDOWN_GRACE_TIME: '5s',
+  });
+});
+
+afterAll(async () => {
+  try {
+    await session?.close();
+  } finally {
+    if (stack) await forceStop(stack);
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  }
+});
+
+/** Spawns the stack in its own process group and waits for its summary. */
+async function startStack(): Promise<RunningStack> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'stack/start.ts'], {
+    cwd: projectRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-20_000);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const running: RunningStack = { child, stdout: () => stdout, stderr: () => stderr, exited };
+  stack = running;
+  const deadline = Date.now() + 120_000;
+  while (!stdout.includes('tthc-flow is running:')) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the stack exited during start:\n${stderr}`);
+    }
+    if (Date.now() > deadline) throw new Error(`the stack did not start within 120 s:\n${stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return running;
+}
+
+/** Ctrl-C: SIGINT, then the exit status. */
+async function interrupt(
+  running: RunningStack,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  running.child.kill('SIGINT');
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 60_000).unref());
+  const result = await Promise.race([running.exited, timeout]);
+  if (result === 'timeout') throw new Error(`the stack did not stop within 60 s:\n${running.stderr()}`);
+  stack = undefined;
+  return result;
+}
+
+/** Cleanup on failure: SIGINT, and after 20 s SIGKILL to the whole process group (servers too). */
+async function forceStop(running: RunningStack): Promise<void> {
+  const { child } = running;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGINT');
+  const timer = setTimeout(() => {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  }, 20_000);
+  await running.exited;
+  clearTimeout(timer);
+}
+
+async function openSession(): Promise<Session> {
+  const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+  const nc = await connect({ servers: `nats://127.0.0.1:${ports.nats}`, name: 'ops-restart-test' });
+  const opened: Session = {
+    dossiers: new DossierClient(new Client({ connection }), await DossierCodeAllocator.open(nc)),
+    nc,
+    async close() {
+      await nc.drain().catch(() => undefined);
+      await connection.close().catch(() => undefined);
+      if (session === opened) session = undefined;
+    },
+  };
+  session = opened;
+  return opened;
+}
+
+async function events(nc: NatsConnection, code: string): Promise<DossierEvent[]> {
+  const consumer = await jetstream(nc).consumers.get(eventStreamName, { deliver_policy: DeliverPolicy.All });
+  const found: DossierEvent[] = [];
+  for await (const message of await consumer.fetch({ max_messages: 100_000, expires: 2_000 })) {
+    const event = message.json<DossierEvent>();
+    if (event.dossierCode === code) found.push(event);
+    if (message.info.pending === 0) break;
+  }
+  await consumer.delete().catch(() => undefined);
+  return found;
+}
+
+function act(dossiers: DossierClient, code: string, name: ActionRequest['name'], by: Actor, payload = {}) {
+  return dossiers.act(code, { name, actor: by, payload });
+}
+
+async function application(
+  documents: FileDocumentStore,
+  requestId: string,
+): Promise<DossierApplicationInput> {
+  const scan = async (name: string) =>
+    (
+      await documents.put(new TextEncoder().encode(`${name} ${requestId}`), {
+        mediaType: 'application/pdf',
+        name,
+      })
+    ).ref;
+  return {
+    requestId,
+    procedureCode: '1.001612',
+    applicant: { type: 'citizen', fullName: 'Trần Thị Bình', idNumber: '051090004321' },
+    channel: 'postal',
+    receivingUnit: unit,
+    competentAgency: agency,
+    documents: [
+      { kind: 'giay-de-nghi-dang-ky-ho-kinh-doanh', form: 'paper', fileRef: await scan('de-nghi.pdf') },
+      { kind: 'giay-to-phap-ly-ca-nhan', form: 'paper', fileRef: await scan('giay-to.pdf') },
+    ],
+  };
+}
+
+describe('the local stack (npm start) across a restart', () => {
+  it('a dossier received before Ctrl-C is finished after the next start; all data is kept', async () => {
+    const documents = new FileDocumentStore(join(dataDir, 'documents'));
+    const first = await startStack();
+    expect(first.stdout()).toContain(`Temporal        127.0.0.1:${ports.temporal}`);
+    expect(first.stdout()).toContain(`NATS JetStream  nats://127.0.0.1:${ports.nats}`);
+    expect(first.stdout()).toContain(`Data            ${dataDir}`);
+
+    let { dossiers, nc } = await openSession();
+    const request = await application(documents, `ops-restart-${Date.now()}`);
+    const received = await dossiers.receive({ application: request });
+    expect(received.outcome).toBe('accepted');
+    const { code } = received;
+    await act(dossiers, code, 'assign', leader, { specialist: { id: specialist.id, name: specialist.name } });
+    const before = await dossiers.get(code);
+    const eventsBefore = await events(nc, code);
+    expect(eventsBefore).toHaveLength(before.eventSeq);
+    await session?.close();
+
+    const stopped = await interrupt(first);
+    expect(stopped, first.stderr()).toEqual({ code: 0, signal: null });
+    expect(first.stderr()).toContain(`stopped; data kept in ${dataDir}`);
+
+    const second = await startStack();
+    expect(second.stdout()).toContain('tthc-flow is running:');
+    ({ dossiers, nc } = await openSession());
+    const after = await dossiers.get(code);
+    expect(after.state.status).toBe('DANG_XU_LY');
+    expect(after.state.holder.official?.id).toBe(specialist.id);
+    expect(after.eventSeq).toBe(before.eventSeq);
+    expect((await events(nc, code)).map((event) => event.id)).toEqual(eventsBefore.map((event) => event.id));
+    // The same request id still finds the same dossier (the request index lives in NATS KV).
+    const again = await dossiers.receive({ application: request });
+    expect(again).toMatchObject({ code, existing: true });
+    // Documents survived, and the unit's code sequence continues instead of starting over.
+    for (const document of request.documents) {
+      expect(await documents.get(document.fileRef ?? '')).not.toBeNull();
+    }
+    const next = await dossiers.receive({
+      application: await application(documents, `ops-restart-next-${Date.now()}`),
+    });
+    const [firstCode, nextCode] = [parseDossierCode(code), parseDossierCode(next.code)];
+    if (nextCode.date === firstCode.date) expect(nextCode.sequence).toBe(firstCode.sequence + 1);
+
+    await act(dossiers, code, 'appraise', specialist, { recommendation: 'approve', note: 'Đủ điều kiện' });
+    await act(dossiers, code, 'approve', leader, {});
+    await act(dossiers, code, 'return-result', counter, { channel: 'postal' });
+    const done = await dossiers.get(code);
+    expect(done.state.status).toBe('DA_TRA_KET_QUA');
+    const published = await events(nc, code);
+    expect(new Set(published.map((event) => event.id)).size).toBe(published.length);
+    expect(published.map((event) => event.seq)).toEqual(published.map((_, i) => i + 1));
+    expect(published).toHaveLength(done.eventSeq);
+    await session?.close();
+
+    expect(await interrupt(second)).toEqual({ code: 0, signal: null });
+  }, 300_000);
+});
