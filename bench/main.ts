@@ -1,0 +1,417 @@
+/**
+ * `npm run bench [-- --json] [--smoke] [--dossiers N] [--events N] [--rebuild-events N]`
+ * Measures, in one run on the same servers (a real-time Temporal dev server and nats-server):
+ *  - dossier lifecycle throughput, beside a bare workflow with as many activities and updates;
+ *  - event publish → indicator updated latency at a stated rate;
+ *  - aggregator throughput beside a raw consumer that only acknowledges;
+ *  - indicator rebuild time;
+ *  - worker memory per cached dossier workflow.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Client, Connection } from '@temporalio/client';
+import {
+  bundleWorkflowCode,
+  makeTelemetryFilterString,
+  NativeConnection,
+  Runtime,
+  Worker,
+} from '@temporalio/worker';
+import { Command } from 'commander';
+import { IndicatorAggregator } from '../aggregators/indicator-aggregator.js';
+import { DossierClient } from '../client/dossier-client.js';
+import type { DossierEvent } from '../events/schema.js';
+import { dossierEventSubject } from '../events/schema.js';
+import { eventStreamName } from '../events/stream.js';
+import { FileDocumentStore } from '../infra/document-store.js';
+import { DossierCodeAllocator } from '../infra/dossier-codes.js';
+import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
+import { startNatsServer, startTemporalDevServer } from '../infra/servers.js';
+import { registerSearchAttributes } from '../infra/temporal.js';
+import { createDossierWorkers, workflowsPath } from '../workers/dossier-workers.js';
+import { allSearchAttributeKeys } from '../workflows/search-attributes.js';
+import { bareUpdate, bareWorkflow } from './bare-workflow.js';
+import { syntheticEvents } from './synthetic-events.js';
+
+interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  note?: string;
+}
+
+const program = new Command('bench')
+  .option('--json', 'print JSON')
+  .option('--smoke', 'tiny sizes, to check that the benchmark runs')
+  .option('--dossiers <n>', 'dossiers for the lifecycle throughput', '200')
+  .option('--events <n>', 'events for the aggregator throughput', '20000')
+  .option('--rate <n>', 'events per second for the latency measurement', '500')
+  .option('--rebuild-events <n>', 'events in the stream for the rebuild', '200000')
+  .option('--cached <n>', 'open dossiers for the memory measurement', '300');
+program.parse(process.argv);
+const options = program.opts<Record<string, string | boolean | undefined>>();
+const smoke = Boolean(options.smoke);
+const size = (name: string, smokeValue: number) => (smoke ? smokeValue : Number(options[name]));
+
+const logger = createLogger({ name: 'bench', level: 'error' });
+Runtime.install({
+  logger: new PinoTemporalLogger(logger),
+  telemetryOptions: {
+    logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) },
+  },
+});
+const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+async function main(): Promise<void> {
+  const figures: Figure[] = [];
+  const cleanups: Array<() => Promise<unknown>> = [];
+  try {
+    progress('starting servers …');
+    const [temporal, nats] = await Promise.all([
+      startTemporalDevServer({ searchAttributes: allSearchAttributeKeys }),
+      startNatsServer(),
+    ]);
+    cleanups.push(
+      () => temporal.stop(),
+      () => nats.stop(),
+    );
+    const dataDir = await mkdtemp(join(tmpdir(), 'tthc-bench-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const nc = await connect({ servers: nats.url, name: 'bench' });
+    cleanups.push(() => nc.drain());
+    const connection = await Connection.connect({ address: temporal.address });
+    cleanups.push(() => connection.close());
+    await registerSearchAttributes(connection, 'default');
+    const client = new Client({ connection });
+    const native = await NativeConnection.connect({ address: temporal.address });
+    cleanups.push(() => native.close());
+
+    figures.push(...(await lifecycle(client, native, nc, dataDir, size('dossiers', 10))));
+    figures.push(...(await latency(nc, size('rate', 100), smoke ? 200 : 5_000)));
+    figures.push(...(await aggregatorThroughput(nc, size('events', 1_000))));
+    figures.push(...(await rebuild(nc, size('rebuildEvents', 2_000))));
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  }
+  const report = {
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    versions: { temporalSdk: '1.24.0', temporalCli: '1.9.1', natsServer: '2.15.1', natsJs: '3.4.0' },
+    smoke,
+    figures,
+  };
+  if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    process.stdout.write(
+      `${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}\n`,
+    );
+    for (const f of figures)
+      process.stdout.write(
+        `${f.name.padEnd(58)} ${f.value.toFixed(2).padStart(12)} ${f.unit}${f.note ? `  (${f.note})` : ''}\n`,
+      );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function lifecycle(
+  client: Client,
+  native: NativeConnection,
+  nc: NatsConnection,
+  dataDir: string,
+  dossiers: number,
+): Promise<Figure[]> {
+  progress(`lifecycle: ${dossiers} dossiers and ${dossiers} bare workflows …`);
+  const workers = await createDossierWorkers({
+    connection: native,
+    nc,
+    dataDir,
+    workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: quiet }),
+    logger,
+    units: ['000.01.41.H99', '000.00.41.H99'],
+  });
+  const bareBundle = await bundleWorkflowCode({
+    workflowsPath: new URL('./bare-workflow.ts', import.meta.url).pathname,
+    logger: quiet,
+  });
+  const bare = await Worker.create({
+    connection: native,
+    taskQueue: 'bench-bare',
+    workflowBundle: bareBundle,
+    activities: { noop: async ({ n }: { n: number }) => n & 1 },
+  });
+  const all = [...workers, bare];
+  const runs = all.map((w) => w.run());
+  try {
+    const documents = new FileDocumentStore(join(dataDir, 'documents'));
+    const scan = await documents.put(new TextEncoder().encode('bench scan'), {
+      mediaType: 'application/pdf',
+      name: 'scan.pdf',
+    });
+    const dossierClient = new DossierClient(client, await DossierCodeAllocator.open(nc));
+    const memoryBefore = heapAfterGc();
+    const dossierSeconds = await timed(() =>
+      pool(dossiers, 32, (i) => runDossier(dossierClient, scan.ref, i)),
+    );
+    const bareSeconds = await timed(() =>
+      pool(dossiers, 32, async (i) => {
+        const handle = await client.workflow.start(bareWorkflow, {
+          taskQueue: 'bench-bare',
+          workflowId: `bare-${Date.now()}-${i}`,
+          args: [{ updates: 5, activitiesPerUpdate: 1, initialActivities: 7 }],
+        });
+        for (let u = 0; u < 5; u++) await handle.executeUpdate(bareUpdate, { args: [u] });
+        await handle.result();
+      }),
+    );
+    const cached = Number(options.cached ?? 300);
+    const open = smoke ? 10 : cached;
+    const beforeOpen = heapAfterGc();
+    await pool(open, 32, async (i) => {
+      await dossierClient.receive({ application: application(scan.ref, `open-${i}`) });
+    });
+    const perWorkflow = (heapAfterGc() - beforeOpen) / open;
+    return [
+      {
+        name: 'dossier lifecycle throughput (receive → returned, 5 updates, ~12 activities)',
+        value: dossiers / dossierSeconds,
+        unit: 'dossiers/s',
+      },
+      {
+        name: 'bare baseline throughput (5 updates, 12 trivial activities)',
+        value: dossiers / bareSeconds,
+        unit: 'workflows/s',
+      },
+      {
+        name: 'lifecycle overhead over the bare baseline',
+        value: bareSeconds === 0 ? 0 : dossierSeconds / bareSeconds,
+        unit: '×',
+      },
+      {
+        name: 'worker heap per cached open dossier workflow',
+        value: perWorkflow / 1024,
+        unit: 'KiB',
+        note: `${open} open dossiers; heap before the run ${(memoryBefore / 2 ** 20).toFixed(0)} MiB`,
+      },
+    ];
+  } finally {
+    for (const w of all) if (w.getState() === 'RUNNING') w.shutdown();
+    await Promise.allSettled(runs);
+  }
+}
+
+async function runDossier(client: DossierClient, ref: string, i: number): Promise<void> {
+  const { code } = await client.receive({ application: application(ref, `run-${i}`) });
+  const leader = { id: 'lanh-dao', name: 'Lãnh đạo', unit: '000.00.41.H99', role: 'leader' as const };
+  const specialist = {
+    id: 'chuyen-vien',
+    name: 'Chuyên viên',
+    unit: '000.00.41.H99',
+    role: 'specialist' as const,
+  };
+  const counter = { id: 'mot-cua', name: 'Một cửa', unit: '000.01.41.H99', role: 'counter-officer' as const };
+  await client.act(code, {
+    name: 'assign',
+    actor: leader,
+    payload: { specialist: { id: specialist.id, name: specialist.name } },
+  });
+  await client.act(code, {
+    name: 'appraise',
+    actor: specialist,
+    payload: { recommendation: 'approve', note: 'Đủ' },
+  });
+  await client.act(code, { name: 'approve', actor: leader, payload: {} });
+  await client.act(code, { name: 'return-result', actor: counter, payload: { channel: 'counter' } });
+}
+
+function application(ref: string, suffix: string) {
+  return {
+    requestId: `bench-${process.pid}-${suffix}`,
+    procedureCode: '1.001612',
+    applicant: { type: 'citizen' as const, fullName: 'Người thử', idNumber: '051090012345' },
+    channel: 'counter' as const,
+    receivingUnit: '000.01.41.H99',
+    competentAgency: '000.00.41.H99',
+    documents: [
+      { kind: 'giay-de-nghi-dang-ky-ho-kinh-doanh', form: 'paper' as const, fileRef: ref },
+      { kind: 'giay-to-phap-ly-ca-nhan', form: 'paper' as const, fileRef: ref },
+    ],
+  };
+}
+
+async function latency(nc: NatsConnection, rate: number, count: number): Promise<Figure[]> {
+  progress(`latency: ${count} events at ${rate}/s with a live aggregator …`);
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
+  const start = (await jsm.streams.info(eventStreamName)).state.last_seq + 1;
+  const aggregator = await IndicatorAggregator.create({
+    nc,
+    bucket: `bench_latency_${Date.now()}`,
+    consumerName: `bench_latency_${Date.now()}`,
+    logger,
+    startSequence: start,
+  });
+  aggregator.start();
+  try {
+    const events = syntheticEvents(count, 'lat');
+    const began = Date.now();
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i] as DossierEvent;
+      const due = began + (i * 1000) / rate;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      void js.publish(dossierEventSubject(event), JSON.stringify(event), { msgID: event.id });
+    }
+    while (aggregator.metrics().processed < count) await new Promise((resolve) => setTimeout(resolve, 20));
+    const { lag } = aggregator.metrics();
+    return [
+      {
+        name: `event publish → indicator updated latency p50 at ${rate} events/s`,
+        value: lag.p50,
+        unit: 'ms',
+      },
+      {
+        name: `event publish → indicator updated latency p95 at ${rate} events/s`,
+        value: lag.p95,
+        unit: 'ms',
+      },
+      {
+        name: `event publish → indicator updated latency p99 at ${rate} events/s`,
+        value: lag.p99,
+        unit: 'ms',
+      },
+    ];
+  } finally {
+    await aggregator.stop();
+  }
+}
+
+async function aggregatorThroughput(nc: NatsConnection, count: number): Promise<Figure[]> {
+  progress(`aggregator throughput over ${count} events …`);
+  const start = await publishMany(nc, syntheticEvents(count, 'thr'));
+  const aggregator = await IndicatorAggregator.create({
+    nc,
+    bucket: `bench_thr_${Date.now()}`,
+    consumerName: `bench_thr_${Date.now()}`,
+    logger,
+    startSequence: start,
+  });
+  const aggregatorSeconds = await timed(() => aggregator.drain());
+  const rawSeconds = await timed(() => rawConsume(nc, start, count));
+  return [
+    { name: 'aggregator throughput', value: count / aggregatorSeconds, unit: 'events/s' },
+    {
+      name: 'raw JetStream consumer (ack only) on the same events',
+      value: count / rawSeconds,
+      unit: 'events/s',
+    },
+    { name: 'raw consumer ÷ aggregator', value: aggregatorSeconds / rawSeconds, unit: '×' },
+  ];
+}
+
+async function rebuild(nc: NatsConnection, count: number): Promise<Figure[]> {
+  progress(`rebuild: filling the stream to ${count} events …`);
+  const jsm = await jetstreamManager(nc);
+  const existing = (await jsm.streams.info(eventStreamName)).state.messages;
+  if (count > existing) await publishMany(nc, syntheticEvents(count - existing, 'reb'));
+  const total = (await jsm.streams.info(eventStreamName)).state.messages;
+  progress(`rebuild: replaying ${total} events …`);
+  const aggregator = await IndicatorAggregator.create({
+    nc,
+    bucket: `bench_rebuild_${Date.now()}`,
+    consumerName: `bench_rebuild_${Date.now()}`,
+    logger,
+  });
+  const seconds = await timed(() => aggregator.drain());
+  return [
+    { name: `indicator rebuild of ${total} events`, value: seconds, unit: 's' },
+    {
+      name: 'rebuild rate',
+      value: total / seconds,
+      unit: 'events/s',
+      note: `one million events ≈ ${(1_000_000 / (total / seconds)).toFixed(0)} s`,
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function publishMany(nc: NatsConnection, events: DossierEvent[]): Promise<number> {
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
+  const start = (await jsm.streams.info(eventStreamName)).state.last_seq + 1;
+  for (let i = 0; i < events.length; i += 1_000) {
+    const batch = events.slice(i, i + 1_000);
+    await Promise.all(
+      batch.map((event) =>
+        js.publish(dossierEventSubject(event), JSON.stringify(event), { msgID: event.id }),
+      ),
+    );
+  }
+  return start;
+}
+
+async function rawConsume(nc: NatsConnection, start: number, count: number): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  const name = `bench_raw_${Date.now()}`;
+  await jsm.consumers.add(eventStreamName, {
+    durable_name: name,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.StartSequence,
+    opt_start_seq: start,
+  });
+  const consumer = await jetstream(nc).consumers.get(eventStreamName, name);
+  let seen = 0;
+  while (seen < count) {
+    const batch = await consumer.fetch({ max_messages: 500, expires: 1_000 });
+    for await (const message of batch) {
+      message.json();
+      message.ack();
+      seen++;
+    }
+  }
+  await jsm.consumers.delete(eventStreamName, name);
+}
+
+async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+}
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const started = process.hrtime.bigint();
+  await run();
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+function heapAfterGc(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+const quiet = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (message: string) => console.error(message),
+};
+
+try {
+  await main();
+  process.exit(0);
+} catch (error) {
+  process.stderr.write(`bench: ${(error as Error).message}\n`);
+  process.exit(1);
+}

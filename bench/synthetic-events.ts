@@ -1,0 +1,75 @@
+/**
+ * Valid dossier events for benchmarks: each synthetic dossier goes received → accepted → assigned
+ * → approved → returned, spread over several units and days, with facts that evolve as a real
+ * dossier's do.
+ */
+import { formatInstant } from '../domain/time.js';
+import type { DossierEvent, DossierFacts } from '../events/schema.js';
+
+const units = ['000.00.41.H99', '000.00.42.H99', '000.00.43.H99', '000.00.44.H99'];
+const steps = ['received', 'accepted', 'assigned', 'approved', 'result-returned'] as const;
+const hour = 3_600_000;
+
+export function syntheticEvents(
+  count: number,
+  tag: string,
+  start = Date.parse('2026-10-01T08:00:00+07:00'),
+): DossierEvent[] {
+  const events: DossierEvent[] = [];
+  for (let dossier = 0; events.length < count; dossier++) {
+    const code = `000.01.4${dossier % 4}.H99-${tag}-${dossier}`;
+    const submitted = start + (dossier % 40) * 24 * hour + (dossier % 8) * hour;
+    steps.forEach((type, index) => {
+      if (events.length >= count) return;
+      const at = submitted + index * 6 * hour;
+      events.push({
+        id: `${code}:${index + 1}`,
+        dossierCode: code,
+        seq: index + 1,
+        type,
+        occurredAt: formatInstant(at),
+        data: {},
+        facts: facts(dossier, submitted, index),
+      });
+    });
+  }
+  return events;
+}
+
+function facts(dossier: number, submitted: number, step: number): DossierFacts {
+  const at = (offsetHours: number) => formatInstant(submitted + offsetHours * hour);
+  return {
+    procedureCode: '1.001612',
+    ruleVersion: '2025-07',
+    channel: dossier % 4 === 0 ? 1 : 2,
+    serviceLevel: 'mot-phan',
+    status:
+      ['CHO_TIEP_NHAN', 'MOI_TIEP_NHAN', 'DANG_XU_LY', 'DA_XU_LY_XONG', 'DA_TRA_KET_QUA'][step] ??
+      'DANG_XU_LY',
+    receivingUnit: (units[dossier % units.length] ?? '').replace('000.00', '000.01'),
+    competentAgency: units[dossier % units.length] ?? '',
+    submittedAt: at(0),
+    acceptedAt: step >= 1 ? at(6) : undefined,
+    dueDate: step >= 1 ? formatInstant(submitted + 5 * 24 * hour).slice(0, 10) : undefined,
+    decreeDueDate: step >= 1 ? formatInstant(submitted + 5 * 24 * hour).slice(0, 10) : undefined,
+    supplementations: [],
+    decidedAt: step >= 3 ? at(18) : undefined,
+    returnedAt: step >= 4 ? at(24) : undefined,
+    components: [
+      {
+        kind: 'giay-de-nghi',
+        form: 'paper',
+        digitized: true,
+        reused: dossier % 5 === 0,
+        fromDataStore: false,
+      },
+    ],
+    paperResultRequired: true,
+    eResultLink: step >= 3 ? `/v1/documents/sha256:${dossier}` : undefined,
+    vneidAuthenticated: dossier % 2 === 0,
+    fees: [{ name: 'Lệ phí', amountVnd: 100_000 }],
+    paidOnline: dossier % 3 === 0,
+    overdueWithoutApology: false,
+    apologyIssued: false,
+  };
+}
