@@ -158,6 +158,19 @@ export function registerDossierRoutes(scope: FastifyInstance, ctx: ApiContext): 
   app.post(
     '/v1/dossiers',
     {
+      // A role that never receives is refused before its body is even looked at.
+      preValidation: async (request) => {
+        const official = requireOfficial(request);
+        if (official.role !== 'counter-officer') {
+          enforce(
+            mayReceive(
+              official,
+              { receivingUnit: official.unit, competentAgency: official.unit },
+              ctx.organisation,
+            ),
+          );
+        }
+      },
       schema: {
         tags: ['dossiers'],
         summary: 'Receive a dossier at the counter (idempotent by application.requestId)',
@@ -316,6 +329,8 @@ function registerAction(app: FastifyInstance, ctx: ApiContext, action: ActionNam
   typed.post(
     `/v1/dossiers/:code/actions/${action}`,
     {
+      // A role that never takes this action is refused before its body is even looked at.
+      preValidation: async (request) => enforce(roleMayAct(requireOfficial(request), action)),
       schema: {
         tags: ['actions'],
         summary: actionDescriptions[action],

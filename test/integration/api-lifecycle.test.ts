@@ -105,14 +105,14 @@ async function scan(name: string): Promise<string> {
 async function application(
   overrides: Partial<DossierApplicationInput> = {},
 ): Promise<DossierApplicationInput> {
-  requestCounter++;
+  const n = ++requestCounter;
   return {
-    requestId: `api-lifecycle-${Date.now()}-${requestCounter}`,
+    requestId: `api-lifecycle-${Date.now()}-${n}`,
     procedureCode: '1.001612',
     applicant: {
       type: 'citizen',
       fullName: 'Trần Thị Bình',
-      idNumber: `0790850${String(requestCounter).padStart(5, '0')}`,
+      idNumber: `0790850${String(n).padStart(5, '0')}`,
       phone: '0987654321',
       address: '12 đường Lê Lợi, Phường Cẩm Thành',
     },
