@@ -18,7 +18,7 @@ export function settingsMarkdown(): string {
     (row) =>
       `| \`${row.name}\` | ${row.group} | ${row.default.startsWith('(') ? escapePipes(row.default) : `\`${escapePipes(row.default)}\``} | ${escapePipes(row.description)} |`,
   );
-  return ['| variable | used by | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
+  return ['| variable | group | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
 
 /** The document with the table between the markers replaced by the generated one. */
