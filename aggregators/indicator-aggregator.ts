@@ -12,6 +12,7 @@
 import {
   AckPolicy,
   type Consumer,
+  type ConsumerMessages,
   DeliverPolicy,
   type JetStreamClient,
   type JsMsg,
@@ -19,7 +20,6 @@ import {
   jetstreamManager,
   StorageType,
 } from '@nats-io/jetstream';
-import type { KV } from '@nats-io/kv';
 import { type NatsConnection, nanos } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { ensureStream, eventStreamConfig, eventStreamName } from '../events/stream.js';
@@ -28,8 +28,8 @@ import {
   applyCounterDeltas,
   type Counts,
   type EntityRecord,
+  KeyCache,
   openIndicatorBucket,
-  readJson,
   writeEntityRecord,
 } from './indicator-store.js';
 import { type EventSource, eventSources, type ParsedEvent, sourceFor } from './sources.js';
@@ -68,13 +68,15 @@ interface PendingMessage {
 export class IndicatorAggregator {
   private running = false;
   private loop?: Promise<void>;
+  private stream?: ConsumerMessages;
+  private wake?: () => void;
   private readonly lags: number[] = [];
   private readonly counts = { processed: 0, duplicates: 0, deadLettered: 0, lastStreamSeq: 0 };
 
   private constructor(
     private readonly options: Required<Omit<AggregatorOptions, 'startSequence'>> & { startSequence?: number },
     private readonly js: JetStreamClient,
-    private readonly kv: KV,
+    private readonly cache: KeyCache,
     private readonly consumer: Consumer,
   ) {}
 
@@ -107,9 +109,10 @@ export class IndicatorAggregator {
     const js = jetstream(options.nc);
     const consumer = await js.consumers.get(eventStreamName, options.consumerName);
     const kv = await openIndicatorBucket(options.nc, options.bucket);
-    return new IndicatorAggregator(settings, js, kv, consumer);
+    return new IndicatorAggregator(settings, js, new KeyCache(kv), consumer);
   }
 
+  /** Runs in the background, applying messages as they arrive (micro-batches, in order). */
   start(): void {
     if (this.running) return;
     this.running = true;
@@ -118,6 +121,8 @@ export class IndicatorAggregator {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stream?.stop();
+    this.wake?.();
     await this.loop;
   }
 
@@ -148,32 +153,57 @@ export class IndicatorAggregator {
   }
 
   private async run(): Promise<void> {
+    const queue: JsMsg[] = [];
+    const stream = await this.consumer.consume({ max_messages: this.options.batchSize * 2 });
+    this.stream = stream;
+    const reader = (async () => {
+      for await (const message of stream) {
+        queue.push(message);
+        this.wake?.();
+      }
+    })();
     while (this.running) {
+      if (queue.length === 0) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+        this.wake = undefined;
+        continue;
+      }
       try {
-        await this.processBatch(2_000);
+        await this.handle(queue.splice(0, this.options.batchSize));
       } catch (error) {
         this.options.logger.error({ error: String(error) }, 'indicator batch failed; it will be redelivered');
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
     }
+    stream.stop();
+    await reader;
   }
 
   /** Fetches and applies one batch; returns how many messages it handled. */
   private async processBatch(expiresMs: number): Promise<number> {
     const batch = await this.consumer.fetch({ max_messages: this.options.batchSize, expires: expiresMs });
-    const pending: PendingMessage[] = [];
+    const messages: JsMsg[] = [];
     for await (const message of batch) {
-      pending.push(await this.parse(message));
-      if (pending.length >= this.options.batchSize) break;
+      messages.push(message);
+      if (messages.length >= this.options.batchSize) break;
     }
-    if (pending.length === 0) return 0;
+    await this.handle(messages);
+    return messages.length;
+  }
+
+  /** Parses and applies messages in order; on failure they are negatively acknowledged for redelivery. */
+  private async handle(messages: readonly JsMsg[]): Promise<void> {
+    if (messages.length === 0) return;
+    const pending: PendingMessage[] = [];
+    for (const message of messages) pending.push(await this.parse(message));
     try {
       await this.apply(pending.filter((p): p is Required<PendingMessage> => p.parsed !== undefined));
     } catch (error) {
       for (const p of pending) if (p.parsed) p.message.nak(1_000);
       throw error;
     }
-    return pending.length;
   }
 
   private async parse(message: JsMsg): Promise<PendingMessage> {
@@ -221,7 +251,7 @@ export class IndicatorAggregator {
     for (const { message, parsed } of items) {
       const { source, event } = parsed;
       const key = source.recordKey(event.id);
-      if (!records.has(key)) records.set(key, (await readJson<EntityRecord>(this.kv, key))?.value);
+      if (!records.has(key)) records.set(key, (await this.cache.read<EntityRecord>(key))?.value);
       const previous = records.get(key);
       if (previous && event.seq <= previous.seq) {
         duplicates++;
@@ -241,9 +271,10 @@ export class IndicatorAggregator {
       records.set(key, record);
       changed.set(key, record);
     }
-    for (const [key, list] of deltas) await applyCounterDeltas(this.kv, key, list);
+    // Counters before records: a crash in between replays to the same result (see the module comment).
+    await Promise.all([...deltas].map(([key, list]) => applyCounterDeltas(this.cache, key, list)));
     this.options.afterCounterWrites();
-    for (const [key, record] of changed) await writeEntityRecord(this.kv, key, record);
+    await Promise.all([...changed].map(([key, record]) => writeEntityRecord(this.cache, key, record)));
     this.counts.duplicates += duplicates;
     const now = Date.now();
     for (const { message } of items) {

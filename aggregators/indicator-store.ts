@@ -114,36 +114,66 @@ function isConflict(error: unknown): boolean {
 }
 
 /**
- * Read-modify-write with compare-and-set. `change` returns the new value, or undefined to leave
- * the key as it is (already applied).
+ * The aggregator is the only writer of its bucket, so it keeps the values and revisions it has
+ * read or written: a compare-and-set needs no read first. A conflict (another writer after all)
+ * drops the cached entry and re-reads. Bounded: the least recently used entries are dropped.
  */
-export async function updateJson<T>(
-  kv: KV,
-  key: string,
-  change: (current: T | undefined) => T | undefined,
-): Promise<void> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const current = await readJson<T>(kv, key);
-    const next = change(current?.value);
-    if (next === undefined) return;
-    try {
-      if (current) await kv.update(key, JSON.stringify(next), current.revision);
-      else await kv.create(key, JSON.stringify(next));
-      return;
-    } catch (error) {
-      if (!isConflict(error)) throw error;
+export class KeyCache {
+  private readonly entries = new Map<string, { value: unknown; revision: number } | null>();
+
+  constructor(
+    readonly kv: KV,
+    private readonly limit = 200_000,
+  ) {}
+
+  async read<T>(key: string): Promise<{ value: T; revision: number } | undefined> {
+    if (this.entries.has(key)) {
+      const entry = this.entries.get(key);
+      this.touch(key, entry ?? null);
+      return (entry ?? undefined) as { value: T; revision: number } | undefined;
+    }
+    const entry = (await readJson<T>(this.kv, key)) ?? null;
+    this.touch(key, entry);
+    return entry ?? undefined;
+  }
+
+  /** Read-modify-write with compare-and-set; `change` returns undefined to leave the key as it is. */
+  async update<T>(key: string, change: (current: T | undefined) => T | undefined): Promise<void> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const current = await this.read<T>(key);
+      const next = change(current?.value);
+      if (next === undefined) return;
+      try {
+        const revision = current
+          ? await this.kv.update(key, JSON.stringify(next), current.revision)
+          : await this.kv.create(key, JSON.stringify(next));
+        this.touch(key, { value: next, revision });
+        return;
+      } catch (error) {
+        this.entries.delete(key);
+        if (!isConflict(error)) throw error;
+      }
+    }
+    throw new Error(`KV key ${key} kept changing under concurrent writers`);
+  }
+
+  private touch(key: string, entry: { value: unknown; revision: number } | null): void {
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    if (this.entries.size > this.limit) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
     }
   }
-  throw new Error(`KV key ${key} kept changing under concurrent writers`);
 }
 
 /** Adds the deltas of the events after the key's mark, and moves the mark. */
 export async function applyCounterDeltas(
-  kv: KV,
+  cache: KeyCache,
   key: string,
   deltas: ReadonlyArray<{ streamSeq: number; delta: Counts }>,
 ): Promise<void> {
-  await updateJson<CounterRecord>(kv, key, (current) => {
+  await cache.update<CounterRecord>(key, (current) => {
     const mark = current?.streamSeq ?? 0;
     const fresh = deltas.filter((d) => d.streamSeq > mark);
     if (fresh.length === 0) return undefined;
@@ -152,8 +182,8 @@ export async function applyCounterDeltas(
   });
 }
 
-export async function writeEntityRecord(kv: KV, key: string, record: EntityRecord): Promise<void> {
-  await updateJson<EntityRecord>(kv, key, (current) =>
+export async function writeEntityRecord(cache: KeyCache, key: string, record: EntityRecord): Promise<void> {
+  await cache.update<EntityRecord>(key, (current) =>
     current && current.streamSeq >= record.streamSeq ? undefined : record,
   );
 }

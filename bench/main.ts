@@ -28,7 +28,7 @@ import { dossierEventSubject } from '../events/schema.js';
 import { eventStreamName } from '../events/stream.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
-import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
+import { createLogger, PinoTemporalLogger, stderrDestination } from '../infra/logging.js';
 import { startNatsServer, startTemporalDevServer } from '../infra/servers.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
 import { createDossierWorkers, workflowsPath } from '../workers/dossier-workers.js';
@@ -56,7 +56,7 @@ const options = program.opts<Record<string, string | boolean | undefined>>();
 const smoke = Boolean(options.smoke);
 const size = (name: string, smokeValue: number) => (smoke ? smokeValue : Number(options[name]));
 
-const logger = createLogger({ name: 'bench', level: 'error' });
+const logger = createLogger({ name: 'bench', level: 'error', destination: stderrDestination() });
 Runtime.install({
   logger: new PinoTemporalLogger(logger),
   telemetryOptions: {

@@ -7,7 +7,7 @@ import { IndicatorReadModel } from '../aggregators/read-model.js';
 import { rebuildIndicators } from '../aggregators/rebuild.js';
 import { isPeriodId } from '../indicators/periods.js';
 import type { Scoreboard } from '../indicators/scoring.js';
-import { createLogger } from '../infra/logging.js';
+import { createLogger, stderrDestination } from '../infra/logging.js';
 import { loadCatalogue } from '../rules/catalogue.js';
 import { loadOrganisation } from '../rules/organisations.js';
 import { print, UsageError } from './output.js';
@@ -145,7 +145,7 @@ export function registerIndicatorCommands(program: Command): void {
     .description('rebuild every indicator from the start of the event stream and swap it in')
     .action(async (_options: unknown, command: Command) => {
       const all = command.optsWithGlobals<ConnectionOptions>();
-      const logger = createLogger({ name: 'tthc-rebuild', level: 'warn' });
+      const logger = createLogger({ name: 'tthc-rebuild', level: 'warn', destination: stderrDestination() });
       const result = await withNats(all.nats, (nc) =>
         rebuildIndicators(
           nc,

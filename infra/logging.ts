@@ -15,6 +15,11 @@ export const redactPaths = personalFields.flatMap((field) => [
   `*.*.*.${field}`,
 ]);
 
+/** Logs for commands whose standard output is their result (CLI, simulate, bench). */
+export function stderrDestination(): pino.DestinationStream {
+  return pino.destination(2);
+}
+
 export function createLogger(
   options: { name?: string; level?: string; destination?: pino.DestinationStream } = {},
 ): Logger {

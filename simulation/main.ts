@@ -2,7 +2,7 @@
 
 import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { Command, CommanderError } from 'commander';
-import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
+import { createLogger, PinoTemporalLogger, stderrDestination } from '../infra/logging.js';
 import { simulationConfigSchema } from './config.js';
 import { formatScoreboardSummary } from './report.js';
 import { runSimulation } from './simulate.js';
@@ -35,7 +35,7 @@ try {
     const issues = parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`);
     throw new Error(issues.join('; '));
   }
-  const logger = createLogger({ name: 'simulate', level: 'error' });
+  const logger = createLogger({ name: 'simulate', level: 'error', destination: stderrDestination() });
   Runtime.install({
     logger: new PinoTemporalLogger(logger),
     telemetryOptions: {
