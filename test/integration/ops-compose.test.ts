@@ -200,6 +200,12 @@ describe('docker-compose.yml', () => {
       expect(toMs(service.stop_grace_period ?? '10s'), `${name}: stop_grace_period`).toBeGreaterThan(
         config.TTHC_SHUTDOWN_GRACE_TIME,
       );
+      if (name !== 'api') {
+        expect(
+          JSON.stringify(service.healthcheck?.test),
+          `${name}: health check on TTHC_HEALTH_PORT`,
+        ).toContain(`127.0.0.1:${config.TTHC_HEALTH_PORT}/readyz`);
+      }
     }
     const natsNodes = services.filter(([name]) => /^nats-\d$/.test(name));
     expect(natsNodes).toHaveLength(3);

@@ -125,6 +125,13 @@ afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
+/** The test process's environment without its TTHC_* variables, plus the given ones. */
+function workerEnv(values: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('TTHC_')) env[key] = value;
+  return { ...env, ...values };
+}
+
 interface RunningWorker {
   child: ChildProcess;
   health: number;
@@ -134,11 +141,13 @@ interface RunningWorker {
 }
 
 /** Starts `node --import tsx workers/main.ts` and waits for /readyz. */
-async function startWorker(extra: Record<string, string> = {}): Promise<RunningWorker> {
-  const [health, metrics] = [await freePort(), await freePort()];
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('TTHC_')) env[key] = value;
-  Object.assign(env, {
+async function startWorker(
+  extra: Record<string, string> = {},
+  options: { onePort?: boolean } = {},
+): Promise<RunningWorker> {
+  const health = await freePort();
+  const metrics = options.onePort ? health : await freePort();
+  const env = workerEnv({
     TTHC_ENV: 'production',
     TTHC_WORKFLOW_BUNDLE: bundlePath,
     TTHC_TEMPORAL_ADDRESS: inject('temporalAddress'),
@@ -342,7 +351,8 @@ describe('the worker process (npm run worker)', () => {
     second.child.kill('SIGKILL');
     expect(await second.exited).toEqual({ code: null, signal: 'SIGKILL' });
 
-    await startWorker();
+    // The replacement serves /metrics on its health port (one port for both).
+    const third = await startWorker({}, { onePort: true });
     await appraised;
     await act(code, 'approve', leader, {});
     await act(code, 'return-result', counter, { channel: 'postal' });
@@ -356,5 +366,31 @@ describe('the worker process (npm run worker)', () => {
       'approved',
       'result-returned',
     ]);
+    const text = await scrape(third);
+    expect(text).toMatch(/^temporal_num_pollers\{/m);
+    // The retried publish was a duplicate on the stream: this process did not count it again.
+    expect(text).not.toMatch(/^tthc_dossier_events_total\{type="appraised"\}/m);
+    expect(text).toMatch(/^tthc_dossier_events_total\{type="approved"\} 1$/m);
   }, 120_000);
+
+  it('refuses a bad configuration with one line naming the variable, exit code 2', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+      cwd: projectRoot,
+      env: workerEnv({ TTHC_METRICS_PORT: 'abc', TTHC_TASK_QUEUES: 'none', TTHC_SERVE_DOSSIER_QUEUE: 'no' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.add(child);
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) =>
+      child.once('exit', (exitCode) => resolve(exitCode)),
+    );
+    children.delete(child);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'tthc-worker: invalid configuration: TTHC_METRICS_PORT must be a port number (got "abc")\n',
+    );
+  });
 });
