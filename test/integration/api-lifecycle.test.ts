@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndicatorReadModel } from '../../aggregators/read-model.js';
 import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
 import { buildApiServer } from '../../api/server.js';
+import { startApiServer } from '../../api/start.js';
 import { DossierClient } from '../../client/dossier-client.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
 import { addCalendarDays } from '../../domain/time.js';
@@ -522,6 +523,28 @@ describe('indicators, reference data and health', () => {
       status: 'ready',
       checks: { temporal: { status: 'up' }, nats: { status: 'up' } },
     });
+  });
+
+  it('listens on a real port with startApiServer (as npm start does)', async () => {
+    const running = await startApiServer({
+      temporal: system.temporal,
+      nc: system.nc,
+      logger: createLogger({ level: 'silent' }),
+      settings: { secret, port: 0, dataDir: system.dataDir, organisation: 'demo' },
+    });
+    try {
+      expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const ready = await fetch(`${running.url}/readyz`);
+      expect(ready.status).toBe(200);
+      const units = await fetch(`${running.url}/v1/organisation/units`, {
+        headers: { authorization: `Bearer ${await tokens.administrator()}` },
+      });
+      expect(units.status).toBe(200);
+      const unauthenticated = await fetch(`${running.url}/v1/organisation/units`);
+      expect(unauthenticated.status).toBe(401);
+    } finally {
+      await running.close();
+    }
   });
 
   it('is not ready when NATS is gone', async () => {

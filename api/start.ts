@@ -1,0 +1,101 @@
+/**
+ * Starting the HTTP API in a process that already has its Temporal client and NATS connection
+ * (`npm start`, a deployment's API container). Settings come from config/index.ts:
+ * TTHC_TOKEN_SECRET (required, ≥ 32 characters), TTHC_API_PORT, TTHC_DATA_DIR, TTHC_ORGANISATION,
+ * TTHC_INDICATOR_META_BUCKET.
+ */
+import { join } from 'node:path';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Client } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { IndicatorReadModel } from '../aggregators/read-model.js';
+import { DossierClient } from '../client/dossier-client.js';
+import { readSetting } from '../config/index.js';
+import { FileDocumentStore } from '../infra/document-store.js';
+import { DossierCodeAllocator } from '../infra/dossier-codes.js';
+import { loadCatalogue } from '../rules/catalogue.js';
+import { loadOrganisation } from '../rules/organisations.js';
+import { checkSecret } from './auth.js';
+import { buildApiServer } from './server.js';
+
+export interface ApiSettings {
+  secret: string;
+  port: number;
+  dataDir: string;
+  organisation: string;
+  indicatorMetaBucket: string;
+}
+
+/** The API's settings from the environment; throws (naming the variable) if the secret is missing or short. */
+export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettings {
+  return {
+    secret: checkSecret(readSetting('TTHC_TOKEN_SECRET', env)),
+    port: readSetting('TTHC_API_PORT', env),
+    dataDir: readSetting('TTHC_DATA_DIR', env),
+    organisation: readSetting('TTHC_ORGANISATION', env),
+    indicatorMetaBucket: readSetting('TTHC_INDICATOR_META_BUCKET', env),
+  };
+}
+
+export interface StartApiOptions {
+  /** Temporal client on the dossier namespace. */
+  temporal: Client;
+  nc: NatsConnection;
+  logger: Logger;
+  /** Defaults: loadApiSettings() (the environment). */
+  settings?: Partial<ApiSettings>;
+  /** Interface to listen on (default 127.0.0.1; 0.0.0.0 in a container). */
+  host?: string;
+}
+
+export interface RunningApi {
+  app: FastifyInstance;
+  /** e.g. http://127.0.0.1:3000 */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Builds the API over the running system and listens; port 0 picks a free port. */
+export async function startApiServer(options: StartApiOptions): Promise<RunningApi> {
+  const settings = { ...loadApiSettingsLenient(options.settings), ...options.settings } as ApiSettings;
+  const organisation = loadOrganisation(settings.organisation);
+  const app = await buildApiServer({
+    temporal: options.temporal,
+    dossiers: new DossierClient(options.temporal, await DossierCodeAllocator.open(options.nc)),
+    nc: options.nc,
+    documents: new FileDocumentStore(join(settings.dataDir, 'documents')),
+    indicators: new IndicatorReadModel(
+      options.nc,
+      organisation,
+      loadCatalogue().procedures,
+      undefined,
+      settings.indicatorMetaBucket,
+    ),
+    organisation,
+    secret: settings.secret,
+    logger: options.logger,
+  });
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await app.listen({ host, port: settings.port });
+  } catch (error) {
+    await app.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(
+        `port ${settings.port} for the HTTP API is already in use; set TTHC_API_PORT to another port`,
+      );
+    }
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  return { app, url: `http://${host}:${port}`, close: () => app.close() };
+}
+
+/** Settings not given explicitly are read from the environment (the secret is checked either way). */
+function loadApiSettingsLenient(given: Partial<ApiSettings> = {}): Partial<ApiSettings> {
+  const env = { ...process.env };
+  if (given.secret) env.TTHC_TOKEN_SECRET = given.secret;
+  return loadApiSettings(env);
+}
