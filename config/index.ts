@@ -223,7 +223,7 @@ const settings = {
     shownDefault: '(none)',
     secret: true,
     description:
-      'secret the HTTP API signs and verifies access tokens with (required by the API; keep it out of the repository)',
+      'secret the HTTP API signs and verifies access tokens with (required by the API, at least 32 characters; keep it out of the repository)',
   }),
   TTHC_TEMPORAL_PORT: setting(port(7233), {
     group: 'local stack',
