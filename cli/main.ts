@@ -11,6 +11,7 @@ const program = new Command('tthc')
 
 registerCalendarCommands(program);
 registerIndicatorCommands(program);
+(await import('./token.js')).registerTokenCommands(program);
 
 try {
   await program.parseAsync(process.argv);
