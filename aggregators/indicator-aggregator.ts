@@ -132,7 +132,7 @@ export class IndicatorAggregator {
    */
   async drain(onProgress: (processed: number) => void = () => undefined): Promise<void> {
     for (;;) {
-      const handled = await this.processBatch(1_000);
+      const handled = await this.processBatch(1_000, this.options.batchSize * 5);
       if (handled > 0) onProgress(this.counts.processed);
       if (handled === 0 && (await this.pending()) === 0) return;
     }
@@ -182,12 +182,12 @@ export class IndicatorAggregator {
   }
 
   /** Fetches and applies one batch; returns how many messages it handled. */
-  private async processBatch(expiresMs: number): Promise<number> {
-    const batch = await this.consumer.fetch({ max_messages: this.options.batchSize, expires: expiresMs });
+  private async processBatch(expiresMs: number, size: number): Promise<number> {
+    const batch = await this.consumer.fetch({ max_messages: size, expires: expiresMs });
     const messages: JsMsg[] = [];
     for await (const message of batch) {
       messages.push(message);
-      if (messages.length >= this.options.batchSize) break;
+      if (messages.length >= size) break;
     }
     await this.handle(messages);
     return messages.length;
@@ -248,10 +248,13 @@ export class IndicatorAggregator {
     const deltas = new Map<string, Array<{ streamSeq: number; delta: Counts }>>();
     const changed = new Map<string, EntityRecord>();
     let duplicates = 0;
+    const keys = [...new Set(items.map(({ parsed }) => parsed.source.recordKey(parsed.event.id)))];
+    await Promise.all(
+      keys.map(async (key) => records.set(key, (await this.cache.read<EntityRecord>(key))?.value)),
+    );
     for (const { message, parsed } of items) {
       const { source, event } = parsed;
       const key = source.recordKey(event.id);
-      if (!records.has(key)) records.set(key, (await this.cache.read<EntityRecord>(key))?.value);
       const previous = records.get(key);
       if (previous && event.seq <= previous.seq) {
         duplicates++;

@@ -39,10 +39,17 @@ export function civilDate(year: number, month: number, day: number): CivilDate {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
-/** Days since 1970-01-01 for a civil date; handy for arithmetic. */
+const dayNumbers = new Map<string, number>();
+
+/** Days since 1970-01-01 for a civil date; handy for arithmetic. Memoised (a hot path). */
 export function dayNumber(date: CivilDate): number {
+  const known = dayNumbers.get(date);
+  if (known !== undefined) return known;
   const { year, month, day } = parseCivilDate(date);
-  return Date.UTC(year, month - 1, day) / DAY_MS;
+  const value = Date.UTC(year, month - 1, day) / DAY_MS;
+  if (dayNumbers.size > 50_000) dayNumbers.clear();
+  dayNumbers.set(date, value);
+  return value;
 }
 
 export function fromDayNumber(n: number): CivilDate {

@@ -99,8 +99,12 @@ export const counterFields = [
 export type CounterField = (typeof counterFields)[number];
 export type DossierCounters = Record<CounterField, number>;
 
+const zeroCounters = Object.freeze(
+  Object.fromEntries(counterFields.map((field) => [field, 0])) as DossierCounters,
+);
+
 export function emptyCounters(): DossierCounters {
-  return Object.fromEntries(counterFields.map((field) => [field, 0])) as DossierCounters;
+  return { ...zeroCounters };
 }
 
 function combine(a: DossierCounters, b: DossierCounters, sign: 1 | -1): DossierCounters {

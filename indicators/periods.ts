@@ -96,14 +96,22 @@ export function isPeriodId(id: string): boolean {
   }
 }
 
+const boundsCache = new Map<PeriodId, PeriodBounds>();
+
+/** Memoised: aggregators ask for the same few periods millions of times. */
 export function periodBounds(id: PeriodId): PeriodBounds {
+  const cached = boundsCache.get(id);
+  if (cached) return cached;
   const { firstDay, lastDay } = parsePeriod(id);
-  return {
+  const bounds = Object.freeze({
     start: startOfCivilDay(firstDay),
     end: startOfCivilDay(addCalendarDays(lastDay, 1)),
     firstDay,
     lastDay,
-  };
+  });
+  if (boundsCache.size > 10_000) boundsCache.clear();
+  boundsCache.set(id, bounds);
+  return bounds;
 }
 
 export function periodContains(id: PeriodId, instant: Instant): boolean {

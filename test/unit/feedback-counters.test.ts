@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type FeedbackFacts, feedbackFactsSchema } from '../../events/feedback-schema.js';
 import { affectedFeedbackPeriods, feedbackContribution } from '../../indicators/feedback-counters.js';
 
-const limit = (dueDate: string, outcome = 'pending') => ({
+const limit = (dueDate: string, outcome: 'pending' | 'met' = 'pending') => ({
   workingDays: 15,
   from: '2026-11-02T09:00:00+07:00',
   dueDate,
