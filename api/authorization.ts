@@ -313,3 +313,90 @@ export class ForbiddenError extends Error {
 export function enforce(decision: Decision): void {
   if (!decision.allowed) throw new ForbiddenError(decision);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Feedback and petitions (phản ánh, kiến nghị): officials of the unit holding the feedback act on
+// it; the submitter supplements and rates with the lookup secret (api/routes/feedback.ts).
+
+export type OfficialFeedbackAction =
+  | 'accept'
+  | 'reject'
+  | 'forward'
+  | 'request-supplement'
+  | 'assess'
+  | 'answer'
+  | 'publish';
+
+/** Mirrors domain/feedback.ts checkAction: intake by any staff, assessment by specialists and leaders, answers by leaders. */
+export const feedbackActionRoles: Record<OfficialFeedbackAction, readonly OfficialRole[]> = {
+  accept: ['counter-officer', 'specialist', 'leader'],
+  reject: ['counter-officer', 'specialist', 'leader'],
+  forward: ['counter-officer', 'specialist', 'leader'],
+  'request-supplement': ['counter-officer', 'specialist', 'leader'],
+  assess: ['specialist', 'leader'],
+  answer: ['leader'],
+  publish: ['specialist', 'leader'],
+};
+
+/** The units of a feedback: where it was received, who holds it, every unit it went through. */
+export interface FeedbackScope {
+  id: string;
+  receivingUnit: string;
+  handlingUnit: string;
+  units: readonly string[];
+}
+
+export function roleMayActOnFeedback(official: Official, action: OfficialFeedbackAction): Decision {
+  const allowed = feedbackActionRoles[action];
+  if (allowed.includes(official.role)) return allow;
+  return deny(
+    `Vai trò ${roleNames[official.role].vi} không được thực hiện "${action}" với phản ánh, kiến nghị; thao tác này dành cho ${allowed.map((r) => roleNames[r].vi).join(' hoặc ')}`,
+    `the ${roleNames[official.role].en} role may not "${action}" a feedback; it is for the ${allowed.map((r) => roleNames[r].en).join(' or ')}`,
+  );
+}
+
+export function mayActOnFeedback(
+  official: Official,
+  action: OfficialFeedbackAction,
+  feedback: FeedbackScope,
+): Decision {
+  const byRole = roleMayActOnFeedback(official, action);
+  if (!byRole.allowed) return byRole;
+  if (official.unit === feedback.handlingUnit) return allow;
+  return deny(
+    `Phản ánh, kiến nghị ${feedback.id} đang do ${feedback.handlingUnit} xử lý, không phải ${official.unit}`,
+    `feedback ${feedback.id} is handled by ${feedback.handlingUnit}, not by ${official.unit}`,
+  );
+}
+
+/** Registering a feedback received directly, by post or by phone: staff of the receiving unit. */
+export function mayRegisterFeedback(official: Official, receivingUnit: string): Decision {
+  if (official.role === 'supervisor' || official.role === 'administrator') {
+    return deny(
+      `Vai trò ${roleNames[official.role].vi} không tiếp nhận phản ánh, kiến nghị`,
+      `the ${roleNames[official.role].en} role does not register feedback`,
+    );
+  }
+  if (official.unit === receivingUnit) return allow;
+  return deny(
+    `Cán bộ của ${official.unit} chỉ tiếp nhận phản ánh, kiến nghị gửi tới đơn vị mình, không tới ${receivingUnit}`,
+    `an official of ${official.unit} registers feedback only for their own unit, not for ${receivingUnit}`,
+  );
+}
+
+export function mayReadFeedback(
+  official: Official,
+  feedback: FeedbackScope,
+  organisation: OrganisationRegistry,
+): Decision {
+  if (official.role === 'administrator') return allow;
+  if (official.role === 'supervisor') {
+    if (feedback.units.some((unit) => within(organisation, unit, official.unit))) return allow;
+  } else if (feedback.units.includes(official.unit)) {
+    return allow;
+  }
+  return deny(
+    `Phản ánh, kiến nghị ${feedback.id} không qua đơn vị ${official.unit}`,
+    `feedback ${feedback.id} did not go through ${official.unit}`,
+  );
+}

@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { IndicatorReadModel } from '../aggregators/read-model.js';
 import type { DossierClient } from '../client/dossier-client.js';
+import type { FeedbackClient } from '../client/feedback-client.js';
 import type { DossierSearch } from '../client/search.js';
 import type { Actor } from '../domain/dossier.js';
 import type { OrganisationRegistry } from '../domain/organisation.js';
@@ -25,6 +26,8 @@ export interface ApiDeps {
   temporal: Client;
   /** Typed dossier client (receive, act, get, completeInterAgency). */
   dossiers: DossierClient;
+  /** Feedback (PAKN) client; the feedback routes answer 503 without it. */
+  feedback?: FeedbackClient;
   /** NATS connection (readiness). */
   nc: NatsConnection;
   /** Where scanned components and signed results are stored. */

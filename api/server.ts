@@ -24,6 +24,7 @@ import type { ApiContext, ApiDeps } from './context.js';
 import { describePart, errorHandler, RequestValidationError } from './errors.js';
 import { registerDocumentRoutes } from './routes/documents.js';
 import { registerDossierRoutes } from './routes/dossiers.js';
+import { registerCitizenFeedbackRoutes, registerFeedbackRoutes } from './routes/feedback.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerIndicatorRoutes } from './routes/indicators.js';
 import { registerLookupRoutes } from './routes/lookup.js';
@@ -107,6 +108,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
         { name: 'documents', description: 'Stored documents (scans, signed results)' },
         { name: 'indicators', description: 'Decision 766 service-quality index' },
         { name: 'reference', description: 'Catalogue, calendar, organisation' },
+        { name: 'feedback', description: 'Feedback and petitions (phản ánh, kiến nghị)' },
         { name: 'citizens', description: 'Lookup with the code and secret on the receipt' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
@@ -122,6 +124,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => {
     registerHealthRoutes(scope, ctx);
     registerLookupRoutes(scope, ctx);
+    registerCitizenFeedbackRoutes(scope, ctx);
   });
 
   // Routes for officials: a valid bearer token first, for every route of this scope.
@@ -137,6 +140,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     registerDocumentRoutes(scope, ctx);
     registerIndicatorRoutes(scope, ctx);
     registerReferenceRoutes(scope, ctx);
+    registerFeedbackRoutes(scope, ctx);
   });
 
   await app.ready();

@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { IndicatorReadModel } from '../aggregators/read-model.js';
 import { DossierClient } from '../client/dossier-client.js';
+import { FeedbackClient } from '../client/feedback-client.js';
 import { readSetting } from '../config/index.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
@@ -63,6 +64,7 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
   const app = await buildApiServer({
     temporal: options.temporal,
     dossiers: new DossierClient(options.temporal, await DossierCodeAllocator.open(options.nc)),
+    feedback: await FeedbackClient.open(options.temporal, options.nc),
     nc: options.nc,
     documents: new FileDocumentStore(join(settings.dataDir, 'documents')),
     indicators: new IndicatorReadModel(

@@ -6,11 +6,15 @@ import {
   type DossierScope,
   enforce,
   ForbiddenError,
+  feedbackActionRoles,
   mayAct,
+  mayActOnFeedback,
   mayReadDocument,
   mayReadDossier,
+  mayReadFeedback,
   mayReadIndicators,
   mayReceive,
+  mayRegisterFeedback,
   maySearch,
   roleMayAct,
   searchScope,
@@ -250,5 +254,55 @@ describe('searching', () => {
         organisation,
       ),
     ).toEqual({ allowed: true });
+  });
+});
+
+describe('feedback (PAKN)', () => {
+  const feedback = {
+    id: `PAKN-${demoUnits.camThanhOneStop}-260423-0001`,
+    receivingUnit: demoUnits.camThanhOneStop,
+    handlingUnit: demoUnits.justiceDepartment,
+    units: [demoUnits.camThanhOneStop, demoUnits.justiceDepartment],
+  };
+
+  it('the unit holding the feedback acts on it, each action in its roles', () => {
+    for (const [action, roles] of Object.entries(feedbackActionRoles)) {
+      for (const role of [
+        'counter-officer',
+        'specialist',
+        'leader',
+        'supervisor',
+        'administrator',
+      ] as const) {
+        const at = (unit: string) =>
+          mayActOnFeedback(official(role, unit), action as keyof typeof feedbackActionRoles, feedback)
+            .allowed;
+        expect(at(demoUnits.justiceDepartment), `${role} ${action}`).toBe(roles.includes(role));
+        expect(at(demoUnits.camThanhOneStop), `${role} ${action} at the receiving unit`).toBe(false);
+      }
+    }
+  });
+
+  it('staff register feedback for their own unit; every unit it went through reads it', () => {
+    expect(
+      mayRegisterFeedback(official('counter-officer', demoUnits.camThanhOneStop), demoUnits.camThanhOneStop)
+        .allowed,
+    ).toBe(true);
+    expect(
+      mayRegisterFeedback(official('counter-officer', demoUnits.konTumOneStop), demoUnits.camThanhOneStop)
+        .allowed,
+    ).toBe(false);
+    expect(
+      mayRegisterFeedback(official('supervisor', demoUnits.camThanhOneStop), demoUnits.camThanhOneStop)
+        .allowed,
+    ).toBe(false);
+    const reads = (role: OfficialRole, unit: string) =>
+      mayReadFeedback(official(role, unit), feedback, organisation).allowed;
+    expect(reads('counter-officer', demoUnits.camThanhOneStop)).toBe(true);
+    expect(reads('specialist', demoUnits.justiceDepartment)).toBe(true);
+    expect(reads('leader', demoUnits.konTumCommittee)).toBe(false);
+    expect(reads('supervisor', province)).toBe(true);
+    expect(reads('supervisor', demoUnits.konTumCommittee)).toBe(false);
+    expect(reads('administrator', demoUnits.konTumOneStop)).toBe(true);
   });
 });
