@@ -125,18 +125,23 @@ function unitsFor(unit: ActionUnit, dossier: DossierScope, agency: string | unde
   }
 }
 
+/** Whether the role ever receives dossiers (counter officers only), before the body is looked at. */
+export function roleMayReceive(official: Official): Decision {
+  if (official.role === 'counter-officer') return allow;
+  return deny(
+    `Chỉ cán bộ một cửa được tiếp nhận hồ sơ; người gửi yêu cầu là ${roleNames[official.role].vi}`,
+    `only counter officers receive dossiers; the caller is a ${roleNames[official.role].en}`,
+  );
+}
+
 /** Receiving a dossier: a counter officer at their own unit, for a competent agency of the same province. */
 export function mayReceive(
   official: Official,
   application: { receivingUnit: string; competentAgency: string },
   organisation: OrganisationRegistry,
 ): Decision {
-  if (official.role !== 'counter-officer') {
-    return deny(
-      `Chỉ cán bộ một cửa được tiếp nhận hồ sơ; người gửi yêu cầu là ${roleNames[official.role].vi}`,
-      `only counter officers receive dossiers; the caller is a ${roleNames[official.role].en}`,
-    );
-  }
+  const byRole = roleMayReceive(official);
+  if (!byRole.allowed) return byRole;
   if (application.receivingUnit !== official.unit) {
     return deny(
       `Cán bộ của ${official.unit} chỉ tiếp nhận hồ sơ tại đơn vị mình, không tại ${application.receivingUnit}`,

@@ -26,6 +26,7 @@ import {
   mayReceive,
   maySearch,
   roleMayAct,
+  roleMayReceive,
   searchScope,
 } from '../authorization.js';
 import { type ApiContext, actorOf, applicantActor, requireOfficial, scopeOf } from '../context.js';
@@ -159,18 +160,7 @@ export function registerDossierRoutes(scope: FastifyInstance, ctx: ApiContext): 
     '/v1/dossiers',
     {
       // A role that never receives is refused before its body is even looked at.
-      preValidation: async (request) => {
-        const official = requireOfficial(request);
-        if (official.role !== 'counter-officer') {
-          enforce(
-            mayReceive(
-              official,
-              { receivingUnit: official.unit, competentAgency: official.unit },
-              ctx.organisation,
-            ),
-          );
-        }
-      },
+      preValidation: async (request) => enforce(roleMayReceive(requireOfficial(request))),
       schema: {
         tags: ['dossiers'],
         summary: 'Receive a dossier at the counter (idempotent by application.requestId)',
