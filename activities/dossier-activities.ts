@@ -235,7 +235,7 @@ export async function createDossierActivities(deps: ActivityDependencies) {
         sha256: stored.sha256,
         signedBy: signature.unitCode,
         signedAt: signature.signedAt,
-        link: `/v1/documents/${stored.ref}`,
+        link: `/v1/documents/${stored.ref}?dossier=${encodeURIComponent(request.dossierCode)}`,
         paperResult: request.paperResult,
       };
     },

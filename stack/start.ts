@@ -10,15 +10,17 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { IndicatorService } from '../aggregators/indicator-service.js';
+import { startApiServer } from '../api/start.js';
 import { type Config, ConfigError, loadConfig } from '../config/index.js';
 import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
 import { startNatsServer, startTemporalDevServer } from '../infra/servers.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
 import { createDossierWorkers, workflowsPath } from '../workers/dossier-workers.js';
 import { allSearchAttributeKeys } from '../workflows/search-attributes.js';
+import { localTokenSecret, writeDemoTokens } from './demo.js';
 
 /** The running parts, stopped in reverse order of start (workers before connections before servers). */
 class Stack {
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
       [config.TTHC_TEMPORAL_PORT, 'TTHC_TEMPORAL_PORT', 'Temporal'],
       [config.TTHC_TEMPORAL_UI_PORT, 'TTHC_TEMPORAL_UI_PORT', 'the Temporal Web UI'],
       [config.TTHC_NATS_PORT, 'TTHC_NATS_PORT', 'NATS'],
+      [config.TTHC_API_PORT, 'TTHC_API_PORT', 'the HTTP API'],
     ]);
     await mkdir(config.TTHC_DATA_DIR, { recursive: true });
   } catch (error) {
@@ -133,8 +136,32 @@ async function main(): Promise<void> {
       'Decision 766 aggregator (npx tthc indicators --unit <code> --period <YYYY-MM>)',
     ]);
 
+    progress('starting the HTTP API …');
+    const apiConnection = await Connection.connect({ address: temporal.address });
+    stack.add('API Temporal connection', () => apiConnection.close());
+    const secret = await localTokenSecret(config.TTHC_DATA_DIR, config.TTHC_TOKEN_SECRET);
+    const api = await startApiServer({
+      temporal: new Client({ connection: apiConnection, namespace: temporal.namespace }),
+      nc,
+      logger: logger.child({ component: 'api' }),
+      settings: {
+        secret,
+        port: config.TTHC_API_PORT,
+        dataDir: config.TTHC_DATA_DIR,
+        organisation: config.TTHC_ORGANISATION,
+        indicatorMetaBucket: config.TTHC_INDICATOR_META_BUCKET,
+      },
+    });
+    stack.add('HTTP API', () => api.close());
+    const demo = await writeDemoTokens(config.TTHC_DATA_DIR, secret);
+    summary.push(
+      ['HTTP API', api.url],
+      ['API docs', `${api.url}/docs`],
+      ['Demo tokens', `${demo.file} (one per role, 8 h)`],
+    );
+
     summary.push(['Data', config.TTHC_DATA_DIR]);
-    printSummary(summary);
+    printSummary(summary, api.url, demo.file);
   } catch (error) {
     process.stderr.write(`tthc: ${(error as Error).message}\n`);
     await stack.stop(config.TTHC_DATA_DIR, 1);
@@ -155,14 +182,23 @@ function progress(...parts: string[]): void {
   process.stderr.write(`[tthc] ${parts.join(' ')}\n`);
 }
 
-function printSummary(lines: ReadonlyArray<[label: string, value: string]>): void {
+function printSummary(
+  lines: ReadonlyArray<[label: string, value: string]>,
+  apiUrl: string,
+  tokensFile: string,
+): void {
+  const token = `$(node -p "require('${tokensFile}')['counter-officer']")`;
   process.stdout.write(
     [
       '',
       'tthc-flow is running:',
       ...lines.map(([label, value]) => `  ${label.padEnd(16)}${value}`),
       '',
-      'Try: npx tthc calendar due --procedure 1.001612 --received 2026-04-23T10:00:00+07:00',
+      'Try:',
+      `  curl -s ${apiUrl}/v1/procedures -H "Authorization: Bearer ${token}"`,
+      '  npx tthc calendar due --procedure 1.001612 --received 2026-04-23T10:00:00+07:00',
+      `  npx tthc indicators --unit 000.00.00.H99 --period $(date +%Y-%m) --nats ${lines.find(([l]) => l === 'NATS JetStream')?.[1] ?? ''}`,
+      '  docs/api.md walks through a counter session and a supervisor session.',
       'Press Ctrl-C to stop; data is kept for the next start.',
       '',
     ].join('\n'),
