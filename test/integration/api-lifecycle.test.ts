@@ -214,8 +214,9 @@ describe('the lifecycle through the API', () => {
       await call(app, 'GET', `/v1/dossiers/${code}`, { token: leader }),
     );
     const ref = decided.state.result.ref;
-    expect(decided.state.result.link).toBe(`/v1/documents/${ref}`);
-    const document = await call(app, 'GET', `/v1/documents/${ref}?dossier=${code}`, { token: counter });
+    // The result link stored in the dossier is directly usable.
+    expect(decided.state.result.link).toBe(`/v1/documents/${ref}?dossier=${encodeURIComponent(code)}`);
+    const document = await call(app, 'GET', decided.state.result.link, { token: counter });
     expect(document.statusCode).toBe(200);
     expect(document.headers['content-type']).toContain('application/json');
     expect(JSON.parse(document.body)).toMatchObject({ dossierCode: code, kind: 'approval' });
