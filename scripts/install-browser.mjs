@@ -7,7 +7,7 @@
  *   node scripts/install-browser.mjs            install if missing
  *   node scripts/install-browser.mjs --check    exit 0 if installed, 1 if not (installs nothing)
  *
- * TTHC_CHROMIUM overrides the executable looked for (and skips the installation if it exists).
+ * CHROMIUM_PATH overrides the executable looked for (and skips the installation if it exists).
  * Exit codes: 0 installed (or already there), 1 could not install (not root, no apt-get, apt failed).
  */
 import { spawnSync } from 'node:child_process';
@@ -16,9 +16,9 @@ import { pathToFileURL } from 'node:url';
 
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 
-/** The Chromium executable the tests use: TTHC_CHROMIUM or Debian's /usr/bin/chromium. */
+/** The Chromium executable the tests use: CHROMIUM_PATH or Debian's /usr/bin/chromium. */
 export function chromiumPath(env = process.env) {
-  return env.TTHC_CHROMIUM || DEFAULT_CHROMIUM;
+  return env.CHROMIUM_PATH || DEFAULT_CHROMIUM;
 }
 
 function executable(path) {
@@ -41,8 +41,8 @@ function hasCommand(command) {
 export function ensureChromium({ env = process.env, log = () => {}, verbose = false } = {}) {
   const path = chromiumPath(env);
   if (executable(path)) return { ok: true, path, message: `${path} is installed` };
-  if (env.TTHC_CHROMIUM) {
-    return { ok: false, path, message: `TTHC_CHROMIUM=${path} is not an executable file` };
+  if (env.CHROMIUM_PATH) {
+    return { ok: false, path, message: `CHROMIUM_PATH=${path} is not an executable file` };
   }
   if (process.platform !== 'linux' || !hasCommand('apt-get')) {
     return {
@@ -50,7 +50,7 @@ export function ensureChromium({ env = process.env, log = () => {}, verbose = fa
       path,
       message:
         `${path} is missing and apt-get is not available on this machine: install Chromium ` +
-        'yourself and set TTHC_CHROMIUM to its executable',
+        'yourself and set CHROMIUM_PATH to its executable',
     };
   }
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
