@@ -225,6 +225,20 @@ const settings = {
     description:
       'secret the HTTP API signs and verifies access tokens with (required by the API, at least 32 characters; keep it out of the repository)',
   }),
+  TTHC_API_URL: setting(
+    z.string().url('must be a URL such as http://127.0.0.1:3000').default('http://127.0.0.1:3000'),
+    {
+      group: 'tooling',
+      description: 'where `tthc dossier …` finds the HTTP API',
+    },
+  ),
+  TTHC_TOKEN: setting(z.string().min(1).optional(), {
+    group: 'tooling',
+    shownDefault: '(none)',
+    secret: true,
+    description:
+      'the bearer token `tthc dossier …` sends (from `tthc token issue`, or .data/demo-tokens.json)',
+  }),
   TTHC_TEMPORAL_PORT: setting(port(7233), {
     group: 'local stack',
     description: '`npm start`: Temporal gRPC',

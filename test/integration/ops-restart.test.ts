@@ -5,7 +5,7 @@
  * sequence, documents) is still there.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
@@ -34,7 +34,7 @@ const specialist = actor('specialist', agency, 'chuyen-vien-restart');
 let tmp: string;
 let dataDir: string;
 let env: NodeJS.ProcessEnv;
-let ports: { temporal: number; ui: number; nats: number };
+let ports: { temporal: number; ui: number; nats: number; api: number };
 let stack: RunningStack | undefined;
 let session: Session | undefined;
 
@@ -54,7 +54,7 @@ interface Session {
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'tthc-ops-restart-'));
   dataDir = join(tmp, 'data');
-  ports = { temporal: await freePort(), ui: await freePort(), nats: await freePort() };
+  ports = { temporal: await freePort(), ui: await freePort(), nats: await freePort(), api: await freePort() };
   env = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('TTHC_')) env[key] = value;
   Object.assign(env, {
@@ -62,6 +62,7 @@ beforeAll(async () => {
     TTHC_TEMPORAL_PORT: String(ports.temporal),
     TTHC_TEMPORAL_UI_PORT: String(ports.ui),
     TTHC_NATS_PORT: String(ports.nats),
+    TTHC_API_PORT: String(ports.api),
     TTHC_LOG_LEVEL: 'warn',
     TTHC_SHUTDOWN_GRACE_TIME: '5s',
   });
@@ -197,9 +198,19 @@ describe('the local stack (npm start) across a restart', () => {
     expect(first.stdout()).toContain(`NATS JetStream  nats://127.0.0.1:${ports.nats}`);
     expect(first.stdout()).toContain(`Data            ${dataDir}`);
 
+    expect(first.stdout()).toContain(`HTTP API        http://127.0.0.1:${ports.api}`);
+
     let { dossiers, nc } = await openSession();
     const request = await application(documents, `ops-restart-${Date.now()}`);
-    const received = await dossiers.receive({ application: request });
+    // Received through the HTTP API with the demo counter officer's token, as a newcomer would.
+    const tokens = JSON.parse(await readFile(join(dataDir, 'demo-tokens.json'), 'utf8')) as Record<string, string>;
+    const response = await fetch(`http://127.0.0.1:${ports.api}/v1/dossiers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens['counter-officer']}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ application: request }),
+    });
+    expect(response.status).toBe(201);
+    const received = (await response.json()) as { code: string; outcome: string };
     expect(received.outcome).toBe('accepted');
     const { code } = received;
     await act(dossiers, code, 'assign', leader, { specialist: { id: specialist.id, name: specialist.name } });
