@@ -12,6 +12,7 @@ const program = new Command('tthc')
 registerCalendarCommands(program);
 registerIndicatorCommands(program);
 (await import('./token.js')).registerTokenCommands(program);
+(await import('./dossier.js')).registerDossierCommands(program);
 
 try {
   await program.parseAsync(process.argv);
