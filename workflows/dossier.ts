@@ -20,7 +20,7 @@ import {
 } from '@temporalio/workflow';
 import type { DossierActivities } from '../activities/dossier-activities.js';
 import { checkCompleteness, type DossierApplication } from '../domain/application.js';
-import { createCalendar, type WorkingCalendar } from '../domain/calendar.js';
+import type { WorkingCalendar } from '../domain/calendar.js';
 import type { Procedure } from '../domain/catalogue.js';
 import { computeAppointment } from '../domain/deadline.js';
 import {
@@ -29,7 +29,6 @@ import {
   type Actor,
   accept,
   actionSchemas,
-  actorSchema,
   apologyCheckAt,
   applyAction,
   checkAction,
@@ -56,6 +55,7 @@ import {
 import { formatInstant, toCivilDate } from '../domain/time.js';
 import { dossierFacts } from '../events/facts.js';
 import { type DossierEvent, publishRetrySpanMs } from '../events/schema.js';
+import { buildCalendar, guard, parseActionRequest, WorkflowMutex } from './common.js';
 import { buildDossierForm, type DossierForms, type IssuedFormKind } from './forms.js';
 import { interAgencyTaskWorkflow } from './inter-agency.js';
 import { searchAttributes } from './search-attributes.js';
@@ -171,7 +171,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   const forms: DossierForms = {};
   let eventSeq = 0;
   let version = 0;
-  let busy = false;
+  const mutex = new WorkflowMutex();
   let ended = false;
 
   setHandler(intakeOutcomeUpdate, async () => {
@@ -191,13 +191,13 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
       exclusive(async () => {
         const action = parseAction(request);
         const { current, cal } = ready();
-        guard(() => checkAction(current, action, Date.now(), cal));
+        check(() => checkAction(current, action, Date.now(), cal));
         return perform(action, current, cal);
       }),
     {
       validator: (request) => {
         const { current, cal } = ready();
-        guard(() => checkAction(current, parseAction(request), Date.now(), cal));
+        check(() => checkAction(current, parseAction(request), Date.now(), cal));
       },
     },
   );
@@ -221,7 +221,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
 
   await reuseDigitizedComponents();
   const missing = missingDocuments(state);
-  const decision = guard(() =>
+  const decision = check(() =>
     decideIntake(missing, input.intake.extraItems ?? [], input.intake.refuseReason, application.channel),
   );
   if (decision.outcome === 'refused') {
@@ -260,14 +260,8 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     return { current: state, cal: calendar };
   }
 
-  async function exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    await condition(() => !busy);
-    busy = true;
-    try {
-      return await fn();
-    } finally {
-      busy = false;
-    }
+  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return mutex.run(fn);
   }
 
   async function perform(
@@ -276,7 +270,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     cal: WorkingCalendar,
   ): Promise<ActionResult> {
     const effects = await effectsOf(action, current);
-    const transition = guard(() => applyAction(current, action, Date.now(), cal, effects));
+    const transition = check(() => applyAction(current, action, Date.now(), cal, effects));
     await commit(transition, cal, action.actor);
     await afterAction(action);
     const after = state as DossierState;
@@ -675,42 +669,9 @@ export function interAgencyWorkflowId(dossierCode: string, agency: string): stri
   return `${dossierCode}/lien-thong/${agency}`;
 }
 
-function buildCalendar(chain: Parameters<typeof createCalendar>[0][]): WorkingCalendar {
-  let calendar: WorkingCalendar | undefined;
-  for (const data of chain) calendar = createCalendar(data, calendar);
-  if (!calendar) throw ApplicationFailure.nonRetryable('No working-day calendar', 'NO_CALENDAR');
-  return calendar;
-}
-
 /** Validates the request at the boundary (zod) and turns it into a typed action. */
-function parseAction(request: ActionRequest): DossierAction {
-  const schema = actionSchemas[request.name as ActionName];
-  if (!schema) {
-    throw ApplicationFailure.nonRetryable(`Unknown action "${request.name}"`, 'INVALID_INPUT');
-  }
-  const payload = schema.safeParse(request.payload ?? {});
-  if (!payload.success) {
-    const issues = payload.error.issues.map(
-      (issue) => `${issue.path.join('.') || 'payload'}: ${issue.message}`,
-    );
-    throw ApplicationFailure.nonRetryable(`Invalid ${request.name}: ${issues.join('; ')}`, 'INVALID_INPUT');
-  }
-  const actor = actorSchema.safeParse(request.actor);
-  if (!actor.success) {
-    throw ApplicationFailure.nonRetryable(
-      `Invalid actor: ${actor.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      'INVALID_INPUT',
-    );
-  }
-  return { name: request.name, actor: actor.data, payload: payload.data } as DossierAction;
-}
+const check = <T>(fn: () => T): T => guard(fn, ActionRejected);
 
-/** Runs a pure domain call; a rule violation becomes a typed, non-retryable failure for the caller. */
-function guard<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof ActionRejected) throw ApplicationFailure.nonRetryable(error.message, error.code);
-    throw error;
-  }
+function parseAction(request: ActionRequest): DossierAction {
+  return parseActionRequest(actionSchemas, request) as DossierAction;
 }

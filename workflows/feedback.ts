@@ -22,10 +22,9 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { FeedbackActivities, FeedbackRules } from '../activities/feedback-activities.js';
-import { createCalendar, type WorkingCalendar } from '../domain/calendar.js';
+import type { WorkingCalendar } from '../domain/calendar.js';
 import {
   type Actor,
-  actorSchema,
   applyAction,
   checkAction,
   close,
@@ -54,10 +53,10 @@ import {
   satisfactionOf,
 } from '../domain/feedback.js';
 import { formatInstant, parseInstant } from '../domain/time.js';
-import { formatZodError } from '../domain/validation.js';
 import { feedbackFacts } from '../events/feedback-facts.js';
 import type { FeedbackEvent } from '../events/feedback-schema.js';
 import { publishRetrySpanMs } from '../events/schema.js';
+import { buildCalendar, guard, parseActionRequest, WorkflowMutex } from './common.js';
 import { searchAttributes } from './search-attributes.js';
 
 export interface FeedbackOptions {
@@ -150,7 +149,7 @@ export async function feedbackWorkflow(input: FeedbackWorkflowInput): Promise<Fe
   const pendingFollowUps: string[] = [];
   let eventSeq = 0;
   let version = 0;
-  let busy = false;
+  const mutex = new WorkflowMutex();
 
   setHandler(feedbackReceivedUpdate, async () => {
     await condition(() => receipt !== undefined || startFailure !== undefined);
@@ -168,14 +167,14 @@ export async function feedbackWorkflow(input: FeedbackWorkflowInput): Promise<Fe
     async (request) =>
       exclusive(async () => {
         const action = parseAction(request);
-        guard(() => checkAction(ready(), action, Date.now()));
+        check(() => checkAction(ready(), action, Date.now()));
         let actionCalendar = calendar as WorkingCalendar;
         let target: FeedbackRules | undefined;
         if (action.name === 'forward') {
           target = await unitRules(action.payload.to);
           actionCalendar = buildCalendar(target.calendars);
         }
-        const transition = guard(() => applyAction(ready(), action, Date.now(), actionCalendar));
+        const transition = check(() => applyAction(ready(), action, Date.now(), actionCalendar));
         if (target) {
           calendar = actionCalendar;
           units[target.unit.code] = target.unit.name;
@@ -185,7 +184,7 @@ export async function feedbackWorkflow(input: FeedbackWorkflowInput): Promise<Fe
       }),
     {
       validator: (request) => {
-        guard(() => checkAction(ready(), parseAction(request), Date.now()));
+        check(() => checkAction(ready(), parseAction(request), Date.now()));
       },
     },
   );
@@ -246,14 +245,8 @@ export async function feedbackWorkflow(input: FeedbackWorkflowInput): Promise<Fe
     return state;
   }
 
-  async function exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    await condition(() => !busy);
-    busy = true;
-    try {
-      return await fn();
-    } finally {
-      busy = false;
-    }
+  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return mutex.run(fn);
   }
 
   /** The unit and its calendar; an unknown unit is a typed, non-retryable failure. */
@@ -420,43 +413,9 @@ function isInvalidEvent(cause: unknown): boolean {
   return cause instanceof ApplicationFailure && cause.type === 'INVALID_EVENT';
 }
 
-function buildCalendar(chain: Parameters<typeof createCalendar>[0][]): WorkingCalendar {
-  let calendar: WorkingCalendar | undefined;
-  for (const data of chain) calendar = createCalendar(data, calendar);
-  if (!calendar) throw ApplicationFailure.nonRetryable('No working-day calendar', 'NO_CALENDAR');
-  return calendar;
-}
-
 /** Validates the request at the boundary (zod) and turns it into a typed action. */
-function parseAction(request: FeedbackActionRequest): FeedbackAction {
-  const schema = feedbackActionSchemas[request.name as FeedbackActionName];
-  if (!schema) {
-    throw ApplicationFailure.nonRetryable(`Unknown action "${request.name}"`, 'INVALID_INPUT');
-  }
-  const payload = schema.safeParse(request.payload ?? {});
-  if (!payload.success) {
-    throw ApplicationFailure.nonRetryable(
-      `Invalid ${request.name}: ${formatZodError(payload.error).join('; ')}`,
-      'INVALID_INPUT',
-    );
-  }
-  const actor = actorSchema.safeParse(request.actor);
-  if (!actor.success) {
-    throw ApplicationFailure.nonRetryable(
-      `Invalid actor: ${formatZodError(actor.error).join('; ')}`,
-      'INVALID_INPUT',
-    );
-  }
-  return { name: request.name, actor: actor.data, payload: payload.data } as FeedbackAction;
-}
+const check = <T>(fn: () => T): T => guard(fn, FeedbackActionRejected);
 
-/** Runs a pure domain call; a rule violation becomes a typed, non-retryable failure for the caller. */
-function guard<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof FeedbackActionRejected)
-      throw ApplicationFailure.nonRetryable(error.message, error.code);
-    throw error;
-  }
+function parseAction(request: FeedbackActionRequest): FeedbackAction {
+  return parseActionRequest(feedbackActionSchemas, request) as FeedbackAction;
 }
