@@ -1,0 +1,330 @@
+/**
+ * The web console (web/) and its live-update stream, as one Fastify plugin of the API:
+ *   GET /console              redirects to /console/
+ *   GET /console/             the console (web/index.html)
+ *   GET /console/{file}       its static files (HTML, CSS, ES modules, SVG), from web/
+ *   GET /v1/events            server-sent events: a small "changed" message for every dossier event
+ *                             within the caller's scope (bearer token, like every /v1 route)
+ *
+ * The console is static: no build step, no framework; it talks to the API only through the HTTP
+ * routes documented in /openapi.json. Files are read once when the plugin is registered and served
+ * from memory with an ETag. Pages carry a strict Content-Security-Policy (scripts, styles and
+ * connections from this origin only).
+ *
+ * The event stream subscribes to `tthc.dossier.>` on NATS (a core subscription: what JetStream
+ * stores is also delivered to core subscribers) while at least one browser listens, and pushes
+ * `event: changed` with the event type, dossier code and units: no personal data. Browsers read it
+ * with fetch() (EventSource cannot send the Authorization header). The token is checked again at
+ * each heartbeat, so a stream ends when its token expires.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Subscription } from '@nats-io/transport-node';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { dossierSubjectRoot } from '../events/schema.js';
+import { AuthenticationError, bearerToken, type Official, verifyToken } from './auth.js';
+import { type SearchScope, searchScope } from './authorization.js';
+import type { ApiContext } from './context.js';
+import { NotFoundError } from './errors.js';
+import { errorResponses } from './schemas.js';
+
+export interface WebConsoleOptions {
+  ctx: ApiContext;
+  /** Folder of the console's files (default: web/ of this repository). */
+  root?: string;
+  /** Heartbeat (and token re-check) interval of the event stream, ms (default 15 000). */
+  heartbeatMs?: number;
+  /** Most event streams open at once (default 500); more are refused with a 503. */
+  maxStreams?: number;
+}
+
+const defaultRoot = fileURLToPath(new URL('../web/', import.meta.url));
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json; charset=utf-8',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+/** A file name the console may serve: lower-case, no folders, a known extension. */
+const FILE_NAME = /^[a-z0-9][a-z0-9-]{0,63}\.(html|css|js|svg|json|png|ico)$/;
+
+const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+interface StaticFile {
+  body: Buffer;
+  type: string;
+  etag: string;
+}
+
+function loadFiles(root: string): Map<string, StaticFile> {
+  const files = new Map<string, StaticFile>();
+  for (const name of readdirSync(root)) {
+    if (!FILE_NAME.test(name) || !statSync(join(root, name)).isFile()) continue;
+    const body = readFileSync(join(root, name));
+    files.set(name, {
+      body,
+      type: contentTypes[extname(name)] ?? 'application/octet-stream',
+      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
+    });
+  }
+  return files;
+}
+
+/** The plugin: `await app.register(webConsole, { ctx })`. */
+export async function webConsole(scope: FastifyInstance, options: WebConsoleOptions): Promise<void> {
+  const { ctx } = options;
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  const files = loadFiles(options.root ?? defaultRoot);
+  const stream = new DossierEventFanOut(ctx, options.heartbeatMs ?? 15_000, options.maxStreams ?? 500);
+  scope.addHook('preClose', async () => stream.closeAll());
+
+  const send = (request: FastifyRequest, reply: FastifyReply, name: string) => {
+    const file = files.get(name);
+    if (!file) throw new NotFoundError(`Không có tệp ${name} của giao diện (no console file ${name})`);
+    void reply
+      .header('content-type', file.type)
+      .header('etag', file.etag)
+      .header('cache-control', 'no-cache')
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer');
+    if (file.type.startsWith('text/html')) {
+      void reply.header('content-security-policy', contentSecurityPolicy).header('x-frame-options', 'DENY');
+    }
+    if (request.headers['if-none-match'] === file.etag) return reply.code(304).send();
+    return reply.send(file.body);
+  };
+
+  app.get(
+    '/console',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'The web console (redirects to /console/)',
+        security: [],
+      },
+    },
+    async (_request, reply) => reply.redirect('/console/', 301),
+  );
+
+  app.get(
+    '/console/',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'The web console for counters, officials, supervisors and citizens (HTML)',
+        security: [],
+      },
+    },
+    async (request, reply) => send(request, reply, 'index.html'),
+  );
+
+  app.get(
+    '/console/:file',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'A static file of the web console (HTML, CSS, JavaScript module, SVG)',
+        security: [],
+        params: z.strictObject({
+          file: z.string().regex(FILE_NAME, 'must be the name of a console file, e.g. app.js'),
+        }),
+        response: errorResponses(400, 404),
+      },
+    },
+    async (request, reply) => send(request, reply, request.params.file),
+  );
+
+  app.get(
+    '/v1/events',
+    {
+      schema: {
+        tags: ['console'],
+        summary:
+          'Server-sent events (text/event-stream): "changed" for every dossier event within the caller’s scope',
+        description:
+          'Each message is `event: changed` with data `{ type, code, competentAgency, receivingUnit }` (no ' +
+          'personal data); `event: ready` when the stream starts; a comment every 15 s. Scope as for ' +
+          'the dossier search. Read it with fetch() and the bearer token; the stream ends when the token expires.',
+        response: errorResponses(401, 503),
+      },
+    },
+    async (request, reply) => {
+      const token = bearerToken(request.headers.authorization);
+      const official = await authenticate(ctx, token);
+      stream.open(request, reply, token, official);
+    },
+  );
+}
+
+async function authenticate(ctx: ApiContext, token: string): Promise<Official> {
+  const official = await verifyToken(ctx.secret, token, ctx.now());
+  if (!ctx.organisation.has(official.unit)) {
+    throw new AuthenticationError('invalid-claims', `unit ${official.unit} is not in the organisation`);
+  }
+  return official;
+}
+
+/** What a browser is told about one dossier event. */
+export interface ChangedMessage {
+  type: string;
+  code?: string;
+  competentAgency: string;
+  receivingUnit: string;
+}
+
+/** `tthc.dossier.<agency>.<receiving unit>.<type>` (dots of unit codes written as `_`) → its parts. */
+export function parseDossierSubject(subject: string): Omit<ChangedMessage, 'code'> | undefined {
+  const parts = subject.split('.');
+  if (parts.length !== 5 || `${parts[0]}.${parts[1]}` !== dossierSubjectRoot) return undefined;
+  const [, , agency, unit, type] = parts as [string, string, string, string, string];
+  return {
+    type,
+    competentAgency: agency.replaceAll('_', '.'),
+    receivingUnit: unit.replaceAll('_', '.'),
+  };
+}
+
+/** Whether an official with this search scope may hear about a dossier of these units. */
+export function inScope(
+  scope: SearchScope,
+  message: Pick<ChangedMessage, 'competentAgency' | 'receivingUnit'>,
+) {
+  switch (scope.kind) {
+    case 'all':
+      return true;
+    case 'subtree':
+      return scope.units.includes(message.competentAgency) || scope.units.includes(message.receivingUnit);
+    case 'receiving-unit':
+      return message.receivingUnit === scope.unit;
+    case 'competent-agency':
+      return message.competentAgency === scope.unit;
+  }
+}
+
+interface Listener {
+  scope: SearchScope;
+  write(chunk: string): void;
+  end(): void;
+}
+
+/** One NATS subscription shared by every open stream; opened with the first, closed with the last. */
+class DossierEventFanOut {
+  private readonly listeners = new Set<Listener>();
+  private subscription?: Subscription;
+  private counter = 0;
+
+  constructor(
+    private readonly ctx: ApiContext,
+    private readonly heartbeatMs: number,
+    private readonly maxStreams: number,
+  ) {}
+
+  open(request: FastifyRequest, reply: FastifyReply, token: string, official: Official): void {
+    if (this.listeners.size >= this.maxStreams) {
+      void reply.code(503).send({
+        error: 'Quá nhiều kết nối cập nhật trực tiếp (too many event streams open)',
+        code: 'UNAVAILABLE',
+      });
+      return;
+    }
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'x-content-type-options': 'nosniff',
+    });
+    let open = true;
+    const listener: Listener = {
+      scope: searchScope(official, this.ctx.organisation),
+      write: (chunk) => {
+        if (open) raw.write(chunk);
+      },
+      end: () => {
+        if (!open) return;
+        open = false;
+        clearInterval(heartbeat);
+        this.listeners.delete(listener);
+        if (this.listeners.size === 0) this.unsubscribe();
+        raw.end();
+      },
+    };
+    const heartbeat = setInterval(() => {
+      authenticate(this.ctx, token).then(
+        () => listener.write(': ping\n\n'),
+        () => {
+          listener.write('event: expired\ndata: {}\n\n');
+          listener.end();
+        },
+      );
+    }, this.heartbeatMs);
+    heartbeat.unref();
+    request.raw.on('close', () => listener.end());
+    raw.on('error', () => listener.end());
+    this.listeners.add(listener);
+    this.subscribe();
+    listener.write(
+      `retry: 3000\nevent: ready\ndata: ${JSON.stringify({ unit: official.unit, role: official.role })}\n\n`,
+    );
+    request.log.info({ streams: this.listeners.size }, 'event stream opened');
+  }
+
+  closeAll(): void {
+    for (const listener of [...this.listeners]) listener.end();
+    this.unsubscribe();
+  }
+
+  private subscribe(): void {
+    if (this.subscription) return;
+    this.subscription = this.ctx.nc.subscribe(`${dossierSubjectRoot}.>`, {
+      callback: (error, message) => {
+        if (error) return;
+        const parsed = parseDossierSubject(message.subject);
+        if (!parsed) return;
+        let code: string | undefined;
+        try {
+          const value = message.json<{ dossierCode?: unknown }>();
+          if (typeof value.dossierCode === 'string' && value.dossierCode.length <= 64)
+            code = value.dossierCode;
+        } catch {
+          // Not JSON: the units and type from the subject are enough.
+        }
+        const changed: ChangedMessage = { ...parsed, code };
+        const chunk = `id: ${++this.counter}\nevent: changed\ndata: ${JSON.stringify(changed)}\n\n`;
+        for (const listener of this.listeners) if (inScope(listener.scope, changed)) listener.write(chunk);
+      },
+    });
+  }
+
+  private unsubscribe(): void {
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    try {
+      subscription?.unsubscribe();
+    } catch {
+      // The connection is already closed.
+    }
+  }
+}
