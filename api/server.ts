@@ -29,6 +29,7 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerIndicatorRoutes } from './routes/indicators.js';
 import { registerLookupRoutes } from './routes/lookup.js';
 import { registerReferenceRoutes } from './routes/reference.js';
+import { webConsole } from './web.js';
 
 export type { ApiDeps } from './context.js';
 
@@ -142,6 +143,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     registerReferenceRoutes(scope, ctx);
     registerFeedbackRoutes(scope, ctx);
   });
+  await app.register(webConsole, { ctx });
 
   await app.ready();
   return app;
