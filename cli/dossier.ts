@@ -52,7 +52,10 @@ function withConnection(command: Command): Command {
 }
 
 function connectionOf(options: ConnectionOptions): ApiConnection {
-  const api = checkApiUrl(options.api ?? (process.env.TTHC_API_URL || DEFAULT_API_URL));
+  const api =
+    options.api !== undefined
+      ? checkApiUrl(options.api)
+      : checkApiUrl(process.env.TTHC_API_URL || DEFAULT_API_URL, 'TTHC_API_URL');
   const token = options.token ?? process.env.TTHC_TOKEN;
   return { api, token: token?.trim() || undefined };
 }

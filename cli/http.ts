@@ -163,16 +163,16 @@ function causeOf(error: unknown): string {
   return error instanceof Error ? oneLine(error.message) : String(error);
 }
 
-/** Checks an --api value: an http(s) URL. */
-export function checkApiUrl(text: string): string {
+/** Checks an --api value (or TTHC_API_URL, named by `source`): an http(s) URL. */
+export function checkApiUrl(text: string, source = '--api'): string {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new RangeError(`--api "${text}" must be an http(s) URL, e.g. ${DEFAULT_API_URL}`);
+    throw new RangeError(`${source} "${text}" must be an http(s) URL, e.g. ${DEFAULT_API_URL}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new RangeError(`--api "${text}" must be an http(s) URL, e.g. ${DEFAULT_API_URL}`);
+    throw new RangeError(`${source} "${text}" must be an http(s) URL, e.g. ${DEFAULT_API_URL}`);
   }
   return text;
 }
