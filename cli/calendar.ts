@@ -1,7 +1,6 @@
 /** `tthc calendar …`: answers "is this a working day?" and "when is it due?" at the counter. */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { computeAppointment, receiptDate } from '../domain/deadline.js';
 import { describeDuration } from '../domain/duration.js';
 import {
   formatInstant,
@@ -13,6 +12,7 @@ import {
 } from '../domain/time.js';
 import { loadCalendar } from '../rules/calendars.js';
 import { getProcedure } from '../rules/catalogue.js';
+import { dueDateAnswer } from '../rules/due-date.js';
 import { print, UsageError } from './output.js';
 
 const weekdayNames = ['Chủ nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy'];
@@ -125,23 +125,12 @@ export function registerCalendarCommands(program: Command): void {
     const receivedAt = parseInstant(parseArgument(instantArgument, options.received, '--received'));
     const procedure = getProcedure(options.procedure, toCivilDate(receivedAt));
     const cal = loadCalendar(options.jurisdiction);
-    const appointment = computeAppointment(receivedAt, procedure.duration, cal);
-    const data = {
-      procedure: { code: procedure.code, name: procedure.name, ruleVersion: procedure.ruleVersion.version },
-      duration: procedure.duration,
-      receivedAt: formatInstant(receivedAt),
-      countedFrom: receiptDate(receivedAt, cal),
-      dueDate: appointment.dueDate,
-      dueAt: formatInstant(appointment.dueAt),
-      jurisdiction: cal.jurisdiction,
-      calendarVersion: cal.version,
-      calendarConfirmed: cal.coverage(Number(appointment.dueDate.slice(0, 4))).confirmed,
-    };
+    const data = dueDateAnswer(procedure, receivedAt, cal);
     print(
       options,
       data,
       () =>
-        `Ngày hẹn trả kết quả: ${describeDay(appointment.dueDate)} — ${procedure.code} ${procedure.name} ` +
+        `Ngày hẹn trả kết quả: ${describeDay(data.dueDate)} — ${procedure.code} ${procedure.name} ` +
         `(${describeDuration(procedure.duration)}; tiếp nhận lúc ${formatClockAndDate(receivedAt)})`,
     );
   });

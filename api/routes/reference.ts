@@ -9,10 +9,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findProcedureVersion, type Procedure } from '../../domain/catalogue.js';
-import { computeAppointment, receiptDate } from '../../domain/deadline.js';
-import { formatInstant, parseInstant, toCivilDate } from '../../domain/time.js';
+import { parseInstant, toCivilDate } from '../../domain/time.js';
 import { loadCalendar } from '../../rules/calendars.js';
 import { loadCatalogue } from '../../rules/catalogue.js';
+import { dueDateAnswer } from '../../rules/due-date.js';
 import { type ApiContext, requireOfficial } from '../context.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
 import { civilDateParamSchema, errorResponses, instantParamSchema, procedureCodeSchema } from '../schemas.js';
@@ -156,23 +156,11 @@ export function registerReferenceRoutes(scope: FastifyInstance, ctx: ApiContext)
       } catch {
         throw new BadRequestError('Invalid query', [`jurisdiction: no calendar "${jurisdiction}"`]);
       }
-      let appointment: ReturnType<typeof computeAppointment>;
       try {
-        appointment = computeAppointment(receivedAt, procedure.duration, cal);
+        return dueDateAnswer(procedure, receivedAt, cal);
       } catch (error) {
         throw new BadRequestError('Invalid query', [`received: ${(error as Error).message}`]);
       }
-      return {
-        procedure: { code: procedure.code, name: procedure.name, ruleVersion: procedure.ruleVersion.version },
-        duration: procedure.duration,
-        receivedAt: formatInstant(receivedAt),
-        countedFrom: receiptDate(receivedAt, cal),
-        dueDate: appointment.dueDate,
-        dueAt: formatInstant(appointment.dueAt),
-        jurisdiction: cal.jurisdiction,
-        calendarVersion: cal.version,
-        calendarConfirmed: cal.coverage(Number(appointment.dueDate.slice(0, 4))).confirmed,
-      };
     },
   );
 
