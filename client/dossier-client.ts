@@ -2,17 +2,11 @@
  * Typed client for counters, officials and supervisors: receive a dossier (idempotent by request
  * id), act on it, read its state. Validates every request with zod before it reaches Temporal.
  */
-import {
-  type Client,
-  WorkflowIdConflictPolicy,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { type Client, WorkflowIdConflictPolicy } from '@temporalio/client';
 import { type DossierApplicationInput, dossierApplicationSchema } from '../domain/application.js';
 import type { Actor } from '../domain/dossier.js';
 import { toCivilDate } from '../domain/time.js';
-import { parseOrThrow, ValidationError } from '../domain/validation.js';
+import { parseOrThrow } from '../domain/validation.js';
 import type { DossierCodeAllocator } from '../infra/dossier-codes.js';
 import { getProcedure } from '../rules/catalogue.js';
 import {
@@ -29,7 +23,7 @@ import {
 } from '../workflows/dossier.js';
 import { completeInterAgencyUpdate, type InterAgencyResult } from '../workflows/inter-agency.js';
 import { dossierTaskQueue } from '../workflows/task-queues.js';
-import { DossierNotFoundError, DossierValidationError, IllegalActionError } from './errors.js';
+import { DossierValidationError, IllegalActionError, translated, validated } from './errors.js';
 
 export interface ReceiveRequest {
   application: DossierApplicationInput;
@@ -54,7 +48,7 @@ export class DossierClient {
   ) {}
 
   async receive(request: ReceiveRequest): Promise<ReceiveResult> {
-    const application = validate(() =>
+    const application = validated(() =>
       parseOrThrow(dossierApplicationSchema, request.application, 'application'),
     );
     const today = toCivilDate(await this.clock());
@@ -83,13 +77,15 @@ export class DossierClient {
   }
 
   async act(code: string, request: ActionRequest): Promise<ActionResult> {
-    return translate(code, () =>
+    return translated(`Không tìm thấy hồ sơ ${code}`, () =>
       this.temporal.workflow.getHandle(code).executeUpdate(actUpdate, { args: [request] }),
     );
   }
 
   async get(code: string): Promise<DossierView> {
-    return translate(code, () => this.temporal.workflow.getHandle(code).query(dossierQuery));
+    return translated(`Không tìm thấy hồ sơ ${code}`, () =>
+      this.temporal.workflow.getHandle(code).query(dossierQuery),
+    );
   }
 
   /** A participating agency gives its opinion on a liên thông dossier. */
@@ -106,40 +102,10 @@ export class DossierClient {
         'ILLEGAL_STATE',
         `Hồ sơ ${code} không có yêu cầu liên thông tới ${agency}`,
       );
-    return translate(code, () =>
+    return translated(`Không tìm thấy hồ sơ ${code}`, () =>
       this.temporal.workflow
         .getHandle(task.workflowId)
         .executeUpdate(completeInterAgencyUpdate, { args: [{ actor, opinion }] }),
     );
   }
-}
-
-function validate<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof ValidationError) throw new DossierValidationError(error.message, error.issues);
-    throw error;
-  }
-}
-
-async function translate<T>(code: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError)
-      throw new DossierNotFoundError(`Không tìm thấy hồ sơ ${code}`);
-    const failure = error instanceof WorkflowUpdateFailedError ? error.cause : error;
-    if (failure instanceof ApplicationFailure) {
-      const type = failure.type ?? 'ILLEGAL_ACTION';
-      if (type === 'INVALID_INPUT') throw new DossierValidationError(failure.message, [failure.message]);
-      throw new IllegalActionError(type, failure.message);
-    }
-    if (isQueryFailure(error)) throw new IllegalActionError('NOT_READY', (error as Error).message);
-    throw error;
-  }
-}
-
-function isQueryFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'QueryNotRegisteredError';
 }

@@ -1,3 +1,6 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { ValidationError } from '../domain/validation.js';
 /** Typed errors of the client library, with messages a person can act on. */
 
 export class DossierClientError extends Error {
@@ -32,4 +35,36 @@ export class IllegalActionError extends DossierClientError {
 
 export class ServiceUnavailableError extends DossierClientError {
   override name = 'ServiceUnavailableError';
+}
+
+/** A domain validation error as the client's typed error. */
+export function validated<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof ValidationError) throw new DossierValidationError(error.message, error.issues);
+    throw error;
+  }
+}
+
+/**
+ * Runs a Temporal call and turns its failures into the client's typed errors: a missing
+ * workflow, a rejected action (with the workflow's code), invalid input, or a workflow not ready.
+ */
+export async function translated<T>(notFoundMessage: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw new DossierNotFoundError(notFoundMessage);
+    const failure = error instanceof WorkflowUpdateFailedError ? error.cause : error;
+    if (failure instanceof ApplicationFailure) {
+      const type = failure.type ?? 'ILLEGAL_ACTION';
+      if (type === 'INVALID_INPUT') throw new DossierValidationError(failure.message, [failure.message]);
+      throw new IllegalActionError(type, failure.message);
+    }
+    if (error instanceof Error && error.name === 'QueryNotRegisteredError') {
+      throw new IllegalActionError('NOT_READY', error.message);
+    }
+    throw error;
+  }
 }

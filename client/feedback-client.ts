@@ -5,14 +5,7 @@
  * its own KV bucket, so feedback and dossier sequences never share a counter.
  */
 import type { NatsConnection } from '@nats-io/transport-node';
-import {
-  type Client,
-  WorkflowFailedError,
-  WorkflowIdConflictPolicy,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { type Client, WorkflowFailedError, WorkflowIdConflictPolicy } from '@temporalio/client';
 import {
   type FeedbackInput,
   feedbackIdFor,
@@ -20,7 +13,7 @@ import {
   missingContactDetails,
 } from '../domain/feedback.js';
 import { parseInstant, toCivilDate } from '../domain/time.js';
-import { parseOrThrow, ValidationError } from '../domain/validation.js';
+import { parseOrThrow } from '../domain/validation.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
 import {
   type FeedbackActionRequest,
@@ -34,7 +27,7 @@ import {
   feedbackWorkflow,
 } from '../workflows/feedback.js';
 import { dossierTaskQueue } from '../workflows/task-queues.js';
-import { DossierNotFoundError, DossierValidationError, IllegalActionError } from './errors.js';
+import { DossierValidationError, translated, validated } from './errors.js';
 
 export const FEEDBACK_CODE_BUCKET = 'tthc_feedback_codes';
 
@@ -62,7 +55,7 @@ export class FeedbackClient {
   }
 
   async submit(request: SubmitFeedbackRequest): Promise<SubmitFeedbackResult> {
-    const feedback = validate(() => parseOrThrow(feedbackSchema, request.feedback, 'feedback'));
+    const feedback = validated(() => parseOrThrow(feedbackSchema, request.feedback, 'feedback'));
     const now = Date.now();
     if (feedback.submittedAt && parseInstant(feedback.submittedAt) > now + 60_000) {
       throw new DossierValidationError('Invalid feedback: submittedAt is in the future', [
@@ -99,18 +92,20 @@ export class FeedbackClient {
               (e: unknown) => (e instanceof WorkflowFailedError ? e.cause : e),
             )
           : error;
-      return translate(id, () => Promise.reject(failure));
+      return translated(`Không tìm thấy phản ánh, kiến nghị ${id}`, () => Promise.reject(failure));
     }
   }
 
   async act(id: string, request: FeedbackActionRequest): Promise<FeedbackActionResult> {
-    return translate(id, () =>
+    return translated(`Không tìm thấy phản ánh, kiến nghị ${id}`, () =>
       this.temporal.workflow.getHandle(id).executeUpdate(feedbackActUpdate, { args: [request] }),
     );
   }
 
   async get(id: string): Promise<FeedbackView> {
-    return translate(id, () => this.temporal.workflow.getHandle(id).query(feedbackQuery));
+    return translated(`Không tìm thấy phản ánh, kiến nghị ${id}`, () =>
+      this.temporal.workflow.getHandle(id).query(feedbackQuery),
+    );
   }
 }
 
@@ -123,29 +118,4 @@ function receiptOf(id: string, view: FeedbackView): FeedbackReceipt {
     limits: view.limits,
     missingContactDetails: missingContactDetails(view.state.feedback),
   };
-}
-
-function validate<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof ValidationError) throw new DossierValidationError(error.message, error.issues);
-    throw error;
-  }
-}
-
-async function translate<T>(id: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError)
-      throw new DossierNotFoundError(`Không tìm thấy phản ánh, kiến nghị ${id}`);
-    const failure = error instanceof WorkflowUpdateFailedError ? error.cause : error;
-    if (failure instanceof ApplicationFailure) {
-      const type = failure.type ?? 'ILLEGAL_ACTION';
-      if (type === 'INVALID_INPUT') throw new DossierValidationError(failure.message, [failure.message]);
-      throw new IllegalActionError(type, failure.message);
-    }
-    throw error;
-  }
 }
