@@ -293,8 +293,6 @@ function renderIntake(main, official, catalogue, org, me) {
         id: `${id}-electronic`,
         value: 'electronic',
       });
-      const digitized = h('input', { type: 'checkbox', id: `${id}-digitized`, checked: true });
-      const fromStore = h('input', { type: 'checkbox', id: `${id}-store` });
       const kinds = [doc.kind, ...(doc.alternatives ?? [])];
       const kindSelect =
         kinds.length > 1
@@ -316,20 +314,6 @@ function renderIntake(main, official, catalogue, org, me) {
           h('span', { class: 'check' }, paper, h('label', { for: `${id}-paper` }, 'Bản giấy')),
           h('span', { class: 'check' }, electronic, h('label', { for: `${id}-electronic` }, 'Bản điện tử')),
         ),
-        h(
-          'span',
-          { class: 'check' },
-          digitized,
-          h('label', { for: `${id}-digitized` }, 'Đã scan, số hóa tại quầy'),
-        ),
-        doc.reusableFromDataStore
-          ? h(
-              'span',
-              { class: 'check' },
-              fromStore,
-              h('label', { for: `${id}-store` }, 'Lấy từ Kho quản lý dữ liệu điện tử'),
-            )
-          : null,
         kindSelect
           ? h(
               'span',
@@ -341,16 +325,10 @@ function renderIntake(main, official, catalogue, org, me) {
       );
       const sync = () => {
         details.hidden = !present.checked;
-        digitized.disabled = !paper.checked;
-        if (fromStore.checked) {
-          electronic.checked = true;
-          paper.disabled = true;
-        } else paper.disabled = false;
-        digitized.disabled = !paper.checked;
         updateMissing();
       };
-      for (const input of [present, paper, electronic, fromStore]) input.addEventListener('change', sync);
-      const row = { doc, present, paper, electronic, digitized, fromStore, kindSelect };
+      for (const input of [present, paper, electronic]) input.addEventListener('change', sync);
+      const row = { doc, present, electronic, kindSelect };
       docRows.push(row);
       list.append(
         h(
@@ -494,7 +472,7 @@ function renderIntake(main, official, catalogue, org, me) {
       ),
       refuseReason.wrap,
     ),
-    h('div', { class: 'actions-row sticky-actions' }, submit),
+    h('div', { class: 'actions-row' }, submit),
   );
 
   const collect = () => {
@@ -548,15 +526,10 @@ function renderIntake(main, official, catalogue, org, me) {
     });
     const documents = docRows
       .filter((r) => r.present.checked)
-      .map((r) => {
-        const electronic = r.electronic.checked || r.fromStore.checked;
-        return {
-          kind: r.kindSelect ? r.kindSelect.value : r.doc.kind,
-          form: electronic ? 'electronic' : 'paper',
-          ...(electronic ? {} : { digitized: r.digitized.checked }),
-          ...(r.fromStore.checked ? { fromDataStore: true } : {}),
-        };
-      });
+      .map((r) => ({
+        kind: r.kindSelect ? r.kindSelect.value : r.doc.kind,
+        form: r.electronic.checked ? 'electronic' : 'paper',
+      }));
     const intake = {};
     if (refuse.checked) intake.refuseReason = refuseReason.input.value.trim();
     if (extraItems.length) intake.extraItems = extraItems;

@@ -76,6 +76,8 @@ export async function dashboardScreen(main, official, cleanup) {
       if (mine !== generation) return;
       refreshes += 1;
       render(scores, ranking);
+      board.dataset.unit = unit;
+      board.dataset.period = period;
       updated.textContent = `Cập nhật lúc ${fmtTime(Date.now())}`;
       updated.dataset.refreshes = String(refreshes);
     } catch (error) {

@@ -144,7 +144,6 @@ export function renderForm(data, extra = {}) {
       ),
     ),
     h('h2', { class: 'form-title' }, String(data.title ?? '').toUpperCase()),
-    fields.dossierCode ? h('p', { class: 'form-code' }, `Mã hồ sơ: ${fields.dossierCode}`) : null,
     h('table', { class: 'form-fields' }, h('tbody', {}, rows)),
     lines,
     closing[kind] ? h('p', { class: 'form-closing' }, closing[kind]) : null,

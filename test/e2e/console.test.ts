@@ -1,0 +1,648 @@
+/**
+ * The web console (web/, api/web.ts) in a real browser: Debian's Chromium driven by playwright-core
+ * against the API listening on a real port, over real workflows and the indicator aggregator.
+ *
+ * The console uses one API for every screen, and the worklist needs Temporal visibility, which the
+ * time-skipping server lacks; so, as api-lifecycle's search test does, the whole system runs on the
+ * shared dev server in a namespace of its own, with its own workers (real time: nothing here needs
+ * days to pass). The aggregator has a meta bucket of its own, so other test files never touch its
+ * counters. Screenshots of each screen go to docs/screenshots/.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, type Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
+import type { Worker } from '@temporalio/worker';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { IndicatorService } from '../../aggregators/indicator-service.js';
+import { setActiveBucket } from '../../aggregators/indicator-store.js';
+import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
+import { type RunningApi, startApiServer } from '../../api/start.js';
+import { addCalendarDays } from '../../domain/time.js';
+import { createLogger } from '../../infra/logging.js';
+import { registerSearchAttributes } from '../../infra/temporal.js';
+import { loadCalendar } from '../../rules/calendars.js';
+import { demoOfficials, writeDemoTokens } from '../../stack/demo.js';
+import { createDossierWorkers } from '../../workers/dossier-workers.js';
+import { workflowBundle } from '../support/dossier-env.js';
+import { connectNats, connectTemporal, type TemporalTestConnections } from '../support/servers.js';
+
+const projectRoot = new URL('../../', import.meta.url).pathname;
+const screenshots = join(projectRoot, 'docs', 'screenshots');
+const chromiumFlags = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const calendar = loadCalendar('VN');
+const camThanh = { oneStop: '000.01.41.H99', committee: '000.00.41.H99' };
+const tuMoRong = { oneStop: '000.01.43.H99', committee: '000.00.43.H99' };
+const logger = createLogger({ name: 'console-e2e', level: 'warn' });
+
+let temporal: TemporalTestConnections | undefined;
+let nc: Awaited<ReturnType<typeof connectNats>> | undefined;
+let workers: Worker[] = [];
+let runs: Promise<unknown> = Promise.resolve();
+let indicators: IndicatorService | undefined;
+let api: RunningApi | undefined;
+let context: BrowserContext | undefined;
+let dataDir = '';
+let profileDir = '';
+let demoTokensFile = '';
+const secret = generateSecret();
+const tokens: Partial<Record<OfficialRole, string>> = {};
+/** Uncaught errors in the console's pages: none are expected. */
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  // The browser: Debian's chromium, installed with apt-get if missing (fast when it is there).
+  const install = spawnSync(process.execPath, [join(projectRoot, 'scripts/install-browser.mjs'), '--quiet'], {
+    encoding: 'utf8',
+  });
+  if (install.status !== 0) throw new Error(`browser not available: ${install.stderr.trim()}`);
+
+  temporal = await connectTemporal();
+  const namespace = `tthc-console-e2e-${Date.now()}`;
+  await temporal.client.workflowService.registerNamespace({
+    namespace,
+    workflowExecutionRetentionPeriod: msToTs('1 day'),
+  });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await registerSearchAttributes(temporal.client.connection as Connection, namespace);
+      break;
+    } catch (error) {
+      if (attempt > 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  nc = await connectNats('console-e2e');
+  dataDir = await mkdtemp(join(tmpdir(), 'tthc-console-e2e-'));
+  workers = await createDossierWorkers({
+    connection: temporal.nativeConnection,
+    namespace,
+    nc,
+    dataDir,
+    workflowBundle: await workflowBundle(),
+    logger,
+  });
+  runs = Promise.allSettled(workers.map((w) => w.run()));
+
+  const metaBucket = `tthc_console_meta_${Date.now()}`;
+  await setActiveBucket(nc, `tthc_console_ind_${Date.now()}`, metaBucket);
+  indicators = await IndicatorService.start(nc, logger, metaBucket);
+
+  api = await startApiServer({
+    temporal: new Client({ connection: temporal.client.connection, namespace }),
+    nc,
+    logger: createLogger({ level: 'silent' }),
+    settings: { secret, port: 0, dataDir, organisation: 'demo', indicatorMetaBucket: metaBucket },
+  });
+  const demo = await writeDemoTokens(dataDir, secret);
+  demoTokensFile = demo.file;
+  Object.assign(tokens, demo.tokens);
+
+  await mkdir(screenshots, { recursive: true });
+  profileDir = await mkdtemp(join(tmpdir(), 'tthc-console-chromium-'));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: chromiumFlags,
+    viewport: { width: 1280, height: 900 },
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+  });
+  context.setDefaultTimeout(20_000);
+});
+
+afterAll(async () => {
+  const steps: Array<[string, () => Promise<unknown>]> = [
+    ['browser', async () => context?.close()],
+    ['api', async () => api?.close()],
+    ['indicators', async () => indicators?.stop()],
+    [
+      'workers',
+      async () => {
+        for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+        await runs;
+      },
+    ],
+    ['temporal', async () => temporal?.close()],
+    ['nats', async () => nc?.close()],
+    ['data', async () => dataDir && rm(dataDir, { recursive: true, force: true })],
+    ['profile', async () => profileDir && rm(profileDir, { recursive: true, force: true })],
+  ];
+  for (const [, step] of steps) await step().catch(() => undefined);
+});
+
+afterEach(() => {
+  expect(pageErrors).toEqual([]);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+const url = (path = '') => `${api?.url}${path}`;
+const shot = (page: Page, name: string, fullPage = true) =>
+  page.screenshot({ path: join(screenshots, `${name}.png`), fullPage });
+
+async function newPage(): Promise<Page> {
+  if (!context) throw new Error('no browser');
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return page;
+}
+
+/** Signs in on the sign-in screen by choosing the official from the demo tokens file. */
+async function signIn(page: Page, role: OfficialRole, hash = ''): Promise<void> {
+  await page.goto(url(`/console/${hash}`));
+  await page.locator('input[name="demo-file"]').setInputFiles(demoTokensFile);
+  await page.locator(`button.official[data-role="${role}"]`).click();
+  await page.locator('.user-name').waitFor();
+}
+
+async function call<T = Record<string, unknown>>(
+  method: 'GET' | 'POST',
+  path: string,
+  token?: string,
+  body?: unknown,
+): Promise<T> {
+  const response = await fetch(url(path), {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = (await response.json()) as T;
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(data)}`);
+  return data;
+}
+
+let serial = 0;
+function application(oneStop: string, committee: string) {
+  serial++;
+  return {
+    application: {
+      requestId: `console-e2e-${Date.now()}-${serial}`,
+      procedureCode: '1.001612',
+      applicant: {
+        type: 'citizen',
+        fullName: 'Lê Thị Hồng',
+        idNumber: `0510920${String(serial).padStart(5, '0')}`,
+        phone: '0905123456',
+      },
+      channel: 'counter',
+      receivingUnit: oneStop,
+      competentAgency: committee,
+      documents: [
+        { kind: 'giay-de-nghi-dang-ky-ho-kinh-doanh', form: 'paper', digitized: true },
+        { kind: 'giay-to-phap-ly-ca-nhan', form: 'paper', digitized: true },
+      ],
+    },
+  };
+}
+
+/** Receives a complete dossier through the API (for the steps not about the counter screen). */
+async function receiveByApi(
+  unit = camThanh,
+): Promise<{ code: string; lookupSecret: string; appointmentDate: string }> {
+  const token =
+    unit === camThanh
+      ? tokens['counter-officer']
+      : (
+          await issueToken(secret, {
+            sub: 'mot-cua-tu-mo-rong',
+            name: 'Cán bộ một cửa Tu Mơ Rông',
+            unit: unit.oneStop,
+            role: 'counter-officer',
+          })
+        ).token;
+  return call('POST', '/v1/dossiers', token, application(unit.oneStop, unit.committee));
+}
+
+async function actionButtons(page: Page): Promise<string[]> {
+  await page.locator('#actions-title').waitFor();
+  return page
+    .locator('button.action')
+    .evaluateAll((buttons) => buttons.map((b) => (b as HTMLElement).dataset.action ?? ''));
+}
+
+async function openDossier(page: Page, code: string): Promise<void> {
+  await page.goto(url(`/console/#/ho-so/${code}`));
+  await page.locator('#dossier-title').waitFor();
+}
+
+const statusBadge = (page: Page) => page.locator('.status-badge');
+
+// Shared across the steps, in order.
+let received: { code: string; secret: string; appointment: string } | undefined;
+
+// ---------------------------------------------------------------------------------------------
+
+describe('the web console in Chromium', () => {
+  it('serves the console with a strict content security policy', async () => {
+    const response = await fetch(url('/console/'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect((await fetch(url('/console'), { redirect: 'manual' })).status).toBe(301);
+  });
+
+  it('a counter signs in with the demo tokens and receives a dossier through the counter screen (Mẫu 01)', async () => {
+    const page = await newPage();
+    await page.goto(url('/console/'));
+    await page.locator('input[name="demo-file"]').setInputFiles(demoTokensFile);
+    await page.locator('button.official').first().waitFor();
+    expect(await page.locator('button.official').count()).toBe(demoOfficials.length);
+    await shot(page, 'signin');
+    await page.locator('button.official[data-role="counter-officer"]').click();
+    await page.locator('#intake-title').waitFor();
+    expect(page.url()).toContain('#/quay');
+
+    await page.selectOption('select[name="procedure"]', '1.001612');
+    await page.locator('#doc-0-present').waitFor();
+    await page.fill('input[name="fullName"]', 'Trần Thị Bình');
+    // Validated as the officer types, with the API's rule: 12 digits.
+    await page.fill('input[name="idNumber"]', '07908501');
+    const idError = page.locator(
+      '#' + (await page.locator('input[name="idNumber"]').getAttribute('id')) + '-error',
+    );
+    await expect.poll(() => idError.textContent()).toContain('12 chữ số');
+    expect(await page.locator('input[name="idNumber"]').getAttribute('aria-invalid')).toBe('true');
+    await page.fill('input[name="idNumber"]', '079085012345');
+    expect(await idError.isHidden()).toBe(true);
+    await page.fill('input[name="phone"]', '09871');
+    await page.locator('input[name="phone"]').blur();
+    expect(await page.locator('input[name="phone"]').getAttribute('aria-invalid')).toBe('true');
+    await page.fill('input[name="phone"]', '0987654321');
+    await page.fill('input[name="address"]', '12 Lê Lợi, Phường Cẩm Thành');
+    await page.check('#doc-0-present');
+    await expect.poll(() => page.locator('.missing-summary').textContent()).toContain('Còn thiếu 1');
+    await page.check('#doc-1-present');
+    await expect.poll(() => page.locator('.missing-summary').textContent()).toContain('Đủ các thành phần');
+    await shot(page, 'counter');
+
+    await page.getByRole('button', { name: 'Tiếp nhận hồ sơ', exact: true }).click();
+    await page.getByRole('heading', { name: 'Đã tiếp nhận hồ sơ' }).waitFor();
+    const code = (await page.locator('dd.dossier-code').textContent())?.trim() ?? '';
+    const lookupSecret = (await page.locator('dd.lookup-secret').textContent())?.trim() ?? '';
+    expect(code).toMatch(/^000\.01\.41\.H99-\d{6}-\d{4}$/);
+    expect(lookupSecret).toMatch(/^[A-Z2-7]{10}$/);
+    const receipt = page.locator('.form-sheet[data-kind="receipt"]');
+    await receipt.waitFor();
+    const receiptText = (await receipt.textContent()) ?? '';
+    expect(receiptText).toContain('Mẫu số 01');
+    expect(receiptText).toContain('GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ');
+    expect(receiptText).toContain('Trần Thị Bình');
+    expect(receiptText).toContain(code);
+    expect(receiptText).toContain(lookupSecret);
+    await shot(page, 'receipt');
+    const view = await call<{ deadlines: { decree: { dueDate: string } } }>(
+      'GET',
+      `/v1/dossiers/${code}`,
+      tokens['counter-officer'],
+    );
+    received = { code, secret: lookupSecret, appointment: view.deadlines.decree.dueDate };
+
+    // A dossier lacking a required document: the supplementation request lists every missing item.
+    await page.getByRole('button', { name: 'Tiếp nhận hồ sơ mới' }).click();
+    await page.selectOption('select[name="procedure"]', '1.001612');
+    await page.fill('input[name="fullName"]', 'Phạm Văn Cường');
+    await page.fill('input[name="idNumber"]', '079085099999');
+    await page.check('#doc-0-present');
+    await page.getByRole('button', { name: 'Tiếp nhận hồ sơ', exact: true }).click();
+    await page.getByRole('heading', { name: /yêu cầu bổ sung/ }).waitFor();
+    const request = page.locator('.form-sheet[data-kind="supplementation-request"]');
+    await request.waitFor();
+    const requestText = (await request.textContent()) ?? '';
+    expect(requestText).toContain('Mẫu số 02');
+    expect(requestText).toContain('PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ');
+    expect(requestText).toContain('giấy tờ pháp lý của cá nhân');
+    await shot(page, 'supplementation-request');
+
+    // A refusal at intake (Mẫu 03).
+    await page.getByRole('button', { name: 'Tiếp nhận hồ sơ mới' }).click();
+    await page.selectOption('select[name="procedure"]', '1.001612');
+    await page.fill('input[name="fullName"]', 'Đỗ Thị Lan');
+    await page.fill('input[name="idNumber"]', '079085088888');
+    await page.check('#doc-0-present');
+    await page.check('#doc-1-present');
+    await page.check('#refuse-intake');
+    await page.getByRole('button', { name: 'Tiếp nhận hồ sơ', exact: true }).click();
+    expect(await page.locator('.error-summary').textContent()).toContain('lý do từ chối');
+    await page.fill('textarea[name="refuseReason"]', 'Ngành nghề kinh doanh thuộc danh mục cấm');
+    await page.getByRole('button', { name: 'Tiếp nhận hồ sơ', exact: true }).click();
+    await page.getByRole('heading', { name: 'Đã từ chối tiếp nhận hồ sơ' }).waitFor();
+    const refusal = (await page.locator('.form-sheet[data-kind="refusal"]').textContent()) ?? '';
+    expect(refusal).toContain('Mẫu số 03');
+    expect(refusal).toContain('Ngành nghề kinh doanh thuộc danh mục cấm');
+    await shot(page, 'refusal');
+
+    // A narrow counter screen: everything fits without sideways scrolling.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('button', { name: 'Tiếp nhận hồ sơ mới' }).click();
+    await page.selectOption('select[name="procedure"]', '1.001612');
+    await page.check('#doc-0-present');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(
+      true,
+    );
+    await shot(page, 'counter-narrow');
+    await page.close();
+  }, 120_000);
+
+  it('each role sees only the actions it may take now', async () => {
+    const code = received?.code ?? '';
+    const expected: Record<string, { offered: string[]; never: string[] }> = {
+      leader: {
+        offered: ['assign', 'apologize', 'stop'],
+        never: ['appraise', 'approve', 'return-result', 'record-payment'],
+      },
+      specialist: { offered: ['request-supplementation'], never: ['assign', 'appraise', 'approve', 'stop'] },
+      'counter-officer': {
+        offered: ['withdraw', 'record-payment'],
+        never: ['assign', 'appraise', 'approve', 'return-result', 'apologize'],
+      },
+      supervisor: { offered: [], never: ['assign', 'appraise', 'approve', 'return-result', 'withdraw'] },
+    };
+    for (const [role, { offered, never }] of Object.entries(expected)) {
+      const page = await newPage();
+      await signIn(page, role as OfficialRole);
+      await openDossier(page, code);
+      const actions = await actionButtons(page);
+      for (const action of offered) expect(actions, `${role} is offered ${action}`).toContain(action);
+      for (const action of never) expect(actions, `${role} is not offered ${action}`).not.toContain(action);
+      if (offered.length === 0) expect(await page.locator('.no-actions').isVisible()).toBe(true);
+      await page.close();
+    }
+  }, 120_000);
+
+  it('a leader assigns, a specialist appraises and the leader approves in the worklist and dossier page', async () => {
+    const code = received?.code ?? '';
+    const leader = await newPage();
+    await signIn(leader, 'leader');
+    expect(leader.url()).toContain('#/ho-so');
+    // The worklist comes from the search (visibility follows a moment after the workflow).
+    const row = leader.locator(`tr[data-code="${code}"]`);
+    for (let attempt = 0; attempt < 40 && !(await row.isVisible()); attempt++) {
+      await leader.getByRole('button', { name: 'Làm mới' }).click();
+      await leader.waitForTimeout(500);
+    }
+    await row.waitFor();
+    await leader.locator('.live-badge[data-state="live"]').waitFor();
+    const dueTimes = await leader
+      .locator('tr[data-code]')
+      .evaluateAll((rows) =>
+        rows.map((r) => (r.querySelector('td:nth-child(4)')?.textContent ?? '').slice(-10)),
+      );
+    const asIso = dueTimes
+      .filter((d) => /\d{2}\/\d{2}\/\d{4}/.test(d))
+      .map((d) => d.split('/').reverse().join('-'));
+    expect(asIso).toEqual([...asIso].sort());
+    await shot(leader, 'worklist');
+
+    await row.getByRole('link', { name: code }).click();
+    await leader.locator('#dossier-title').waitFor();
+    await leader.locator('button.action[data-action="assign"]').click();
+    const dialog = leader.locator('dialog[open]');
+    await dialog.getByLabel('Mã cán bộ của chuyên viên').fill('chuyen-vien-cam-thanh');
+    await dialog.getByLabel('Họ tên chuyên viên').fill('Chuyên viên UBND Cẩm Thành');
+    await dialog.getByRole('button', { name: 'Phân công' }).click();
+    await expect.poll(() => statusBadge(leader).textContent()).toBe('Đang xử lý');
+    expect(await actionButtons(leader)).not.toContain('approve');
+
+    const specialist = await newPage();
+    await signIn(specialist, 'specialist');
+    await specialist.locator(`tr[data-code="${code}"]`).getByRole('link').click();
+    await specialist.locator('#dossier-title').waitFor();
+    expect(await actionButtons(specialist)).toContain('appraise');
+    await specialist.locator('button.action[data-action="appraise"]').click();
+    const appraise = specialist.locator('dialog[open]');
+    await appraise.getByLabel('Ý kiến thẩm định').fill('Hồ sơ đủ điều kiện đăng ký hộ kinh doanh');
+    await appraise.getByRole('button', { name: 'Thẩm định' }).click();
+    await specialist.locator('.timeline li[data-action="appraise"]').waitFor();
+    expect(await actionButtons(specialist)).not.toContain('appraise');
+
+    // The leader's page follows without a reload (server-sent events) and now offers approval.
+    await leader.locator('button.action[data-action="approve"]').waitFor();
+    await leader.locator('button.action[data-action="approve"]').click();
+    const approve = leader.locator('dialog[open]');
+    await approve
+      .getByLabel('Ý kiến phê duyệt (không bắt buộc)')
+      .fill('Cấp giấy chứng nhận đăng ký hộ kinh doanh');
+    await approve.getByRole('button', { name: 'Phê duyệt' }).click();
+    await expect.poll(() => statusBadge(leader).textContent()).toBe('Đã xử lý xong');
+    const timeline = await leader
+      .locator('.timeline li')
+      .evaluateAll((items) => items.map((i) => (i as HTMLElement).dataset.action));
+    expect(timeline).toEqual(['accept', 'assign', 'appraise', 'approve']);
+    await shot(leader, 'dossier');
+    await leader.close();
+    await specialist.close();
+  }, 120_000);
+
+  it('the apology dialog takes a reason and a new date; the citizen sees both', async () => {
+    const dossier = await receiveByApi();
+    const leader = await newPage();
+    await signIn(leader, 'leader');
+    await openDossier(leader, dossier.code);
+    await leader.locator('button.action[data-action="apologize"]').click();
+    const dialog = leader.locator('dialog[open]');
+    await dialog.getByLabel('Lý do chậm trả kết quả').fill('Cần xác minh thực địa địa điểm kinh doanh');
+    // A date not after the current appointment is refused in the dialog, before anything is sent.
+    await dialog.getByLabel('Ngày hẹn trả kết quả mới').fill(dossier.appointmentDate);
+    await dialog.getByRole('button', { name: 'Xin lỗi và hẹn lại ngày trả' }).click();
+    await dialog.locator('[role="alert"]').waitFor();
+    expect(await dialog.locator('[role="alert"]').textContent()).toContain('phải sau ngày hẹn hiện tại');
+    let newDate = addCalendarDays(dossier.appointmentDate, 5);
+    while (!calendar.isWorkingDay(newDate)) newDate = addCalendarDays(newDate, 1);
+    await dialog.getByLabel('Ngày hẹn trả kết quả mới').fill(newDate);
+    await shot(leader, 'apology-dialog', false);
+    await dialog.getByRole('button', { name: 'Xin lỗi và hẹn lại ngày trả' }).click();
+    await leader.locator('dd.apology').waitFor();
+    expect(await leader.locator('dd.decree-due').getAttribute('data-due')).toBe(newDate);
+    expect(await actionButtons(leader)).not.toContain('apologize');
+    await leader.close();
+
+    const citizen = await newPage();
+    await citizen.goto(url('/console/#/tra-cuu'));
+    await citizen.getByLabel('Mã số hồ sơ').fill(dossier.code);
+    await citizen.getByLabel('Mã tra cứu').fill(dossier.lookupSecret);
+    await citizen.getByRole('button', { name: 'Tra cứu' }).click();
+    await citizen.locator('.apology-notice').waitFor();
+    const notice = (await citizen.locator('.apology-notice').textContent()) ?? '';
+    expect(notice).toContain('Cần xác minh thực địa địa điểm kinh doanh');
+    expect(notice).toContain(newDate.split('-').reverse().join('/'));
+    await shot(citizen, 'lookup');
+    await citizen.close();
+  }, 120_000);
+
+  it('the counter hands the result back from the dossier page', async () => {
+    const code = received?.code ?? '';
+    const counter = await newPage();
+    await signIn(counter, 'counter-officer');
+    // The counter screen lists it among the dossiers waiting to be handed back.
+    const waiting = counter
+      .locator('section[aria-labelledby="waiting-title"]')
+      .getByRole('link', { name: code });
+    for (let attempt = 0; attempt < 40 && !(await waiting.isVisible()); attempt++) {
+      await counter.goto(url('/console/#/ho-so'));
+      await counter.goto(url('/console/#/quay'));
+      await counter.locator('#waiting-title').waitFor();
+      await counter.waitForTimeout(300);
+    }
+    await waiting.click();
+    await counter.locator('#dossier-title').waitFor();
+    expect(await actionButtons(counter)).toContain('return-result');
+    await counter.locator('button.action[data-action="return-result"]').click();
+    const dialog = counter.locator('dialog[open]');
+    await dialog.getByLabel('Hình thức trả').selectOption('counter');
+    await dialog.getByRole('button', { name: 'Trả kết quả' }).click();
+    await expect.poll(() => statusBadge(counter).textContent()).toBe('Đã trả kết quả');
+    expect(await actionButtons(counter)).toEqual(['evaluate']);
+    await counter.close();
+  }, 120_000);
+
+  it('the citizen looks the dossier up with the code and secret, and sees no personal data', async () => {
+    const citizen = await newPage();
+    await citizen.goto(url('/console/#/tra-cuu'));
+    await citizen.getByLabel('Mã số hồ sơ').fill(received?.code ?? '');
+    await citizen.getByLabel('Mã tra cứu').fill('AAAAAAAAAA');
+    await citizen.getByRole('button', { name: 'Tra cứu' }).click();
+    await citizen.getByText('Không tìm thấy hồ sơ').waitFor();
+    await citizen.getByLabel('Mã tra cứu').fill(received?.secret.toLowerCase() ?? '');
+    await citizen.getByRole('button', { name: 'Tra cứu' }).click();
+    await citizen.locator('.lookup-status').waitFor();
+    expect(await citizen.locator('.lookup-status').textContent()).toBe('Đã trả kết quả');
+    expect(await citizen.locator('.lookup-appointment').textContent()).toContain(
+      (received?.appointment ?? '').split('-').reverse().join('/'),
+    );
+    const text = (await citizen.locator('main').textContent()) ?? '';
+    for (const personal of ['Trần Thị Bình', '079085012345', '0987654321', '12 Lê Lợi']) {
+      expect(text).not.toContain(personal);
+    }
+    // The applicant rates the service once.
+    await citizen.getByLabel('Thái độ của cán bộ').selectOption('2');
+    await citizen.getByRole('button', { name: 'Gửi đánh giá' }).click();
+    await citizen.getByText('Cảm ơn ông/bà đã đánh giá.').waitFor();
+    await citizen.close();
+  }, 60_000);
+
+  it('the supervisor dashboard shows a new dossier without a reload (server-sent events), with drill-down', async () => {
+    const page = await newPage();
+    await signIn(page, 'supervisor');
+    expect(page.url()).toContain('#/giam-sat');
+    await page.locator('[data-stat="accepted"]').waitFor();
+    await page.locator('.live-badge[data-state="live"]').waitFor();
+    await indicators?.caughtUp();
+    await page.waitForTimeout(300);
+    await shot(page, 'dashboard');
+
+    await indicators?.caughtUp();
+    await page.selectOption('#unit-select', tuMoRong.committee);
+    await page.locator(`.board[data-unit="${tuMoRong.committee}"] [data-stat="accepted"]`).waitFor();
+    const accepted = async () =>
+      Number((await page.locator('[data-stat="accepted"] .stat-value').textContent()) ?? 'NaN');
+    await expect.poll(accepted).toBeGreaterThanOrEqual(0);
+    const before = await accepted();
+    await page.evaluate(() => {
+      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
+    const dossier = await receiveByApi(tuMoRong);
+    await expect.poll(accepted, { timeout: 20_000 }).toBeGreaterThanOrEqual(before + 1);
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+      true,
+    );
+
+    await page.locator('tr[data-indicator="2.1"]').getByRole('button', { name: 'Xem hồ sơ' }).click();
+    await page.locator('.drill-down[data-indicator="2.1"]').waitFor();
+    expect(await page.locator('.drill-down').textContent()).toContain(dossier.code);
+    await page.close();
+  }, 120_000);
+
+  it('renders each issued form for printing on A5', async () => {
+    const code = received?.code ?? '';
+    const stopped = await receiveByApi();
+    await call('POST', `/v1/dossiers/${stopped.code}/actions/stop`, tokens.leader, {
+      reason: 'Người nộp đề nghị dừng để điều chỉnh ngành nghề',
+    });
+    const page = await newPage();
+    await signIn(page, 'counter-officer');
+    await page.goto(url(`/console/#/bieu-mau/${code}/receipt`));
+    await page.locator('.form-sheet[data-kind="receipt"]').waitFor();
+    await page.emulateMedia({ media: 'print' });
+    const layout = await page.evaluate(() => {
+      const pageRules = [...document.styleSheets]
+        .flatMap((sheet) => [...sheet.cssRules])
+        .filter((rule): rule is CSSPageRule => rule instanceof CSSPageRule)
+        .map((rule) => ({
+          name: rule.selectorText,
+          size: rule.style.getPropertyValue('size').toUpperCase(),
+        }));
+      const display = (selector: string) => {
+        const el = document.querySelector(selector);
+        return el ? getComputedStyle(el).display : 'missing';
+      };
+      return {
+        pageRules,
+        topbar: display('.topbar'),
+        toolbar: display('.print-toolbar'),
+        sheet: display('.form-sheet'),
+      };
+    });
+    // Laid out at the width of an A5 page inside its margins (128 mm), the form fits its height (190 mm).
+    await page.setViewportSize({ width: 484, height: 718 });
+    const sheetBox = await page.locator('.form-sheet').boundingBox();
+    expect(sheetBox?.width).toBeLessThanOrEqual(484);
+    expect(sheetBox?.height).toBeLessThanOrEqual(718);
+    expect(layout.pageRules).toContainEqual({ name: '', size: 'A5' });
+    expect(layout.topbar).toBe('none');
+    expect(layout.toolbar).toBe('none');
+    expect(layout.sheet).toBe('block');
+    // The PDF Chromium prints: one A5 page (148 × 210 mm = 419.5 × 595.3 pt).
+    const pdfBytes = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+    const pdf = pdfBytes.toString('latin1');
+    const boxes = [...pdf.matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)].map((m) => [
+      Math.round(Number(m[1])),
+      Math.round(Number(m[2])),
+    ]);
+    expect(boxes).toEqual([[420, 595]]);
+    await page.setViewportSize({ width: 559, height: 794 });
+    await shot(page, 'print-receipt');
+    await page.emulateMedia({ media: 'screen' });
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    const leader = await newPage();
+    await signIn(leader, 'leader');
+    for (const [dossierCode, kind, number] of [
+      [code, 'control-sheet', 'Mẫu số'],
+      [stopped.code, 'stop-notice', 'Mẫu số 05'],
+    ] as const) {
+      await leader.goto(url(`/console/#/bieu-mau/${dossierCode}/${kind}`));
+      const sheet = leader.locator(`.form-sheet[data-kind="${kind}"]`);
+      await sheet.waitFor();
+      expect(await sheet.textContent()).toContain(number);
+      if (kind === 'control-sheet') {
+        expect(await sheet.locator('.form-lines tbody tr').count()).toBeGreaterThan(0);
+        await leader.emulateMedia({ media: 'print' });
+        const sheetPdf = (await leader.pdf({ preferCSSPageSize: true })).toString('latin1');
+        const box = /\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(sheetPdf);
+        // The control sheet's table goes on A5 landscape.
+        expect([Math.round(Number(box?.[1])), Math.round(Number(box?.[2]))]).toEqual([595, 420]);
+        await leader.emulateMedia({ media: 'screen' });
+        await shot(leader, 'control-sheet');
+      }
+    }
+    await leader.close();
+    await page.close();
+  }, 120_000);
+});
