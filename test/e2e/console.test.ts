@@ -30,6 +30,23 @@ import { createDossierWorkers } from '../../workers/dossier-workers.js';
 import { workflowBundle } from '../support/dossier-env.js';
 import { connectNats, connectTemporal, type TemporalTestConnections } from '../support/servers.js';
 
+// Browser globals used inside page.evaluate callbacks, which run in Chromium (the project compiles
+// without lib.dom, so they are declared here, for this file only).
+interface BrowserElement {
+  dataset: Record<string, string | undefined>;
+}
+declare const document: {
+  documentElement: { scrollWidth: number };
+  styleSheets: Iterable<{ cssRules: Iterable<unknown> }>;
+  querySelector(selector: string): BrowserElement | null;
+};
+declare const window: { innerWidth: number; notReloaded?: boolean };
+declare function getComputedStyle(element: BrowserElement): { display: string };
+declare class CSSPageRule {
+  selectorText: string;
+  style: { getPropertyValue(name: string): string };
+}
+
 const projectRoot = new URL('../../', import.meta.url).pathname;
 const screenshots = join(projectRoot, 'docs', 'screenshots');
 const chromiumFlags = [
@@ -234,7 +251,7 @@ async function actionButtons(page: Page): Promise<string[]> {
   await page.locator('#actions-title').waitFor();
   return page
     .locator('button.action')
-    .evaluateAll((buttons) => buttons.map((b) => (b as HTMLElement).dataset.action ?? ''));
+    .evaluateAll((buttons) => buttons.map((b) => (b as BrowserElement).dataset.action ?? ''));
 }
 
 async function openDossier(page: Page, code: string): Promise<void> {
@@ -443,7 +460,7 @@ describe('the web console in Chromium', () => {
     await expect.poll(() => statusBadge(leader).textContent()).toBe('Đã xử lý xong');
     const timeline = await leader
       .locator('.timeline li')
-      .evaluateAll((items) => items.map((i) => (i as HTMLElement).dataset.action));
+      .evaluateAll((items) => items.map((i) => (i as BrowserElement).dataset.action));
     expect(timeline).toEqual(['accept', 'assign', 'appraise', 'approve']);
     await shot(leader, 'dossier');
     await leader.close();
@@ -555,13 +572,11 @@ describe('the web console in Chromium', () => {
     await expect.poll(accepted).toBeGreaterThanOrEqual(0);
     const before = await accepted();
     await page.evaluate(() => {
-      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+      window.notReloaded = true;
     });
     const dossier = await receiveByApi(tuMoRong);
     await expect.poll(accepted, { timeout: 20_000 }).toBeGreaterThanOrEqual(before + 1);
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
-      true,
-    );
+    expect(await page.evaluate(() => window.notReloaded)).toBe(true);
 
     await page.locator('tr[data-indicator="2.1"]').getByRole('button', { name: 'Xem hồ sơ' }).click();
     await page.locator('.drill-down[data-indicator="2.1"]').waitFor();
