@@ -442,6 +442,9 @@ export function openActionDialog(action, ctx, done) {
         h('button', { type: 'button', class: 'secondary', onclick: close }, 'Hủy'),
       ),
     );
+    form.addEventListener('input', () => {
+      if (!submit.disabled) mount(status);
+    });
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const values = built.read();

@@ -162,7 +162,7 @@ export async function dossierScreen(main, official, code, cleanup) {
               'dd',
               { class: 'decree-due', dataset: { due: d.decree?.dueDate ?? '' } },
               d.decree
-                ? `${weekdayOf(d.decree.dueDate)}, ${fmtDate(d.decree.dueDate)} (${fmtDateTime(d.decree.dueAt)})`
+                ? `${weekdayOf(d.decree.dueDate)}, ${fmtDate(d.decree.dueDate)}`
                 : d.paused
                   ? 'Tạm dừng — chờ bổ sung'
                   : '—',
@@ -261,7 +261,7 @@ export async function dossierScreen(main, official, code, cleanup) {
               ? h(
                   'dd',
                   {},
-                  `${s.result.kind === 'approval' ? 'Kết quả giải quyết' : 'Từ chối'} — ký số bởi ${s.result.signedBy}, ${fmtDateTime(s.result.signedAt)}`,
+                  `${s.result.kind === 'approval' ? 'Kết quả giải quyết' : 'Từ chối'} — ký số bởi ${name(s.result.signedBy)}, ${fmtDateTime(s.result.signedAt)}`,
                 )
               : null,
             s.payments.length ? h('dt', {}, 'Thanh toán') : null,

@@ -64,6 +64,7 @@ export function printed(value) {
     if ('text' in value) return String(value.text);
     if ('time' in value && 'date' in value) return `${value.time} ngày ${value.date}`;
     if ('date' in value) return String(value.date);
+    if ('code' in value && value.code === 'applicant') return 'Người nộp hồ sơ';
     if ('name' in value) return String(value.name);
   }
   return JSON.stringify(value);

@@ -58,6 +58,7 @@ const chromiumFlags = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  '--lang=vi',
 ];
 const calendar = loadCalendar('VN');
 const camThanh = { oneStop: '000.01.41.H99', committee: '000.00.41.H99' };
@@ -291,9 +292,7 @@ describe('the web console in Chromium', () => {
     await page.fill('input[name="fullName"]', 'Trần Thị Bình');
     // Validated as the officer types, with the API's rule: 12 digits.
     await page.fill('input[name="idNumber"]', '07908501');
-    const idError = page.locator(
-      '#' + (await page.locator('input[name="idNumber"]').getAttribute('id')) + '-error',
-    );
+    const idError = page.locator(`#${await page.locator('input[name="idNumber"]').getAttribute('id')}-error`);
     await expect.poll(() => idError.textContent()).toContain('12 chữ số');
     expect(await page.locator('input[name="idNumber"]').getAttribute('aria-invalid')).toBe('true');
     await page.fill('input[name="idNumber"]', '079085012345');
