@@ -101,7 +101,7 @@ export async function setActiveBucket(
 
 export async function readJson<T>(kv: KV, key: string): Promise<{ value: T; revision: number } | undefined> {
   const entry = await kv.get(key);
-  if (!entry || entry.operation !== 'PUT') return undefined;
+  if (entry?.operation !== 'PUT') return undefined;
   return { value: entry.json<T>(), revision: entry.revision };
 }
 

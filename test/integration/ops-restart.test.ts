@@ -203,7 +203,10 @@ describe('the local stack (npm start) across a restart', () => {
     let { dossiers, nc } = await openSession();
     const request = await application(documents, `ops-restart-${Date.now()}`);
     // Received through the HTTP API with the demo counter officer's token, as a newcomer would.
-    const tokens = JSON.parse(await readFile(join(dataDir, 'demo-tokens.json'), 'utf8')) as Record<string, string>;
+    const tokens = JSON.parse(await readFile(join(dataDir, 'demo-tokens.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
     const response = await fetch(`http://127.0.0.1:${ports.api}/v1/dossiers`, {
       method: 'POST',
       headers: { authorization: `Bearer ${tokens['counter-officer']}`, 'content-type': 'application/json' },
