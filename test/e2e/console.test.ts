@@ -35,10 +35,19 @@ import { connectNats, connectTemporal, type TemporalTestConnections } from '../s
 interface BrowserElement {
   dataset: Record<string, string | undefined>;
 }
+interface BrowserControl {
+  name: string;
+  type: string;
+  labels: ArrayLike<unknown> | null;
+  getAttribute(name: string): string | null;
+  getClientRects(): ArrayLike<unknown>;
+}
 declare const document: {
   documentElement: { scrollWidth: number };
   styleSheets: Iterable<{ cssRules: Iterable<unknown> }>;
   querySelector(selector: string): BrowserElement | null;
+  querySelectorAll(selector: string): Iterable<BrowserControl>;
+  getElementById(id: string): { replaceChildren(): void } | null;
 };
 declare const window: { innerWidth: number; notReloaded?: boolean };
 declare function getComputedStyle(element: BrowserElement): { display: string };
@@ -63,7 +72,7 @@ const chromiumFlags = [
 const calendar = loadCalendar('VN');
 const camThanh = { oneStop: '000.01.41.H99', committee: '000.00.41.H99' };
 const tuMoRong = { oneStop: '000.01.43.H99', committee: '000.00.43.H99' };
-const logger = createLogger({ name: 'console-e2e', level: 'warn' });
+const logger = createLogger({ name: 'console-e2e', level: 'error' });
 
 let temporal: TemporalTestConnections | undefined;
 let nc: Awaited<ReturnType<typeof connectNats>> | undefined;
@@ -169,8 +178,23 @@ afterEach(() => {
 // Helpers
 
 const url = (path = '') => `${api?.url}${path}`;
-const shot = (page: Page, name: string, fullPage = true) =>
-  page.screenshot({ path: join(screenshots, `${name}.png`), fullPage });
+/** A screenshot for docs/console.md (passing notices are cleared first, so that nothing hides the screen). */
+async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+  await page.evaluate(() => document.getElementById('toast')?.replaceChildren());
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage });
+}
+
+/** Visible form controls without a label (a <label for>, aria-label or aria-labelledby): none allowed. */
+function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('input:not([type="hidden"]), select, textarea')]
+      .filter((el) => el.getClientRects().length > 0)
+      .filter(
+        (el) => !el.labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'),
+      )
+      .map((el) => `${el.type} ${el.name}`),
+  );
+}
 
 async function newPage(): Promise<Page> {
   if (!context) throw new Error('no browser');
@@ -283,6 +307,7 @@ describe('the web console in Chromium', () => {
     await page.locator('button.official').first().waitFor();
     expect(await page.locator('button.official').count()).toBe(demoOfficials.length);
     await shot(page, 'signin');
+    expect(await unlabelledControls(page)).toEqual([]);
     await page.locator('button.official[data-role="counter-officer"]').click();
     await page.locator('#intake-title').waitFor();
     expect(page.url()).toContain('#/quay');
@@ -307,6 +332,7 @@ describe('the web console in Chromium', () => {
     await page.check('#doc-1-present');
     await expect.poll(() => page.locator('.missing-summary').textContent()).toContain('Đủ các thành phần');
     await shot(page, 'counter');
+    expect(await unlabelledControls(page)).toEqual([]);
 
     await page.getByRole('button', { name: 'Tiếp nhận hồ sơ', exact: true }).click();
     await page.getByRole('heading', { name: 'Đã tiếp nhận hồ sơ' }).waitFor();
@@ -483,6 +509,7 @@ describe('the web console in Chromium', () => {
     while (!calendar.isWorkingDay(newDate)) newDate = addCalendarDays(newDate, 1);
     await dialog.getByLabel('Ngày hẹn trả kết quả mới').fill(newDate);
     await shot(leader, 'apology-dialog', false);
+    expect(await unlabelledControls(leader)).toEqual([]);
     await dialog.getByRole('button', { name: 'Xin lỗi và hẹn lại ngày trả' }).click();
     await leader.locator('dd.apology').waitFor();
     expect(await leader.locator('dd.decree-due').getAttribute('data-due')).toBe(newDate);
@@ -531,10 +558,16 @@ describe('the web console in Chromium', () => {
   it('the citizen looks the dossier up with the code and secret, and sees no personal data', async () => {
     const citizen = await newPage();
     await citizen.goto(url('/console/#/tra-cuu'));
-    await citizen.getByLabel('Mã số hồ sơ').fill(received?.code ?? '');
-    await citizen.getByLabel('Mã tra cứu').fill('AAAAAAAAAA');
-    await citizen.getByRole('button', { name: 'Tra cứu' }).click();
+    // With the keyboard only: the page's heading has the focus, Tab goes to the code, then the secret.
+    await citizen.getByRole('heading', { name: 'Tra cứu tình trạng hồ sơ' }).waitFor();
+    await citizen.keyboard.press('Tab');
+    await citizen.keyboard.type(received?.code ?? '');
+    await citizen.keyboard.press('Tab');
+    await citizen.keyboard.type('AAAAAAAAAA');
+    await citizen.keyboard.press('Enter');
     await citizen.getByText('Không tìm thấy hồ sơ').waitFor();
+    expect(await citizen.getByLabel('Mã số hồ sơ').inputValue()).toBe(received?.code);
+    expect(await unlabelledControls(citizen)).toEqual([]);
     await citizen.getByLabel('Mã tra cứu').fill(received?.secret.toLowerCase() ?? '');
     await citizen.getByRole('button', { name: 'Tra cứu' }).click();
     await citizen.locator('.lookup-status').waitFor();
@@ -562,6 +595,7 @@ describe('the web console in Chromium', () => {
     await indicators?.caughtUp();
     await page.waitForTimeout(300);
     await shot(page, 'dashboard');
+    expect(await unlabelledControls(page)).toEqual([]);
 
     await indicators?.caughtUp();
     await page.selectOption('#unit-select', tuMoRong.committee);
