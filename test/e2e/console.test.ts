@@ -6,7 +6,7 @@
  * time-skipping server lacks; so, as api-lifecycle's search test does, the whole system runs on the
  * shared dev server in a namespace of its own, with its own workers (real time: nothing here needs
  * days to pass). The aggregator has a meta bucket of its own, so other test files never touch its
- * counters. Screenshots of each screen go to docs/screenshots/.
+ * counters. Screenshots of each screen go to docs/screenshots/ (UPDATE_SCREENSHOTS=1).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -57,7 +57,13 @@ declare class CSSPageRule {
 }
 
 const projectRoot = new URL('../../', import.meta.url).pathname;
-const screenshots = join(projectRoot, 'docs', 'screenshots');
+/**
+ * Screenshots of every screen: to docs/screenshots/ with UPDATE_SCREENSHOTS=1 (they are committed
+ * for docs/console.md), else to a temporary folder, so that a test run leaves the work tree clean.
+ */
+const screenshots = process.env.UPDATE_SCREENSHOTS
+  ? join(projectRoot, 'docs', 'screenshots')
+  : join(tmpdir(), 'tthc-console-screenshots');
 const chromiumFlags = [
   '--headless',
   '--no-sandbox',
