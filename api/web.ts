@@ -281,7 +281,8 @@ class DossierEventFanOut {
       );
     }, this.heartbeatMs);
     heartbeat.unref();
-    request.raw.on('close', () => listener.end());
+    // The response's 'close' (not the request's, which Node emits once the request is read).
+    raw.on('close', () => listener.end());
     raw.on('error', () => listener.end());
     this.listeners.add(listener);
     this.subscribe();

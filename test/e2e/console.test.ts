@@ -77,7 +77,16 @@ const chromiumFlags = [
 ];
 const calendar = loadCalendar('VN');
 const camThanh = { oneStop: '000.01.41.H99', committee: '000.00.41.H99' };
-const tuMoRong = { oneStop: '000.01.43.H99', committee: '000.00.43.H99' };
+/**
+ * The dashboard test counts a dossier of Sở Nông nghiệp và Môi trường received at the province
+ * centre: no other test file receives dossiers there, so their exact counts stay theirs.
+ */
+const agriculture = {
+  oneStop: '000.00.01.H99',
+  committee: '000.00.13.H99',
+  procedure: 'LOCAL.DKBD-QSDD',
+  documents: ['don-dang-ky-bien-dong', 'giay-chung-nhan-qsdd', 'hop-dong-chuyen-nhuong', 'giay-to-tuy-than'],
+};
 const logger = createLogger({ name: 'console-e2e', level: 'error' });
 
 let temporal: TemporalTestConnections | undefined;
@@ -237,12 +246,19 @@ async function call<T = Record<string, unknown>>(
 }
 
 let serial = 0;
-function application(oneStop: string, committee: string) {
+interface Desk {
+  oneStop: string;
+  committee: string;
+  procedure?: string;
+  documents?: string[];
+}
+
+function application({ oneStop, committee, procedure, documents }: Desk) {
   serial++;
   return {
     application: {
       requestId: `console-e2e-${Date.now()}-${serial}`,
-      procedureCode: '1.001612',
+      procedureCode: procedure ?? '1.001612',
       applicant: {
         type: 'citizen',
         fullName: 'Lê Thị Hồng',
@@ -252,30 +268,72 @@ function application(oneStop: string, committee: string) {
       channel: 'counter',
       receivingUnit: oneStop,
       competentAgency: committee,
-      documents: [
-        { kind: 'giay-de-nghi-dang-ky-ho-kinh-doanh', form: 'paper', digitized: true },
-        { kind: 'giay-to-phap-ly-ca-nhan', form: 'paper', digitized: true },
-      ],
+      documents: (documents ?? ['giay-de-nghi-dang-ky-ho-kinh-doanh', 'giay-to-phap-ly-ca-nhan']).map(
+        (kind) => ({
+          kind,
+          form: 'paper',
+        }),
+      ),
     },
   };
 }
 
 /** Receives a complete dossier through the API (for the steps not about the counter screen). */
 async function receiveByApi(
-  unit = camThanh,
+  desk: Desk = camThanh,
 ): Promise<{ code: string; lookupSecret: string; appointmentDate: string }> {
   const token =
-    unit === camThanh
+    desk === camThanh
       ? tokens['counter-officer']
       : (
           await issueToken(secret, {
-            sub: 'mot-cua-tu-mo-rong',
-            name: 'Cán bộ một cửa Tu Mơ Rông',
-            unit: unit.oneStop,
+            sub: 'mot-cua-tinh',
+            name: 'Cán bộ một cửa tỉnh',
+            unit: desk.oneStop,
             role: 'counter-officer',
           })
         ).token;
-  return call('POST', '/v1/dossiers', token, application(unit.oneStop, unit.committee));
+  return call('POST', '/v1/dossiers', token, application(desk));
+}
+
+interface StreamMessage {
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** Reads GET /v1/events as the browser does (fetch with the token), collecting its messages. */
+async function openEventStream(token: string): Promise<{ messages: StreamMessage[]; close(): void }> {
+  const controller = new AbortController();
+  const response = await fetch(url('/v1/events'), {
+    headers: { authorization: `Bearer ${token}` },
+    signal: controller.signal,
+  });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toContain('text/event-stream');
+  const messages: StreamMessage[] = [];
+  const reader = (response.body as ReadableStream<Uint8Array>)
+    .pipeThrough(new TextDecoderStream())
+    .getReader();
+  void (async () => {
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event) messages.push({ event, data: data ? JSON.parse(data) : {} });
+        }
+      }
+    } catch {
+      // Aborted.
+    }
+  })();
+  return { messages, close: () => controller.abort() };
 }
 
 async function actionButtons(page: Page): Promise<string[]> {
@@ -604,8 +662,8 @@ describe('the web console in Chromium', () => {
     expect(await unlabelledControls(page)).toEqual([]);
 
     await indicators?.caughtUp();
-    await page.selectOption('#unit-select', tuMoRong.committee);
-    await page.locator(`.board[data-unit="${tuMoRong.committee}"] [data-stat="accepted"]`).waitFor();
+    await page.selectOption('#unit-select', agriculture.committee);
+    await page.locator(`.board[data-unit="${agriculture.committee}"] [data-stat="accepted"]`).waitFor();
     const accepted = async () =>
       Number((await page.locator('[data-stat="accepted"] .stat-value').textContent()) ?? 'NaN');
     await expect.poll(accepted).toBeGreaterThanOrEqual(0);
@@ -613,7 +671,7 @@ describe('the web console in Chromium', () => {
     await page.evaluate(() => {
       window.notReloaded = true;
     });
-    const dossier = await receiveByApi(tuMoRong);
+    const dossier = await receiveByApi(agriculture);
     await expect.poll(accepted, { timeout: 20_000 }).toBeGreaterThanOrEqual(before + 1);
     expect(await page.evaluate(() => window.notReloaded)).toBe(true);
 
@@ -622,6 +680,47 @@ describe('the web console in Chromium', () => {
     expect(await page.locator('.drill-down').textContent()).toContain(dossier.code);
     await page.close();
   }, 120_000);
+
+  it('streams a "changed" message for each dossier event to the officials whose scope covers it', async () => {
+    const konTumCounter = await issueToken(secret, {
+      sub: 'mot-cua-kon-tum',
+      name: 'Cán bộ một cửa Kon Tum',
+      unit: '000.01.42.H99',
+      role: 'counter-officer',
+    });
+    const supervisor = await openEventStream(tokens.supervisor ?? '');
+    const leader = await openEventStream(tokens.leader ?? '');
+    const elsewhere = await openEventStream(konTumCounter.token);
+    try {
+      for (const stream of [supervisor, leader, elsewhere]) {
+        await expect.poll(() => stream.messages.map((m) => m.event)).toContain('ready');
+      }
+      const dossier = await receiveByApi();
+      const changed = (stream: { messages: StreamMessage[] }) =>
+        stream.messages
+          .filter((m) => m.event === 'changed' && m.data.code === dossier.code)
+          .map((m) => m.data.type);
+      await expect.poll(() => changed(supervisor)).toContain('accepted');
+      await expect.poll(() => changed(leader)).toContain('accepted');
+      expect(leader.messages.find((m) => m.data.code === dossier.code)?.data).toMatchObject({
+        competentAgency: camThanh.committee,
+        receivingUnit: camThanh.oneStop,
+      });
+      await call('POST', `/v1/dossiers/${dossier.code}/actions/assign`, tokens.leader, {
+        specialist: { id: 'chuyen-vien-cam-thanh', name: 'Chuyên viên UBND Cẩm Thành' },
+      });
+      await expect.poll(() => changed(leader)).toContain('assigned');
+      // One stream each, still open: nothing reconnected; the counter of another commune heard nothing.
+      for (const stream of [supervisor, leader]) {
+        expect(stream.messages.filter((m) => m.event === 'ready')).toHaveLength(1);
+      }
+      expect(elsewhere.messages.filter((m) => m.data.code === dossier.code)).toEqual([]);
+      const text = JSON.stringify(leader.messages);
+      expect(text).not.toContain('Lê Thị Hồng');
+    } finally {
+      for (const stream of [supervisor, leader, elsewhere]) stream.close();
+    }
+  }, 60_000);
 
   it('renders each issued form for printing on A5', async () => {
     const code = received?.code ?? '';
