@@ -352,6 +352,7 @@ const statusBadge = (page: Page) => page.locator('.status-badge');
 
 // Shared across the steps, in order.
 let received: { code: string; secret: string; appointment: string } | undefined;
+let apologized = '';
 
 // ---------------------------------------------------------------------------------------------
 
@@ -558,6 +559,7 @@ describe('the web console in Chromium', () => {
 
   it('the apology dialog takes a reason and a new date; the citizen sees both', async () => {
     const dossier = await receiveByApi();
+    apologized = dossier.code;
     const leader = await newPage();
     await signIn(leader, 'leader');
     await openDossier(leader, dossier.code);
@@ -779,6 +781,7 @@ describe('the web console in Chromium', () => {
     for (const [dossierCode, kind, number] of [
       [code, 'control-sheet', 'Mẫu số'],
       [stopped.code, 'stop-notice', 'Mẫu số 05'],
+      [apologized, 'apology', 'Mẫu số 04'],
     ] as const) {
       await leader.goto(url(`/console/#/bieu-mau/${dossierCode}/${kind}`));
       const sheet = leader.locator(`.form-sheet[data-kind="${kind}"]`);
