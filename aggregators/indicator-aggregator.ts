@@ -2,12 +2,13 @@
  * The Decision 766 indicator aggregator: a durable pull consumer with explicit acks that keeps,
  * per unit and period, the counters every dossier-level indicator is computed from.
  *
- * Messages are processed in stream order, a batch at a time: each dossier's contribution is moved
- * from its previous facts to its new ones (subtract old, add new) for every period either touches.
- * Counter keys are written first, dossier records last, each guarded by a stream-sequence mark, so
- * a crash anywhere replays to the same result (exactly-once effect). An event that cannot be
- * parsed goes to the dead-letter stream after bounded retries and does not block the others.
- * Run one aggregator per consumer: the marks rely on in-order processing.
+ * Messages are processed a batch at a time: each dossier's contribution is moved from its previous
+ * facts to its new ones (subtract old, add new) for every period either touches. Exactly-once
+ * effect (see indicator-store.ts): an event counts only if its seq is above its entity's recorded
+ * seq, whatever the delivery order; a batch is journalled, its entity records carry their deltas,
+ * and counter keys remember the last batch applied, so a crash anywhere is completed, never
+ * doubled. An event that cannot be parsed goes to the dead-letter stream after bounded retries and
+ * does not block the others. Run one aggregator per bucket: it is the bucket's only writer.
  */
 import {
   AckPolicy,
@@ -25,11 +26,16 @@ import type { Logger } from 'pino';
 import { ensureStream, eventStreamConfig, eventStreamName } from '../events/stream.js';
 import { defaultPeriodKinds, type PeriodKind } from '../indicators/periods.js';
 import {
-  applyCounterDeltas,
+  addCounts,
+  applyCounterDelta,
   type Counts,
   type EntityRecord,
+  type Journal,
+  journalKey,
   KeyCache,
+  lastBatchKey,
   openIndicatorBucket,
+  sparse,
   writeEntityRecord,
 } from './indicator-store.js';
 import { type EventSource, eventSources, type ParsedEvent, sourceFor } from './sources.js';
@@ -47,8 +53,8 @@ export interface AggregatorOptions {
   /** Deliveries before an unprocessable event is dead-lettered. */
   maxAttempts?: number;
   periodKinds?: readonly PeriodKind[];
-  /** Fault injection for tests: runs between the counter writes and the dossier-record writes. */
-  afterCounterWrites?: () => void;
+  /** Fault injection for tests: runs after the entity records are written, before the counters. */
+  midBatch?: () => void;
 }
 
 export interface AggregatorMetrics {
@@ -86,7 +92,7 @@ export class IndicatorAggregator {
       maxAttempts: 3,
       periodKinds: defaultPeriodKinds,
       ...options,
-      afterCounterWrites: options.afterCounterWrites ?? (() => undefined),
+      midBatch: options.midBatch ?? (() => undefined),
     };
     const jsm = await jetstreamManager(options.nc);
     await ensureStream(jsm, eventStreamConfig());
@@ -243,15 +249,18 @@ export class IndicatorAggregator {
     this.options.logger.warn({ streamSeq: message.seq, reason }, 'event dead-lettered');
   }
 
+  private nextBatch?: number;
+
   private async apply(items: ReadonlyArray<Required<PendingMessage>>): Promise<void> {
+    await this.recover();
+    const batch = await this.batchNumber();
     const records = new Map<string, EntityRecord | undefined>();
-    const deltas = new Map<string, Array<{ streamSeq: number; delta: Counts }>>();
-    const changed = new Map<string, EntityRecord>();
-    let duplicates = 0;
     const keys = [...new Set(items.map(({ parsed }) => parsed.source.recordKey(parsed.event.id)))];
     await Promise.all(
       keys.map(async (key) => records.set(key, (await this.cache.read<EntityRecord>(key))?.value)),
     );
+    const changed = new Map<string, EntityRecord>();
+    let duplicates = 0;
     for (const { message, parsed } of items) {
       const { source, event } = parsed;
       const key = source.recordKey(event.id);
@@ -260,24 +269,27 @@ export class IndicatorAggregator {
         duplicates++;
         continue;
       }
+      const deltas = { ...(changed.get(key)?.deltas ?? {}) };
       for (const [counter, delta] of source.changes(previous?.facts, event.facts, this.options.periodKinds)) {
-        const list = deltas.get(counter) ?? [];
-        list.push({ streamSeq: message.seq, delta });
-        deltas.set(counter, list);
+        deltas[counter] = sparse(addCounts(deltas[counter] ?? {}, delta));
       }
       const record: EntityRecord = {
         code: event.id,
         seq: event.seq,
         streamSeq: message.seq,
         facts: event.facts,
+        batch,
+        deltas,
       };
       records.set(key, record);
       changed.set(key, record);
     }
-    // Counters before records: a crash in between replays to the same result (see the module comment).
-    await Promise.all([...deltas].map(([key, list]) => applyCounterDeltas(this.cache, key, list)));
-    this.options.afterCounterWrites();
-    await Promise.all([...changed].map(([key, record]) => writeEntityRecord(this.cache, key, record)));
+    if (changed.size > 0) {
+      await this.cache.put(journalKey, { batch, entityKeys: [...changed.keys()] } satisfies Journal);
+      await Promise.all([...changed].map(([key, record]) => writeEntityRecord(this.cache, key, record)));
+      this.options.midBatch();
+      await this.complete(batch, [...changed.keys()]);
+    }
     this.counts.duplicates += duplicates;
     const now = Date.now();
     for (const { message } of items) {
@@ -286,6 +298,37 @@ export class IndicatorAggregator {
       this.counts.lastStreamSeq = Math.max(this.counts.lastStreamSeq, message.seq);
       this.recordLag(now - Number(message.info.timestampNanos / 1_000_000));
     }
+  }
+
+  /** The next batch number, after the last one fully applied (kept in the bucket). */
+  private async batchNumber(): Promise<number> {
+    if (this.nextBatch === undefined)
+      this.nextBatch = ((await this.cache.read<number>(lastBatchKey))?.value ?? 0) + 1;
+    return this.nextBatch++;
+  }
+
+  /** Completes a batch that was interrupted (a crash, a KV error) before anything new is applied. */
+  private async recover(): Promise<void> {
+    const journal = (await this.cache.read<Journal>(journalKey))?.value;
+    if (journal) await this.complete(journal.batch, journal.entityKeys);
+  }
+
+  /** Applies the deltas the batch's entity records carry, once per counter key, then closes the journal. */
+  private async complete(batch: number, entityKeys: readonly string[]): Promise<void> {
+    const totals = new Map<string, Counts>();
+    for (const key of entityKeys) {
+      const record = (await this.cache.read<EntityRecord>(key))?.value;
+      if (record?.batch !== batch) continue;
+      for (const [counter, delta] of Object.entries(record.deltas ?? {})) {
+        totals.set(counter, addCounts(totals.get(counter) ?? {}, delta));
+      }
+    }
+    await Promise.all(
+      [...totals].map(([counter, delta]) => applyCounterDelta(this.cache, counter, batch, delta)),
+    );
+    await this.cache.put(lastBatchKey, batch);
+    await this.cache.remove(journalKey);
+    if (this.nextBatch !== undefined && this.nextBatch <= batch) this.nextBatch = batch + 1;
   }
 
   private recordLag(ms: number): void {

@@ -4,8 +4,12 @@
  *   c.<unit>.<period>           the dossier counters of a unit (the competent agency) for a period
  *   p.<feedback id>             the last facts applied for a feedback (PAKN)
  *   f.<unit>.<period>           the feedback counters of a unit (the handling unit) for a period
- * Every value carries `streamSeq`, the stream sequence of the last event applied to it: a write is
- * applied only for events after that mark, so a redelivered batch never counts twice.
+ *   j.pending                   the journal of the batch being applied: its number and entity keys
+ *   j.last                      the number of the last batch fully applied
+ * Exactly-once effect: an event counts only if its seq is above its entity's recorded seq, in
+ * whatever order it is (re)delivered. Each batch gets the next number; an entity record carries
+ * the counter deltas of its change with that number, and a counter key records the last batch
+ * applied to it, so a batch interrupted anywhere is completed from the journal, never doubled.
  * Units roll up at read time (a province sums its subtree), so an event touches only leaf keys.
  */
 
@@ -20,18 +24,30 @@ export const defaultIndicatorBucket = 'tthc_indicators_1';
 /** Named counts; dossier and feedback counters are both of this shape. */
 export type Counts = Record<string, number>;
 
-/** The last facts applied for a dossier or a feedback. */
+/** The last facts applied for a dossier or a feedback, with the counter deltas of that change. */
 export interface EntityRecord<F = unknown> {
   code: string;
   seq: number;
   streamSeq: number;
   facts: F;
+  /** The batch that applied this change and its deltas per counter key (for recovery). */
+  batch?: number;
+  deltas?: Record<string, Counts>;
 }
 
 export interface CounterRecord<C extends Counts = Counts> {
-  streamSeq: number;
+  /** The last batch applied to this key. */
+  batch: number;
   counters: C;
 }
+
+export interface Journal {
+  batch: number;
+  entityKeys: string[];
+}
+
+export const journalKey = 'j.pending';
+export const lastBatchKey = 'j.last';
 
 export function addCounts<C extends Counts>(a: C, b: Counts): C {
   const sum: Counts = { ...a };
@@ -137,6 +153,17 @@ export class KeyCache {
     return entry ?? undefined;
   }
 
+  /** Writes unconditionally (keys only this aggregator writes, such as its journal). */
+  async put(key: string, value: unknown): Promise<void> {
+    const revision = await this.kv.put(key, JSON.stringify(value));
+    this.touch(key, { value, revision });
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.kv.delete(key);
+    this.touch(key, null);
+  }
+
   /** Read-modify-write with compare-and-set; `change` returns undefined to leave the key as it is. */
   async update<T>(key: string, change: (current: T | undefined) => T | undefined): Promise<void> {
     for (let attempt = 0; attempt < 50; attempt++) {
@@ -167,23 +194,27 @@ export class KeyCache {
   }
 }
 
-/** Adds the deltas of the events after the key's mark, and moves the mark. */
-export async function applyCounterDeltas(
+/** Adds a batch's delta to a counter key unless that batch was already applied to it. */
+export async function applyCounterDelta(
   cache: KeyCache,
   key: string,
-  deltas: ReadonlyArray<{ streamSeq: number; delta: Counts }>,
+  batch: number,
+  delta: Counts,
 ): Promise<void> {
   await cache.update<CounterRecord>(key, (current) => {
-    const mark = current?.streamSeq ?? 0;
-    const fresh = deltas.filter((d) => d.streamSeq > mark);
-    if (fresh.length === 0) return undefined;
-    const counters = fresh.reduce((sum, d) => addCounts(sum, d.delta), current?.counters ?? {});
-    return { streamSeq: Math.max(...fresh.map((d) => d.streamSeq)), counters };
+    if (current && current.batch >= batch) return undefined;
+    return { batch, counters: addCounts(current?.counters ?? {}, delta) };
   });
 }
 
+/** Writes an entity's new facts unless a later (or the same) event was already recorded. */
 export async function writeEntityRecord(cache: KeyCache, key: string, record: EntityRecord): Promise<void> {
   await cache.update<EntityRecord>(key, (current) =>
-    current && current.streamSeq >= record.streamSeq ? undefined : record,
+    current && current.seq >= record.seq ? undefined : record,
   );
+}
+
+/** Keeps only the non-zero fields (journals and records stay small). */
+export function sparse(counts: Counts): Counts {
+  return Object.fromEntries(Object.entries(counts).filter(([, value]) => value !== 0));
 }
