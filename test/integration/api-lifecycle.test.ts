@@ -1,37 +1,20 @@
-/**
- * The HTTP API end to end (api/server.ts) against real workflows: the whole lifecycle through the
- * API on the time-skipping server (receive, assign, appraise, approve, return, evaluation), forms,
- * documents, the citizen lookup, idempotent receive, indicators, readiness and log redaction; the
- * search on the shared dev server in a namespace of its own (the time-skipping server has no
- * visibility), with its own workers.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { Client, type Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time.js';
-import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndicatorReadModel } from '../../aggregators/read-model.js';
 import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
 import { buildApiServer } from '../../api/server.js';
 import { startApiServer } from '../../api/start.js';
-import { DossierClient } from '../../client/dossier-client.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
 import { addCalendarDays } from '../../domain/time.js';
-import { FileDocumentStore } from '../../infra/document-store.js';
-import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
 import { createLogger } from '../../infra/logging.js';
-import { registerSearchAttributes } from '../../infra/temporal.js';
 import { loadCalendar } from '../../rules/calendars.js';
 import { loadCatalogue } from '../../rules/catalogue.js';
 import { loadOrganisation } from '../../rules/organisations.js';
-import { createDossierWorkers } from '../../workers/dossier-workers.js';
-import { type DossierTestSystem, startDossierSystem, workflowBundle } from '../support/dossier-env.js';
+import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { demoUnits } from '../support/fixtures.js';
-import { connectNats, connectTemporal, type TemporalTestConnections } from '../support/servers.js';
+import { type NamespaceSystem, startNamespaceSystem } from '../support/namespace-system.js';
+import { connectNats } from '../support/servers.js';
 
 const organisation = loadOrganisation('demo');
 const calendar = loadCalendar('VN');
@@ -576,44 +559,16 @@ describe('indicators, reference data and health', () => {
 // (workers of other test files on the default namespace never touch these dossiers).
 
 describe('search (dev server, own namespace)', () => {
-  let temporal: TemporalTestConnections;
+  let searchSystem: NamespaceSystem;
   let searchApp: FastifyInstance;
-  let workers: Worker[] = [];
-  let runs: Promise<unknown>;
-  let dataDir: string;
 
   beforeAll(async () => {
-    temporal = await connectTemporal();
-    const namespace = `tthc-api-search-${Date.now()}`;
-    await temporal.client.workflowService.registerNamespace({
-      namespace,
-      workflowExecutionRetentionPeriod: msToTs('1 day'),
-    });
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await registerSearchAttributes(temporal.client.connection as Connection, namespace);
-        break;
-      } catch (error) {
-        if (attempt > 50) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
-    dataDir = await mkdtemp(join(tmpdir(), 'tthc-api-search-'));
-    workers = await createDossierWorkers({
-      connection: temporal.nativeConnection,
-      namespace,
-      nc: system.nc,
-      dataDir,
-      workflowBundle: await workflowBundle(),
-      logger: createLogger({ level: 'warn' }),
-    });
-    runs = Promise.allSettled(workers.map((w) => w.run()));
-    const client = new Client({ connection: temporal.client.connection, namespace });
+    searchSystem = await startNamespaceSystem(system.nc, 'tthc-api-search');
     searchApp = await buildApiServer({
-      temporal: client,
-      dossiers: new DossierClient(client, await DossierCodeAllocator.open(system.nc)),
+      temporal: searchSystem.client,
+      dossiers: searchSystem.dossiers,
       nc: system.nc,
-      documents: new FileDocumentStore(join(dataDir, 'documents')),
+      documents: searchSystem.documents,
       organisation,
       secret,
       logger: createLogger({ level: 'silent' }),
@@ -621,10 +576,7 @@ describe('search (dev server, own namespace)', () => {
   });
   afterAll(async () => {
     await searchApp?.close();
-    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
-    await runs;
-    await temporal?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await searchSystem?.stop();
   });
 
   async function searchUntil(url: string, token: string, found: (items: Array<{ code: string }>) => boolean) {

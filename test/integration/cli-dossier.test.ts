@@ -11,24 +11,16 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, type Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time.js';
-import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
 import { buildApiServer } from '../../api/server.js';
-import { DossierClient } from '../../client/dossier-client.js';
-import { FileDocumentStore } from '../../infra/document-store.js';
-import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
 import { createLogger } from '../../infra/logging.js';
-import { registerSearchAttributes } from '../../infra/temporal.js';
 import { projectRoot } from '../../infra/tools.js';
 import { loadOrganisation } from '../../rules/organisations.js';
-import { createDossierWorkers } from '../../workers/dossier-workers.js';
-import { type DossierTestSystem, startDossierSystem, workflowBundle } from '../support/dossier-env.js';
+import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { demoUnits } from '../support/fixtures.js';
-import { connectTemporal, type TemporalTestConnections } from '../support/servers.js';
+import { type NamespaceSystem, startNamespaceSystem } from '../support/namespace-system.js';
 
 const organisation = loadOrganisation('demo');
 const secret = generateSecret();
@@ -489,45 +481,17 @@ describe('tthc dossier: refusals and their exit codes', () => {
 // (as in api-lifecycle.test.ts), and an API over it listening on its own port.
 
 describe('tthc dossier list (dev server, own namespace)', () => {
-  let temporal: TemporalTestConnections;
+  let searchSystem: NamespaceSystem;
   let searchApp: FastifyInstance;
   let searchUrl: string;
-  let workers: Worker[] = [];
-  let runs: Promise<unknown>;
-  let dataDir: string;
 
   beforeAll(async () => {
-    temporal = await connectTemporal();
-    const namespace = `tthc-cli-list-${Date.now()}`;
-    await temporal.client.workflowService.registerNamespace({
-      namespace,
-      workflowExecutionRetentionPeriod: msToTs('1 day'),
-    });
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await registerSearchAttributes(temporal.client.connection as Connection, namespace);
-        break;
-      } catch (error) {
-        if (attempt > 50) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
-    dataDir = await mkdtemp(join(tmpdir(), 'tthc-cli-list-'));
-    workers = await createDossierWorkers({
-      connection: temporal.nativeConnection,
-      namespace,
-      nc: system.nc,
-      dataDir,
-      workflowBundle: await workflowBundle(),
-      logger: createLogger({ level: 'error' }),
-    });
-    runs = Promise.allSettled(workers.map((w) => w.run()));
-    const client = new Client({ connection: temporal.client.connection, namespace });
+    searchSystem = await startNamespaceSystem(system.nc, 'tthc-cli-list');
     searchApp = await buildApiServer({
-      temporal: client,
-      dossiers: new DossierClient(client, await DossierCodeAllocator.open(system.nc)),
+      temporal: searchSystem.client,
+      dossiers: searchSystem.dossiers,
       nc: system.nc,
-      documents: new FileDocumentStore(join(dataDir, 'documents')),
+      documents: searchSystem.documents,
       organisation,
       secret,
       logger: createLogger({ level: 'silent' }),
@@ -536,10 +500,7 @@ describe('tthc dossier list (dev server, own namespace)', () => {
   });
   afterAll(async () => {
     await searchApp?.close();
-    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
-    await runs;
-    await temporal?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await searchSystem?.stop();
   });
 
   /** Waits (in-process, fast) until the visibility store shows the codes to this token. */

@@ -1,0 +1,70 @@
+/**
+ * A namespace of its own on the shared dev server (which has visibility, unlike the time-skipping
+ * server), with dossier workers: for tests that search. Workers of other test files, on other
+ * namespaces, never touch these dossiers.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Client, type Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
+import type { Worker } from '@temporalio/worker';
+import { DossierClient } from '../../client/dossier-client.js';
+import { FileDocumentStore } from '../../infra/document-store.js';
+import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
+import { createLogger } from '../../infra/logging.js';
+import { registerSearchAttributes } from '../../infra/temporal.js';
+import { createDossierWorkers } from '../../workers/dossier-workers.js';
+import { workflowBundle } from './dossier-env.js';
+import { connectTemporal } from './servers.js';
+
+export interface NamespaceSystem {
+  namespace: string;
+  client: Client;
+  dossiers: DossierClient;
+  documents: FileDocumentStore;
+  stop(): Promise<void>;
+}
+
+export async function startNamespaceSystem(nc: NatsConnection, prefix: string): Promise<NamespaceSystem> {
+  const temporal = await connectTemporal();
+  const namespace = `${prefix}-${Date.now()}`;
+  await temporal.client.workflowService.registerNamespace({
+    namespace,
+    workflowExecutionRetentionPeriod: msToTs('1 day'),
+  });
+  // A new namespace takes a moment to accept search attributes.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await registerSearchAttributes(temporal.client.connection as Connection, namespace);
+      break;
+    } catch (error) {
+      if (attempt > 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), `${prefix}-`));
+  const workers: Worker[] = await createDossierWorkers({
+    connection: temporal.nativeConnection,
+    namespace,
+    nc,
+    dataDir,
+    workflowBundle: await workflowBundle(),
+    logger: createLogger({ level: 'error' }),
+  });
+  const runs = Promise.allSettled(workers.map((w) => w.run()));
+  const client = new Client({ connection: temporal.client.connection, namespace });
+  return {
+    namespace,
+    client,
+    dossiers: new DossierClient(client, await DossierCodeAllocator.open(nc)),
+    documents: new FileDocumentStore(join(dataDir, 'documents')),
+    async stop() {
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+      await runs;
+      await temporal.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
