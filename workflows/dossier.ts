@@ -13,6 +13,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   startChild,
@@ -132,6 +133,8 @@ export interface DossierView {
 export const patches = {
   notifyOnAcceptance: 'notify-applicant-on-acceptance',
   noticeOfEarlyReturn: 'notice-of-early-return',
+  /** Events and notifications through local activities: one server round trip less per call. */
+  localPublishing: 'local-publishing',
 } as const;
 
 export const intakeOutcomeUpdate = defineUpdate<IntakeOutcome>('intakeOutcome');
@@ -144,6 +147,17 @@ const core = proxyActivities<DossierActivities>({
 });
 
 const publisher = proxyActivities<DossierActivities>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: publishRetrySpanMs,
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['INVALID_EVENT'],
+  },
+});
+
+/** The same short, idempotent I/O as local activities (message ids make retries harmless). */
+const localPublisher = proxyLocalActivities<DossierActivities>({
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: publishRetrySpanMs,
   retry: {
@@ -204,6 +218,11 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
 
   // -------------------------------------------------------------------------------------------
   // Intake
+
+  // Decided once, at the start: dossiers begun before the change keep publishing as they did.
+  const local = patched(patches.localPublishing);
+  const outbox = local ? localPublisher : publisher;
+  const notifier = local ? localPublisher : core;
 
   const rules = await core.loadRules({
     procedureCode: application.procedureCode,
@@ -579,7 +598,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   async function publish(events: DossierEvent[]): Promise<void> {
     for (;;) {
       try {
-        await publisher.publishEvents(events);
+        await outbox.publishEvents(events);
         return;
       } catch (error) {
         log.error('publishing events failed; retrying', { dossierCode: input.code, error: String(error) });
@@ -590,7 +609,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   }
 
   async function notify(kind: string, text: string): Promise<void> {
-    await core.notifyApplicant({ dossierCode: input.code, seq: eventSeq, kind, text });
+    await notifier.notifyApplicant({ dossierCode: input.code, seq: eventSeq, kind, text });
   }
 
   function upsertStaticSearchAttributes(): void {
