@@ -91,11 +91,12 @@ export async function openIndicatorBucket(nc: NatsConnection, name: string): Pro
  * The bucket the read side and the live aggregator use; rebuild swaps it. `metaBucket` names the
  * pointer's own bucket (one per deployment; tests use their own).
  */
-export async function activeBucketName(
-  nc: NatsConnection,
-  metaBucket = indicatorMetaBucket,
-): Promise<string> {
-  const meta = await new Kvm(nc).create(metaBucket, { history: 5, storage: StorageType.File });
+export function openMetaBucket(nc: NatsConnection, metaBucket = indicatorMetaBucket): Promise<KV> {
+  return new Kvm(nc).create(metaBucket, { history: 5, storage: StorageType.File });
+}
+
+/** The bucket a meta bucket points to, pointing it at the default bucket on first use. */
+export async function activeBucketIn(meta: KV): Promise<string> {
   const entry = await meta.get('active');
   if (entry && entry.operation === 'PUT') return entry.string();
   try {
@@ -104,6 +105,13 @@ export async function activeBucketName(
     // Another process set it first.
   }
   return (await meta.get('active'))?.string() ?? defaultIndicatorBucket;
+}
+
+export async function activeBucketName(
+  nc: NatsConnection,
+  metaBucket = indicatorMetaBucket,
+): Promise<string> {
+  return activeBucketIn(await openMetaBucket(nc, metaBucket));
 }
 
 export async function setActiveBucket(

@@ -27,7 +27,7 @@ import {
 } from '../indicators/scoring.js';
 import { agencyAssessment, type Tt01AgencyAssessment } from '../indicators/tt01.js';
 import {
-  activeBucketName,
+  activeBucketIn,
   addCounts,
   type CounterRecord,
   type Counts,
@@ -35,6 +35,7 @@ import {
   type EntityRecord,
   feedbackCounterKey,
   openIndicatorBucket,
+  openMetaBucket,
   readJson,
 } from './indicator-store.js';
 
@@ -127,12 +128,18 @@ export class IndicatorReadModel {
     const subtree = new Set(this.subtree(unitCode));
     const kv = await this.bucket();
     const result: DossiersBehind = { indicator, numerator: [], rest: [] };
-    for await (const key of await kv.keys('d.>')) {
-      const record = (await readJson<EntityRecord<DossierFacts>>(kv, key))?.value;
-      if (!record || !subtree.has(record.facts.competentAgency)) continue;
-      const contribution = dossierContribution(record.facts, period);
-      if (contribution[fields.numerator] > 0) result.numerator.push(record.code);
-      else if (contribution[fields.denominator] > 0) result.rest.push(record.code);
+    const keys: string[] = [];
+    for await (const key of await kv.keys('d.>')) keys.push(key);
+    // Read the records concurrently, a chunk at a time, instead of one round trip after another.
+    for (let i = 0; i < keys.length; i += 200) {
+      const chunk = keys.slice(i, i + 200);
+      const records = await Promise.all(chunk.map((key) => readJson<EntityRecord<DossierFacts>>(kv, key)));
+      for (const record of records.map((r) => r?.value)) {
+        if (!record || !subtree.has(record.facts.competentAgency)) continue;
+        const contribution = dossierContribution(record.facts, period);
+        if (contribution[fields.numerator] > 0) result.numerator.push(record.code);
+        else if (contribution[fields.denominator] > 0) result.rest.push(record.code);
+      }
     }
     result.numerator.sort();
     result.rest.sort();
@@ -143,8 +150,19 @@ export class IndicatorReadModel {
     return [unitCode, ...this.organisation.descendants(unitCode).map((unit) => unit.code)];
   }
 
+  private meta?: Promise<KV>;
+  private readonly opened = new Map<string, Promise<KV>>();
+
+  /** The active bucket: the pointer is read on every call (rebuilds swap it), handles are kept. */
   private async bucket(): Promise<KV> {
-    return openIndicatorBucket(this.nc, await activeBucketName(this.nc, this.metaBucket));
+    this.meta ??= openMetaBucket(this.nc, this.metaBucket);
+    const name = await activeBucketIn(await this.meta);
+    let kv = this.opened.get(name);
+    if (!kv) {
+      kv = openIndicatorBucket(this.nc, name);
+      this.opened.set(name, kv);
+    }
+    return kv;
   }
 
   /**
