@@ -55,7 +55,10 @@ export class WorkflowMutex {
   private busy = false;
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
-    await condition(() => !this.busy);
+    // Waiters released by the same condition sweep resume one by one: the first takes the lock,
+    // the others see it taken and wait again (one `await condition` alone let both in).
+    do await condition(() => !this.busy);
+    while (this.busy);
     this.busy = true;
     try {
       return await fn();
