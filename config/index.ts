@@ -145,6 +145,11 @@ const settings = {
     group: 'worker',
     description: 'workflow tasks run at once by this process (at least 2)',
   }),
+  TTHC_WORKFLOW_THREADS: setting(count(1).max(16, 'must be ≤ 16').default(2), {
+    group: 'worker',
+    description:
+      'threads that run workflow code in this process (SDK default 1); 2 measured 20 % faster on a 2-core machine, 3 slower (BENCHMARKS.md)',
+  }),
   TTHC_MAX_CACHED_WORKFLOWS: setting(count(0).optional(), {
     group: 'worker',
     shownDefault: '(SDK: from the heap size)',

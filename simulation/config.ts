@@ -32,6 +32,11 @@ export const simulationConfigSchema = z.strictObject({
   feedbackPerDay: z.number().int().min(0).max(500).default(3),
   /** Actions in flight at once. */
   concurrency: z.number().int().min(1).max(512).default(48),
+  /**
+   * Actions fall on slots of this many minutes (rounded up): a longer slot lets more actions run
+   * at once between two clock skips; 60 measured 25 % faster than 15 (BENCHMARKS.md).
+   */
+  slotMinutes: z.number().int().min(1, 'must be at least 1').max(240, 'must be at most 240').default(60),
 });
 
 export type SimulationConfig = z.output<typeof simulationConfigSchema>;

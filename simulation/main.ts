@@ -1,4 +1,4 @@
-/** `npm run simulate -- [--days 30] [--arrivals 300] [--seed 1] [--start 2027-03-01] [--organisation simulation] [--json]` */
+/** `npm run simulate -- [--days 30] [--arrivals 300] [--seed 1] [--start 2027-03-01] [--organisation simulation] [--slot-minutes 60] [--json]` */
 
 import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { Command, CommanderError } from 'commander';
@@ -17,6 +17,7 @@ const program = new Command('simulate')
   .option('--start <date>', 'first simulated day (must be in the future)', '2027-03-01')
   .option('--organisation <name>', 'organisation registry under data/organisations', 'simulation')
   .option('--period <id>', 'report period (default: the month of --start)')
+  .option('--slot-minutes <n>', 'actions fall on slots of this many minutes (rounded up)', '60')
   .option('--json', 'print JSON instead of tables')
   .exitOverride();
 
@@ -30,6 +31,7 @@ try {
     start: options.start,
     organisation: options.organisation,
     period: options.period,
+    slotMinutes: Number(options.slotMinutes),
   });
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`);

@@ -49,6 +49,17 @@ class InstantHeap {
   }
 }
 
+export interface SchedulerOptions {
+  /** Actions in flight at once. */
+  concurrency: number;
+  /** Actions are grouped into slots of this length, so that many run at once. */
+  resolutionMs: number;
+  onError: (error: unknown) => void;
+  /** Called when the actions of one slot have run this long in real time (and again each time after). */
+  stallAfterMs?: number;
+  onStall?: (instant: number, elapsedMs: number) => void;
+}
+
 export class Scheduler {
   private readonly queue = new Map<number, Action[]>();
   private readonly instants = new InstantHeap();
@@ -56,15 +67,13 @@ export class Scheduler {
 
   constructor(
     private readonly env: TestWorkflowEnvironment,
-    private readonly concurrency: number,
-    private readonly onError: (error: unknown) => void,
-    /** Actions are grouped into slots of this length, so that many run at once. */
-    private readonly resolutionMs = 15 * 60_000,
+    private readonly options: SchedulerOptions,
   ) {}
 
   /** Queues an action at an instant, rounded up to the scheduler's resolution. */
   at(instant: number, action: Action): void {
-    const time = Math.ceil(instant / this.resolutionMs) * this.resolutionMs;
+    const resolution = this.options.resolutionMs;
+    const time = Math.ceil(instant / resolution) * resolution;
     const list = this.queue.get(time);
     if (list) list.push(action);
     else {
@@ -87,11 +96,23 @@ export class Scheduler {
       this.queue.delete(next);
       const now = await this.env.currentTimeMs();
       if (next > now) await this.env.sleep(next - now);
-      await this.runAll(actions, next);
+      await this.watched(next, () => this.runAll(actions, next));
       onTick(next);
     }
     const now = await this.env.currentTimeMs();
     if (until > now) await this.env.sleep(until - now);
+  }
+
+  private async watched(instant: number, work: () => Promise<void>): Promise<void> {
+    const { stallAfterMs, onStall } = this.options;
+    if (!stallAfterMs || !onStall) return work();
+    const started = Date.now();
+    const timer = setInterval(() => onStall(instant, Date.now() - started), stallAfterMs);
+    try {
+      await work();
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   private async runAll(actions: Action[], now: number): Promise<void> {
@@ -103,10 +124,10 @@ export class Scheduler {
           await action?.(now);
         } catch (error) {
           this.failures++;
-          this.onError(error);
+          this.options.onError(error);
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, actions.length) }, lane));
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, actions.length) }, lane));
   }
 }

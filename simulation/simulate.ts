@@ -16,6 +16,7 @@ import { IndicatorReadModel, type UnitScoreboard } from '../aggregators/read-mod
 import { DossierClient } from '../client/dossier-client.js';
 import { IllegalActionError } from '../client/errors.js';
 import { FeedbackClient } from '../client/feedback-client.js';
+import { readSetting } from '../config/index.js';
 import type { DossierApplicationInput } from '../domain/application.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import type { Procedure } from '../domain/catalogue.js';
@@ -102,6 +103,8 @@ interface Commune {
 }
 
 const hour = 3_600_000;
+/** A slot whose actions run longer than this (real time) is reported with the calls it waits for. */
+const stallReportMs = 60_000;
 
 export async function runSimulation(
   input: SimulationConfigInput,
@@ -132,6 +135,7 @@ export async function runSimulation(
       workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: quiet }),
       logger,
       maxCachedWorkflows: 2_000,
+      tuning: { workflowThreadPoolSize: readSetting('TTHC_WORKFLOW_THREADS') },
     });
     const runs = workers.map((worker) => worker.run());
     cleanups.push(() => stopWorkers(workers, runs));
@@ -159,6 +163,9 @@ class World {
   private readonly communes: Commune[];
   private readonly procedures: Procedure[];
   private readonly totals: Record<string, number> = {};
+  /** Client calls in flight, for the stall report: label → real start time. */
+  private readonly inFlight = new Map<number, { label: string; since: number }>();
+  private callIds = 0;
 
   private constructor(
     private readonly config: SimulationConfig,
@@ -188,10 +195,37 @@ class World {
     const feedback = await FeedbackClient.open(env.client, nc);
     const documents = new FileDocumentStore(join(dataDir, 'documents'));
     const errors: string[] = [];
-    const scheduler = new Scheduler(env, config.concurrency, (error) => {
-      if (errors.length < 5) errors.push(String(error));
+    let world: World | undefined;
+    const scheduler = new Scheduler(env, {
+      concurrency: config.concurrency,
+      resolutionMs: config.slotMinutes * 60_000,
+      onError: (error) => {
+        if (errors.length < 5) errors.push(String(error));
+      },
+      stallAfterMs: stallReportMs,
+      onStall: (instant, elapsedMs) => world?.reportStall(instant, elapsedMs),
     });
-    return new World(config, env, nc, dossiers, feedback, documents, scheduler, onProgress);
+    world = new World(config, env, nc, dossiers, feedback, documents, scheduler, onProgress);
+    return world;
+  }
+
+  /** Names the calls a slot is still waiting for, so that a stuck dossier can be looked at. */
+  reportStall(instant: number, elapsedMs: number): void {
+    const oldest = [...this.inFlight.values()].sort((a, b) => a.since - b.since).slice(0, 5);
+    this.onProgress(
+      `slot ${new Date(instant).toISOString()} has run ${Math.round(elapsedMs / 1000)} s; waiting for ${this.inFlight.size} call(s): ${oldest.map((c) => c.label).join(', ')}\n`,
+    );
+  }
+
+  /** Runs a client call, registered as in flight while it runs. */
+  private async call<T>(label: string, fn: () => Promise<T>): Promise<T> {
+    const id = this.callIds++;
+    this.inFlight.set(id, { label, since: Date.now() });
+    try {
+      return await fn();
+    } finally {
+      this.inFlight.delete(id);
+    }
   }
 
   private count(what: string, by = 1): void {
@@ -292,7 +326,9 @@ class World {
   private async arrive(plan: DossierPlan, now: number): Promise<void> {
     const application = await this.application(plan, plan.incomplete);
     const counter = this.official('counter-officer', plan.commune.oneStop.code);
-    const outcome = await this.dossiers.receive({ application, intake: { officer: counter } });
+    const outcome = await this.call(`receive ${application.requestId}`, () =>
+      this.dossiers.receive({ application, intake: { officer: counter } }),
+    );
     this.count('received');
     if (outcome.outcome === 'accepted') return this.accepted(outcome.code, plan, now);
     if (outcome.outcome !== 'supplement') return;
@@ -357,7 +393,9 @@ class World {
         return;
       }
     }
-    const due = plan.slow ? (await this.dossiers.get(code)).deadlines.decree?.dueDate : undefined;
+    const due = plan.slow
+      ? (await this.call(`query ${code}`, () => this.dossiers.get(code))).deadlines.decree?.dueDate
+      : undefined;
     if (!due) return this.decide(code, plan, now);
     this.count('slow');
     if (plan.apologizes) {
@@ -415,26 +453,32 @@ class World {
   // Feedback
 
   private async submitFeedback(plan: FeedbackPlan): Promise<void> {
-    const receipt = await this.feedback.submit({
-      feedback: {
-        requestId: `sim-pakn-${this.config.seed}-${plan.submitAt}-${plan.unit}`,
-        submitter: plan.citizen,
-        channel: 'online',
-        receivingUnit: plan.unit,
-        content: 'Đề nghị công khai rõ hơn thành phần hồ sơ trên cổng dịch vụ công.',
-      },
-    });
+    const receipt = await this.call(`feedback ${plan.unit}`, () =>
+      this.feedback.submit({
+        feedback: {
+          requestId: `sim-pakn-${this.config.seed}-${plan.submitAt}-${plan.unit}`,
+          submitter: plan.citizen,
+          channel: 'online',
+          receivingUnit: plan.unit,
+          content: 'Đề nghị công khai rõ hơn thành phần hồ sơ trên cổng dịch vụ công.',
+        },
+      }),
+    );
     this.count('feedback');
     const staff = (role: 'counter-officer' | 'leader') => this.official(role, plan.unit);
     this.scheduler.at(this.after(plan.submitAt, plan.acceptHours), async (later) => {
-      await this.feedback.act(receipt.id, {
-        name: 'accept',
-        actor: staff('counter-officer'),
-        payload: { topic: 'hanh-vi' },
-      });
+      await this.call(`accept ${receipt.id}`, () =>
+        this.feedback.act(receipt.id, {
+          name: 'accept',
+          actor: staff('counter-officer'),
+          payload: { topic: 'hanh-vi' },
+        }),
+      );
       this.scheduler.at(this.after(later, plan.answerHours), async () => {
         const answer = { content: 'Đã tiếp thu và chấn chỉnh.', measure: 'giai-trinh' };
-        await this.feedback.act(receipt.id, { name: 'answer', actor: staff('leader'), payload: answer });
+        await this.call(`answer ${receipt.id}`, () =>
+          this.feedback.act(receipt.id, { name: 'answer', actor: staff('leader'), payload: answer }),
+        );
         this.count('feedbackAnswered');
       });
     });
@@ -446,7 +490,7 @@ class World {
   /** Runs an action; a rule rejection (e.g. the dossier moved on) is counted, not fatal. */
   private async act(code: string, name: ActionName, actor: Actor, payload: unknown) {
     try {
-      return await this.dossiers.act(code, { name, actor, payload });
+      return await this.call(`${name} ${code}`, () => this.dossiers.act(code, { name, actor, payload }));
     } catch (error) {
       if (error instanceof IllegalActionError) {
         this.count(`rejected:${error.code}`);

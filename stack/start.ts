@@ -114,6 +114,7 @@ async function main(): Promise<void> {
         maxConcurrentActivityTaskExecutions: config.TTHC_MAX_CONCURRENT_ACTIVITIES,
         maxConcurrentUnitActivityTaskExecutions: config.TTHC_MAX_CONCURRENT_UNIT_ACTIVITIES,
         maxConcurrentWorkflowTaskExecutions: config.TTHC_MAX_CONCURRENT_WORKFLOW_TASKS,
+        workflowThreadPoolSize: config.TTHC_WORKFLOW_THREADS,
         shutdownGraceTime: config.TTHC_SHUTDOWN_GRACE_TIME,
       },
     });

@@ -39,6 +39,8 @@ export interface WorkerTuning {
   /** Activities at once on each unit queue (default 20). */
   maxConcurrentUnitActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
+  /** Threads running workflow code (SDK default 1 with a reused V8 context). */
+  workflowThreadPoolSize?: number;
   /** Milliseconds in-flight activities may take after shutdown() before they are cancelled. */
   shutdownGraceTime?: number;
   /** Milliseconds after shutdown() at which run() gives up waiting and throws. */
@@ -80,6 +82,7 @@ export async function createDossierWorkers(options: DossierWorkerOptions): Promi
         ...definedOnly({
           maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions,
           maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTaskExecutions,
+          workflowThreadPoolSize: tuning.workflowThreadPoolSize,
         }),
       }),
     );

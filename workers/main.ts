@@ -90,6 +90,7 @@ class WorkerProcess {
           maxConcurrentActivityTaskExecutions: config.TTHC_MAX_CONCURRENT_ACTIVITIES,
           maxConcurrentUnitActivityTaskExecutions: config.TTHC_MAX_CONCURRENT_UNIT_ACTIVITIES,
           maxConcurrentWorkflowTaskExecutions: config.TTHC_MAX_CONCURRENT_WORKFLOW_TASKS,
+          workflowThreadPoolSize: config.TTHC_WORKFLOW_THREADS,
           shutdownGraceTime: config.TTHC_SHUTDOWN_GRACE_TIME,
           shutdownForceTime: config.TTHC_SHUTDOWN_GRACE_TIME + forceMarginMs,
         },
