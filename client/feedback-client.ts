@@ -6,12 +6,8 @@
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import { type Client, WorkflowFailedError, WorkflowIdConflictPolicy } from '@temporalio/client';
-import {
-  type FeedbackInput,
-  feedbackIdFor,
-  feedbackSchema,
-  missingContactDetails,
-} from '../domain/feedback.js';
+import { type FeedbackInput, feedbackIdFor, missingContactDetails } from '../domain/feedback.js';
+import { feedbackSchema } from '../domain/feedback-schema.js';
 import { parseInstant, toCivilDate } from '../domain/time.js';
 import { parseOrThrow } from '../domain/validation.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';

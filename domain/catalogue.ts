@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { statutoryDurationSchema } from './duration.js';
+import { statutoryDurationSchema } from './duration-schema.js';
 import { type CivilDate, parseCivilDate } from './time.js';
 import { civilDateSchema, kebabIdSchema, textSchema } from './validation.js';
 

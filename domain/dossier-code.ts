@@ -1,5 +1,5 @@
-import { UNIT_CODE, UNIT_CODE_RULE } from './organisation.js';
 import { type CivilDate, civilDate, isCivilDate, parseCivilDate } from './time.js';
+import { UNIT_CODE, UNIT_CODE_RULE } from './unit-code.js';
 
 /**
  * Dossier code (mã số hồ sơ), TT 01/2018/TT-VPCP Art 19 (DOMAIN.md §1.3):

@@ -22,15 +22,17 @@
  * not paused while the submitter completes the feedback: DOMAIN.md states no pause (UNCONFIRMED).
  */
 import { z } from 'zod';
-import { applicantSchema } from './application.js';
 import type { WorkingCalendar } from './calendar.js';
-import { procedureCodeSchema } from './catalogue.js';
 import { computeAppointment } from './deadline.js';
 import { type Actor, actorSchema, type Role } from './dossier.js';
-import { isDossierCode } from './dossier-code.js';
-import { unitCodeSchema } from './organisation.js';
+import type { Feedback } from './feedback-schema.js';
+import { lazyRecord } from './lazy.js';
 import { type CivilDate, formatInstant, type Instant } from './time.js';
-import { instantSchema, textSchema } from './validation.js';
+import { UNIT_CODE, UNIT_CODE_RULE } from './unit-code.js';
+import { textSchema } from './validation.js';
+
+/** Built here rather than imported from organisation.ts, which would bring its schemas into workflow code. */
+const unitCodeSchema = z.string().regex(UNIT_CODE, UNIT_CODE_RULE);
 
 export { type Actor, actorSchema };
 
@@ -87,33 +89,7 @@ export function feedbackIdFor(code: string): string {
   return `PAKN-${code}`;
 }
 
-export const feedbackSchema = z.strictObject({
-  /** Client idempotency key: resubmitting the same requestId must not create a second feedback. */
-  requestId: z.string().regex(/^[\x21-\x7E]{8,128}$/, 'must be 8–128 visible ASCII characters (no spaces)'),
-  /** The citizen or organisation giving the feedback (same shape as a dossier applicant). */
-  submitter: applicantSchema,
-  channel: z.enum(feedbackChannels, `must be one of ${feedbackChannels.join(', ')}`),
-  /** Unit code of the body that receives the feedback. */
-  receivingUnit: unitCodeSchema,
-  title: textSchema.optional(),
-  content: textSchema.pipe(z.string().max(20_000, 'must be at most 20000 characters')),
-  /** What the feedback is about: a dossier, a procedure, or the result of an earlier feedback. */
-  about: z
-    .strictObject({
-      dossierCode: z
-        .string()
-        .refine(isDossierCode, 'must be a dossier code <agency code>-YYMMDD-XXXX')
-        .optional(),
-      procedureCode: procedureCodeSchema.optional(),
-      feedbackId: z.string().regex(FEEDBACK_ID, 'must be a feedback id PAKN-<unit>-YYMMDD-XXXX').optional(),
-    })
-    .optional(),
-  /** When the feedback reached the unit, if earlier than its registration (a letter by post). */
-  submittedAt: instantSchema.optional(),
-});
-
-export type Feedback = z.output<typeof feedbackSchema>;
-export type FeedbackInput = z.input<typeof feedbackSchema>;
+export type { Feedback, FeedbackInput } from './feedback-schema.js';
 
 /** The submitter's key: số định danh cá nhân, or the organisation's tax code. */
 export function submitterId(feedback: Pick<Feedback, 'submitter'>): string {
@@ -270,36 +246,40 @@ const assessmentSchema = z
     }
   });
 
-export const feedbackActionSchemas = {
+export const feedbackActionSchemas = lazyRecord({
   /** Classify as within the unit's competence (quy định) or as conduct the unit itself handles. */
-  accept: z.strictObject({
-    topic: z.enum(topics, 'must be "quy-dinh" or "hanh-vi"'),
-    note: textSchema.optional(),
-  }),
+  accept: () =>
+    z.strictObject({
+      topic: z.enum(topics, 'must be "quy-dinh" or "hanh-vi"'),
+      note: textSchema.optional(),
+    }),
   /** Not accepted (does not meet ND 20 Art 7, or is a complaint/denunciation). */
-  reject: z.strictObject({ reason: textSchema }),
+  reject: () => z.strictObject({ reason: textSchema }),
   /** Conduct to the competent agency, or a regulation outside the unit's competence. */
-  forward: z.strictObject({
-    topic: z.enum(topics, 'must be "quy-dinh" or "hanh-vi"'),
-    to: unitCodeSchema,
-    reason: textSchema,
-  }),
-  'request-supplement': z.strictObject({
-    question: textSchema,
-    items: z.array(textSchema).optional(),
-  }),
-  'provide-supplement': z.strictObject({ content: textSchema }),
-  assess: assessmentSchema,
-  answer: z.strictObject({
-    content: textSchema,
-    measure: z.enum(measures, `must be one of ${measures.join(', ')}`).optional(),
-  }),
-  publish: z.strictObject({ link: textSchema.optional() }),
+  forward: () =>
+    z.strictObject({
+      topic: z.enum(topics, 'must be "quy-dinh" or "hanh-vi"'),
+      to: unitCodeSchema,
+      reason: textSchema,
+    }),
+  'request-supplement': () =>
+    z.strictObject({
+      question: textSchema,
+      items: z.array(textSchema).optional(),
+    }),
+  'provide-supplement': () => z.strictObject({ content: textSchema }),
+  assess: () => assessmentSchema,
+  answer: () =>
+    z.strictObject({
+      content: textSchema,
+      measure: z.enum(measures, `must be one of ${measures.join(', ')}`).optional(),
+    }),
+  publish: () => z.strictObject({ link: textSchema.optional() }),
   /** The submitter's own verdict on the answer. */
-  rate: z.strictObject({ satisfied: z.boolean(), comment: z.string().max(2000).optional() }),
+  rate: () => z.strictObject({ satisfied: z.boolean(), comment: z.string().max(2000).optional() }),
   /** A like or dislike of the published answer (DVCQG), one per person; a new one replaces the old. */
-  react: z.strictObject({ like: z.boolean() }),
-} as const;
+  react: () => z.strictObject({ like: z.boolean() }),
+});
 
 export type FeedbackActionName = keyof typeof feedbackActionSchemas;
 export const feedbackActionNames = Object.keys(feedbackActionSchemas) as FeedbackActionName[];

@@ -3,7 +3,8 @@ import type { WorkingCalendar } from '../domain/calendar.js';
 import { computeAppointment, decreeAppointment } from '../domain/deadline.js';
 import { type DossierState, paidOnline } from '../domain/dossier.js';
 import { formatInstant } from '../domain/time.js';
-import { channelCodes, type DossierFacts } from './schema.js';
+import { channelCodes } from './constants.js';
+import type { DossierFacts } from './schema.js';
 
 const iso = (instant: number | undefined) => (instant === undefined ? undefined : formatInstant(instant));
 

@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 
+export { channelCodes, duplicateWindowMs, publishRetrySpanMs } from './constants.js';
+
 export const eventTypes = [
   'received',
   'accepted',
@@ -32,9 +34,6 @@ export type DossierEventType = (typeof eventTypes)[number];
 
 const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant with offset' });
 const civilDate = z.iso.date('must be a date YYYY-MM-DD');
-
-/** 766 KenhThucHien: 1 = trực tiếp (counter), 2 = trực tuyến (online), 3 = bưu chính công ích (postal). */
-export const channelCodes = { counter: 1, online: 2, postal: 3 } as const;
 
 export const dossierFactsSchema = z.strictObject({
   procedureCode: z.string(),
@@ -105,13 +104,6 @@ export function subjectToken(unitCode: string): string {
 }
 
 export const dossierSubjectRoot = 'tthc.dossier';
-
-/**
- * The publishing activity retries for at most `publishRetrySpanMs`; the duplicate window is
- * longer, so a retried publish of `<code>:<seq>` is always recognised as a duplicate.
- */
-export const publishRetrySpanMs = 60 * 60_000;
-export const duplicateWindowMs = 2 * publishRetrySpanMs;
 
 /** `tthc.dossier.<competent agency>.<receiving unit>.<event type>`: consumers filter by unit and type. */
 export function dossierEventSubject(event: Pick<DossierEvent, 'type' | 'facts'>): string {

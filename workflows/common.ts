@@ -18,7 +18,9 @@ export function parseActionRequest<N extends string>(
   schemas: Readonly<Record<N, z.ZodType>>,
   request: { name: string; actor: unknown; payload: unknown },
 ): { name: N; actor: Actor; payload: unknown } {
-  const schema = (schemas as Record<string, z.ZodType | undefined>)[request.name];
+  const schema = Object.hasOwn(schemas, request.name)
+    ? (schemas as Record<string, z.ZodType | undefined>)[request.name]
+    : undefined;
   if (!schema) throw ApplicationFailure.nonRetryable(`Unknown action "${request.name}"`, 'INVALID_INPUT');
   const payload = schema.safeParse(request.payload ?? {});
   if (!payload.success) {

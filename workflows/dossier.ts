@@ -20,9 +20,10 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { DossierActivities } from '../activities/dossier-activities.js';
-import { checkCompleteness, type DossierApplication } from '../domain/application.js';
+import type { DossierApplication } from '../domain/application.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import type { Procedure } from '../domain/catalogue.js';
+import { checkCompleteness } from '../domain/completeness.js';
 import { computeAppointment } from '../domain/deadline.js';
 import {
   type ActionName,
@@ -54,8 +55,9 @@ import {
   type Transition,
 } from '../domain/dossier.js';
 import { formatInstant, toCivilDate } from '../domain/time.js';
+import { publishRetrySpanMs } from '../events/constants.js';
 import { dossierFacts } from '../events/facts.js';
-import { type DossierEvent, publishRetrySpanMs } from '../events/schema.js';
+import type { DossierEvent } from '../events/schema.js';
 import { buildCalendar, guard, parseActionRequest, WorkflowMutex } from './common.js';
 import { buildDossierForm, type DossierForms, type IssuedFormKind } from './forms.js';
 import { interAgencyTaskWorkflow } from './inter-agency.js';

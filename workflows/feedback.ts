@@ -53,9 +53,9 @@ import {
   satisfactionOf,
 } from '../domain/feedback.js';
 import { formatInstant, parseInstant } from '../domain/time.js';
+import { publishRetrySpanMs } from '../events/constants.js';
 import { feedbackFacts } from '../events/feedback-facts.js';
 import type { FeedbackEvent } from '../events/feedback-schema.js';
-import { publishRetrySpanMs } from '../events/schema.js';
 import { buildCalendar, guard, parseActionRequest, WorkflowMutex } from './common.js';
 import { searchAttributes } from './search-attributes.js';
 

@@ -51,7 +51,7 @@ describe('simulate and bench', () => {
       'aggregator throughput',
       'raw JetStream',
       'rebuild',
-      'heap per cached',
+      'memory (RSS) per cached open dossier',
     ]) {
       expect(names).toContain(part);
     }

@@ -19,7 +19,6 @@ import {
   type FeedbackState,
   type FeedbackTransition,
   feedbackActionSchemas,
-  feedbackSchema,
   flagOverdueLimits,
   isOnTime,
   limitViews,
@@ -30,6 +29,7 @@ import {
   recordFollowUp,
   satisfactionOf,
 } from '../../domain/feedback.js';
+import { feedbackSchema } from '../../domain/feedback-schema.js';
 import { formatInstant, type Instant } from '../../domain/time.js';
 import { formatZodError } from '../../domain/validation.js';
 import { feedbackFacts } from '../../events/feedback-facts.js';

@@ -1,0 +1,38 @@
+/**
+ * What the workflow bundle contains. The worker evaluates the modules workflow code imports once per
+ * workflow (each workflow has its own module cache in the sandbox), so schema-heavy modules kept
+ * out of the bundle save ~0.5 MB and several milliseconds per dossier (BENCHMARKS.md).
+ */
+import { describe, expect, it } from 'vitest';
+import { workflowBundle } from '../support/dossier-env.js';
+
+const modulesOf = (code: string) =>
+  new Set(
+    [...code.matchAll(/"\.\/((?:domain|events|workflows|rules|activities)\/[^"]+\.ts)"/g)].map((m) => m[1]),
+  );
+
+describe('workflow bundle', () => {
+  it('holds the workflows and the pure domain code they use', async () => {
+    const modules = modulesOf((await workflowBundle()).code);
+    for (const expected of [
+      'workflows/dossier.ts',
+      'workflows/feedback.ts',
+      'domain/dossier.ts',
+      'domain/calendar.ts',
+    ])
+      expect(modules).toContain(expected);
+  });
+
+  it('leaves out the schemas only boundaries use: events, applications, catalogue, organisation', async () => {
+    const modules = modulesOf((await workflowBundle()).code);
+    for (const absent of [
+      'events/schema.ts',
+      'domain/application.ts',
+      'domain/catalogue.ts',
+      'domain/organisation.ts',
+      'domain/feedback-schema.ts',
+      'domain/duration-schema.ts',
+    ])
+      expect(modules).not.toContain(absent);
+  });
+});
