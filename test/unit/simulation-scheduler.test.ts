@@ -1,0 +1,94 @@
+/** The simulation's discrete-event scheduler, over a fake clock with the test environment's surface. */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, expect, it } from 'vitest';
+import { Scheduler, type SchedulerOptions } from '../../simulation/scheduler.js';
+
+const minute = 60_000;
+
+function fakeClock(start = 0) {
+  let now = start;
+  const env = {
+    currentTimeMs: async () => now,
+    sleep: async (ms: number) => {
+      now += ms;
+    },
+  } as unknown as TestWorkflowEnvironment;
+  return { env, now: () => now };
+}
+
+function scheduler(env: TestWorkflowEnvironment, options: Partial<SchedulerOptions> = {}) {
+  return new Scheduler(env, {
+    concurrency: 4,
+    resolutionMs: 15 * minute,
+    onError: () => undefined,
+    ...options,
+  });
+}
+
+describe('simulation scheduler', () => {
+  it('runs actions at their slot (rounded up), in time order, including actions queued by actions', async () => {
+    const clock = fakeClock();
+    const s = scheduler(clock.env);
+    const ran: Array<[string, number]> = [];
+    s.at(40 * minute, async (now) => {
+      ran.push(['b', now]);
+      s.at(now + 5 * minute, async (later) => {
+        ran.push(['c', later]);
+      });
+    });
+    s.at(1 * minute, async (now) => {
+      ran.push(['a', now]);
+    });
+    await s.run(120 * minute);
+    expect(ran).toEqual([
+      ['a', 15 * minute],
+      ['b', 45 * minute],
+      ['c', 60 * minute],
+    ]);
+    expect(clock.now()).toBe(120 * minute);
+  });
+
+  it('keeps at most `concurrency` actions of a slot in flight and counts failures', async () => {
+    const clock = fakeClock();
+    const errors: unknown[] = [];
+    const s = scheduler(clock.env, { concurrency: 2, onError: (e) => errors.push(e) });
+    let inFlight = 0;
+    let peak = 0;
+    for (let i = 0; i < 6; i++) {
+      s.at(minute, async () => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await Promise.resolve();
+        inFlight--;
+        if (i === 3) throw new Error('rejected');
+      });
+    }
+    await s.run(60 * minute);
+    expect(peak).toBe(2);
+    expect(s.failed).toBe(1);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('reports a slot whose actions run too long, naming the slot, and goes on when they finish', async () => {
+    const clock = fakeClock();
+    let release: () => void = () => undefined;
+    const stalls: number[] = [];
+    const s = scheduler(clock.env, {
+      stallAfterMs: 10,
+      onStall: (instant) => {
+        stalls.push(instant);
+        release();
+      },
+    });
+    let finished = false;
+    s.at(minute, async () => {
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      finished = true;
+    });
+    await s.run(60 * minute);
+    expect(stalls[0]).toBe(15 * minute);
+    expect(finished).toBe(true);
+  });
+});
