@@ -30,6 +30,18 @@ export const simulationConfigSchema = z.strictObject({
   dislikeShare: share.default(0.05),
   onlinePaymentShare: share.default(0.7),
   feedbackPerDay: z.number().int().min(0).max(500).default(3),
+  /**
+   * Calendar days a returned dossier waits for its evaluation before its workflow ends (the
+   * engine's default is 30). Simulated applicants evaluate when the result is returned or never,
+   * so a short window changes no figure; it lets finished dossiers leave the Temporal server,
+   * whose time skipping slowed down with thousands of open ones (BENCHMARKS.md).
+   */
+  evaluationWindowDays: z
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(90, 'must be at most 90')
+    .default(2),
   /** Actions in flight at once. */
   concurrency: z.number().int().min(1).max(512).default(48),
   /**

@@ -1,4 +1,4 @@
-/** `npm run simulate -- [--days 30] [--arrivals 300] [--seed 1] [--start 2027-03-01] [--organisation simulation] [--slot-minutes 60] [--json]` */
+/** `npm run simulate -- [--days 30] [--arrivals 300] [--seed 1] [--start 2027-03-01] [--organisation simulation] [--slot-minutes 60] [--evaluation-window 2] [--json]` */
 
 import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { Command, CommanderError } from 'commander';
@@ -18,6 +18,7 @@ const program = new Command('simulate')
   .option('--organisation <name>', 'organisation registry under data/organisations', 'simulation')
   .option('--period <id>', 'report period (default: the month of --start)')
   .option('--slot-minutes <n>', 'actions fall on slots of this many minutes (rounded up)', '60')
+  .option('--evaluation-window <days>', 'calendar days a returned dossier waits for its evaluation', '2')
   .option('--json', 'print JSON instead of tables')
   .exitOverride();
 
@@ -32,6 +33,7 @@ try {
     organisation: options.organisation,
     period: options.period,
     slotMinutes: Number(options.slotMinutes),
+    evaluationWindowDays: Number(options.evaluationWindow),
   });
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`);

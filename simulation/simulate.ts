@@ -327,7 +327,11 @@ class World {
     const application = await this.application(plan, plan.incomplete);
     const counter = this.official('counter-officer', plan.commune.oneStop.code);
     const outcome = await this.call(`receive ${application.requestId}`, () =>
-      this.dossiers.receive({ application, intake: { officer: counter } }),
+      this.dossiers.receive({
+        application,
+        intake: { officer: counter },
+        options: { evaluationWindowDays: this.config.evaluationWindowDays },
+      }),
     );
     this.count('received');
     if (outcome.outcome === 'accepted') return this.accepted(outcome.code, plan, now);
