@@ -7,7 +7,12 @@ const share = z.number().min(0).max(1);
 export const simulationConfigSchema = z.strictObject({
   organisation: z.string().min(1).default('simulation'),
   days: z.number().int().min(1, 'must be at least 1').max(366, 'must be at most 366').default(30),
-  arrivalsPerDay: z.number().int().min(1).max(5_000).default(300),
+  arrivalsPerDay: z
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(5_000, 'must be at most 5000')
+    .default(300),
   seed: z.number().int().default(1),
   /** First simulated day (a working day is not required); the clock can only move forward. */
   start: civilDateSchema.default('2027-03-01'),
@@ -33,8 +38,8 @@ export const simulationConfigSchema = z.strictObject({
   /**
    * Calendar days a returned dossier waits for its evaluation before its workflow ends (the
    * engine's default is 30). Simulated applicants evaluate when the result is returned or never,
-   * so a short window changes no figure; it lets finished dossiers leave the Temporal server,
-   * whose time skipping slowed down with thousands of open ones (BENCHMARKS.md).
+   * so a short window changes no count, score or ranking (checked on 30 days); it lets finished
+   * dossiers leave the worker's cache and the server's timers (BENCHMARKS.md).
    */
   evaluationWindowDays: z
     .number()

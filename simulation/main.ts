@@ -36,7 +36,7 @@ try {
     evaluationWindowDays: Number(options.evaluationWindow),
   });
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`);
+    const issues = parsed.error.issues.map((i) => `${flagOf(String(i.path[0]))}: ${i.message}`);
     throw new Error(issues.join('; '));
   }
   const logger = createLogger({ name: 'simulate', level: 'error', destination: stderrDestination() });
@@ -58,4 +58,14 @@ try {
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
   process.stderr.write(`simulate: ${(error as Error).message.split('\n')[0]}\n`);
   process.exit(1);
+}
+
+/** The command-line flag of a configuration key, for error messages. */
+function flagOf(key: string): string {
+  const flags: Record<string, string> = {
+    arrivalsPerDay: '--arrivals',
+    slotMinutes: '--slot-minutes',
+    evaluationWindowDays: '--evaluation-window',
+  };
+  return flags[key] ?? `--${key}`;
 }

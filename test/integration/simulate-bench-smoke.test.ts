@@ -33,6 +33,19 @@ describe('simulate and bench', () => {
     expect(stderr).toContain('day 1/2');
   }, 300_000);
 
+  it('simulate refuses a bad option with the flag and the rule, and starts nothing', async () => {
+    const failure = await run('node', ['--import', 'tsx', 'simulation/main.ts', '--slot-minutes', '0'], {
+      cwd: projectRoot,
+      timeout: 60_000,
+    }).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain('simulate: --slot-minutes: must be at least 1');
+    expect(failure?.stderr).not.toContain('starting the time-skipping');
+  });
+
   it('bench --smoke prints every figure with its unit as JSON', async () => {
     const { stdout } = await run(
       'node',
