@@ -22,6 +22,8 @@ const program = new Command('simulate')
   .option('--json', 'print JSON instead of tables')
   .exitOverride();
 
+const interrupt = new AbortController();
+
 try {
   program.parse(process.argv);
   const options = program.opts<Record<string, string | boolean | undefined>>();
@@ -40,14 +42,26 @@ try {
     throw new Error(issues.join('; '));
   }
   const logger = createLogger({ name: 'simulate', level: 'error', destination: stderrDestination() });
+  // Ctrl-C and SIGTERM stop the simulation here, servers included, rather than in the SDK (which
+  // would stop the workers and leave the run waiting for them).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`\n[simulate] ${signal}: stopping …\n`);
+      interrupt.abort();
+    });
+  }
   Runtime.install({
+    shutdownSignals: [],
     logger: new PinoTemporalLogger(logger),
     telemetryOptions: {
       logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) },
     },
   });
-  const report = await runSimulation(parsed.data, logger, (line) =>
-    process.stderr.write(`\r\x1b[K[simulate] ${line}`),
+  const report = await runSimulation(
+    parsed.data,
+    logger,
+    (line) => process.stderr.write(`\r\x1b[K[simulate] ${line}`),
+    interrupt.signal,
   );
   process.stderr.write('\n');
   process.stdout.write(
@@ -57,7 +71,7 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
   process.stderr.write(`simulate: ${(error as Error).message.split('\n')[0]}\n`);
-  process.exit(1);
+  process.exit(interrupt.signal.aborted ? 130 : 1);
 }
 
 /** The command-line flag of a configuration key, for error messages. */

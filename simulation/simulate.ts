@@ -110,6 +110,8 @@ export async function runSimulation(
   input: SimulationConfigInput,
   logger: Logger,
   onProgress: (line: string) => void = () => undefined,
+  /** Aborting stops the run: servers and workers are stopped and the promise rejects. */
+  signal?: AbortSignal,
 ): Promise<SimulationReport> {
   const config = simulationConfigSchema.parse(input);
   const started = Date.now();
@@ -141,13 +143,33 @@ export async function runSimulation(
     cleanups.push(() => stopWorkers(workers, runs));
 
     const world = await World.create(config, env, nc, dataDir, onProgress);
-    await world.run();
+    await Promise.race([world.run(), rejectOnAbort(signal)]);
     onProgress('computing the indicators …');
     const report = await world.report(logger);
     return { ...report, elapsedMs: Date.now() - started };
   } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    for (const cleanup of cleanups.reverse())
+      await withinMs(cleanupLimitMs, cleanup()).catch(() => undefined);
   }
+}
+
+/** A cleanup step may not hold the exit (a stuck call keeps a worker from shutting down). */
+const cleanupLimitMs = 15_000;
+
+function withinMs<T>(ms: number, work: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
+function rejectOnAbort(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise((_, reject) => {
+    const abort = () => reject(new Error('interrupted; servers and workers stopped'));
+    if (signal?.aborted) abort();
+    else signal?.addEventListener('abort', abort, { once: true });
+  });
 }
 
 async function stopWorkers(workers: Worker[], runs: Promise<void>[]): Promise<void> {

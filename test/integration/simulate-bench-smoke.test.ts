@@ -2,9 +2,11 @@
  * `npm run simulate` and `npm run bench` run and print well-formed output. Figures are measured
  * by the commands themselves (BENCHMARKS.md), never asserted here.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readdir, readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { projectRoot } from '../../infra/tools.js';
 
 const run = promisify(execFile);
@@ -46,6 +48,38 @@ describe('simulate and bench', () => {
     expect(failure?.stderr).not.toContain('starting the time-skipping');
   });
 
+  it('Ctrl-C stops a running simulation with its servers, exit code 130', async () => {
+    const child = spawn('node', ['--import', 'tsx', 'simulation/main.ts', '--days', '30'], {
+      cwd: projectRoot,
+    });
+    let servers: number[] = [];
+    onTestFinished(() => {
+      child.kill('SIGKILL');
+      for (const pid of servers.filter(isAlive)) process.kill(pid, 'SIGKILL');
+    });
+    const exited = once(child, 'exit') as Promise<[number | null]>;
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', () => stderr.includes('day 1/30') && resolve());
+      child.once('exit', () => reject(new Error(`simulate ended early: ${stderr}`)));
+    });
+    servers = await childrenOf(child.pid as number);
+    expect(servers.length).toBeGreaterThanOrEqual(2);
+    child.kill('SIGINT');
+    const [code] = await Promise.race([
+      exited,
+      new Promise<[string]>((resolve) =>
+        setTimeout(() => resolve(['still running 60 s after SIGINT']), 60_000),
+      ),
+    ]);
+    expect(code).toBe(130);
+    expect(stderr).toContain('simulate: interrupted');
+    for (const pid of servers) expect(isAlive(pid), `server ${pid} still running`).toBe(false);
+  }, 120_000);
+
   it('bench --smoke prints every figure with its unit as JSON', async () => {
     const { stdout } = await run(
       'node',
@@ -75,3 +109,25 @@ describe('simulate and bench', () => {
     }
   }, 300_000);
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Processes whose parent is `pid` (Linux /proc; no procps needed). */
+async function childrenOf(pid: number): Promise<number[]> {
+  const children: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // pid (comm) state ppid …: comm may contain spaces, so read after its closing parenthesis.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid === pid) children.push(Number(entry));
+  }
+  return children;
+}
