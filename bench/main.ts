@@ -58,7 +58,16 @@ const smoke = Boolean(options.smoke);
 const size = (name: string, smokeValue: number) => (smoke ? smokeValue : Number(options[name]));
 
 const logger = createLogger({ name: 'bench', level: 'error', destination: stderrDestination() });
+// Ctrl-C and SIGTERM end the bench at once; the servers it started die with it (infra/servers.ts).
+// Left to the SDK, the signal would stop the workers and leave the measurement waiting for them.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`\n[bench] ${signal}: stopped\n`);
+    process.exit(130);
+  });
+}
 Runtime.install({
+  shutdownSignals: [],
   logger: new PinoTemporalLogger(logger),
   telemetryOptions: {
     logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) },

@@ -49,35 +49,13 @@ describe('simulate and bench', () => {
   });
 
   it('Ctrl-C stops a running simulation with its servers, exit code 130', async () => {
-    const child = spawn('node', ['--import', 'tsx', 'simulation/main.ts', '--days', '30'], {
-      cwd: projectRoot,
-    });
-    let servers: number[] = [];
-    onTestFinished(() => {
-      child.kill('SIGKILL');
-      for (const pid of servers.filter(isAlive)) process.kill(pid, 'SIGKILL');
-    });
-    const exited = once(child, 'exit') as Promise<[number | null]>;
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    await new Promise<void>((resolve, reject) => {
-      child.stderr.on('data', () => stderr.includes('day 1/30') && resolve());
-      child.once('exit', () => reject(new Error(`simulate ended early: ${stderr}`)));
-    });
-    servers = await childrenOf(child.pid as number);
-    expect(servers.length).toBeGreaterThanOrEqual(2);
-    child.kill('SIGINT');
-    const [code] = await Promise.race([
-      exited,
-      new Promise<[string]>((resolve) =>
-        setTimeout(() => resolve(['still running 60 s after SIGINT']), 60_000),
-      ),
-    ]);
-    expect(code).toBe(130);
+    const stderr = await interruptOnce(['simulation/main.ts', '--days', '30'], 'day 1/30');
     expect(stderr).toContain('simulate: interrupted');
-    for (const pid of servers) expect(isAlive(pid), `server ${pid} still running`).toBe(false);
+  }, 120_000);
+
+  it('Ctrl-C stops a running bench with its servers, exit code 130', async () => {
+    const stderr = await interruptOnce(['--expose-gc', '--import', 'tsx', 'bench/main.ts'], 'lifecycle:');
+    expect(stderr).toContain('[bench] SIGINT: stopped');
   }, 120_000);
 
   it('bench --smoke prints every figure with its unit as JSON', async () => {
@@ -130,4 +108,49 @@ async function childrenOf(pid: number): Promise<number[]> {
     if (ppid === pid) children.push(Number(entry));
   }
   return children;
+}
+
+/**
+ * Starts `node --import tsx <args>`, waits for `marker` on stderr, sends SIGINT and checks that the
+ * process exits with 130 and that every process it started (servers) is gone. Returns its stderr.
+ */
+async function interruptOnce(args: string[], marker: string): Promise<string> {
+  const nodeArgs = args[0] === '--expose-gc' ? args : ['--import', 'tsx', ...args];
+  const child = spawn('node', nodeArgs, { cwd: projectRoot });
+  let servers: number[] = [];
+  onTestFinished(() => {
+    child.kill('SIGKILL');
+    for (const pid of servers.filter(isAlive)) process.kill(pid, 'SIGKILL');
+  });
+  const exited = once(child, 'exit') as Promise<[number | null]>;
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stderr.on('data', () => stderr.includes(marker) && resolve());
+    child.once('exit', () => reject(new Error(`ended before "${marker}": ${stderr}`)));
+  });
+  servers = await childrenOf(child.pid as number);
+  expect(servers.length).toBeGreaterThanOrEqual(2);
+  child.kill('SIGINT');
+  const [code] = await Promise.race([
+    exited,
+    new Promise<[string]>((resolve) =>
+      setTimeout(() => resolve(['still running 60 s after SIGINT']), 60_000),
+    ),
+  ]);
+  expect(code).toBe(130);
+  for (const pid of servers) expect(await goneWithin(pid, 10_000), `process ${pid} still running`).toBe(true);
+  return stderr;
+}
+
+/** Waits for a killed process to disappear (a SIGKILLed orphan lingers until init reaps it). */
+async function goneWithin(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
 }
