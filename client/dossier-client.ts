@@ -72,8 +72,23 @@ export class DossierClient {
         args: [{ code, application, intake: request.intake ?? {}, options: request.options }],
       });
     }
-    const outcome = await this.temporal.workflow.getHandle(code).executeUpdate(intakeOutcomeUpdate);
-    return { ...outcome, existing };
+    return { ...(await this.intakeOutcome(code)), existing };
+  }
+
+  /**
+   * The intake outcome of a dossier. A dossier refused at intake can end before the update reaches
+   * it ("update aborted by closing workflow"); its outcome is then read with a query, which also
+   * works on an ended workflow.
+   */
+  private async intakeOutcome(code: string): Promise<IntakeOutcome> {
+    const handle = this.temporal.workflow.getHandle(code);
+    try {
+      return await handle.executeUpdate(intakeOutcomeUpdate);
+    } catch (error) {
+      const view = await handle.query(dossierQuery).catch(() => undefined);
+      if (view?.intake) return view.intake;
+      throw error;
+    }
   }
 
   async act(code: string, request: ActionRequest): Promise<ActionResult> {

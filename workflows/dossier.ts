@@ -126,6 +126,8 @@ export interface DossierView {
   interAgencyWorkflows: Array<{ agency: string; workflowId: string }>;
   eventSeq: number;
   ended: boolean;
+  /** The answer the counter got at intake; readable after the dossier ended (a refusal ends it at once). */
+  intake?: IntakeOutcome;
 }
 
 /**
@@ -691,6 +693,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
       })),
       eventSeq,
       ended,
+      intake: intakeOutcome,
     };
   }
 }

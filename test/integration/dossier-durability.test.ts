@@ -53,6 +53,27 @@ function act(code: string, name: ActionRequest['name'], by: Actor, payload: unkn
 }
 
 describe('durability', () => {
+  it('a dossier refused at intake ends at once, and every counter still gets its outcome (Mẫu 03)', async () => {
+    const applications = await Promise.all(Array.from({ length: 12 }, () => application()));
+    const outcomes = await Promise.all(
+      applications.map((a) =>
+        system.client.receive({
+          application: a,
+          intake: { officer: counter, refuseReason: 'Không thuộc thẩm quyền' },
+        }),
+      ),
+    );
+    for (const outcome of outcomes) {
+      expect(outcome.outcome).toBe('refused');
+      expect(outcome.forms).toContain('refusal');
+    }
+    const again = await system.client.receive({
+      application: applications[0] as DossierApplicationInput,
+      intake: { officer: counter, refuseReason: 'Không thuộc thẩm quyền' },
+    });
+    expect(again).toMatchObject({ existing: true, outcome: 'refused', code: outcomes[0]?.code });
+  });
+
   it('a worker restarted in the middle of a dossier: the dossier continues and no event is duplicated', async () => {
     const { code } = await system.client.receive({ application: await application() });
     await act(code, 'assign', leader, { specialist: { id: specialist.id, name: specialist.name } });
