@@ -28,11 +28,8 @@ import { type Actor, actorSchema, type Role } from './dossier.js';
 import type { Feedback } from './feedback-schema.js';
 import { lazyRecord } from './lazy.js';
 import { type CivilDate, formatInstant, type Instant } from './time.js';
-import { UNIT_CODE, UNIT_CODE_RULE } from './unit-code.js';
+import { unitCodeSchema } from './unit-code.js';
 import { textSchema } from './validation.js';
-
-/** Built here rather than imported from organisation.ts, which would bring its schemas into workflow code. */
-const unitCodeSchema = z.string().regex(UNIT_CODE, UNIT_CODE_RULE);
 
 export { type Actor, actorSchema };
 

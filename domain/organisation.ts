@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UNIT_CODE, UNIT_CODE_RULE } from './unit-code.js';
+import { unitCodeSchema } from './unit-code.js';
 import { kebabIdSchema, parseOrThrow, textSchema } from './validation.js';
 
 /**
@@ -11,9 +11,7 @@ import { kebabIdSchema, parseOrThrow, textSchema } from './validation.js';
  * number of tiers; rank 0 is the top.
  */
 
-export { isUnitCode, UNIT_CODE, UNIT_CODE_RULE } from './unit-code.js';
-
-export const unitCodeSchema = z.string().regex(UNIT_CODE, UNIT_CODE_RULE);
+export { isUnitCode, UNIT_CODE, UNIT_CODE_RULE, unitCodeSchema } from './unit-code.js';
 
 /** Unit kinds the engine knows about; other kebab-case kinds are allowed. */
 export const KNOWN_UNIT_KINDS = ['one-stop-centre', 'agency', 'people-committee', 'police'] as const;

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * National agency identifier, TT 10/2016/TT-BTTTT (QCVN 102:2016/BTTTT), kept by
  * QĐ 20/2020/QĐ-TTg (amended by QĐ 09/2025/QĐ-TTg): `V1V2V3.Z1Z2.Y1Y2.MX1X2`.
@@ -14,6 +16,8 @@ export const UNIT_CODE = /^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/;
 
 export const UNIT_CODE_RULE =
   'must be an agency code V1V2V3.Z1Z2.Y1Y2.MX1X2 (TT 10/2016/TT-BTTTT), e.g. 000.00.15.H57';
+
+export const unitCodeSchema = z.string().regex(UNIT_CODE, UNIT_CODE_RULE);
 
 export function isUnitCode(text: string): boolean {
   return UNIT_CODE.test(text);
