@@ -31,6 +31,7 @@ import type { UnitKeyring } from '../infra/signing.js';
 import { loadCalendarData } from '../rules/calendars.js';
 import { getProcedure } from '../rules/catalogue.js';
 import { loadOrganisation } from '../rules/organisations.js';
+import { validEventOrFail } from './event-validation.js';
 import { createFeedbackActivities } from './feedback-activities.js';
 
 export interface ActivityDependencies {
@@ -120,14 +121,7 @@ export async function createDossierActivities(deps: ActivityDependencies) {
     async publishEvents(events: DossierEvent[]): Promise<number[]> {
       const sequences: number[] = [];
       for (const candidate of events) {
-        const parsed = dossierEventSchema.safeParse(candidate);
-        if (!parsed.success) {
-          throw ApplicationFailure.nonRetryable(
-            `Event ${candidate.id} does not match the schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-            'INVALID_EVENT',
-          );
-        }
-        const event = parsed.data;
+        const event = validEventOrFail(dossierEventSchema, candidate);
         const ack = await countPublishFailures(
           'events',
           js.publish(dossierEventSubject(event), JSON.stringify(event), {

@@ -11,6 +11,7 @@ import { type FeedbackEvent, feedbackEventSchema, feedbackEventSubject } from '.
 import { eventStreamName } from '../events/stream.js';
 import { loadCalendarData } from '../rules/calendars.js';
 import { loadOrganisation } from '../rules/organisations.js';
+import { validEventOrFail } from './event-validation.js';
 
 export interface FeedbackActivityDependencies {
   nc: NatsConnection;
@@ -50,14 +51,7 @@ export function createFeedbackActivities(deps: FeedbackActivityDependencies) {
     async publishFeedbackEvents(events: FeedbackEvent[]): Promise<number[]> {
       const sequences: number[] = [];
       for (const candidate of events) {
-        const parsed = feedbackEventSchema.safeParse(candidate);
-        if (!parsed.success) {
-          throw ApplicationFailure.nonRetryable(
-            `Event ${candidate.id} does not match the schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-            'INVALID_EVENT',
-          );
-        }
-        const event = parsed.data;
+        const event = validEventOrFail(feedbackEventSchema, candidate);
         const ack = await js.publish(feedbackEventSubject(event), JSON.stringify(event), {
           msgID: event.id,
           expect: { streamName: eventStreamName },

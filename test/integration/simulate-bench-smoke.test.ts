@@ -49,7 +49,7 @@ describe('simulate and bench', () => {
   });
 
   it('Ctrl-C stops a running simulation with its servers, exit code 130', async () => {
-    const stderr = await interruptOnce(['simulation/main.ts', '--days', '30'], 'day 1/30');
+    const stderr = await interruptOnce(['--import', 'tsx', 'simulation/main.ts', '--days', '30'], 'day 1/30');
     expect(stderr).toContain('simulate: interrupted');
   }, 120_000);
 
@@ -111,12 +111,11 @@ async function childrenOf(pid: number): Promise<number[]> {
 }
 
 /**
- * Starts `node --import tsx <args>`, waits for `marker` on stderr, sends SIGINT and checks that the
+ * Starts `node <args>`, waits for `marker` on stderr, sends SIGINT and checks that the
  * process exits with 130 and that every process it started (servers) is gone. Returns its stderr.
  */
 async function interruptOnce(args: string[], marker: string): Promise<string> {
-  const nodeArgs = args[0] === '--expose-gc' ? args : ['--import', 'tsx', ...args];
-  const child = spawn('node', nodeArgs, { cwd: projectRoot });
+  const child = spawn('node', args, { cwd: projectRoot });
   let servers: number[] = [];
   onTestFinished(() => {
     child.kill('SIGKILL');
