@@ -2,7 +2,12 @@
  * Typed client for counters, officials and supervisors: receive a dossier (idempotent by request
  * id), act on it, read its state. Validates every request with zod before it reaches Temporal.
  */
-import { type Client, WorkflowIdConflictPolicy } from '@temporalio/client';
+import {
+  type Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+} from '@temporalio/client';
 import { type DossierApplicationInput, dossierApplicationSchema } from '../domain/application.js';
 import type { Actor } from '../domain/dossier.js';
 import { toCivilDate } from '../domain/time.js';
@@ -64,15 +69,24 @@ export class DossierClient {
       application.receivingUnit,
       today,
     );
-    if (!existing) {
+    // A repeated request starts too: the first may not have started its workflow yet (or its
+    // caller died after reserving the code). Starting is idempotent for a running or ended dossier.
+    await this.ensureStarted({ code, application, intake: request.intake ?? {}, options: request.options });
+    return { ...(await this.intakeOutcome(code)), existing };
+  }
+
+  private async ensureStarted(input: Parameters<typeof dossierWorkflow>[0]): Promise<void> {
+    try {
       await this.temporal.workflow.start(dossierWorkflow, {
-        workflowId: code,
+        workflowId: input.code,
         taskQueue: this.taskQueue,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        args: [{ code, application, intake: request.intake ?? {}, options: request.options }],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        args: [input],
       });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
-    return { ...(await this.intakeOutcome(code)), existing };
   }
 
   /**

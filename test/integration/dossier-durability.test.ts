@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DossierApplicationInput } from '../../domain/application.js';
 import type { Actor } from '../../domain/dossier.js';
 import { parseDossierCode } from '../../domain/dossier-code.js';
+import { toCivilDate } from '../../domain/time.js';
 import type { ActionRequest } from '../../workflows/dossier.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { actor, demoUnits } from '../support/fixtures.js';
@@ -125,6 +126,16 @@ describe('concurrency and idempotence', () => {
     expect(third.existing).toBe(true);
     const count = await system.temporal.workflow.count(`WorkflowId = '${first.code}'`);
     expect(count.count).toBe(1);
+  });
+
+  it('a repeated request starts the dossier when the first counter reserved its code but never started it', async () => {
+    const request = await application();
+    const today = toCivilDate(Date.now());
+    const reserved = await system.codes.reserveForRequest(request.requestId, unit, today);
+    await expect(system.client.get(reserved.code)).rejects.toThrow(/Không tìm thấy hồ sơ/);
+    const repeated = await system.client.receive({ application: request });
+    expect(repeated).toMatchObject({ code: reserved.code, existing: true, outcome: 'accepted' });
+    expect((await system.client.get(reserved.code)).ended).toBe(false);
   });
 });
 

@@ -29,6 +29,7 @@ export function workflowBundle(): Promise<{ code: string }> {
 
 export interface DossierTestSystem {
   client: DossierClient;
+  codes: DossierCodeAllocator;
   temporal: Client;
   nc: NatsConnection;
   documents: FileDocumentStore;
@@ -90,6 +91,7 @@ export async function startDossierSystem(options: { timeSkipping: boolean }): Pr
     const codes = await DossierCodeAllocator.open(nc);
     return {
       client: new DossierClient(temporal, codes),
+      codes,
       temporal,
       nc,
       documents: new FileDocumentStore(join(dataDir, 'documents')),
