@@ -47,6 +47,11 @@ export const simulationConfigSchema = z.strictObject({
     .min(1, 'must be at least 1')
     .max(90, 'must be at most 90')
     .default(2),
+  /**
+   * Time-skipping servers the communes are spread over. The test server slows down with every
+   * workflow task it has handled, so several smaller servers beat one (BENCHMARKS.md).
+   */
+  servers: z.number().int().min(1, 'must be at least 1').max(16, 'must be at most 16').default(4),
   /** Actions in flight at once. */
   concurrency: z.number().int().min(1).max(512).default(48),
   /**

@@ -1,4 +1,4 @@
-/** `npm run simulate -- [--days 30] [--arrivals 300] [--seed 1] [--start 2027-03-01] [--organisation simulation] [--slot-minutes 60] [--evaluation-window 2] [--json]` */
+/** `npm run simulate -- [--days 30] [--arrivals 300] [--seed 1] [--start 2027-03-01] [--organisation simulation] [--slot-minutes 60] [--evaluation-window 2] [--servers 4] [--json]` */
 
 import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { Command, CommanderError } from 'commander';
@@ -19,6 +19,7 @@ const program = new Command('simulate')
   .option('--period <id>', 'report period (default: the month of --start)')
   .option('--slot-minutes <n>', 'actions fall on slots of this many minutes (rounded up)', '60')
   .option('--evaluation-window <days>', 'calendar days a returned dossier waits for its evaluation', '2')
+  .option('--servers <n>', 'time-skipping servers the communes are spread over', '4')
   .option('--json', 'print JSON instead of tables')
   .exitOverride();
 
@@ -36,6 +37,7 @@ try {
     period: options.period,
     slotMinutes: Number(options.slotMinutes),
     evaluationWindowDays: Number(options.evaluationWindow),
+    servers: Number(options.servers),
   });
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${flagOf(String(i.path[0]))}: ${i.message}`);

@@ -4,7 +4,34 @@
  * then, a bounded number at a time. Workflow timers (apology checks, overdue flags) fire on the
  * way, as they would in real time.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+
+/** The simulated clock: one time-skipping server, or several kept in step (simulate.ts). */
+export interface SimulatedClock {
+  currentTimeMs(): Promise<number>;
+  /** Lets the simulated time run `ms` forward; timers due on the way fire. */
+  sleep(ms: number): Promise<void>;
+}
+
+/** The clocks of several time-skipping servers moved in step; "now" is the first server's. */
+export class ClocksInStep implements SimulatedClock {
+  constructor(private readonly clocks: SimulatedClock[]) {
+    if (clocks.length === 0) throw new Error('at least one clock is needed');
+  }
+
+  currentTimeMs(): Promise<number> {
+    return (this.clocks[0] as SimulatedClock).currentTimeMs();
+  }
+
+  async sleep(ms: number): Promise<void> {
+    const target = (await this.currentTimeMs()) + ms;
+    await Promise.all(
+      this.clocks.map(async (clock) => {
+        const now = await clock.currentTimeMs();
+        if (target > now) await clock.sleep(target - now);
+      }),
+    );
+  }
+}
 
 /** An action receives the simulated instant it was scheduled for. */
 type Action = (now: number) => Promise<void>;
@@ -66,7 +93,7 @@ export class Scheduler {
   private failures = 0;
 
   constructor(
-    private readonly env: TestWorkflowEnvironment,
+    private readonly clock: SimulatedClock,
     private readonly options: SchedulerOptions,
   ) {}
 
@@ -94,13 +121,13 @@ export class Scheduler {
       this.instants.pop();
       const actions = this.queue.get(next) ?? [];
       this.queue.delete(next);
-      const now = await this.env.currentTimeMs();
-      if (next > now) await this.env.sleep(next - now);
+      const now = await this.clock.currentTimeMs();
+      if (next > now) await this.clock.sleep(next - now);
       await this.watched(next, () => this.runAll(actions, next));
       onTick(next);
     }
-    const now = await this.env.currentTimeMs();
-    if (until > now) await this.env.sleep(until - now);
+    const now = await this.clock.currentTimeMs();
+    if (until > now) await this.clock.sleep(until - now);
   }
 
   private async watched(instant: number, work: () => Promise<void>): Promise<void> {

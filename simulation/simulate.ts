@@ -37,7 +37,7 @@ import { loadOrganisation } from '../rules/organisations.js';
 import { createDossierWorkers, workflowsPath } from '../workers/dossier-workers.js';
 import { type SimulationConfig, type SimulationConfigInput, simulationConfigSchema } from './config.js';
 import { Random } from './random.js';
-import { Scheduler } from './scheduler.js';
+import { ClocksInStep, Scheduler, type SimulatedClock } from './scheduler.js';
 
 export interface SimulationReport {
   config: SimulationConfig;
@@ -123,26 +123,38 @@ export async function runSimulation(
     cleanups.push(() => nats.stop());
     const nc = await connect({ servers: nats.url, name: 'tthc-simulation' });
     cleanups.push(() => nc.drain());
-    onProgress('starting the time-skipping Temporal server and workers …');
-    const env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: binaryPath('temporal-test-server') } },
-    });
-    cleanups.push(() => env.teardown());
-    await registerSearchAttributes(env.connection, env.namespace ?? 'default');
-    const workers = await createDossierWorkers({
-      connection: env.nativeConnection,
-      nc,
-      dataDir,
-      organisation: config.organisation,
-      workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: quiet }),
-      logger,
-      maxCachedWorkflows: 2_000,
-      tuning: { workflowThreadPoolSize: readSetting('TTHC_WORKFLOW_THREADS') },
-    });
-    const runs = workers.map((worker) => worker.run());
-    cleanups.push(() => stopWorkers(workers, runs));
+    const servers = config.servers;
+    onProgress(`starting ${servers} time-skipping Temporal server${servers === 1 ? '' : 's'} and workers …`);
+    const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: quiet });
+    const codes = await DossierCodeAllocator.open(nc);
+    const shards: Shard[] = [];
+    for (let i = 0; i < servers; i++) {
+      const env = await TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: { type: 'existing-path', path: binaryPath('temporal-test-server') } },
+      });
+      cleanups.push(() => env.teardown());
+      await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+      const workers = await createDossierWorkers({
+        connection: env.nativeConnection,
+        nc,
+        dataDir,
+        organisation: config.organisation,
+        workflowBundle,
+        logger,
+        maxCachedWorkflows: Math.ceil(cachedWorkflows / servers),
+        tuning: { workflowThreadPoolSize: readSetting('TTHC_WORKFLOW_THREADS') },
+      });
+      const runs = workers.map((worker) => worker.run());
+      cleanups.push(() => stopWorkers(workers, runs));
+      const clock = () => env.currentTimeMs();
+      shards.push({
+        env,
+        dossiers: new DossierClient(env.client, codes, undefined, clock),
+        feedback: await FeedbackClient.open(env.client, nc),
+      });
+    }
 
-    const world = await World.create(config, env, nc, dataDir, onProgress);
+    const world = World.create(config, shards, nc, dataDir, onProgress);
     await Promise.race([world.run(), rejectOnAbort(signal)]);
     onProgress('computing the indicators …');
     const report = await world.report(logger);
@@ -151,6 +163,21 @@ export async function runSimulation(
     for (const cleanup of cleanups.reverse())
       await withinMs(cleanupLimitMs, cleanup()).catch(() => undefined);
   }
+}
+
+/** Workflows the workers of all servers keep cached, together. */
+const cachedWorkflows = 2_000;
+
+/**
+ * One time-skipping server with its workers and clients. The communes are spread over several
+ * servers because the test server slows down with every workflow task it has ever handled (it
+ * keeps a list of every time-skipping lock and unlock and searches it from the start on each timer;
+ * BENCHMARKS.md): k servers each see 1/k of the tasks.
+ */
+interface Shard {
+  env: TestWorkflowEnvironment;
+  dossiers: DossierClient;
+  feedback: FeedbackClient;
 }
 
 /** A cleanup step may not hold the exit (a stuck call keeps a worker from shutting down). */
@@ -188,13 +215,15 @@ class World {
   /** Client calls in flight, for the stall report: label → real start time. */
   private readonly inFlight = new Map<number, { label: string; since: number }>();
   private callIds = 0;
+  /** The server of each commune's units (round robin), and of each dossier received. */
+  private readonly shardOfUnit = new Map<string, Shard>();
+  private readonly shardOfDossier = new Map<string, Shard>();
 
   private constructor(
     private readonly config: SimulationConfig,
-    private readonly env: TestWorkflowEnvironment,
+    private readonly shards: Shard[],
+    private readonly clock: SimulatedClock,
     private readonly nc: NatsConnection,
-    private readonly dossiers: DossierClient,
-    private readonly feedback: FeedbackClient,
     private readonly documents: FileDocumentStore,
     private readonly scheduler: Scheduler,
     private readonly onProgress: (line: string) => void,
@@ -203,22 +232,25 @@ class World {
     this.organisation = loadOrganisation(config.organisation);
     this.communes = communesOf(this.organisation);
     this.procedures = communeProcedures();
+    this.communes.forEach((commune, i) => {
+      const shard = shards[i % shards.length] as Shard;
+      for (const unit of [commune.committee, commune.oneStop, commune.police])
+        if (unit) this.shardOfUnit.set(unit.code, shard);
+    });
   }
 
-  static async create(
+  static create(
     config: SimulationConfig,
-    env: TestWorkflowEnvironment,
+    shards: Shard[],
     nc: NatsConnection,
     dataDir: string,
     onProgress: (line: string) => void,
-  ): Promise<World> {
-    const clock = () => env.currentTimeMs();
-    const dossiers = new DossierClient(env.client, await DossierCodeAllocator.open(nc), undefined, clock);
-    const feedback = await FeedbackClient.open(env.client, nc);
+  ): World {
+    const clock = new ClocksInStep(shards.map((shard) => shard.env));
     const documents = new FileDocumentStore(join(dataDir, 'documents'));
     const errors: string[] = [];
     let world: World | undefined;
-    const scheduler = new Scheduler(env, {
+    const scheduler = new Scheduler(clock, {
       concurrency: config.concurrency,
       resolutionMs: config.slotMinutes * 60_000,
       onError: (error) => {
@@ -227,7 +259,7 @@ class World {
       stallAfterMs: stallReportMs,
       onStall: (instant, elapsedMs) => world?.reportStall(instant, elapsedMs),
     });
-    world = new World(config, env, nc, dossiers, feedback, documents, scheduler, onProgress);
+    world = new World(config, shards, clock, nc, documents, scheduler, onProgress);
     return world;
   }
 
@@ -256,7 +288,7 @@ class World {
 
   async run(): Promise<void> {
     const startAt = atCivilTime(this.config.start, '07:00');
-    if (startAt <= (await this.env.currentTimeMs())) {
+    if (startAt <= (await this.clock.currentTimeMs())) {
       throw new Error(
         `--start ${this.config.start} is not in the future of the simulation clock; pick a later date`,
       );
@@ -348,13 +380,15 @@ class World {
   private async arrive(plan: DossierPlan, now: number): Promise<void> {
     const application = await this.application(plan, plan.incomplete);
     const counter = this.official('counter-officer', plan.commune.oneStop.code);
+    const shard = this.shardOf(plan.commune.oneStop.code);
     const outcome = await this.call(`receive ${application.requestId}`, () =>
-      this.dossiers.receive({
+      shard.dossiers.receive({
         application,
         intake: { officer: counter },
         options: { evaluationWindowDays: this.config.evaluationWindowDays },
       }),
     );
+    this.shardOfDossier.set(outcome.code, shard);
     this.count('received');
     if (outcome.outcome === 'accepted') return this.accepted(outcome.code, plan, now);
     if (outcome.outcome !== 'supplement') return;
@@ -420,7 +454,7 @@ class World {
       }
     }
     const due = plan.slow
-      ? (await this.call(`query ${code}`, () => this.dossiers.get(code))).deadlines.decree?.dueDate
+      ? (await this.call(`query ${code}`, () => this.dossierClient(code).get(code))).deadlines.decree?.dueDate
       : undefined;
     if (!due) return this.decide(code, plan, now);
     this.count('slow');
@@ -479,8 +513,9 @@ class World {
   // Feedback
 
   private async submitFeedback(plan: FeedbackPlan): Promise<void> {
+    const { feedback } = this.shardOf(plan.unit);
     const receipt = await this.call(`feedback ${plan.unit}`, () =>
-      this.feedback.submit({
+      feedback.submit({
         feedback: {
           requestId: `sim-pakn-${this.config.seed}-${plan.submitAt}-${plan.unit}`,
           submitter: plan.citizen,
@@ -494,7 +529,7 @@ class World {
     const staff = (role: 'counter-officer' | 'leader') => this.official(role, plan.unit);
     this.scheduler.at(this.after(plan.submitAt, plan.acceptHours), async (later) => {
       await this.call(`accept ${receipt.id}`, () =>
-        this.feedback.act(receipt.id, {
+        feedback.act(receipt.id, {
           name: 'accept',
           actor: staff('counter-officer'),
           payload: { topic: 'hanh-vi' },
@@ -503,7 +538,7 @@ class World {
       this.scheduler.at(this.after(later, plan.answerHours), async () => {
         const answer = { content: 'Đã tiếp thu và chấn chỉnh.', measure: 'giai-trinh' };
         await this.call(`answer ${receipt.id}`, () =>
-          this.feedback.act(receipt.id, { name: 'answer', actor: staff('leader'), payload: answer }),
+          feedback.act(receipt.id, { name: 'answer', actor: staff('leader'), payload: answer }),
         );
         this.count('feedbackAnswered');
       });
@@ -513,10 +548,22 @@ class World {
   // ------------------------------------------------------------------------------------------
   // Helpers
 
+  private shardOf(unitCode: string): Shard {
+    return this.shardOfUnit.get(unitCode) ?? (this.shards[0] as Shard);
+  }
+
+  private dossierClient(code: string): DossierClient {
+    const shard = this.shardOfDossier.get(code);
+    if (!shard) throw new Error(`dossier ${code} was not received in this simulation`);
+    return shard.dossiers;
+  }
+
   /** Runs an action; a rule rejection (e.g. the dossier moved on) is counted, not fatal. */
   private async act(code: string, name: ActionName, actor: Actor, payload: unknown) {
     try {
-      return await this.call(`${name} ${code}`, () => this.dossiers.act(code, { name, actor, payload }));
+      return await this.call(`${name} ${code}`, () =>
+        this.dossierClient(code).act(code, { name, actor, payload }),
+      );
     } catch (error) {
       if (error instanceof IllegalActionError) {
         this.count(`rejected:${error.code}`);

@@ -12,17 +12,22 @@ import { projectRoot } from '../../infra/tools.js';
 const run = promisify(execFile);
 
 describe('simulate and bench', () => {
-  it('simulate prints the scoreboard of every commune and their ranking as JSON; the same seed gives the same result', async () => {
-    const simulate = () =>
+  it('simulate prints the scoreboard of every commune and their ranking as JSON; the same seed gives the same result, on one server or spread over two', async () => {
+    const simulate = (servers: number) =>
       run(
         'node',
-        ['--import', 'tsx', 'simulation/main.ts', '--days', '2', '--arrivals', '6', '--seed', '7', '--json'],
+        [
+          '--import',
+          'tsx',
+          'simulation/main.ts',
+          ...['--days', '2', '--arrivals', '6', '--seed', '7', '--servers', String(servers), '--json'],
+        ],
         {
           cwd: projectRoot,
           timeout: 240_000,
         },
       );
-    const [first, second] = await Promise.all([simulate(), simulate()]);
+    const [first, second] = await Promise.all([simulate(1), simulate(2)]);
     const { stdout, stderr } = first;
     const report = JSON.parse(stdout);
     const again = JSON.parse(second.stdout);
@@ -33,19 +38,28 @@ describe('simulate and bench', () => {
     expect(report.totals.received).toBe(12);
     expect(report.province.total).toBeGreaterThanOrEqual(0);
     expect(stderr).toContain('day 1/2');
+    expect(stderr).toContain('starting 1 time-skipping Temporal server and workers');
+    expect(second.stderr).toContain('starting 2 time-skipping Temporal servers and workers');
   }, 300_000);
 
   it('simulate refuses a bad option with the flag and the rule, and starts nothing', async () => {
-    const failure = await run('node', ['--import', 'tsx', 'simulation/main.ts', '--slot-minutes', '0'], {
-      cwd: projectRoot,
-      timeout: 60_000,
-    }).then(
-      () => undefined,
-      (error: { code: number; stderr: string }) => error,
-    );
+    const refused = (...args: string[]) =>
+      run('node', ['--import', 'tsx', 'simulation/main.ts', ...args], {
+        cwd: projectRoot,
+        timeout: 60_000,
+      }).then(
+        () => undefined,
+        (error: { code: number; stderr: string }) => error,
+      );
+    const [failure, tooManyServers] = await Promise.all([
+      refused('--slot-minutes', '0'),
+      refused('--servers', '17'),
+    ]);
     expect(failure?.code).toBe(1);
     expect(failure?.stderr).toContain('simulate: --slot-minutes: must be at least 1');
-    expect(failure?.stderr).not.toContain('starting the time-skipping');
+    expect(failure?.stderr).not.toMatch(/starting .*time-skipping/);
+    expect(tooManyServers?.code).toBe(1);
+    expect(tooManyServers?.stderr).toContain('simulate: --servers: must be at most 16');
   });
 
   it('Ctrl-C stops a running simulation with its servers, exit code 130', async () => {

@@ -1,22 +1,26 @@
 /** The simulation's discrete-event scheduler, over a fake clock with the test environment's surface. */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
-import { Scheduler, type SchedulerOptions } from '../../simulation/scheduler.js';
+import {
+  ClocksInStep,
+  Scheduler,
+  type SchedulerOptions,
+  type SimulatedClock,
+} from '../../simulation/scheduler.js';
 
 const minute = 60_000;
 
 function fakeClock(start = 0) {
   let now = start;
-  const env = {
+  const env: SimulatedClock = {
     currentTimeMs: async () => now,
     sleep: async (ms: number) => {
       now += ms;
     },
-  } as unknown as TestWorkflowEnvironment;
+  };
   return { env, now: () => now };
 }
 
-function scheduler(env: TestWorkflowEnvironment, options: Partial<SchedulerOptions> = {}) {
+function scheduler(env: SimulatedClock, options: Partial<SchedulerOptions> = {}) {
   return new Scheduler(env, {
     concurrency: 4,
     resolutionMs: 15 * minute,
@@ -90,5 +94,33 @@ describe('simulation scheduler', () => {
     await s.run(60 * minute);
     expect(stalls[0]).toBe(15 * minute);
     expect(finished).toBe(true);
+  });
+});
+
+describe('clocks in step (one simulation over several time-skipping servers)', () => {
+  it('moves every clock to the same instant, measured from the first, and never backwards', async () => {
+    const first = fakeClock(100 * minute);
+    const behind = fakeClock(90 * minute);
+    const ahead = fakeClock(130 * minute);
+    const clocks = new ClocksInStep([first.env, behind.env, ahead.env]);
+    await clocks.sleep(20 * minute);
+    expect([first.now(), behind.now(), ahead.now()]).toEqual([120 * minute, 120 * minute, 130 * minute]);
+    expect(await clocks.currentTimeMs()).toBe(120 * minute);
+  });
+
+  it('drives the scheduler: the actions of a slot run once, with every clock at the slot', async () => {
+    const servers = [fakeClock(), fakeClock(), fakeClock()];
+    const s = scheduler(new ClocksInStep(servers.map((c) => c.env)));
+    const seen: number[][] = [];
+    s.at(20 * minute, async () => {
+      seen.push(servers.map((c) => c.now()));
+    });
+    await s.run(60 * minute);
+    expect(seen).toEqual([[30 * minute, 30 * minute, 30 * minute]]);
+    expect(servers.map((c) => c.now())).toEqual([60 * minute, 60 * minute, 60 * minute]);
+  });
+
+  it('needs at least one clock', () => {
+    expect(() => new ClocksInStep([])).toThrow(/at least one clock/);
   });
 });
