@@ -91,6 +91,7 @@ export class Scheduler {
   private readonly queue = new Map<number, Action[]>();
   private readonly instants = new InstantHeap();
   private failures = 0;
+  private stopped = false;
 
   constructor(
     private readonly clock: SimulatedClock,
@@ -109,13 +110,18 @@ export class Scheduler {
     }
   }
 
+  /** Starts no further action; `run` returns once the actions in flight have ended. */
+  stop(): void {
+    this.stopped = true;
+  }
+
   get failed(): number {
     return this.failures;
   }
 
   /** Runs every queued action (and those they queue) up to `until`; calls `onTick` between instants. */
   async run(until: number, onTick: (now: number) => void = () => undefined): Promise<void> {
-    for (;;) {
+    while (!this.stopped) {
       const next = this.instants.peek();
       if (next === undefined || next > until) break;
       this.instants.pop();
@@ -126,6 +132,7 @@ export class Scheduler {
       await this.watched(next, () => this.runAll(actions, next));
       onTick(next);
     }
+    if (this.stopped) return;
     const now = await this.clock.currentTimeMs();
     if (until > now) await this.clock.sleep(until - now);
   }
@@ -145,7 +152,7 @@ export class Scheduler {
   private async runAll(actions: Action[], now: number): Promise<void> {
     let index = 0;
     const lane = async () => {
-      while (index < actions.length) {
+      while (!this.stopped && index < actions.length) {
         const action = actions[index++];
         try {
           await action?.(now);

@@ -155,6 +155,7 @@ export async function runSimulation(
     }
 
     const world = World.create(config, shards, nc, dataDir, onProgress);
+    signal?.addEventListener('abort', () => world.stop(), { once: true });
     await Promise.race([world.run(), rejectOnAbort(signal)]);
     onProgress('computing the indicators …');
     const report = await world.report(logger);
@@ -261,6 +262,11 @@ class World {
     });
     world = new World(config, shards, clock, nc, documents, scheduler, onProgress);
     return world;
+  }
+
+  /** Starts no further action (calls in flight go on until the servers stop). */
+  stop(): void {
+    this.scheduler.stop();
   }
 
   /** Names the calls a slot is still waiting for, so that a stuck dossier can be looked at. */

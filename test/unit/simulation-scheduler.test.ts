@@ -97,6 +97,28 @@ describe('simulation scheduler', () => {
   });
 });
 
+describe('stopping the scheduler (Ctrl-C)', () => {
+  it('starts no further action, lets the ones in flight end, and run() returns', async () => {
+    const clock = fakeClock();
+    const s = scheduler(clock.env, { concurrency: 1 });
+    const ran: string[] = [];
+    s.at(minute, async () => {
+      ran.push('first');
+      s.stop();
+      ran.push('first ended');
+    });
+    s.at(minute, async () => {
+      ran.push('same slot');
+    });
+    s.at(30 * minute, async () => {
+      ran.push('later slot');
+    });
+    await s.run(120 * minute);
+    expect(ran).toEqual(['first', 'first ended']);
+    expect(clock.now()).toBe(15 * minute);
+  });
+});
+
 describe('clocks in step (one simulation over several time-skipping servers)', () => {
   it('moves every clock to the same instant, measured from the first, and never backwards', async () => {
     const first = fakeClock(100 * minute);
