@@ -28,7 +28,7 @@ import { applicantKeyFor, type DigitizedRegistry } from '../infra/digitized-regi
 import type { DocumentStore } from '../infra/document-store.js';
 import { countPublishFailures, recordPublishedEvent } from '../infra/metrics.js';
 import type { UnitKeyring } from '../infra/signing.js';
-import { loadCalendarData } from '../rules/calendars.js';
+import { loadCalendarChain } from '../rules/calendars.js';
 import { getProcedure } from '../rules/catalogue.js';
 import { loadOrganisation } from '../rules/organisations.js';
 import { validEventOrFail } from './event-validation.js';
@@ -115,7 +115,7 @@ export async function createDossierActivities(deps: ActivityDependencies) {
       const unitNames = Object.fromEntries(
         [request.receivingUnit, request.competentAgency].map((code) => [code, organisation.get(code).name]),
       );
-      return { procedure, calendars: calendarChain(jurisdiction), unitNames };
+      return { procedure, calendars: loadCalendarChain(jurisdiction), unitNames };
     },
 
     async publishEvents(events: DossierEvent[]): Promise<number[]> {
@@ -240,14 +240,3 @@ export async function createDossierActivities(deps: ActivityDependencies) {
 }
 
 export type DossierActivities = Awaited<ReturnType<typeof createDossierActivities>>;
-
-function calendarChain(jurisdiction: string): CalendarData[] {
-  const chain: CalendarData[] = [];
-  let current: string | undefined = jurisdiction;
-  while (current) {
-    const data = loadCalendarData(current);
-    chain.unshift(data);
-    current = data.extends;
-  }
-  return chain;
-}

@@ -9,7 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { CalendarData } from '../domain/calendar.js';
 import { type FeedbackEvent, feedbackEventSchema, feedbackEventSubject } from '../events/feedback-schema.js';
 import { eventStreamName } from '../events/stream.js';
-import { loadCalendarData } from '../rules/calendars.js';
+import { loadCalendarChain } from '../rules/calendars.js';
 import { loadOrganisation } from '../rules/organisations.js';
 import { validEventOrFail } from './event-validation.js';
 
@@ -43,7 +43,7 @@ export function createFeedbackActivities(deps: FeedbackActivityDependencies) {
       const jurisdiction = unit.jurisdiction ?? 'VN';
       return {
         unit: { code: unit.code, name: unit.name, jurisdiction },
-        calendars: calendarChain(jurisdiction),
+        calendars: loadCalendarChain(jurisdiction),
       };
     },
 
@@ -64,14 +64,3 @@ export function createFeedbackActivities(deps: FeedbackActivityDependencies) {
 }
 
 export type FeedbackActivities = ReturnType<typeof createFeedbackActivities>;
-
-function calendarChain(jurisdiction: string): CalendarData[] {
-  const chain: CalendarData[] = [];
-  let current: string | undefined = jurisdiction;
-  while (current) {
-    const data = loadCalendarData(current);
-    chain.unshift(data);
-    current = data.extends;
-  }
-  return chain;
-}

@@ -49,11 +49,23 @@ export function signedMessage(unitCode: string, sha256Hex: string, signedAt: str
 
 export class UnitKeyring {
   private readonly keys = new Map<string, Promise<KeyObject>>();
+  private readonly signers = new Map<string, Promise<UnitSigner>>();
 
   constructor(private readonly dir: string) {}
 
+  /** The unit's signer; built once per unit (exporting and hashing its public key is not free). */
   async signerFor(unitCode: string): Promise<UnitSigner> {
     checkUnitCode(unitCode);
+    let signer = this.signers.get(unitCode);
+    if (!signer) {
+      signer = this.newSigner(unitCode);
+      signer.catch(() => this.signers.delete(unitCode));
+      this.signers.set(unitCode, signer);
+    }
+    return signer;
+  }
+
+  private async newSigner(unitCode: string): Promise<UnitSigner> {
     const privateKey = await this.privateKey(unitCode);
     const publicKey = createPublicKey(privateKey);
     const publicKeyFingerprint = fingerprint(publicKey);

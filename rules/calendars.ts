@@ -15,6 +15,7 @@ export const CALENDAR_DIRECTORY = new URL('../data/calendars/', import.meta.url)
 
 const JURISDICTION_FILE_NAME = /^[A-Za-z0-9-]+$/;
 const cache = new Map<string, WorkingCalendar>();
+const chains = new Map<string, CalendarData[]>();
 
 function calendarFile(jurisdiction: string, directory: URL): string {
   if (!JURISDICTION_FILE_NAME.test(jurisdiction)) {
@@ -68,6 +69,30 @@ function resolve(jurisdiction: string, directory: URL, chain: string[]): Working
   return calendar;
 }
 
+/**
+ * The data of a jurisdiction's calendar and of every calendar it extends, national first: what a
+ * workflow receives to build its calendar. Read and validated once, then cached like `loadCalendar`.
+ */
+export function loadCalendarChain(jurisdiction = 'VN', directory: URL = CALENDAR_DIRECTORY): CalendarData[] {
+  const key = calendarFile(jurisdiction, directory);
+  let chain = chains.get(key);
+  if (!chain) {
+    chain = [];
+    const seen: string[] = [];
+    for (let current: string | undefined = jurisdiction; current; ) {
+      if (seen.includes(current)) {
+        throw new Error(`Calendars extend each other in a cycle: ${[...seen, current].join(' → ')}`);
+      }
+      seen.push(current);
+      const data = loadCalendarData(current, directory);
+      chain.unshift(data);
+      current = data.extends;
+    }
+    chains.set(key, chain);
+  }
+  return [...chain];
+}
+
 /** Jurisdiction ids that have a calendar file, sorted. */
 export function listJurisdictions(directory: URL = CALENDAR_DIRECTORY): string[] {
   return readdirSync(directory)
@@ -79,4 +104,5 @@ export function listJurisdictions(directory: URL = CALENDAR_DIRECTORY): string[]
 /** Forgets loaded calendars, e.g. after the data files changed. */
 export function clearCalendarCache(): void {
   cache.clear();
+  chains.clear();
 }

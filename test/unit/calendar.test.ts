@@ -9,6 +9,7 @@ import {
   clearCalendarCache,
   listJurisdictions,
   loadCalendar,
+  loadCalendarChain,
   loadCalendarData,
 } from '../../rules/calendars.js';
 
@@ -341,6 +342,31 @@ describe('calendar files (rules/calendars.ts)', () => {
     expect(province.weeklyRestDays).toEqual([0, 6]);
     expect(province.coverage(2026)).toEqual(vn.coverage(2026));
     expect(loadCalendar('VN-XX', directoryUrl)).toBe(province);
+  });
+
+  it('§6 the chain a workflow receives: national calendar first, read once and cached, cycles refused', () => {
+    writeCalendar('VN', national);
+    const province = {
+      jurisdiction: 'VN-XX',
+      name: 'Tỉnh thử nghiệm',
+      version: 'chain-1',
+      effectiveFrom: '2026-01-01',
+      extends: 'VN',
+    };
+    writeCalendar('VN-XX', province);
+    clearCalendarCache();
+    const chain = loadCalendarChain('VN-XX', directoryUrl);
+    expect(chain.map((c) => [c.jurisdiction, c.version])).toEqual([
+      ['VN', national.version],
+      ['VN-XX', 'chain-1'],
+    ]);
+    writeCalendar('VN-XX', { ...province, version: 'chain-2' });
+    expect(loadCalendarChain('VN-XX', directoryUrl).at(-1)?.version).toBe('chain-1');
+    clearCalendarCache();
+    expect(loadCalendarChain('VN-XX', directoryUrl).at(-1)?.version).toBe('chain-2');
+    writeCalendar('VN-C1', { ...province, jurisdiction: 'VN-C1', extends: 'VN-C2' });
+    writeCalendar('VN-C2', { ...province, jurisdiction: 'VN-C2', extends: 'VN-C1' });
+    expect(() => loadCalendarChain('VN-C1', directoryUrl)).toThrow(/cycle: VN-C1 → VN-C2 → VN-C1/);
   });
 
   it('§6 createCalendar requires the extended calendar as parent', () => {

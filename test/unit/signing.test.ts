@@ -59,6 +59,10 @@ describe('UnitKeyring', () => {
     expect((await stat(join(dir, `${UNIT}.key.pem`))).mode & 0o777).toBe(0o600);
     const signature = await second.sign(HASH, SIGNED_AT);
     expect(await new UnitKeyring(dir).verify(signature, HASH)).toBe(true);
+    const keyring = new UnitKeyring(dir);
+    const [once, again] = await Promise.all([keyring.signerFor(UNIT), keyring.signerFor(UNIT)]);
+    expect(again).toBe(once);
+    expect(once.publicKeyFingerprint).toBe(first.publicKeyFingerprint);
   });
 
   it('creates one key when several keyrings use a unit for the first time together', async () => {
