@@ -48,12 +48,11 @@ export function signedMessage(unitCode: string, sha256Hex: string, signedAt: str
 }
 
 export class UnitKeyring {
-  private readonly keys = new Map<string, Promise<KeyObject>>();
   private readonly signers = new Map<string, Promise<UnitSigner>>();
 
   constructor(private readonly dir: string) {}
 
-  /** The unit's signer; built once per unit (exporting and hashing its public key is not free). */
+  /** The unit's signer, built once per unit: its key is read or created, exported and hashed once. */
   async signerFor(unitCode: string): Promise<UnitSigner> {
     checkUnitCode(unitCode);
     let signer = this.signers.get(unitCode);
@@ -66,7 +65,7 @@ export class UnitKeyring {
   }
 
   private async newSigner(unitCode: string): Promise<UnitSigner> {
-    const privateKey = await this.privateKey(unitCode);
+    const privateKey = await this.loadOrCreate(unitCode);
     const publicKey = createPublicKey(privateKey);
     const publicKeyFingerprint = fingerprint(publicKey);
     return {
@@ -104,16 +103,6 @@ export class UnitKeyring {
     } catch {
       return false; // a malformed signature
     }
-  }
-
-  private privateKey(unitCode: string): Promise<KeyObject> {
-    let key = this.keys.get(unitCode);
-    if (!key) {
-      key = this.loadOrCreate(unitCode);
-      key.catch(() => this.keys.delete(unitCode));
-      this.keys.set(unitCode, key);
-    }
-    return key;
   }
 
   private async loadOrCreate(unitCode: string): Promise<KeyObject> {
