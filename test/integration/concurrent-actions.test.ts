@@ -9,6 +9,7 @@ import type { Actor } from '../../domain/dossier.js';
 import type { ActionRequest } from '../../workflows/dossier.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { actor, demoUnits } from '../support/fixtures.js';
+import { scannedHouseholdBusiness } from '../support/scanned-applications.js';
 
 const counter = actor('counter-officer', demoUnits.camThanhOneStop);
 const leader = actor('leader', demoUnits.camThanhCommittee);
@@ -30,17 +31,9 @@ function act(code: string, name: ActionRequest['name'], by: Actor, payload: unkn
 
 async function acceptedDossier(): Promise<string> {
   requestCounter++;
-  const scan = async (name: string) =>
-    (
-      await system.documents.put(new TextEncoder().encode(`scan of ${name} #${requestCounter}`), {
-        mediaType: 'application/pdf',
-        name,
-      })
-    ).ref;
   const outcome = await system.client.receive({
-    application: {
+    application: await scannedHouseholdBusiness(system.documents, {
       requestId: `concurrent-${Date.now()}-${requestCounter}`,
-      procedureCode: '1.001612',
       applicant: {
         type: 'citizen',
         fullName: 'Nguyễn Văn An',
@@ -50,15 +43,7 @@ async function acceptedDossier(): Promise<string> {
       vneidAuthenticated: true,
       receivingUnit: demoUnits.camThanhOneStop,
       competentAgency: demoUnits.camThanhCommittee,
-      documents: [
-        {
-          kind: 'giay-de-nghi-dang-ky-ho-kinh-doanh',
-          form: 'electronic',
-          fileRef: await scan('de-nghi.pdf'),
-        },
-        { kind: 'giay-to-phap-ly-ca-nhan', form: 'electronic', fileRef: await scan('cccd.pdf') },
-      ],
-    },
+    }),
     intake: { officer: counter },
   });
   expect(outcome.outcome).toBe('accepted');

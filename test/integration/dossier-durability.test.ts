@@ -11,6 +11,7 @@ import { toCivilDate } from '../../domain/time.js';
 import type { ActionRequest } from '../../workflows/dossier.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { actor, demoUnits } from '../support/fixtures.js';
+import { scannedHouseholdBusiness } from '../support/scanned-applications.js';
 
 const unit = demoUnits.konTumOneStop;
 const agency = demoUnits.konTumCommittee;
@@ -28,25 +29,13 @@ afterAll(() => system?.teardown());
 async function application(
   requestId = `durability-${Date.now()}-${++serial}`,
 ): Promise<DossierApplicationInput> {
-  const scan = async (name: string) =>
-    (
-      await system.documents.put(new TextEncoder().encode(`${name} ${requestId}`), {
-        mediaType: 'application/pdf',
-        name,
-      })
-    ).ref;
-  return {
+  return scannedHouseholdBusiness(system.documents, {
     requestId,
-    procedureCode: '1.001612',
     applicant: { type: 'organisation', name: 'Công ty TNHH Ví Dụ', taxCode: '0312345678' },
     channel: 'postal',
     receivingUnit: unit,
     competentAgency: agency,
-    documents: [
-      { kind: 'giay-de-nghi-dang-ky-ho-kinh-doanh', form: 'paper', fileRef: await scan('de-nghi.pdf') },
-      { kind: 'giay-to-phap-ly-ca-nhan', form: 'paper', fileRef: await scan('giay-to.pdf') },
-    ],
-  };
+  });
 }
 
 function act(code: string, name: ActionRequest['name'], by: Actor, payload: unknown = {}) {

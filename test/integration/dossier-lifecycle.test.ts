@@ -15,6 +15,7 @@ import type { ActionRequest } from '../../workflows/dossier.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { actor, demoUnits } from '../support/fixtures.js';
 import { type RecordedRun, recordingHistories, writeHistories } from '../support/histories.js';
+import { scannedHouseholdBusiness } from '../support/scanned-applications.js';
 
 const calendar = loadCalendar('VN');
 const counter = actor('counter-officer', demoUnits.camThanhOneStop);
@@ -79,25 +80,18 @@ async function householdBusiness(
   overrides: Partial<DossierApplicationInput> = {},
 ): Promise<DossierApplicationInput> {
   requestCounter++;
-  const channel = overrides.channel ?? 'counter';
-  const form = channel === 'online' ? 'electronic' : 'paper';
-  return {
+  const application = await scannedHouseholdBusiness(system.documents, {
     requestId: `lifecycle-${Date.now()}-${requestCounter}`,
-    procedureCode: '1.001612',
     applicant: {
       type: 'citizen',
       fullName: 'Nguyễn Văn An',
       idNumber: `0510900${String(requestCounter).padStart(5, '0')}`,
     },
-    channel,
+    channel: overrides.channel ?? 'counter',
     receivingUnit: demoUnits.camThanhOneStop,
     competentAgency: demoUnits.camThanhCommittee,
-    documents: [
-      { kind: 'giay-de-nghi-dang-ky-ho-kinh-doanh', form, fileRef: await scan('de-nghi.pdf') },
-      { kind: 'giay-to-phap-ly-ca-nhan', form, fileRef: await scan('cccd.pdf') },
-    ],
-    ...overrides,
-  };
+  });
+  return { ...application, ...overrides };
 }
 
 function act(code: string, name: ActionRequest['name'], by: Actor, payload: unknown = {}) {

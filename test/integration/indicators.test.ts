@@ -22,6 +22,7 @@ import { loadCatalogue } from '../../rules/catalogue.js';
 import { loadOrganisation } from '../../rules/organisations.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { actor } from '../support/fixtures.js';
+import { scannedHouseholdBusiness } from '../support/scanned-applications.js';
 
 const oneStop = '000.01.44.H99';
 const committee = '000.00.44.H99';
@@ -44,16 +45,8 @@ afterAll(() => system?.teardown());
 
 async function application(): Promise<DossierApplicationInput> {
   serial++;
-  const scan = async (name: string) =>
-    (
-      await system.documents.put(new TextEncoder().encode(`${name}-${serial}-${Date.now()}`), {
-        mediaType: 'application/pdf',
-        name,
-      })
-    ).ref;
-  return {
+  return scannedHouseholdBusiness(system.documents, {
     requestId: `indicators-${Date.now()}-${serial}`,
-    procedureCode: '1.001612',
     applicant: {
       type: 'citizen',
       fullName: 'Trần Thị Bình',
@@ -63,11 +56,7 @@ async function application(): Promise<DossierApplicationInput> {
     vneidAuthenticated: true,
     receivingUnit: oneStop,
     competentAgency: committee,
-    documents: [
-      { kind: 'giay-de-nghi-dang-ky-ho-kinh-doanh', form: 'electronic', fileRef: await scan('de-nghi.pdf') },
-      { kind: 'giay-to-phap-ly-ca-nhan', form: 'electronic', fileRef: await scan('cccd.pdf') },
-    ],
-  };
+  });
 }
 
 async function decide(code: string): Promise<void> {

@@ -24,6 +24,7 @@ import { freePort } from '../../infra/servers.js';
 import { projectRoot } from '../../infra/tools.js';
 import type { ActionRequest } from '../../workflows/dossier.js';
 import { actor, demoUnits } from '../support/fixtures.js';
+import { scannedHouseholdBusiness } from '../support/scanned-applications.js';
 
 const unit = demoUnits.camThanhOneStop;
 const agency = demoUnits.camThanhCommittee;
@@ -169,25 +170,13 @@ async function application(
   documents: FileDocumentStore,
   requestId: string,
 ): Promise<DossierApplicationInput> {
-  const scan = async (name: string) =>
-    (
-      await documents.put(new TextEncoder().encode(`${name} ${requestId}`), {
-        mediaType: 'application/pdf',
-        name,
-      })
-    ).ref;
-  return {
+  return scannedHouseholdBusiness(documents, {
     requestId,
-    procedureCode: '1.001612',
     applicant: { type: 'citizen', fullName: 'Trần Thị Bình', idNumber: '051090004321' },
     channel: 'postal',
     receivingUnit: unit,
     competentAgency: agency,
-    documents: [
-      { kind: 'giay-de-nghi-dang-ky-ho-kinh-doanh', form: 'paper', fileRef: await scan('de-nghi.pdf') },
-      { kind: 'giay-to-phap-ly-ca-nhan', form: 'paper', fileRef: await scan('giay-to.pdf') },
-    ],
-  };
+  });
 }
 
 describe('the local stack (npm start) across a restart', () => {
