@@ -7,10 +7,10 @@ import type { IndicatorReadModel } from '../aggregators/read-model.js';
 import type { DossierClient } from '../client/dossier-client.js';
 import type { FeedbackClient } from '../client/feedback-client.js';
 import type { DossierSearch } from '../client/search.js';
+import type { DossierView } from '../contract/dossier-contract.js';
 import type { Actor } from '../domain/dossier.js';
 import type { OrganisationRegistry } from '../domain/organisation.js';
 import type { DocumentStore } from '../infra/document-store.js';
-import type { DossierView } from '../workflows/dossier.js';
 import { AuthenticationError, type Official } from './auth.js';
 import type { DossierScope } from './authorization.js';
 

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { procedureCodeSchema } from '../domain/catalogue.js';
 import { statusNames } from '../domain/dossier.js';
 import { isDossierCode } from '../domain/dossier-code.js';
+import type { IssuedFormKind } from '../domain/forms/dossier-forms.js';
 import { unitCodeSchema } from '../domain/organisation.js';
 import { isCivilDate, parseInstant } from '../domain/time.js';
 import { isPeriodId } from '../indicators/periods.js';
-import type { IssuedFormKind } from '../workflows/forms.js';
 import { errorSchema } from './errors.js';
 
 export { errorSchema, procedureCodeSchema, unitCodeSchema };

@@ -24,6 +24,7 @@ import { Command } from 'commander';
 import { IndicatorAggregator } from '../aggregators/indicator-aggregator.js';
 import { DossierClient } from '../client/dossier-client.js';
 import { readSetting } from '../config/index.js';
+import { allSearchAttributeKeys } from '../contract/search-attributes.js';
 import type { DossierEvent } from '../events/schema.js';
 import { dossierEventSubject } from '../events/schema.js';
 import { eventStreamName } from '../events/stream.js';
@@ -33,7 +34,6 @@ import { createLogger, PinoTemporalLogger, stderrDestination } from '../infra/lo
 import { startNatsServer, startTemporalDevServer } from '../infra/servers.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
 import { createDossierWorkers, workflowsPath } from '../workers/dossier-workers.js';
-import { allSearchAttributeKeys } from '../workflows/search-attributes.js';
 import { bareUpdate, bareWorkflow } from './bare-workflow.js';
 import { syntheticEvents } from './synthetic-events.js';
 

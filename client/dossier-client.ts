@@ -8,26 +8,28 @@ import {
   WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
 } from '@temporalio/client';
-import { type DossierApplicationInput, dossierApplicationSchema } from '../domain/application.js';
-import type { Actor } from '../domain/dossier.js';
-import { toCivilDate } from '../domain/time.js';
-import { parseOrThrow } from '../domain/validation.js';
-import type { DossierCodeAllocator } from '../infra/dossier-codes.js';
-import { getProcedure } from '../rules/catalogue.js';
 import {
   type ActionRequest,
   type ActionResult,
   actUpdate,
   type DossierOptions,
   type DossierView,
+  type DossierWorkflow,
+  type DossierWorkflowInput,
   dossierQuery,
-  dossierWorkflow,
+  dossierWorkflowType,
   type IntakeOutcome,
   type IntakeRequest,
   intakeOutcomeUpdate,
-} from '../workflows/dossier.js';
-import { completeInterAgencyUpdate, type InterAgencyResult } from '../workflows/inter-agency.js';
-import { dossierTaskQueue } from '../workflows/task-queues.js';
+} from '../contract/dossier-contract.js';
+import { completeInterAgencyUpdate, type InterAgencyResult } from '../contract/inter-agency-contract.js';
+import { dossierTaskQueue } from '../contract/task-queues.js';
+import { type DossierApplicationInput, dossierApplicationSchema } from '../domain/application.js';
+import type { Actor } from '../domain/dossier.js';
+import { toCivilDate } from '../domain/time.js';
+import { parseOrThrow } from '../domain/validation.js';
+import type { DossierCodeAllocator } from '../infra/dossier-codes.js';
+import { getProcedure } from '../rules/catalogue.js';
 import { DossierValidationError, IllegalActionError, translated, validated } from './errors.js';
 
 export interface ReceiveRequest {
@@ -75,9 +77,9 @@ export class DossierClient {
     return { ...(await this.intakeOutcome(code)), existing };
   }
 
-  private async ensureStarted(input: Parameters<typeof dossierWorkflow>[0]): Promise<void> {
+  private async ensureStarted(input: DossierWorkflowInput): Promise<void> {
     try {
-      await this.temporal.workflow.start(dossierWorkflow, {
+      await this.temporal.workflow.start<DossierWorkflow>(dossierWorkflowType, {
         workflowId: input.code,
         taskQueue: this.taskQueue,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,

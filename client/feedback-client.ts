@@ -6,23 +6,24 @@
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import { type Client, WorkflowFailedError, WorkflowIdConflictPolicy } from '@temporalio/client';
-import { type FeedbackInput, feedbackIdFor, missingContactDetails } from '../domain/feedback.js';
-import { feedbackSchema } from '../domain/feedback-schema.js';
-import { parseInstant, toCivilDate } from '../domain/time.js';
-import { parseOrThrow } from '../domain/validation.js';
-import { DossierCodeAllocator } from '../infra/dossier-codes.js';
 import {
   type FeedbackActionRequest,
   type FeedbackActionResult,
   type FeedbackOptions,
   type FeedbackReceipt,
   type FeedbackView,
+  type FeedbackWorkflow,
   feedbackActUpdate,
   feedbackQuery,
   feedbackReceivedUpdate,
-  feedbackWorkflow,
-} from '../workflows/feedback.js';
-import { dossierTaskQueue } from '../workflows/task-queues.js';
+  feedbackWorkflowType,
+} from '../contract/feedback-contract.js';
+import { dossierTaskQueue } from '../contract/task-queues.js';
+import { type FeedbackInput, feedbackIdFor, missingContactDetails } from '../domain/feedback.js';
+import { feedbackSchema } from '../domain/feedback-schema.js';
+import { parseInstant, toCivilDate } from '../domain/time.js';
+import { parseOrThrow } from '../domain/validation.js';
+import { DossierCodeAllocator } from '../infra/dossier-codes.js';
 import { DossierValidationError, translated, validated } from './errors.js';
 
 export const FEEDBACK_CODE_BUCKET = 'tthc_feedback_codes';
@@ -65,7 +66,7 @@ export class FeedbackClient {
     );
     const id = feedbackIdFor(code);
     if (!existing) {
-      await this.temporal.workflow.start(feedbackWorkflow, {
+      await this.temporal.workflow.start<FeedbackWorkflow>(feedbackWorkflowType, {
         workflowId: id,
         taskQueue: this.taskQueue,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,

@@ -1,5 +1,5 @@
 /**
- * Dossier search through Temporal visibility (the search attributes of workflows/search-attributes.ts).
+ * Dossier search through Temporal visibility (the search attributes of contract/search-attributes.ts).
  *
  * The visibility query is built from a typed filter whose every value is checked against a strict
  * pattern (unit codes, procedure codes, status keys, instants) and quoted, so no input can change
@@ -8,10 +8,11 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { dossierWorkflowType } from '../contract/dossier-contract.js';
+import { searchAttributes } from '../contract/search-attributes.js';
 import { isProcedureCode } from '../domain/catalogue.js';
 import { type DossierStatus, statusNames } from '../domain/dossier.js';
 import { isUnitCode } from '../domain/organisation.js';
-import { searchAttributes } from '../workflows/search-attributes.js';
 import { DossierValidationError, ServiceUnavailableError } from './errors.js';
 
 export interface DossierSearchFilter {
@@ -52,8 +53,6 @@ export interface DossierSearchPage {
 }
 
 export const MAX_PAGE_SIZE = 100;
-
-const dossierWorkflowType = 'dossierWorkflow';
 
 function quote(value: string, valid: (text: string) => boolean, what: string): string {
   // Validated values never contain quotes or backslashes; checked again here as a last line.

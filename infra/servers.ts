@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
-import type { DossierSearchAttributeKey } from '../workflows/search-attributes.js';
+import type { DossierSearchAttributeKey } from '../contract/search-attributes.js';
 import { binaryPath } from './tools.js';
 
 export interface RunningServer {

@@ -2,7 +2,7 @@
 import type { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import protoPackage from '@temporalio/proto';
-import { allSearchAttributeKeys, type DossierSearchAttributeKey } from '../workflows/search-attributes.js';
+import { allSearchAttributeKeys, type DossierSearchAttributeKey } from '../contract/search-attributes.js';
 
 const { IndexedValueType } = protoPackage.temporal.api.enums.v1;
 

@@ -15,11 +15,11 @@ import { bundleWorkflowCode, makeTelemetryFilterString, NativeConnection, Runtim
 import { IndicatorService } from '../aggregators/indicator-service.js';
 import { startApiServer } from '../api/start.js';
 import { type Config, ConfigError, loadConfig } from '../config/index.js';
+import { allSearchAttributeKeys } from '../contract/search-attributes.js';
 import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
 import { startNatsServer, startTemporalDevServer } from '../infra/servers.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
 import { createDossierWorkers, workflowsPath } from '../workers/dossier-workers.js';
-import { allSearchAttributeKeys } from '../workflows/search-attributes.js';
 import { localTokenSecret, writeDemoTokens } from './demo.js';
 
 /** The running parts, stopped in reverse order of start (workers before connections before servers). */

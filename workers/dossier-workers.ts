@@ -7,13 +7,13 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createDossierActivities } from '../activities/dossier-activities.js';
+import { dossierTaskQueue, unitTaskQueue } from '../contract/task-queues.js';
 import { DigitizedRegistry } from '../infra/digitized-registry.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { UnitKeyring } from '../infra/signing.js';
 import { loadOrganisation } from '../rules/organisations.js';
-import { dossierTaskQueue, unitTaskQueue } from '../workflows/task-queues.js';
 
-export const workflowsPath = new URL('../workflows/index.ts', import.meta.url).pathname;
+export const workflowsPath = new URL('../workflows/all-workflows.ts', import.meta.url).pathname;
 
 export interface DossierWorkerOptions {
   connection: NativeConnection;

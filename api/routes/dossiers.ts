@@ -11,13 +11,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DossierNotFoundError, IllegalActionError } from '../../client/errors.js';
 import type { DossierSearchFilter } from '../../client/search.js';
+import type { DossierView } from '../../contract/dossier-contract.js';
 import { dossierApplicationSchema } from '../../domain/application.js';
 import { type ActionName, actionNames, actionSchemas } from '../../domain/dossier.js';
+import { buildDossierForm } from '../../domain/forms/dossier-forms.js';
 import { parseInstant, startOfCivilDay } from '../../domain/time.js';
 import { textSchema } from '../../domain/validation.js';
 import { loadCalendar } from '../../rules/calendars.js';
-import type { DossierView } from '../../workflows/dossier.js';
-import { buildDossierForm } from '../../workflows/forms.js';
 import { lookupSecret } from '../auth.js';
 import {
   enforce,

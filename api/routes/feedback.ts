@@ -17,11 +17,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DossierNotFoundError, IllegalActionError, ServiceUnavailableError } from '../../client/errors.js';
 import type { FeedbackClient } from '../../client/feedback-client.js';
+import type { FeedbackView } from '../../contract/feedback-contract.js';
 import type { Actor } from '../../domain/dossier.js';
 import { FEEDBACK_ID, feedbackActionSchemas, submitterId } from '../../domain/feedback.js';
 import { feedbackSchema } from '../../domain/feedback-schema.js';
 import { formatInstant } from '../../domain/time.js';
-import type { FeedbackView } from '../../workflows/feedback.js';
 import { checkLookupSecret, lookupSecret, type Official } from '../auth.js';
 import {
   enforce,

@@ -1,6 +1,6 @@
 #!/bin/sh
 # One-shot (temporalio/admin-tools): creates the namespace and registers the dossier search
-# attributes of workflows/search-attributes.ts (a test keeps this list in step). Idempotent.
+# attributes of contract/search-attributes.ts (a test keeps this list in step). Idempotent.
 set -eu
 ADDRESS="${TEMPORAL_ADDRESS:-temporal:7233}"
 NAMESPACE="${TEMPORAL_NAMESPACE:-default}"

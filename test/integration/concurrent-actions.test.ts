@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IllegalActionError } from '../../client/errors.js';
+import type { ActionRequest } from '../../contract/dossier-contract.js';
 import type { Actor } from '../../domain/dossier.js';
-import type { ActionRequest } from '../../workflows/dossier.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { actor, demoUnits } from '../support/fixtures.js';
 import { scannedHouseholdBusiness } from '../support/scanned-applications.js';

@@ -4,11 +4,11 @@
  * request id returns the same dossier, and supervisors find dossiers by search attributes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionRequest } from '../../contract/dossier-contract.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
 import type { Actor } from '../../domain/dossier.js';
 import { parseDossierCode } from '../../domain/dossier-code.js';
 import { toCivilDate } from '../../domain/time.js';
-import type { ActionRequest } from '../../workflows/dossier.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { actor, demoUnits } from '../support/fixtures.js';
 import { scannedHouseholdBusiness } from '../support/scanned-applications.js';

@@ -2,7 +2,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allSearchAttributeKeys } from '../../workflows/search-attributes.js';
+import { allSearchAttributeKeys } from '../../contract/search-attributes.js';
 import {
   connectNats,
   connectTemporal,

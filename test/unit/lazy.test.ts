@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { actionNames, actionSchemas } from '../../domain/dossier.js';
 import { feedbackActionNames, feedbackActionSchemas } from '../../domain/feedback.js';
 import { lazyRecord } from '../../domain/lazy.js';
-import { parseActionRequest } from '../../workflows/common.js';
+import { parseActionRequest } from '../../workflows/workflow-support.js';
 
 describe('lazyRecord', () => {
   it('builds a value on its first read only, once, and lists every key', () => {

@@ -11,9 +11,6 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   getExternalWorkflowHandle,
   log,
   proxyActivities,
@@ -22,6 +19,20 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { FeedbackActivities, FeedbackRules } from '../activities/feedback-activities.js';
+import {
+  defaultFeedbackOptions,
+  type FeedbackActionRequest,
+  type FeedbackActionResult,
+  type FeedbackOptions,
+  type FeedbackReceipt,
+  type FeedbackView,
+  type FeedbackWorkflowInput,
+  feedbackActUpdate,
+  feedbackQuery,
+  feedbackReceivedUpdate,
+  followUpSignal,
+} from '../contract/feedback-contract.js';
+import { searchAttributes } from '../contract/search-attributes.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import {
   type Actor,
@@ -30,9 +41,7 @@ import {
   close,
   currentDueAt,
   defaultFeedbackLimitRules,
-  type Feedback,
   type FeedbackAction,
-  type FeedbackActionName,
   FeedbackActionRejected,
   type FeedbackDomainEvent,
   type FeedbackLimitRules,
@@ -42,80 +51,19 @@ import {
   feedbackStatusNames,
   flagOverdueLimits,
   isOnTime,
-  type LimitView,
   limitViews,
   missingContactDetails,
   newFeedback,
   nextLimitCheckAt,
   receive,
   recordFollowUp,
-  type Satisfaction,
   satisfactionOf,
 } from '../domain/feedback.js';
 import { formatInstant, parseInstant } from '../domain/time.js';
 import { publishRetrySpanMs } from '../events/constants.js';
 import { feedbackFacts } from '../events/feedback-facts.js';
 import type { FeedbackEvent } from '../events/feedback-schema.js';
-import { buildCalendar, guard, parseActionRequest, WorkflowMutex } from './common.js';
-import { searchAttributes } from './search-attributes.js';
-
-export interface FeedbackOptions {
-  /** Overrides of the operational limits (working days); the version names the rule set. */
-  limits: Partial<FeedbackLimitRules>;
-  /** Calendar days after publication during which ratings, reactions and follow-ups are recorded. */
-  followUpWindowDays: number;
-}
-
-export const defaultFeedbackOptions: FeedbackOptions = { limits: {}, followUpWindowDays: 30 };
-
-export interface FeedbackWorkflowInput {
-  /** `PAKN-<receiving unit>-YYMMDD-XXXX`, also the workflow id. */
-  id: string;
-  feedback: Feedback;
-  options?: Partial<FeedbackOptions>;
-}
-
-export interface FeedbackActionRequest {
-  name: FeedbackActionName;
-  actor: Actor;
-  payload: unknown;
-}
-
-export interface FeedbackActionResult {
-  id: string;
-  status: string;
-  statusName: string;
-  handlingUnit: string;
-  limits: LimitView[];
-}
-
-export interface FeedbackReceipt extends FeedbackActionResult {
-  /** ND 20 Art 7 contact details the submitter did not give: a ground for not accepting. */
-  missingContactDetails: string[];
-}
-
-export interface FeedbackView {
-  state: FeedbackState;
-  statusName: string;
-  limits: LimitView[];
-  onTime: boolean;
-  satisfaction: Satisfaction;
-  /** Names of the units the feedback went through, by code. */
-  units: Record<string, string>;
-  /** The earlier feedback this one follows up, and whether that one recorded it. */
-  followsUp?: { feedbackId: string; linked: boolean };
-  eventSeq: number;
-  ended: boolean;
-}
-
-export interface FollowUpSignal {
-  feedbackId: string;
-}
-
-export const feedbackReceivedUpdate = defineUpdate<FeedbackReceipt>('feedbackReceived');
-export const feedbackActUpdate = defineUpdate<FeedbackActionResult, [FeedbackActionRequest]>('act');
-export const feedbackQuery = defineQuery<FeedbackView>('feedback');
-export const followUpSignal = defineSignal<[FollowUpSignal]>('feedbackFollowUp');
+import { buildCalendar, guard, parseActionRequest, WorkflowMutex } from './workflow-support.js';
 
 const core = proxyActivities<FeedbackActivities>({
   startToCloseTimeout: '30 seconds',

@@ -1,8 +1,8 @@
 /** Maps a dossier's state to the data of its statutory forms (domain/forms.ts builds them). */
-import type { WorkingCalendar } from '../domain/calendar.js';
-import { computeAppointment, decreeAppointment } from '../domain/deadline.js';
-import type { Actor, DossierState } from '../domain/dossier.js';
-import { describeDuration } from '../domain/duration.js';
+import type { WorkingCalendar } from '../calendar.js';
+import { computeAppointment, decreeAppointment } from '../deadline.js';
+import type { Actor, DossierState } from '../dossier.js';
+import { describeDuration } from '../duration.js';
 import {
   type ApplicantRef,
   buildApology,
@@ -14,8 +14,8 @@ import {
   type FormData,
   formSetFor,
   type UnitRef,
-} from '../domain/forms.js';
-import { toCivilDate } from '../domain/time.js';
+} from '../forms.js';
+import { toCivilDate } from '../time.js';
 
 export type IssuedFormKind =
   | 'receipt'

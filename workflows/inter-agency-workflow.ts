@@ -2,29 +2,14 @@
  * One participating agency's part of a liên thông dossier (ND 61 Art 19(6)–(7)): runs on that
  * agency's task queue and waits for its opinion, with its share of the deadline.
  */
-import { ApplicationFailure, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
-import { type Actor, actorSchema } from '../domain/dossier.js';
-
-export interface InterAgencyTaskInput {
-  dossierCode: string;
-  leadAgency: string;
-  agency: string;
-  task: string;
-  workingDays: number;
-  dueDate: string;
-}
-
-export interface InterAgencyResult {
-  agency: string;
-  opinion: string;
-  actor: Actor;
-  completedAt: number;
-}
-
-export const completeInterAgencyUpdate = defineUpdate<InterAgencyResult, [{ actor: Actor; opinion: string }]>(
-  'completeInterAgency',
-);
-export const interAgencyQuery = defineQuery<InterAgencyTaskInput & { completed: boolean }>('interAgencyTask');
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import {
+  completeInterAgencyUpdate,
+  type InterAgencyResult,
+  type InterAgencyTaskInput,
+  interAgencyQuery,
+} from '../contract/inter-agency-contract.js';
+import { actorSchema } from '../domain/dossier.js';
 
 export async function interAgencyTaskWorkflow(input: InterAgencyTaskInput): Promise<InterAgencyResult> {
   let result: InterAgencyResult | undefined;

@@ -8,8 +8,6 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  defineQuery,
-  defineUpdate,
   log,
   patched,
   proxyActivities,
@@ -20,13 +18,26 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { DossierActivities } from '../activities/dossier-activities.js';
-import type { DossierApplication } from '../domain/application.js';
+import {
+  type ActionRequest,
+  type ActionResult,
+  actUpdate,
+  type DossierOptions,
+  type DossierView,
+  type DossierWorkflowInput,
+  defaultDossierOptions,
+  dossierQuery,
+  type IntakeOutcome,
+  intakeOutcomeUpdate,
+  interAgencyWorkflowId,
+} from '../contract/dossier-contract.js';
+import { searchAttributes } from '../contract/search-attributes.js';
+import { dossierTaskQueue, unitTaskQueue } from '../contract/task-queues.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import type { Procedure } from '../domain/catalogue.js';
 import { checkCompleteness } from '../domain/completeness.js';
 import { computeAppointment } from '../domain/deadline.js';
 import {
-  type ActionName,
   ActionRejected,
   type Actor,
   accept,
@@ -37,7 +48,6 @@ import {
   closedStatuses,
   closeForMissingSupplement,
   componentsFrom,
-  type DeadlineViews,
   type DomainEvent,
   type DossierAction,
   type DossierState,
@@ -54,81 +64,13 @@ import {
   statusNames,
   type Transition,
 } from '../domain/dossier.js';
+import { buildDossierForm, type DossierForms, type IssuedFormKind } from '../domain/forms/dossier-forms.js';
 import { formatInstant, toCivilDate } from '../domain/time.js';
 import { publishRetrySpanMs } from '../events/constants.js';
 import { dossierFacts } from '../events/facts.js';
 import type { DossierEvent } from '../events/schema.js';
-import { buildCalendar, guard, parseActionRequest, WorkflowMutex } from './common.js';
-import { buildDossierForm, type DossierForms, type IssuedFormKind } from './forms.js';
-import { interAgencyTaskWorkflow } from './inter-agency.js';
-import { searchAttributes } from './search-attributes.js';
-import { dossierTaskQueue, unitTaskQueue } from './task-queues.js';
-
-export interface DossierOptions {
-  /** Working days the applicant has to bring the supplements before the dossier closes. */
-  supplementLimitWorkingDays: number;
-  /** Calendar days the applicant may evaluate after the result is returned. */
-  evaluationWindowDays: number;
-}
-
-export const defaultDossierOptions: DossierOptions = {
-  supplementLimitWorkingDays: 30,
-  evaluationWindowDays: 30,
-};
-
-export interface IntakeRequest {
-  officer?: Actor;
-  /** Items the officer found inaccurate or missing beyond the catalogue check. */
-  extraItems?: SupplementItem[];
-  /** The officer refuses the dossier at intake (Mẫu 03), with the reason. */
-  refuseReason?: string;
-  /** Same-day procedures need no receipt unless the applicant asks (ND 61 Art 17(4)). */
-  receiptRequested?: boolean;
-}
-
-export interface DossierWorkflowInput {
-  code: string;
-  application: DossierApplication;
-  intake: IntakeRequest;
-  options?: Partial<DossierOptions>;
-}
-
-export interface IntakeOutcome {
-  outcome: 'accepted' | 'supplement' | 'refused';
-  code: string;
-  status: string;
-  statusName: string;
-  dueDate?: string;
-  missing?: SupplementItem[];
-  forms: IssuedFormKind[];
-}
-
-export interface ActionRequest {
-  name: ActionName;
-  actor: Actor;
-  payload: unknown;
-}
-
-export interface ActionResult {
-  status: string;
-  statusName: string;
-  dueDate?: string;
-  forms: IssuedFormKind[];
-  /** For a supplement at intake that is still incomplete: what is still missing. */
-  stillMissing?: SupplementItem[];
-}
-
-export interface DossierView {
-  state: DossierState;
-  statusName: string;
-  deadlines: DeadlineViews;
-  forms: DossierForms;
-  interAgencyWorkflows: Array<{ agency: string; workflowId: string }>;
-  eventSeq: number;
-  ended: boolean;
-  /** The answer the counter got at intake; readable after the dossier ended (a refusal ends it at once). */
-  intake?: IntakeOutcome;
-}
+import { interAgencyTaskWorkflow } from './inter-agency-workflow.js';
+import { buildCalendar, guard, parseActionRequest, WorkflowMutex } from './workflow-support.js';
 
 /**
  * Workflow changes that alter the commands of running dossiers go behind a patch id (see
@@ -142,10 +84,6 @@ export const patches = {
   /** The rules (procedure, calendar, unit names) loaded by a local activity: one workflow task less per dossier. */
   localRules: 'local-rules',
 } as const;
-
-export const intakeOutcomeUpdate = defineUpdate<IntakeOutcome>('intakeOutcome');
-export const actUpdate = defineUpdate<ActionResult, [ActionRequest]>('act');
-export const dossierQuery = defineQuery<DossierView>('dossier');
 
 const core = proxyActivities<DossierActivities>({
   startToCloseTimeout: '30 seconds',
@@ -696,10 +634,6 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
       intake: intakeOutcome,
     };
   }
-}
-
-export function interAgencyWorkflowId(dossierCode: string, agency: string): string {
-  return `${dossierCode}/lien-thong/${agency}`;
 }
 
 /** Validates the request at the boundary (zod) and turns it into a typed action. */
