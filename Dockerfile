@@ -26,4 +26,4 @@ USER node
 VOLUME ["/var/lib/tthc"]
 EXPOSE 8080 9464 3000
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "workers/main.ts"]
+CMD ["node", "--import", "tsx", "workers/worker-process.ts"]

@@ -16,7 +16,7 @@ import {
   dossierEventSchema,
   dossierEventSubject,
   subjectToken,
-} from '../events/schema.js';
+} from '../events/dossier-event-schema.js';
 import {
   ensureStream,
   eventStreamConfig,
@@ -28,9 +28,9 @@ import { applicantKeyFor, type DigitizedRegistry } from '../infra/digitized-regi
 import type { DocumentStore } from '../infra/document-store.js';
 import { countPublishFailures, recordPublishedEvent } from '../infra/metrics.js';
 import type { UnitKeyring } from '../infra/signing.js';
-import { loadCalendarChain } from '../rules/calendars.js';
-import { getProcedure } from '../rules/catalogue.js';
-import { loadOrganisation } from '../rules/organisations.js';
+import { loadCalendarChain } from '../rules/calendar-loader.js';
+import { getProcedure } from '../rules/catalogue-loader.js';
+import { loadOrganisation } from '../rules/organisation-loader.js';
 import { validEventOrFail } from './event-validation.js';
 import { createFeedbackActivities } from './feedback-activities.js';
 

@@ -7,7 +7,7 @@ import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Procedure } from '../domain/catalogue.js';
 import type { OrganisationRegistry } from '../domain/organisation.js';
-import type { DossierFacts } from '../events/schema.js';
+import type { DossierFacts } from '../events/dossier-event-schema.js';
 import {
   type CounterField,
   type DossierCounters,

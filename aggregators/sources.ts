@@ -2,8 +2,13 @@
  * The kinds of events the indicator aggregator consumes. Each source says how to parse an event,
  * where its entity's last facts live, and how a change of facts moves the counters.
  */
-import { type FeedbackFacts, feedbackEventSchema, feedbackSubjectRoot } from '../events/feedback-schema.js';
-import { type DossierFacts, dossierEventSchema, dossierSubjectRoot } from '../events/schema.js';
+
+import { type DossierFacts, dossierEventSchema, dossierSubjectRoot } from '../events/dossier-event-schema.js';
+import {
+  type FeedbackFacts,
+  feedbackEventSchema,
+  feedbackSubjectRoot,
+} from '../events/feedback-event-schema.js';
 import { affectedPeriods, dossierContribution } from '../indicators/dossier-counters.js';
 import { affectedFeedbackPeriods, feedbackContribution } from '../indicators/feedback-counters.js';
 import type { PeriodId, PeriodKind } from '../indicators/periods.js';

@@ -321,7 +321,7 @@ export function enforce(decision: Decision): void {
 
 // ---------------------------------------------------------------------------------------------
 // Feedback and petitions (phản ánh, kiến nghị): officials of the unit holding the feedback act on
-// it; the submitter supplements and rates with the lookup secret (api/routes/feedback.ts).
+// it; the submitter supplements and rates with the lookup secret (api/routes/feedback-routes.ts).
 
 export type OfficialFeedbackAction =
   | 'accept'

@@ -7,7 +7,7 @@ import type { IssuedFormKind } from '../domain/forms/dossier-forms.js';
 import { unitCodeSchema } from '../domain/organisation.js';
 import { isCivilDate, parseInstant } from '../domain/time.js';
 import { isPeriodId } from '../indicators/periods.js';
-import { errorSchema } from './errors.js';
+import { errorSchema } from './http-errors.js';
 
 export { errorSchema, procedureCodeSchema, unitCodeSchema };
 

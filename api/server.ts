@@ -2,7 +2,7 @@
  * The HTTP API of tthc-flow for counters, officials, supervisors and citizens (Fastify).
  *
  * `buildApiServer(deps)` returns a ready Fastify instance; tests call `inject()` on it, `npm start`
- * listens with it (api/start.ts). Requests and responses are validated with zod; the OpenAPI
+ * listens with it (api/api-process.ts). Requests and responses are validated with zod; the OpenAPI
  * document is generated from the same schemas (`GET /openapi.json`, docs page `GET /docs`).
  * Logs go through pino with the personal-data redaction of infra/logging.ts; bodies are never
  * logged, and the lookup secret is cut out of logged URLs.
@@ -21,14 +21,14 @@ import { formatZodError } from '../domain/validation.js';
 import { createLogger } from '../infra/logging.js';
 import { AuthenticationError, bearerToken, checkSecret, verifyToken } from './auth.js';
 import type { ApiContext, ApiDeps } from './context.js';
-import { describePart, errorHandler, RequestValidationError } from './errors.js';
-import { registerDocumentRoutes } from './routes/documents.js';
-import { registerDossierRoutes } from './routes/dossiers.js';
-import { registerCitizenFeedbackRoutes, registerFeedbackRoutes } from './routes/feedback.js';
-import { registerHealthRoutes } from './routes/health.js';
-import { registerIndicatorRoutes } from './routes/indicators.js';
-import { registerLookupRoutes } from './routes/lookup.js';
-import { registerReferenceRoutes } from './routes/reference.js';
+import { describePart, errorHandler, RequestValidationError } from './http-errors.js';
+import { registerDocumentRoutes } from './routes/document-routes.js';
+import { registerDossierRoutes } from './routes/dossier-routes.js';
+import { registerCitizenFeedbackRoutes, registerFeedbackRoutes } from './routes/feedback-routes.js';
+import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerIndicatorRoutes } from './routes/indicator-routes.js';
+import { registerLookupRoutes } from './routes/lookup-routes.js';
+import { registerReferenceRoutes } from './routes/reference-routes.js';
 import { webConsole } from './web.js';
 
 export type { ApiDeps } from './context.js';

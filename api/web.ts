@@ -25,11 +25,11 @@ import type { Subscription } from '@nats-io/transport-node';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { dossierSubjectRoot } from '../events/schema.js';
+import { dossierSubjectRoot } from '../events/dossier-event-schema.js';
 import { AuthenticationError, bearerToken, type Official, verifyToken } from './auth.js';
 import { type SearchScope, searchScope } from './authorization.js';
 import type { ApiContext } from './context.js';
-import { NotFoundError } from './errors.js';
+import { NotFoundError } from './http-errors.js';
 import { errorResponses } from './schemas.js';
 
 export interface WebConsoleOptions {

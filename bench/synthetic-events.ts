@@ -4,7 +4,7 @@
  * dossier's do.
  */
 import { formatInstant } from '../domain/time.js';
-import type { DossierEvent, DossierFacts } from '../events/schema.js';
+import type { DossierEvent, DossierFacts } from '../events/dossier-event-schema.js';
 
 const units = ['000.00.41.H99', '000.00.42.H99', '000.00.43.H99', '000.00.44.H99'];
 const steps = ['received', 'accepted', 'assigned', 'approved', 'result-returned'] as const;

@@ -29,8 +29,8 @@ import type { Actor } from '../domain/dossier.js';
 import { toCivilDate } from '../domain/time.js';
 import { parseOrThrow } from '../domain/validation.js';
 import type { DossierCodeAllocator } from '../infra/dossier-codes.js';
-import { getProcedure } from '../rules/catalogue.js';
-import { DossierValidationError, IllegalActionError, translated, validated } from './errors.js';
+import { getProcedure } from '../rules/catalogue-loader.js';
+import { DossierValidationError, IllegalActionError, translated, validated } from './client-errors.js';
 
 export interface ReceiveRequest {
   application: DossierApplicationInput;

@@ -24,7 +24,7 @@ import { feedbackSchema } from '../domain/feedback-schema.js';
 import { parseInstant, toCivilDate } from '../domain/time.js';
 import { parseOrThrow } from '../domain/validation.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
-import { DossierValidationError, translated, validated } from './errors.js';
+import { DossierValidationError, translated, validated } from './client-errors.js';
 
 export const FEEDBACK_CODE_BUCKET = 'tthc_feedback_codes';
 

@@ -13,7 +13,7 @@ import { searchAttributes } from '../contract/search-attributes.js';
 import { isProcedureCode } from '../domain/catalogue.js';
 import { type DossierStatus, statusNames } from '../domain/dossier.js';
 import { isUnitCode } from '../domain/organisation.js';
-import { DossierValidationError, ServiceUnavailableError } from './errors.js';
+import { DossierValidationError, ServiceUnavailableError } from './client-errors.js';
 
 export interface DossierSearchFilter {
   /** Dossiers received at one of these units. */

@@ -1,6 +1,6 @@
 /**
  * Constants of the event contract, kept free of schemas so that workflow code can import them
- * without building the zod schemas of events/schema.ts in every workflow's sandbox.
+ * without building the zod schemas of events/dossier-event-schema.ts in every workflow's sandbox.
  */
 
 /** 766 KenhThucHien: 1 = trực tiếp (counter), 2 = trực tuyến (online), 3 = bưu chính công ích (postal). */

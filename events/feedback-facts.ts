@@ -1,7 +1,7 @@
 /** The indicator 5.1–5.3 facts of a feedback (DOMAIN.md §2.3 group 5), carried by every event. */
 import { type FeedbackLimit, type FeedbackState, isOnTime, satisfactionOf } from '../domain/feedback.js';
 import { formatInstant } from '../domain/time.js';
-import type { FeedbackFacts, LimitFact } from './feedback-schema.js';
+import type { FeedbackFacts, LimitFact } from './feedback-event-schema.js';
 
 const iso = (instant: number | undefined) => (instant === undefined ? undefined : formatInstant(instant));
 

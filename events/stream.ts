@@ -1,8 +1,8 @@
 /** The JetStream stream for domain events, created idempotently at start-up. */
 import { JetStreamApiError, type JetStreamManager, StorageType, type StreamConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { streamReplicas } from '../config/index.js';
-import { dossierSubjectRoot, duplicateWindowMs } from './schema.js';
+import { streamReplicas } from '../config/configuration.js';
+import { dossierSubjectRoot, duplicateWindowMs } from './dossier-event-schema.js';
 
 export const eventStreamName = 'TTHC_EVENTS';
 export const notificationStreamName = 'TTHC_NOTIFICATIONS';

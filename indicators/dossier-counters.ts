@@ -1,6 +1,6 @@
 /**
  * What one dossier contributes to the Decision 766 counters of a (unit, period) (DOMAIN.md §2.3),
- * computed from the facts every dossier event carries (events/schema.ts, DOMAIN.md §2.5).
+ * computed from the facts every dossier event carries (events/dossier-event-schema.ts, DOMAIN.md §2.5).
  *
  * Counters are plain whole numbers, so an aggregator can keep one record per (unit, period) and,
  * when newer facts of a dossier arrive, subtract the old contribution and add the new one
@@ -21,7 +21,7 @@
  */
 import { endOfCivilDay } from '../domain/deadline.js';
 import { type Instant, parseInstant } from '../domain/time.js';
-import { channelCodes, type DossierFacts } from '../events/schema.js';
+import { channelCodes, type DossierFacts } from '../events/dossier-event-schema.js';
 import {
   defaultPeriodKinds,
   type PeriodId,

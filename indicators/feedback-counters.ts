@@ -2,7 +2,7 @@
  * What one feedback (PAKN) contributes to its handling unit's counters for a period: indicators
  * 5.1–5.3 (DOMAIN.md §2.3 group 5). Pure and deterministic, like the dossier counters.
  */
-import type { FeedbackFacts } from '../events/feedback-schema.js';
+import type { FeedbackFacts } from '../events/feedback-event-schema.js';
 import {
   defaultPeriodKinds,
   type PeriodId,

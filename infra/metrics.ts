@@ -1,6 +1,6 @@
 /**
  * tthc-flow's own Prometheus metrics (prom-client). Activities and the aggregator call the small
- * hooks below; the worker process (workers/main.ts) serves `metricsRegistry` at `/metrics`, merged
+ * hooks below; the worker process (workers/worker-process.ts) serves `metricsRegistry` at `/metrics`, merged
  * with the Temporal runtime's metrics. Counters are per process: Prometheus sums over processes.
  */
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';

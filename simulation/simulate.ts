@@ -13,10 +13,10 @@ import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { IndicatorAggregator } from '../aggregators/indicator-aggregator.js';
 import { IndicatorReadModel, type UnitScoreboard } from '../aggregators/read-model.js';
+import { IllegalActionError } from '../client/client-errors.js';
 import { DossierClient } from '../client/dossier-client.js';
-import { IllegalActionError } from '../client/errors.js';
 import { FeedbackClient } from '../client/feedback-client.js';
-import { readSetting } from '../config/index.js';
+import { readSetting } from '../config/configuration.js';
 import type { DossierApplicationInput } from '../domain/application.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import type { Procedure } from '../domain/catalogue.js';
@@ -28,16 +28,20 @@ import { periodOf } from '../indicators/periods.js';
 import { rank } from '../indicators/scoring.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
-import { startNatsServer } from '../infra/servers.js';
+import { startNatsServer } from '../infra/server-launchers.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
 import { binaryPath } from '../infra/tools.js';
-import { loadCalendar } from '../rules/calendars.js';
-import { loadCatalogue } from '../rules/catalogue.js';
-import { loadOrganisation } from '../rules/organisations.js';
+import { loadCalendar } from '../rules/calendar-loader.js';
+import { loadCatalogue } from '../rules/catalogue-loader.js';
+import { loadOrganisation } from '../rules/organisation-loader.js';
 import { createDossierWorkers, workflowsPath } from '../workers/dossier-workers.js';
-import { type SimulationConfig, type SimulationConfigInput, simulationConfigSchema } from './config.js';
 import { Random } from './random.js';
 import { ClocksInStep, Scheduler, type SimulatedClock } from './scheduler.js';
+import {
+  type SimulationConfig,
+  type SimulationConfigInput,
+  simulationConfigSchema,
+} from './simulation-options.js';
 
 export interface SimulationReport {
   config: SimulationConfig;

@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { readSetting } from '../config/index.js';
+import { readSetting } from '../config/configuration.js';
 import { projectRoot } from '../infra/tools.js';
 import { workflowsPath } from './dossier-workers.js';
 

@@ -11,7 +11,7 @@ import { dossierTaskQueue, unitTaskQueue } from '../contract/task-queues.js';
 import { DigitizedRegistry } from '../infra/digitized-registry.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { UnitKeyring } from '../infra/signing.js';
-import { loadOrganisation } from '../rules/organisations.js';
+import { loadOrganisation } from '../rules/organisation-loader.js';
 
 export const workflowsPath = new URL('../workflows/all-workflows.ts', import.meta.url).pathname;
 
@@ -29,7 +29,7 @@ export interface DossierWorkerOptions {
   workflowBundle: WorkerOptions['workflowBundle'];
   logger: Logger;
   maxCachedWorkflows?: number;
-  /** Concurrency and shutdown settings (config/index.ts); absent ones keep the defaults below. */
+  /** Concurrency and shutdown settings (config/configuration.ts); absent ones keep the defaults below. */
   tuning?: WorkerTuning;
 }
 

@@ -67,8 +67,8 @@ import {
 import { buildDossierForm, type DossierForms, type IssuedFormKind } from '../domain/forms/dossier-forms.js';
 import { formatInstant, toCivilDate } from '../domain/time.js';
 import { publishRetrySpanMs } from '../events/constants.js';
-import { dossierFacts } from '../events/facts.js';
-import type { DossierEvent } from '../events/schema.js';
+import type { DossierEvent } from '../events/dossier-event-schema.js';
+import { dossierFacts } from '../events/dossier-facts.js';
 import { interAgencyTaskWorkflow } from './inter-agency-workflow.js';
 import { buildCalendar, guard, parseActionRequest, WorkflowMutex } from './workflow-support.js';
 

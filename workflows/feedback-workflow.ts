@@ -61,8 +61,8 @@ import {
 } from '../domain/feedback.js';
 import { formatInstant, parseInstant } from '../domain/time.js';
 import { publishRetrySpanMs } from '../events/constants.js';
+import type { FeedbackEvent } from '../events/feedback-event-schema.js';
 import { feedbackFacts } from '../events/feedback-facts.js';
-import type { FeedbackEvent } from '../events/feedback-schema.js';
 import { buildCalendar, guard, parseActionRequest, WorkflowMutex } from './workflow-support.js';
 
 const core = proxyActivities<FeedbackActivities>({

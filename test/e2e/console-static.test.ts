@@ -35,9 +35,9 @@ import { addCalendarDays, toCivilDate } from '../../domain/time.js';
 import { isPeriodId } from '../../indicators/periods.js';
 import type { DocumentStore } from '../../infra/document-store.js';
 import { createLogger } from '../../infra/logging.js';
-import { loadCalendar } from '../../rules/calendars.js';
-import { loadCatalogue } from '../../rules/catalogue.js';
-import { loadOrganisation } from '../../rules/organisations.js';
+import { loadCalendar } from '../../rules/calendar-loader.js';
+import { loadCatalogue } from '../../rules/catalogue-loader.js';
+import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { citizenApplication, signedResult, vietnamInstant } from '../support/fixtures.js';
 
 interface Official {

@@ -19,16 +19,16 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IndicatorService } from '../../aggregators/indicator-service.js';
 import { setActiveBucket } from '../../aggregators/indicator-store.js';
+import { type RunningApi, startApiServer } from '../../api/api-process.js';
 import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
-import { type RunningApi, startApiServer } from '../../api/start.js';
 import { addCalendarDays } from '../../domain/time.js';
 import { createLogger } from '../../infra/logging.js';
 import { registerSearchAttributes } from '../../infra/temporal.js';
-import { loadCalendar } from '../../rules/calendars.js';
+import { loadCalendar } from '../../rules/calendar-loader.js';
 import { demoOfficials, writeDemoTokens } from '../../stack/demo.js';
 import { createDossierWorkers } from '../../workers/dossier-workers.js';
 import { workflowBundle } from '../support/dossier-env.js';
-import { connectNats, connectTemporal, type TemporalTestConnections } from '../support/servers.js';
+import { connectNats, connectTemporal, type TemporalTestConnections } from '../support/test-servers.js';
 
 // Browser globals used inside page.evaluate callbacks, which run in Chromium (the project compiles
 // without lib.dom, so they are declared here, for this file only).

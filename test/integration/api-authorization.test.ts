@@ -12,9 +12,9 @@ import { buildApiServer } from '../../api/server.js';
 import { type ActionName, actionNames } from '../../domain/dossier.js';
 import { addCalendarDays } from '../../domain/time.js';
 import { createLogger } from '../../infra/logging.js';
-import { loadCalendar } from '../../rules/calendars.js';
-import { loadCatalogue } from '../../rules/catalogue.js';
-import { loadOrganisation } from '../../rules/organisations.js';
+import { loadCalendar } from '../../rules/calendar-loader.js';
+import { loadCatalogue } from '../../rules/catalogue-loader.js';
+import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { demoUnits } from '../support/fixtures.js';
 

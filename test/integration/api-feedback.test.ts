@@ -10,7 +10,7 @@ import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js
 import { buildApiServer } from '../../api/server.js';
 import { FeedbackClient } from '../../client/feedback-client.js';
 import { createLogger } from '../../infra/logging.js';
-import { loadOrganisation } from '../../rules/organisations.js';
+import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { demoUnits } from '../support/fixtures.js';
 

@@ -13,8 +13,8 @@ import { buildApiServer } from '../../api/server.js';
 import { dossierApplicationSchema } from '../../domain/application.js';
 import { type ActionName, actionNames, actionSchemas } from '../../domain/dossier.js';
 import { createLogger } from '../../infra/logging.js';
-import { loadCatalogue } from '../../rules/catalogue.js';
-import { loadOrganisation } from '../../rules/organisations.js';
+import { loadCatalogue } from '../../rules/catalogue-loader.js';
+import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { demoUnits } from '../support/fixtures.js';
 

@@ -13,7 +13,7 @@ import type { DossierClient } from '../../client/dossier-client.js';
 import { actionNames } from '../../domain/dossier.js';
 import type { DocumentStore } from '../../infra/document-store.js';
 import { createLogger } from '../../infra/logging.js';
-import { loadOrganisation } from '../../rules/organisations.js';
+import { loadOrganisation } from '../../rules/organisation-loader.js';
 
 interface OpenApiDocument {
   openapi: string;

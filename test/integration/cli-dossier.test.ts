@@ -1,5 +1,5 @@
 /**
- * `tthc dossier …` (cli/dossier.ts) as a child process against the HTTP API listening on a real
+ * `tthc dossier …` (cli/dossier-commands.ts) as a child process against the HTTP API listening on a real
  * port: the API runs in this process over the time-skipping server (receive, show, act, forms and
  * every exit code), and `list` over the shared dev server in a namespace of its own (the
  * time-skipping server has no visibility). Each spawn costs about a second, so independent
@@ -17,7 +17,7 @@ import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js
 import { buildApiServer } from '../../api/server.js';
 import { createLogger } from '../../infra/logging.js';
 import { projectRoot } from '../../infra/tools.js';
-import { loadOrganisation } from '../../rules/organisations.js';
+import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { demoUnits } from '../support/fixtures.js';
 import { type NamespaceSystem, startNamespaceSystem } from '../support/namespace-system.js';

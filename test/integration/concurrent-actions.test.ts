@@ -4,7 +4,7 @@
  * simulation, where an apology and an appraisal met in the same slot and both hung.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IllegalActionError } from '../../client/errors.js';
+import { IllegalActionError } from '../../client/client-errors.js';
 import type { ActionRequest } from '../../contract/dossier-contract.js';
 import type { Actor } from '../../domain/dossier.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';

@@ -3,7 +3,7 @@ import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicantKeyFor, type DigitizedRecord, DigitizedRegistry } from '../../infra/digitized-registry.js';
-import { connectNats } from '../support/servers.js';
+import { connectNats } from '../support/test-servers.js';
 
 const bucket = `test_digitized_${Date.now()}`;
 const citizen = applicantKeyFor({ type: 'citizen', idNumber: '001203004567' });

@@ -8,7 +8,7 @@ import {
   DossierCodeAllocator,
   dossierSequenceKey,
 } from '../../infra/dossier-codes.js';
-import { connectNats } from '../support/servers.js';
+import { connectNats } from '../support/test-servers.js';
 
 const bucket = `test_dossier_codes_${Date.now()}`;
 const UNIT = '000.00.15.H57';

@@ -5,13 +5,13 @@
 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DossierValidationError, IllegalActionError } from '../../client/errors.js';
+import { DossierValidationError, IllegalActionError } from '../../client/client-errors.js';
 import type { ActionRequest } from '../../contract/dossier-contract.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
 import type { Actor } from '../../domain/dossier.js';
 import { addCalendarDays, atCivilTime, toCivilDate, weekday } from '../../domain/time.js';
 import { UnitKeyring } from '../../infra/signing.js';
-import { loadCalendar } from '../../rules/calendars.js';
+import { loadCalendar } from '../../rules/calendar-loader.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { actor, demoUnits } from '../support/fixtures.js';
 import { type RecordedRun, recordingHistories, writeHistories } from '../support/histories.js';

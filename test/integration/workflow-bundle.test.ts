@@ -26,7 +26,7 @@ describe('workflow bundle', () => {
   it('leaves out the schemas only boundaries use: events, applications, catalogue, organisation', async () => {
     const modules = modulesOf((await workflowBundle()).code);
     for (const absent of [
-      'events/schema.ts',
+      'events/dossier-event-schema.ts',
       'domain/application.ts',
       'domain/catalogue.ts',
       'domain/organisation.ts',

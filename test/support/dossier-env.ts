@@ -11,13 +11,13 @@ import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type NativeConnection, type Worker } from '@temporalio/worker';
 import { DossierClient } from '../../client/dossier-client.js';
-import type { DossierEvent } from '../../events/schema.js';
+import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { eventStreamName, notificationStreamName } from '../../events/stream.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
 import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
 import { createLogger } from '../../infra/logging.js';
 import { createDossierWorkers, workflowsPath } from '../../workers/dossier-workers.js';
-import { connectNats, connectTemporal, createTimeSkippingEnv } from './servers.js';
+import { connectNats, connectTemporal, createTimeSkippingEnv } from './test-servers.js';
 
 let bundle: Promise<{ code: string }> | undefined;
 

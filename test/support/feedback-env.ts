@@ -2,7 +2,7 @@
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { FeedbackClient } from '../../client/feedback-client.js';
-import { type FeedbackEvent, feedbackSubjectRoot } from '../../events/feedback-schema.js';
+import { type FeedbackEvent, feedbackSubjectRoot } from '../../events/feedback-event-schema.js';
 import { eventStreamName } from '../../events/stream.js';
 import type { DossierTestSystem } from './dossier-env.js';
 

@@ -10,7 +10,7 @@ import {
   startNatsServer,
   startTemporalDevServer,
   type TemporalDevServer,
-} from '../../infra/servers.js';
+} from '../../infra/server-launchers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -17,7 +17,7 @@ import { createLogger } from '../../infra/logging.js';
 import { registerSearchAttributes } from '../../infra/temporal.js';
 import { createDossierWorkers } from '../../workers/dossier-workers.js';
 import { workflowBundle } from './dossier-env.js';
-import { connectTemporal } from './servers.js';
+import { connectTemporal } from './test-servers.js';
 
 export interface NamespaceSystem {
   namespace: string;

@@ -5,7 +5,7 @@ import {
   dossierApplicationSchema,
 } from '../../domain/application.js';
 import { formatZodError, parseOrThrow, ValidationError } from '../../domain/validation.js';
-import { getProcedure } from '../../rules/catalogue.js';
+import { getProcedure } from '../../rules/catalogue-loader.js';
 
 const citizenApplication: DossierApplicationInput = {
   requestId: 'req-2026-04-23-0001',

@@ -1,7 +1,7 @@
 /** The visibility query of a dossier search (client/search.ts): scoped, and closed to injection. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DossierValidationError } from '../../client/errors.js';
+import { DossierValidationError } from '../../client/client-errors.js';
 import { buildDossierQuery } from '../../client/search.js';
 
 describe('buildDossierQuery', () => {

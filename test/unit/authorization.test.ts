@@ -21,7 +21,7 @@ import {
 } from '../../api/authorization.js';
 import { actionNames } from '../../domain/dossier.js';
 import { createRegistry } from '../../domain/organisation.js';
-import { loadOrganisation } from '../../rules/organisations.js';
+import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { demoUnits } from '../support/fixtures.js';
 
 const organisation = loadOrganisation('demo');

@@ -11,7 +11,7 @@ import {
   loadCalendar,
   loadCalendarChain,
   loadCalendarData,
-} from '../../rules/calendars.js';
+} from '../../rules/calendar-loader.js';
 
 const vn = loadCalendar('VN');
 
@@ -291,7 +291,7 @@ describe('calendar data validation (DOMAIN.md §0: rules are versioned data)', (
   });
 });
 
-describe('calendar files (rules/calendars.ts)', () => {
+describe('calendar files (rules/calendar-loader.ts)', () => {
   const directory = mkdtempSync(join(tmpdir(), 'tthc-calendars-'));
   const directoryUrl = pathToFileURL(`${directory}/`);
   const national = JSON.parse(readFileSync(new URL('../../data/calendars/VN.json', import.meta.url), 'utf8'));

@@ -10,8 +10,8 @@ import {
   procedureSchema,
 } from '../../domain/catalogue.js';
 import { formatZodError } from '../../domain/validation.js';
-import { getProcedure, loadCatalogue } from '../../rules/catalogue.js';
-import { loadOrganisation } from '../../rules/organisations.js';
+import { getProcedure, loadCatalogue } from '../../rules/catalogue-loader.js';
+import { loadOrganisation } from '../../rules/organisation-loader.js';
 
 const SEED_CODES = [
   '1.001193',

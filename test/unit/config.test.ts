@@ -3,20 +3,20 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  operationsDoc,
-  settingsMarkdown,
-  tableEnd,
-  tableStart,
-  withGeneratedTable,
-} from '../../config/docs.js';
-import {
   ConfigError,
   loadConfig,
   readSetting,
   settingNames,
   settingsTable,
   streamReplicas,
-} from '../../config/index.js';
+} from '../../config/configuration.js';
+import {
+  operationsDoc,
+  settingsMarkdown,
+  tableEnd,
+  tableStart,
+  withGeneratedTable,
+} from '../../config/settings-docs.js';
 import { projectRoot } from '../../infra/tools.js';
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
@@ -141,7 +141,7 @@ describe('the settings table', () => {
     }
   });
 
-  it('docs/operations.md shows the current generated table (node --import tsx config/docs.ts)', () => {
+  it('docs/operations.md shows the current generated table (node --import tsx config/settings-docs.ts)', () => {
     const document = readFileSync(operationsDoc, 'utf8');
     expect(document).toContain(tableStart);
     expect(document).toContain(tableEnd);

@@ -23,8 +23,8 @@ import {
 } from '../../domain/deadline.js';
 import type { StatutoryDuration } from '../../domain/duration.js';
 import { formatInstant, parseInstant, toCivilDate } from '../../domain/time.js';
-import { loadCalendar, loadCalendarData } from '../../rules/calendars.js';
-import { getProcedure } from '../../rules/catalogue.js';
+import { loadCalendar, loadCalendarData } from '../../rules/calendar-loader.js';
+import { getProcedure } from '../../rules/catalogue-loader.js';
 
 const vn = loadCalendar('VN');
 const at = (iso: string) => parseInstant(iso);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type FeedbackFacts, feedbackFactsSchema } from '../../events/feedback-schema.js';
+import { type FeedbackFacts, feedbackFactsSchema } from '../../events/feedback-event-schema.js';
 import { affectedFeedbackPeriods, feedbackContribution } from '../../indicators/feedback-counters.js';
 
 const limit = (dueDate: string, outcome: 'pending' | 'met' = 'pending') => ({

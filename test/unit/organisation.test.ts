@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRegistry, isUnitCode, type OrganisationInput } from '../../domain/organisation.js';
 import { ValidationError } from '../../domain/validation.js';
-import { loadOrganisation } from '../../rules/organisations.js';
+import { loadOrganisation } from '../../rules/organisation-loader.js';
 
 const PROVINCE = '000.00.00.H99';
 const TTPVHCC = '000.00.01.H99';

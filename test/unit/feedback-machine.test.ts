@@ -32,9 +32,9 @@ import {
 import { feedbackSchema } from '../../domain/feedback-schema.js';
 import { formatInstant, type Instant } from '../../domain/time.js';
 import { formatZodError } from '../../domain/validation.js';
+import { feedbackEventSchema, feedbackEventSubject } from '../../events/feedback-event-schema.js';
 import { feedbackFacts } from '../../events/feedback-facts.js';
-import { feedbackEventSchema, feedbackEventSubject } from '../../events/feedback-schema.js';
-import { loadCalendar } from '../../rules/calendars.js';
+import { loadCalendar } from '../../rules/calendar-loader.js';
 import { actor, vietnamInstant as at, demoUnits } from '../support/fixtures.js';
 
 const calendar = loadCalendar('VN');

@@ -4,7 +4,7 @@ import { computeAppointment, decreeAppointment } from '../domain/deadline.js';
 import { type DossierState, paidOnline } from '../domain/dossier.js';
 import { formatInstant } from '../domain/time.js';
 import { channelCodes } from './constants.js';
-import type { DossierFacts } from './schema.js';
+import type { DossierFacts } from './dossier-event-schema.js';
 
 const iso = (instant: number | undefined) => (instant === undefined ? undefined : formatInstant(instant));
 

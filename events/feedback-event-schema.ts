@@ -7,7 +7,7 @@
  * - 5.3: `facts.satisfaction.countsAsSatisfied` (not "not satisfied", not followed up, not overdue).
  */
 import { z } from 'zod';
-import { subjectToken } from './schema.js';
+import { subjectToken } from './dossier-event-schema.js';
 
 export const feedbackEventTypes = [
   'submitted',

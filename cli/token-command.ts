@@ -13,8 +13,8 @@ import {
   ttlSeconds,
   verifyToken,
 } from '../api/auth.js';
-import { readSetting } from '../config/index.js';
-import { loadOrganisation } from '../rules/organisations.js';
+import { readSetting } from '../config/configuration.js';
+import { loadOrganisation } from '../rules/organisation-loader.js';
 import { print, UsageError } from './output.js';
 
 interface IssueOptions {

@@ -11,7 +11,7 @@ import {
   DossierValidationError,
   IllegalActionError,
   ServiceUnavailableError,
-} from '../client/errors.js';
+} from '../client/client-errors.js';
 import { ValidationError } from '../domain/validation.js';
 import { AuthenticationError } from './auth.js';
 import { ForbiddenError } from './authorization.js';

@@ -8,8 +8,8 @@ import { rebuildIndicators } from '../aggregators/rebuild.js';
 import { isPeriodId } from '../indicators/periods.js';
 import type { Scoreboard } from '../indicators/scoring.js';
 import { createLogger, stderrDestination } from '../infra/logging.js';
-import { loadCatalogue } from '../rules/catalogue.js';
-import { loadOrganisation } from '../rules/organisations.js';
+import { loadCatalogue } from '../rules/catalogue-loader.js';
+import { loadOrganisation } from '../rules/organisation-loader.js';
 import { print, UsageError } from './output.js';
 
 interface ConnectionOptions {

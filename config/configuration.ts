@@ -7,7 +7,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from '../infra/tools.js';
-import { loadOrganisation } from '../rules/organisations.js';
+import { loadOrganisation } from '../rules/organisation-loader.js';
 
 export type SettingGroup =
   | 'connections'

@@ -1,10 +1,10 @@
 /**
  * The Decision 766 indicator core (DOMAIN.md §2.3–§2.4): one dossier's contribution to a
- * (unit, period), the scoreboard and the ranking. Facts are built the way events/facts.ts derives
+ * (unit, period), the scoreboard and the ranking. Facts are built the way events/dossier-facts.ts derives
  * them; every instant carries the Vietnam offset. April 2026: 6/4 is a Monday.
  */
 import { describe, expect, it } from 'vitest';
-import { type DossierFacts, dossierFactsSchema } from '../../events/schema.js';
+import { type DossierFacts, dossierFactsSchema } from '../../events/dossier-event-schema.js';
 import {
   addCounters,
   affectedPeriods,

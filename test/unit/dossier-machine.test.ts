@@ -32,8 +32,8 @@ import {
   type Transition,
 } from '../../domain/dossier.js';
 import type { Instant } from '../../domain/time.js';
-import { loadCalendar } from '../../rules/calendars.js';
-import { getProcedure } from '../../rules/catalogue.js';
+import { loadCalendar } from '../../rules/calendar-loader.js';
+import { getProcedure } from '../../rules/catalogue-loader.js';
 import {
   actor,
   applicantActor,

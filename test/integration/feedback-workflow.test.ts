@@ -6,12 +6,12 @@
  */
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DossierValidationError, IllegalActionError } from '../../client/errors.js';
+import { DossierValidationError, IllegalActionError } from '../../client/client-errors.js';
 import type { FeedbackClient } from '../../client/feedback-client.js';
 import type { FeedbackActionRequest, FeedbackView } from '../../contract/feedback-contract.js';
 import { computeAppointment } from '../../domain/deadline.js';
 import type { Actor, FeedbackInput } from '../../domain/feedback.js';
-import { loadCalendar } from '../../rules/calendars.js';
+import { loadCalendar } from '../../rules/calendar-loader.js';
 import { type DossierTestSystem, startDossierSystem, workflowBundle } from '../support/dossier-env.js';
 import { feedbackClient, feedbackEvents } from '../support/feedback-env.js';
 import { actor, demoUnits } from '../support/fixtures.js';

@@ -8,10 +8,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { indicatorFields } from '../../aggregators/read-model.js';
-import { ServiceUnavailableError } from '../../client/errors.js';
+import { ServiceUnavailableError } from '../../client/client-errors.js';
 import { enforce, mayReadIndicators } from '../authorization.js';
 import { type ApiContext, requireOfficial } from '../context.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError } from '../http-errors.js';
 import { errorResponses, periodSchema, unitCodeSchema } from '../schemas.js';
 
 const indicatorIds = Object.keys(indicatorFields) as [string, ...string[]];

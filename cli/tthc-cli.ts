@@ -1,7 +1,7 @@
 /** Entry point of the `tthc` command line. */
 import { Command, CommanderError } from 'commander';
-import { registerCalendarCommands } from './calendar.js';
-import { registerIndicatorCommands } from './indicators.js';
+import { registerCalendarCommands } from './calendar-command.js';
+import { registerIndicatorCommands } from './indicators-command.js';
 import { exitCodes, fail } from './output.js';
 
 const program = new Command('tthc')
@@ -11,8 +11,8 @@ const program = new Command('tthc')
 
 registerCalendarCommands(program);
 registerIndicatorCommands(program);
-(await import('./token.js')).registerTokenCommands(program);
-(await import('./dossier.js')).registerDossierCommands(program);
+(await import('./token-command.js')).registerTokenCommands(program);
+(await import('./dossier-commands.js')).registerDossierCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,11 +7,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DossierNotFoundError, IllegalActionError } from '../../client/errors.js';
+import { DossierNotFoundError, IllegalActionError } from '../../client/client-errors.js';
 import { actionSchemas } from '../../domain/dossier.js';
 import { checkLookupSecret } from '../auth.js';
 import { type ApiContext, applicantActor } from '../context.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError } from '../http-errors.js';
 import { codeParamsSchema, errorResponses } from '../schemas.js';
 
 const secretQuerySchema = z.strictObject({

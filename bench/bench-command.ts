@@ -23,15 +23,15 @@ import {
 import { Command } from 'commander';
 import { IndicatorAggregator } from '../aggregators/indicator-aggregator.js';
 import { DossierClient } from '../client/dossier-client.js';
-import { readSetting } from '../config/index.js';
+import { readSetting } from '../config/configuration.js';
 import { allSearchAttributeKeys } from '../contract/search-attributes.js';
-import type { DossierEvent } from '../events/schema.js';
-import { dossierEventSubject } from '../events/schema.js';
+import type { DossierEvent } from '../events/dossier-event-schema.js';
+import { dossierEventSubject } from '../events/dossier-event-schema.js';
 import { eventStreamName } from '../events/stream.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
 import { createLogger, PinoTemporalLogger, stderrDestination } from '../infra/logging.js';
-import { startNatsServer, startTemporalDevServer } from '../infra/servers.js';
+import { startNatsServer, startTemporalDevServer } from '../infra/server-launchers.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
 import { createDossierWorkers, workflowsPath } from '../workers/dossier-workers.js';
 import { bareUpdate, bareWorkflow } from './bare-workflow.js';
@@ -58,7 +58,7 @@ const smoke = Boolean(options.smoke);
 const size = (name: string, smokeValue: number) => (smoke ? smokeValue : Number(options[name]));
 
 const logger = createLogger({ name: 'bench', level: 'error', destination: stderrDestination() });
-// Ctrl-C and SIGTERM end the bench at once; the servers it started die with it (infra/servers.ts).
+// Ctrl-C and SIGTERM end the bench at once; the servers it started die with it (infra/server-launchers.ts).
 // Left to the SDK, the signal would stop the workers and leave the measurement waiting for them.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

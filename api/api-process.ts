@@ -1,6 +1,6 @@
 /**
  * Starting the HTTP API in a process that already has its Temporal client and NATS connection
- * (`npm start`, a deployment's API container). Settings come from config/index.ts:
+ * (`npm start`, a deployment's API container). Settings come from config/configuration.ts:
  * TTHC_TOKEN_SECRET (required, ≥ 32 characters), TTHC_API_PORT, TTHC_DATA_DIR, TTHC_ORGANISATION,
  * TTHC_INDICATOR_META_BUCKET.
  */
@@ -12,11 +12,11 @@ import type { Logger } from 'pino';
 import { IndicatorReadModel } from '../aggregators/read-model.js';
 import { DossierClient } from '../client/dossier-client.js';
 import { FeedbackClient } from '../client/feedback-client.js';
-import { readSetting } from '../config/index.js';
+import { readSetting } from '../config/configuration.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
-import { loadCatalogue } from '../rules/catalogue.js';
-import { loadOrganisation } from '../rules/organisations.js';
+import { loadCatalogue } from '../rules/catalogue-loader.js';
+import { loadOrganisation } from '../rules/organisation-loader.js';
 import { checkSecret } from './auth.js';
 import { buildApiServer } from './server.js';
 

@@ -9,7 +9,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { enforce, mayReadDocument } from '../authorization.js';
 import { type ApiContext, requireOfficial, scopeOf } from '../context.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError } from '../http-errors.js';
 import { documentRefSchema, dossierCodeSchema, errorResponses } from '../schemas.js';
 
 export function registerDocumentRoutes(scope: FastifyInstance, ctx: ApiContext): void {

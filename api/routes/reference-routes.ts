@@ -10,11 +10,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findProcedureVersion, type Procedure } from '../../domain/catalogue.js';
 import { parseInstant, toCivilDate } from '../../domain/time.js';
-import { loadCalendar } from '../../rules/calendars.js';
-import { loadCatalogue } from '../../rules/catalogue.js';
+import { loadCalendar } from '../../rules/calendar-loader.js';
+import { loadCatalogue } from '../../rules/catalogue-loader.js';
 import { dueDateAnswer } from '../../rules/due-date.js';
 import { type ApiContext, requireOfficial } from '../context.js';
-import { BadRequestError, NotFoundError } from '../errors.js';
+import { BadRequestError, NotFoundError } from '../http-errors.js';
 import { civilDateParamSchema, errorResponses, instantParamSchema, procedureCodeSchema } from '../schemas.js';
 
 const procedureSchema = z

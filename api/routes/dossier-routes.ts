@@ -9,7 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DossierNotFoundError, IllegalActionError } from '../../client/errors.js';
+import { DossierNotFoundError, IllegalActionError } from '../../client/client-errors.js';
 import type { DossierSearchFilter } from '../../client/search.js';
 import type { DossierView } from '../../contract/dossier-contract.js';
 import { dossierApplicationSchema } from '../../domain/application.js';
@@ -17,7 +17,7 @@ import { type ActionName, actionNames, actionSchemas } from '../../domain/dossie
 import { buildDossierForm } from '../../domain/forms/dossier-forms.js';
 import { parseInstant, startOfCivilDay } from '../../domain/time.js';
 import { textSchema } from '../../domain/validation.js';
-import { loadCalendar } from '../../rules/calendars.js';
+import { loadCalendar } from '../../rules/calendar-loader.js';
 import { lookupSecret } from '../auth.js';
 import {
   enforce,
@@ -30,7 +30,7 @@ import {
   searchScope,
 } from '../authorization.js';
 import { type ApiContext, actorOf, applicantActor, requireOfficial, scopeOf } from '../context.js';
-import { BadRequestError, NotFoundError } from '../errors.js';
+import { BadRequestError, NotFoundError } from '../http-errors.js';
 import {
   actionResultSchema,
   codeParamsSchema,

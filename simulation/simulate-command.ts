@@ -3,9 +3,9 @@
 import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { Command, CommanderError } from 'commander';
 import { createLogger, PinoTemporalLogger, stderrDestination } from '../infra/logging.js';
-import { simulationConfigSchema } from './config.js';
 import { formatScoreboardSummary } from './report.js';
 import { runSimulation } from './simulate.js';
+import { simulationConfigSchema } from './simulation-options.js';
 
 const program = new Command('simulate')
   .description(

@@ -15,7 +15,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DossierNotFoundError, IllegalActionError, ServiceUnavailableError } from '../../client/errors.js';
+import {
+  DossierNotFoundError,
+  IllegalActionError,
+  ServiceUnavailableError,
+} from '../../client/client-errors.js';
 import type { FeedbackClient } from '../../client/feedback-client.js';
 import type { FeedbackView } from '../../contract/feedback-contract.js';
 import type { Actor } from '../../domain/dossier.js';
@@ -33,7 +37,7 @@ import {
   roleMayActOnFeedback,
 } from '../authorization.js';
 import { type ApiContext, actorOf, requireOfficial } from '../context.js';
-import { BadRequestError, NotFoundError } from '../errors.js';
+import { BadRequestError, NotFoundError } from '../http-errors.js';
 import { errorResponses } from '../schemas.js';
 
 const feedbackIdSchema = z

@@ -10,8 +10,8 @@ import {
   toCivilDate,
   weekday,
 } from '../domain/time.js';
-import { loadCalendar } from '../rules/calendars.js';
-import { getProcedure } from '../rules/catalogue.js';
+import { loadCalendar } from '../rules/calendar-loader.js';
+import { getProcedure } from '../rules/catalogue-loader.js';
 import { dueDateAnswer } from '../rules/due-date.js';
 import { print, UsageError } from './output.js';
 

@@ -1,6 +1,6 @@
 /**
  * `npm run worker`: one worker process of a deployment. It connects to Temporal and NATS from the
- * configuration (config/index.ts), serves the configured task queues (and, in exactly one process,
+ * configuration (config/configuration.ts), serves the configured task queues (and, in exactly one process,
  * the indicator aggregator), exposes `/metrics`, `/healthz` and `/readyz`, and on SIGTERM stops
  * polling, lets in-flight work finish within TTHC_SHUTDOWN_GRACE_TIME, closes its connections and
  * exits 0. Run as many processes on the same queues as the load needs: Temporal spreads the tasks.
@@ -18,11 +18,11 @@ import {
 } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { IndicatorService } from '../aggregators/indicator-service.js';
-import { type Config, ConfigError, loadConfig } from '../config/index.js';
+import { type Config, ConfigError, loadConfig } from '../config/configuration.js';
 import { type HttpEndpoints, startHttpEndpoints } from '../infra/health.js';
 import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
 import { enableProcessMetrics, metricsRegistry, registerIndicatorMetrics } from '../infra/metrics.js';
-import { freePort } from '../infra/servers.js';
+import { freePort } from '../infra/server-launchers.js';
 import { createDossierWorkers, workflowsPath } from './dossier-workers.js';
 
 /** Extra time after the grace time for the SDK to cancel activities and report, before giving up. */
