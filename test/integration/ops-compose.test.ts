@@ -258,7 +258,7 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     expect(dockerfile).toMatch(/workers\/bundle\.ts/);
     expect(dockerfile).toMatch(/TTHC_ENV=production/);
-    expect(dockerfile).toMatch(/CMD \["node", "--import", "tsx", "workers\/main\.ts"\]/);
+    expect(dockerfile).toMatch(/CMD \["node", "--import", "tsx", "workers\/worker-process\.ts"\]/);
     const known = new Set<string>(settingNames);
     for (const [, variable] of dockerfile.matchAll(/\b(TTHC_[A-Z0-9_]+)=/g)) {
       expect(known.has(variable ?? ''), `Dockerfile sets ${variable}`).toBe(true);
