@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { Applicant } from '../domain/application.js';
 import type { CalendarData } from '../domain/calendar.js';
 import type { Procedure } from '../domain/catalogue.js';
-import type { ResultDocument, StoredComponent } from '../domain/dossier.js';
+import type { ResultDocument, StoredComponent } from '../domain/dossier/dossier-state.js';
 import { toCivilDate } from '../domain/time.js';
 import {
   type DossierEvent,

@@ -9,7 +9,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import { type Role, roles } from '../domain/dossier.js';
+import { type Role, roles } from '../domain/actor.js';
 import { unitCodeSchema } from '../domain/organisation.js';
 import { formatZodError } from '../domain/validation.js';
 

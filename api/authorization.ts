@@ -15,7 +15,7 @@
  * - administrator (quản trị): reads everything (dossiers, catalogue, calendars, organisation,
  *   indicators); acts on no dossier.
  */
-import type { ActionName } from '../domain/dossier.js';
+import type { ActionName } from '../domain/dossier/dossier-actions.js';
 import type { OrganisationRegistry } from '../domain/organisation.js';
 import type { Official, OfficialRole } from './auth.js';
 

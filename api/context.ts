@@ -8,7 +8,7 @@ import type { DossierClient } from '../client/dossier-client.js';
 import type { FeedbackClient } from '../client/feedback-client.js';
 import type { DossierSearch } from '../client/search.js';
 import type { DossierView } from '../contract/dossier-contract.js';
-import type { Actor } from '../domain/dossier.js';
+import type { Actor } from '../domain/actor.js';
 import type { OrganisationRegistry } from '../domain/organisation.js';
 import type { DocumentStore } from '../infra/document-store.js';
 import { AuthenticationError, type Official } from './auth.js';

@@ -1,7 +1,7 @@
 /** zod schemas shared by the routes: path and query parameters, and response bodies (for OpenAPI). */
 import { z } from 'zod';
 import { procedureCodeSchema } from '../domain/catalogue.js';
-import { statusNames } from '../domain/dossier.js';
+import { statusNames } from '../domain/dossier/dossier-status.js';
 import { isDossierCode } from '../domain/dossier-code.js';
 import type { IssuedFormKind } from '../domain/forms/dossier-forms.js';
 import { unitCodeSchema } from '../domain/organisation.js';

@@ -13,8 +13,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { actionRules } from '../api/authorization.js';
-import { type ActionName, actionNames, statusNames } from '../domain/dossier.js';
-import { labels } from '../domain/forms.js';
+import { type ActionName, actionNames } from '../domain/dossier/dossier-actions.js';
+import { statusNames } from '../domain/dossier/dossier-status.js';
+import { labels } from '../domain/forms/form-labels.js';
 import {
   formatVietnameseDate,
   isCivilDate,

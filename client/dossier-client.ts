@@ -24,8 +24,8 @@ import {
 } from '../contract/dossier-contract.js';
 import { completeInterAgencyUpdate, type InterAgencyResult } from '../contract/inter-agency-contract.js';
 import { dossierTaskQueue } from '../contract/task-queues.js';
+import type { Actor } from '../domain/actor.js';
 import { type DossierApplicationInput, dossierApplicationSchema } from '../domain/application.js';
-import type { Actor } from '../domain/dossier.js';
 import { toCivilDate } from '../domain/time.js';
 import { parseOrThrow } from '../domain/validation.js';
 import type { DossierCodeAllocator } from '../infra/dossier-codes.js';

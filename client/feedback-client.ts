@@ -19,8 +19,8 @@ import {
   feedbackWorkflowType,
 } from '../contract/feedback-contract.js';
 import { dossierTaskQueue } from '../contract/task-queues.js';
-import { type FeedbackInput, feedbackIdFor, missingContactDetails } from '../domain/feedback.js';
-import { feedbackSchema } from '../domain/feedback-schema.js';
+import { type FeedbackInput, feedbackSchema } from '../domain/feedback/feedback-schema.js';
+import { feedbackIdFor, missingContactDetails } from '../domain/feedback/feedback-submission.js';
 import { parseInstant, toCivilDate } from '../domain/time.js';
 import { parseOrThrow } from '../domain/validation.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';

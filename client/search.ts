@@ -11,7 +11,7 @@ import type { Client } from '@temporalio/client';
 import { dossierWorkflowType } from '../contract/dossier-contract.js';
 import { searchAttributes } from '../contract/search-attributes.js';
 import { isProcedureCode } from '../domain/catalogue.js';
-import { type DossierStatus, statusNames } from '../domain/dossier.js';
+import { type DossierStatus, statusNames } from '../domain/dossier/dossier-status.js';
 import { isUnitCode } from '../domain/organisation.js';
 import { DossierValidationError, ServiceUnavailableError } from './client-errors.js';
 

@@ -5,8 +5,11 @@
  * workflow sandbox.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Actor } from '../domain/actor.js';
 import type { DossierApplication } from '../domain/application.js';
-import type { ActionName, Actor, DeadlineViews, DossierState, SupplementItem } from '../domain/dossier.js';
+import type { ActionName, SupplementItem } from '../domain/dossier/dossier-actions.js';
+import type { DossierState } from '../domain/dossier/dossier-state.js';
+import type { DeadlineViews } from '../domain/dossier/dossier-views.js';
 import type { DossierForms, IssuedFormKind } from '../domain/forms/dossier-forms.js';
 
 /** The workflow type (the name of the workflow function the workers register). */

@@ -3,15 +3,12 @@
  * its input and result, the updates, the query and the follow-up signal.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type {
-  Actor,
-  Feedback,
-  FeedbackActionName,
-  FeedbackLimitRules,
-  FeedbackState,
-  LimitView,
-  Satisfaction,
-} from '../domain/feedback.js';
+import type { Actor } from '../domain/actor.js';
+import type { FeedbackActionName } from '../domain/feedback/feedback-actions.js';
+import type { FeedbackLimitRules } from '../domain/feedback/feedback-limits.js';
+import type { Feedback } from '../domain/feedback/feedback-schema.js';
+import type { FeedbackState } from '../domain/feedback/feedback-state.js';
+import type { LimitView, Satisfaction } from '../domain/feedback/feedback-views.js';
 
 /** The workflow type (the name of the workflow function the workers register). */
 export const feedbackWorkflowType = 'feedbackWorkflow';

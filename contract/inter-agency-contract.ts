@@ -1,6 +1,6 @@
 /** What crosses the Temporal boundary for one participating agency's liên thông step. */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor } from '../domain/dossier.js';
+import type { Actor } from '../domain/actor.js';
 
 /** The workflow type (the name of the workflow function the workers register). */
 export const interAgencyWorkflowType = 'interAgencyTaskWorkflow';

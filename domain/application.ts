@@ -110,5 +110,3 @@ export type Applicant = z.output<typeof applicantSchema>;
 export type DossierDocument = z.output<typeof dossierDocumentSchema>;
 export type DossierApplication = z.output<typeof dossierApplicationSchema>;
 export type DossierApplicationInput = z.input<typeof dossierApplicationSchema>;
-
-export { type Completeness, checkCompleteness, type MissingDocument } from './completeness.js';

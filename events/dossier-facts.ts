@@ -1,7 +1,7 @@
 /** The Decision 766 facts of a dossier (DOMAIN.md §2.5), carried by every event. */
 import type { WorkingCalendar } from '../domain/calendar.js';
 import { computeAppointment, decreeAppointment } from '../domain/deadline.js';
-import { type DossierState, paidOnline } from '../domain/dossier.js';
+import { type DossierState, paidOnline } from '../domain/dossier/dossier-state.js';
 import { formatInstant } from '../domain/time.js';
 import { channelCodes } from './constants.js';
 import type { DossierFacts } from './dossier-event-schema.js';

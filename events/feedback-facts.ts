@@ -1,5 +1,7 @@
 /** The indicator 5.1–5.3 facts of a feedback (DOMAIN.md §2.3 group 5), carried by every event. */
-import { type FeedbackLimit, type FeedbackState, isOnTime, satisfactionOf } from '../domain/feedback.js';
+import type { FeedbackLimit } from '../domain/feedback/feedback-limits.js';
+import type { FeedbackState } from '../domain/feedback/feedback-state.js';
+import { isOnTime, satisfactionOf } from '../domain/feedback/feedback-views.js';
 import { formatInstant } from '../domain/time.js';
 import type { FeedbackFacts, LimitFact } from './feedback-event-schema.js';
 

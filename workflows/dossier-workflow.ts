@@ -33,44 +33,44 @@ import {
 } from '../contract/dossier-contract.js';
 import { searchAttributes } from '../contract/search-attributes.js';
 import { dossierTaskQueue, unitTaskQueue } from '../contract/task-queues.js';
+import type { Actor } from '../domain/actor.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import type { Procedure } from '../domain/catalogue.js';
 import { checkCompleteness } from '../domain/completeness.js';
 import { computeAppointment } from '../domain/deadline.js';
+import { actionSchemas, type DossierAction, type SupplementItem } from '../domain/dossier/dossier-actions.js';
+import { checkAction } from '../domain/dossier/dossier-checks.js';
 import {
-  ActionRejected,
-  type Actor,
   accept,
-  actionSchemas,
-  apologyCheckAt,
-  applyAction,
-  checkAction,
-  closedStatuses,
   closeForMissingSupplement,
-  componentsFrom,
-  type DomainEvent,
-  type DossierAction,
-  type DossierState,
-  deadlineViews,
   decideIntake,
-  flagApologyRequired,
-  flagOverdue,
-  newDossier,
-  overdueCheckAt,
   refuseAtIntake,
   requestIntakeSupplement,
+} from '../domain/dossier/dossier-intake.js';
+import {
+  componentsFrom,
+  type DossierState,
+  newDossier,
   type StoredComponent,
-  type SupplementItem,
-  statusNames,
   type Transition,
-} from '../domain/dossier.js';
+} from '../domain/dossier/dossier-state.js';
+import { closedStatuses, statusNames } from '../domain/dossier/dossier-status.js';
+import {
+  apologyCheckAt,
+  flagApologyRequired,
+  flagOverdue,
+  overdueCheckAt,
+} from '../domain/dossier/dossier-timers.js';
+import { applyAction } from '../domain/dossier/dossier-transitions.js';
+import { deadlineViews } from '../domain/dossier/dossier-views.js';
 import { buildDossierForm, type DossierForms, type IssuedFormKind } from '../domain/forms/dossier-forms.js';
+import type { DomainEvent } from '../domain/state-machine-kit.js';
 import { formatInstant, toCivilDate } from '../domain/time.js';
 import { publishRetrySpanMs } from '../events/constants.js';
 import type { DossierEvent } from '../events/dossier-event-schema.js';
 import { dossierFacts } from '../events/dossier-facts.js';
 import { interAgencyTaskWorkflow } from './inter-agency-workflow.js';
-import { buildCalendar, guard, parseActionRequest, WorkflowMutex } from './workflow-support.js';
+import { buildCalendar, check, parseActionRequest, WorkflowMutex } from './workflow-support.js';
 
 /**
  * Workflow changes that alter the commands of running dossiers go behind a patch id (see
@@ -635,9 +635,6 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     };
   }
 }
-
-/** Validates the request at the boundary (zod) and turns it into a typed action. */
-const check = <T>(fn: () => T): T => guard(fn, ActionRejected);
 
 function parseAction(request: ActionRequest): DossierAction {
   return parseActionRequest(actionSchemas, request) as DossierAction;

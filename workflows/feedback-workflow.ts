@@ -33,37 +33,28 @@ import {
   followUpSignal,
 } from '../contract/feedback-contract.js';
 import { searchAttributes } from '../contract/search-attributes.js';
+import type { Actor } from '../domain/actor.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
+import { type FeedbackAction, feedbackActionSchemas } from '../domain/feedback/feedback-actions.js';
+import { checkAction } from '../domain/feedback/feedback-checks.js';
+import { defaultFeedbackLimitRules, type FeedbackLimitRules } from '../domain/feedback/feedback-limits.js';
 import {
-  type Actor,
-  applyAction,
-  checkAction,
-  close,
-  currentDueAt,
-  defaultFeedbackLimitRules,
-  type FeedbackAction,
-  FeedbackActionRejected,
   type FeedbackDomainEvent,
-  type FeedbackLimitRules,
   type FeedbackState,
   type FeedbackTransition,
-  feedbackActionSchemas,
-  feedbackStatusNames,
-  flagOverdueLimits,
-  isOnTime,
-  limitViews,
-  missingContactDetails,
   newFeedback,
-  nextLimitCheckAt,
   receive,
-  recordFollowUp,
-  satisfactionOf,
-} from '../domain/feedback.js';
+} from '../domain/feedback/feedback-state.js';
+import { feedbackStatusNames } from '../domain/feedback/feedback-status.js';
+import { missingContactDetails } from '../domain/feedback/feedback-submission.js';
+import { flagOverdueLimits, nextLimitCheckAt } from '../domain/feedback/feedback-timers.js';
+import { applyAction, close, recordFollowUp } from '../domain/feedback/feedback-transitions.js';
+import { currentDueAt, isOnTime, limitViews, satisfactionOf } from '../domain/feedback/feedback-views.js';
 import { formatInstant, parseInstant } from '../domain/time.js';
 import { publishRetrySpanMs } from '../events/constants.js';
 import type { FeedbackEvent } from '../events/feedback-event-schema.js';
 import { feedbackFacts } from '../events/feedback-facts.js';
-import { buildCalendar, guard, parseActionRequest, WorkflowMutex } from './workflow-support.js';
+import { buildCalendar, check, parseActionRequest, WorkflowMutex } from './workflow-support.js';
 
 const core = proxyActivities<FeedbackActivities>({
   startToCloseTimeout: '30 seconds',
@@ -360,9 +351,6 @@ export async function feedbackWorkflow(input: FeedbackWorkflowInput): Promise<Fe
 function isInvalidEvent(cause: unknown): boolean {
   return cause instanceof ApplicationFailure && cause.type === 'INVALID_EVENT';
 }
-
-/** Validates the request at the boundary (zod) and turns it into a typed action. */
-const check = <T>(fn: () => T): T => guard(fn, FeedbackActionRejected);
 
 function parseAction(request: FeedbackActionRequest): FeedbackAction {
   return parseActionRequest(feedbackActionSchemas, request) as FeedbackAction;

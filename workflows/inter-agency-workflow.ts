@@ -9,7 +9,7 @@ import {
   type InterAgencyTaskInput,
   interAgencyQuery,
 } from '../contract/inter-agency-contract.js';
-import { actorSchema } from '../domain/dossier.js';
+import { actorSchema } from '../domain/actor.js';
 
 export async function interAgencyTaskWorkflow(input: InterAgencyTaskInput): Promise<InterAgencyResult> {
   let result: InterAgencyResult | undefined;

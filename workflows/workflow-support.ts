@@ -1,8 +1,9 @@
 /** Plumbing shared by the workflows (deterministic: workflow APIs and pure code only). */
 import { ApplicationFailure, condition } from '@temporalio/workflow';
 import type { z } from 'zod';
+import { type Actor, actorSchema } from '../domain/actor.js';
 import { createCalendar, type WorkingCalendar } from '../domain/calendar.js';
-import { type Actor, actorSchema } from '../domain/dossier.js';
+import { ActionRejection } from '../domain/state-machine-kit.js';
 import { formatZodError } from '../domain/validation.js';
 
 /** The working-day calendar from the rule data an activity loaded (most general first). */
@@ -40,14 +41,11 @@ export function parseActionRequest<N extends string>(
 }
 
 /** Runs a pure domain call; a rule violation becomes a typed, non-retryable failure for the caller. */
-export function guard<T>(
-  fn: () => T,
-  rejection: abstract new (...args: never[]) => Error & { code: string },
-): T {
+export function check<T>(fn: () => T): T {
   try {
     return fn();
   } catch (error) {
-    if (error instanceof rejection) throw ApplicationFailure.nonRetryable(error.message, error.code);
+    if (error instanceof ActionRejection) throw ApplicationFailure.nonRetryable(error.message, error.code);
     throw error;
   }
 }

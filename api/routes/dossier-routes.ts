@@ -13,7 +13,7 @@ import { DossierNotFoundError, IllegalActionError } from '../../client/client-er
 import type { DossierSearchFilter } from '../../client/search.js';
 import type { DossierView } from '../../contract/dossier-contract.js';
 import { dossierApplicationSchema } from '../../domain/application.js';
-import { type ActionName, actionNames, actionSchemas } from '../../domain/dossier.js';
+import { type ActionName, actionNames, actionSchemas } from '../../domain/dossier/dossier-actions.js';
 import { buildDossierForm } from '../../domain/forms/dossier-forms.js';
 import { parseInstant, startOfCivilDay } from '../../domain/time.js';
 import { textSchema } from '../../domain/validation.js';

@@ -22,9 +22,10 @@ import {
 } from '../../client/client-errors.js';
 import type { FeedbackClient } from '../../client/feedback-client.js';
 import type { FeedbackView } from '../../contract/feedback-contract.js';
-import type { Actor } from '../../domain/dossier.js';
-import { FEEDBACK_ID, feedbackActionSchemas, submitterId } from '../../domain/feedback.js';
-import { feedbackSchema } from '../../domain/feedback-schema.js';
+import type { Actor } from '../../domain/actor.js';
+import { feedbackActionSchemas } from '../../domain/feedback/feedback-actions.js';
+import { feedbackSchema } from '../../domain/feedback/feedback-schema.js';
+import { FEEDBACK_ID, submitterId } from '../../domain/feedback/feedback-submission.js';
 import { formatInstant } from '../../domain/time.js';
 import { checkLookupSecret, lookupSecret, type Official } from '../auth.js';
 import {

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DossierNotFoundError, IllegalActionError } from '../../client/client-errors.js';
-import { actionSchemas } from '../../domain/dossier.js';
+import { actionSchemas } from '../../domain/dossier/dossier-actions.js';
 import { checkLookupSecret } from '../auth.js';
 import { type ApiContext, applicantActor } from '../context.js';
 import { NotFoundError } from '../http-errors.js';

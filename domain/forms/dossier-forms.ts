@@ -1,21 +1,21 @@
 /** Maps a dossier's state to the data of its statutory forms (domain/forms.ts builds them). */
+
+import type { Actor } from '../actor.js';
 import type { WorkingCalendar } from '../calendar.js';
 import { computeAppointment, decreeAppointment } from '../deadline.js';
-import type { Actor, DossierState } from '../dossier.js';
+import type { DossierState } from '../dossier/dossier-state.js';
 import { describeDuration } from '../duration.js';
+import { toCivilDate } from '../time.js';
 import {
-  type ApplicantRef,
   buildApology,
   buildControlSheet,
   buildReceipt,
   buildRefusal,
   buildStopNotice,
   buildSupplementationRequest,
-  type FormData,
-  formSetFor,
-  type UnitRef,
-} from '../forms.js';
-import { toCivilDate } from '../time.js';
+} from './form-builders.js';
+import type { ApplicantRef, FormData, UnitRef } from './form-data.js';
+import { formSetFor } from './form-sets.js';
 
 export type IssuedFormKind =
   | 'receipt'

@@ -14,23 +14,21 @@ import { mayAct, type SearchScope, actionRules as serverActionRules } from '../.
 import { buildApiServer } from '../../api/server.js';
 import { inScope, parseDossierSubject } from '../../api/web.js';
 import type { DossierClient } from '../../client/dossier-client.js';
+import type { Actor } from '../../domain/actor.js';
 import { PERSONAL_ID, PHONE, TAX_CODE } from '../../domain/application.js';
 import { findProcedureVersion } from '../../domain/catalogue.js';
 import {
   type ActionName,
-  type Actor,
-  accept,
   actionSchemas,
-  applyAction,
-  checkAction,
   type DossierAction,
-  type DossierState,
   actionNames as domainActionNames,
-  statusNames as domainStatusNames,
-  newDossier,
-  requestIntakeSupplement,
-} from '../../domain/dossier.js';
-import { labels as domainLabels } from '../../domain/forms.js';
+} from '../../domain/dossier/dossier-actions.js';
+import { checkAction } from '../../domain/dossier/dossier-checks.js';
+import { accept, requestIntakeSupplement } from '../../domain/dossier/dossier-intake.js';
+import { type DossierState, newDossier } from '../../domain/dossier/dossier-state.js';
+import { statusNames as domainStatusNames } from '../../domain/dossier/dossier-status.js';
+import { applyAction } from '../../domain/dossier/dossier-transitions.js';
+import { labels as domainLabels } from '../../domain/forms/form-labels.js';
 import { addCalendarDays, toCivilDate } from '../../domain/time.js';
 import { isPeriodId } from '../../indicators/periods.js';
 import type { DocumentStore } from '../../infra/document-store.js';

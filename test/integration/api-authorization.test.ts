@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndicatorReadModel } from '../../aggregators/read-model.js';
 import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
 import { buildApiServer } from '../../api/server.js';
-import { type ActionName, actionNames } from '../../domain/dossier.js';
+import { type ActionName, actionNames } from '../../domain/dossier/dossier-actions.js';
 import { addCalendarDays } from '../../domain/time.js';
 import { createLogger } from '../../infra/logging.js';
 import { loadCalendar } from '../../rules/calendar-loader.js';

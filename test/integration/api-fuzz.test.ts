@@ -11,7 +11,7 @@ import { IndicatorReadModel } from '../../aggregators/read-model.js';
 import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
 import { buildApiServer } from '../../api/server.js';
 import { dossierApplicationSchema } from '../../domain/application.js';
-import { type ActionName, actionNames, actionSchemas } from '../../domain/dossier.js';
+import { type ActionName, actionNames, actionSchemas } from '../../domain/dossier/dossier-actions.js';
 import { createLogger } from '../../infra/logging.js';
 import { loadCatalogue } from '../../rules/catalogue-loader.js';
 import { loadOrganisation } from '../../rules/organisation-loader.js';

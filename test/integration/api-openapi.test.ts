@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecret } from '../../api/auth.js';
 import { buildApiServer, registeredRoutes } from '../../api/server.js';
 import type { DossierClient } from '../../client/dossier-client.js';
-import { actionNames } from '../../domain/dossier.js';
+import { actionNames } from '../../domain/dossier/dossier-actions.js';
 import type { DocumentStore } from '../../infra/document-store.js';
 import { createLogger } from '../../infra/logging.js';
 import { loadOrganisation } from '../../rules/organisation-loader.js';

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IllegalActionError } from '../../client/client-errors.js';
 import type { ActionRequest } from '../../contract/dossier-contract.js';
-import type { Actor } from '../../domain/dossier.js';
+import type { Actor } from '../../domain/actor.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { actor, demoUnits } from '../support/fixtures.js';
 import { scannedHouseholdBusiness } from '../support/scanned-applications.js';

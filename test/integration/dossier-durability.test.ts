@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionRequest } from '../../contract/dossier-contract.js';
+import type { Actor } from '../../domain/actor.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
-import type { Actor } from '../../domain/dossier.js';
 import { parseDossierCode } from '../../domain/dossier-code.js';
 import { toCivilDate } from '../../domain/time.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';

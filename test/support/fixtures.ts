@@ -3,6 +3,8 @@
  * Nothing here reads files or starts servers; load procedures and calendars with rules/*.
  * Unit codes are from data/organisations/demo.json.
  */
+
+import type { Actor, Role } from '../../domain/actor.js';
 import {
   type DossierApplication,
   type DossierApplicationInput,
@@ -12,12 +14,10 @@ import {
 import {
   type ActionInput,
   type ActionName,
-  type Actor,
   actionSchemas,
   type DossierAction,
-  type ResultDocument,
-  type Role,
-} from '../../domain/dossier.js';
+} from '../../domain/dossier/dossier-actions.js';
+import type { ResultDocument } from '../../domain/dossier/dossier-state.js';
 import { type Instant, parseInstant } from '../../domain/time.js';
 
 /** Unit codes of the demo province (data/organisations/demo.json). */

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  checkCompleteness,
-  type DossierApplicationInput,
-  dossierApplicationSchema,
-} from '../../domain/application.js';
+import { type DossierApplicationInput, dossierApplicationSchema } from '../../domain/application.js';
+import { checkCompleteness } from '../../domain/completeness.js';
 import { formatZodError, parseOrThrow, ValidationError } from '../../domain/validation.js';
 import { getProcedure } from '../../rules/catalogue-loader.js';
 

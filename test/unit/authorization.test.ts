@@ -19,7 +19,7 @@ import {
   roleMayAct,
   searchScope,
 } from '../../api/authorization.js';
-import { actionNames } from '../../domain/dossier.js';
+import { actionNames } from '../../domain/dossier/dossier-actions.js';
 import { createRegistry } from '../../domain/organisation.js';
 import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { demoUnits } from '../support/fixtures.js';

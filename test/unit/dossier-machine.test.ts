@@ -4,33 +4,33 @@
  * Vương, Sunday 26/4) and 30/4–3/5 are days off.
  */
 import { describe, expect, it } from 'vitest';
+import type { Actor } from '../../domain/actor.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
-import { checkCompleteness } from '../../domain/application.js';
 import type { Procedure } from '../../domain/catalogue.js';
+import { checkCompleteness } from '../../domain/completeness.js';
 import {
-  type ActionEffects,
   type ActionInput,
   type ActionName,
-  ActionRejected,
-  type Actor,
-  accept,
   actionSchemas,
-  apologyCheckAt,
-  applyAction,
-  checkAction,
+  type SupplementItem,
+} from '../../domain/dossier/dossier-actions.js';
+import { actionAvailability, checkAction } from '../../domain/dossier/dossier-checks.js';
+import { accept, decideIntake, requestIntakeSupplement } from '../../domain/dossier/dossier-intake.js';
+import { ActionRejected, type RejectionCode } from '../../domain/dossier/dossier-rejection.js';
+import {
   type DossierState,
-  deadlineViews,
-  decideIntake,
+  newDossier,
+  type StoredComponent,
+  type Transition,
+} from '../../domain/dossier/dossier-state.js';
+import {
+  apologyCheckAt,
   flagApologyRequired,
   flagOverdue,
-  newDossier,
   overdueCheckAt,
-  type RejectionCode,
-  requestIntakeSupplement,
-  type StoredComponent,
-  type SupplementItem,
-  type Transition,
-} from '../../domain/dossier.js';
+} from '../../domain/dossier/dossier-timers.js';
+import { type ActionEffects, applyAction } from '../../domain/dossier/dossier-transitions.js';
+import { deadlineViews } from '../../domain/dossier/dossier-views.js';
 import type { Instant } from '../../domain/time.js';
 import { loadCalendar } from '../../rules/calendar-loader.js';
 import { getProcedure } from '../../rules/catalogue-loader.js';
@@ -1393,5 +1393,96 @@ describe('fees (ND 61 Art 22; Decision 766 online payment)', () => {
       now,
       'WRONG_ROLE',
     );
+  });
+});
+
+describe('the actions an official may take now (actionAvailability)', () => {
+  const allowedFor = (state: DossierState, by: Actor, now: Instant) =>
+    actionAvailability(state, by, now, calendar)
+      .filter((a) => a.allowed)
+      .map((a) => a.name);
+  const refusal = (state: DossierState, by: Actor, now: Instant, name: ActionName) =>
+    actionAvailability(state, by, now, calendar).find((a) => a.name === name);
+
+  it('lists every action once, with the reason and code of the domain check where it is refused', () => {
+    const state = accepted();
+    const list = actionAvailability(state, specialist, T0, calendar);
+    expect(list.map((a) => a.name)).toEqual(Object.keys(actionSchemas));
+    const appraise = refusal(state, specialist, T0, 'appraise');
+    expect(appraise).toMatchObject({ allowed: false, code: 'OUT_OF_ORDER' });
+    const fromCheck = expectRejected(
+      state,
+      'appraise',
+      specialist,
+      { recommendation: 'approve', note: 'x' },
+      T0,
+      'OUT_OF_ORDER',
+    );
+    expect(appraise).toMatchObject({ reason: fromCheck.message });
+  });
+
+  it('follows the step: the leader assigns, the assigned specialist appraises, the leader approves', () => {
+    expect(allowedFor(accepted(), leader, T0)).toEqual(
+      expect.arrayContaining([
+        'assign',
+        'request-supplementation',
+        'start-inter-agency',
+        'apologize',
+        'stop',
+      ]),
+    );
+    expect(allowedFor(accepted(), leader, T0)).not.toContain('approve');
+    const now = at('2026-04-24T09:00');
+    expect(allowedFor(assigned(), specialist, now)).toContain('appraise');
+    expect(refusal(assigned(), otherSpecialist, now, 'appraise')).toMatchObject({ code: 'WRONG_OFFICIAL' });
+    expect(allowedFor(appraised(), leader, at('2026-04-28T09:00'))).toEqual(
+      expect.arrayContaining(['approve', 'refuse']),
+    );
+    expect(allowedFor(approved(), counter, at('2026-04-28T15:00'))).toContain('return-result');
+    expect(allowedFor(approved(), leader, at('2026-04-28T15:00'))).not.toContain('return-result');
+  });
+
+  it('the supervisor may take none; the counter of another unit is refused what the machine checks by unit', () => {
+    // The machine does not check the unit of a payment (the API does, api/authorization.ts).
+    expect(allowedFor(accepted(), otherCounter, T0)).toEqual(['record-payment']);
+    expect(refusal(accepted(), otherCounter, T0, 'withdraw')).toMatchObject({ code: 'WRONG_AGENCY' });
+    expect(allowedFor(accepted(), actor('supervisor', demoUnits.camThanhCommittee), T0)).toEqual([]);
+  });
+
+  it('ND 61 Art 19(4): after 3 working days supplementation is no longer offered (TOO_LATE)', () => {
+    const state = accepted();
+    expect(allowedFor(state, specialist, at('2026-04-28T09:00'))).toContain('request-supplementation');
+    // 23/4 received; 24, 28, 29/4 are working days (25–27/4 off), 4/5 the fourth.
+    expect(refusal(state, specialist, at('2026-05-04T09:00'), 'request-supplementation')).toMatchObject({
+      allowed: false,
+      code: 'TOO_LATE',
+    });
+  });
+
+  it('a participating agency is offered its own opinion only while it is pending', () => {
+    const consulting = act(
+      assigned(),
+      'start-inter-agency',
+      leader,
+      { participants: [{ agency: demoUnits.justiceDepartment, task: 'Ý kiến', workingDays: 2 }] },
+      at('2026-04-24T09:00'),
+    ).state;
+    const now = at('2026-04-24T10:00');
+    expect(allowedFor(consulting, justiceSpecialist, now)).toEqual(['complete-inter-agency']);
+    // Another agency was not asked: nothing waits for its opinion.
+    expect(refusal(consulting, constructionSpecialist, now, 'complete-inter-agency')).toMatchObject({
+      code: 'ILLEGAL_STATE',
+    });
+    expect(refusal(consulting, justiceCounter, now, 'complete-inter-agency')).toMatchObject({
+      code: 'WRONG_AGENCY',
+    });
+    const answered = act(
+      consulting,
+      'complete-inter-agency',
+      justiceSpecialist,
+      { agency: demoUnits.justiceDepartment, opinion: 'Đồng ý' },
+      now,
+    ).state;
+    expect(allowedFor(answered, justiceSpecialist, now)).toEqual([]);
   });
 });

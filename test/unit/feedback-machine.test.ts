@@ -4,32 +4,29 @@
  * the day in lieu of Giỗ Tổ Hùng Vương) and 30/4–3/5 are days off.
  */
 import { describe, expect, it } from 'vitest';
+import type { Actor } from '../../domain/actor.js';
 import {
-  type Actor,
-  applyAction,
-  checkAction,
-  close,
-  type Feedback,
   type FeedbackAction,
   type FeedbackActionInput,
   type FeedbackActionName,
+  feedbackActionSchemas,
+} from '../../domain/feedback/feedback-actions.js';
+import { checkAction } from '../../domain/feedback/feedback-checks.js';
+import {
   FeedbackActionRejected,
-  type FeedbackInput,
   type FeedbackRejectionCode,
+} from '../../domain/feedback/feedback-rejection.js';
+import { type Feedback, type FeedbackInput, feedbackSchema } from '../../domain/feedback/feedback-schema.js';
+import {
   type FeedbackState,
   type FeedbackTransition,
-  feedbackActionSchemas,
-  flagOverdueLimits,
-  isOnTime,
-  limitViews,
-  missingContactDetails,
   newFeedback,
-  nextLimitCheckAt,
   receive,
-  recordFollowUp,
-  satisfactionOf,
-} from '../../domain/feedback.js';
-import { feedbackSchema } from '../../domain/feedback-schema.js';
+} from '../../domain/feedback/feedback-state.js';
+import { missingContactDetails } from '../../domain/feedback/feedback-submission.js';
+import { flagOverdueLimits, nextLimitCheckAt } from '../../domain/feedback/feedback-timers.js';
+import { applyAction, close, recordFollowUp } from '../../domain/feedback/feedback-transitions.js';
+import { isOnTime, limitViews, satisfactionOf } from '../../domain/feedback/feedback-views.js';
 import { formatInstant, type Instant } from '../../domain/time.js';
 import { formatZodError } from '../../domain/validation.js';
 import { feedbackEventSchema, feedbackEventSubject } from '../../events/feedback-event-schema.js';

@@ -1,29 +1,32 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  type ApologyInput,
-  type BuiltFormKind,
   buildApology,
   buildControlSheet,
   buildReceipt,
   buildRefusal,
   buildStopNotice,
   buildSupplementationRequest,
-  type ControlSheetInput,
+  stepResult,
+} from '../../domain/forms/form-builders.js';
+import type { BuiltFormKind, FormData } from '../../domain/forms/form-data.js';
+import type {
+  ApologyInput,
+  ControlSheetInput,
+  ReceiptInput,
+  RefusalInput,
+  StopNoticeInput,
+  SupplementationRequestInput,
+} from '../../domain/forms/form-inputs.js';
+import { labels } from '../../domain/forms/form-labels.js';
+import {
   FORM_KINDS,
-  type FormData,
   FormError,
   FormNotInSetError,
   formSetById,
   formSetFor,
   formSets,
   formSpec,
-  labels,
-  type ReceiptInput,
-  type RefusalInput,
-  type StopNoticeInput,
-  type SupplementationRequestInput,
-  stepResult,
-} from '../../domain/forms.js';
+} from '../../domain/forms/form-sets.js';
 import { atCivilTime } from '../../domain/time.js';
 
 const unit = { code: '000.00.15.H57', name: 'Trung tâm Phục vụ hành chính công tỉnh' };

@@ -1,8 +1,8 @@
 /** domain/lazy.ts and its use for the action schemas that workflow code validates updates with. */
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { actionNames, actionSchemas } from '../../domain/dossier.js';
-import { feedbackActionNames, feedbackActionSchemas } from '../../domain/feedback.js';
+import { actionNames, actionSchemas } from '../../domain/dossier/dossier-actions.js';
+import { feedbackActionNames, feedbackActionSchemas } from '../../domain/feedback/feedback-actions.js';
 import { lazyRecord } from '../../domain/lazy.js';
 import { parseActionRequest } from '../../workflows/workflow-support.js';
 

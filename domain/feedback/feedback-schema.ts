@@ -4,12 +4,12 @@
  * applicant and catalogue schemas in every workflow's sandbox.
  */
 import { z } from 'zod';
-import { applicantSchema } from './application.js';
-import { procedureCodeSchema } from './catalogue.js';
-import { isDossierCode } from './dossier-code.js';
-import { FEEDBACK_ID, feedbackChannels } from './feedback.js';
-import { unitCodeSchema } from './organisation.js';
-import { instantSchema, textSchema } from './validation.js';
+import { applicantSchema } from '../application.js';
+import { procedureCodeSchema } from '../catalogue.js';
+import { isDossierCode } from '../dossier-code.js';
+import { unitCodeSchema } from '../organisation.js';
+import { instantSchema, textSchema } from '../validation.js';
+import { FEEDBACK_ID, feedbackChannels } from './feedback-submission.js';
 
 export const feedbackSchema = z.strictObject({
   /** Client idempotency key: resubmitting the same requestId must not create a second feedback. */

@@ -1,0 +1,35 @@
+/**
+ * Every name officials read, in one object: statuses, steps, actions, roles, channels, history
+ * entries, forms and their labels, and the feedback vocabulary. Each name has its source next to
+ * the concept it names; this module only gathers them, for the console (served by the API) and the
+ * CLI.
+ */
+import { roleNames } from './actor.js';
+import { actionTitles, channelNames, historyNames, stepNames } from './dossier/dossier-labels.js';
+import { statusNames } from './dossier/dossier-status.js';
+import { criterionNames, measureNames } from './feedback/feedback-actions.js';
+import { classificationNames, topicNames } from './feedback/feedback-classification.js';
+import { limitNames } from './feedback/feedback-limits.js';
+import { feedbackStatusNames } from './feedback/feedback-status.js';
+import { formNames, labels } from './forms/form-labels.js';
+
+export const displayNames = {
+  statuses: statusNames,
+  steps: stepNames,
+  actions: actionTitles,
+  history: historyNames,
+  channels: channelNames,
+  roles: roleNames,
+  forms: formNames,
+  formLabels: labels,
+  feedback: {
+    statuses: feedbackStatusNames,
+    topics: topicNames,
+    classifications: classificationNames,
+    limits: limitNames,
+    criteria: criterionNames,
+    measures: measureNames,
+  },
+} as const;
+
+export type DisplayNames = typeof displayNames;

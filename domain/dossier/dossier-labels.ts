@@ -1,0 +1,69 @@
+/**
+ * What officials read for a dossier's steps, actions, history entries and channels, in Vietnamese.
+ * The one source of these names: the console gets them from the server, the CLI imports them.
+ */
+import type { DossierApplication } from '../application.js';
+import type { ActionName } from './dossier-actions.js';
+import type { DossierStep } from './dossier-state.js';
+
+export const stepNames: Readonly<Record<DossierStep, string>> = {
+  intake: 'Tiếp nhận',
+  assign: 'Chờ phân công',
+  appraise: 'Thẩm định',
+  approve: 'Chờ phê duyệt',
+  return: 'Trả kết quả',
+  done: 'Hoàn thành',
+};
+
+/** The button or command an official picks. */
+export const actionTitles: Readonly<Record<ActionName, string>> = {
+  'provide-intake-supplement': 'Nhận bổ sung khi tiếp nhận',
+  'refuse-intake': 'Từ chối tiếp nhận',
+  'request-supplementation': 'Yêu cầu bổ sung hồ sơ',
+  'provide-supplementation': 'Nhận hồ sơ bổ sung',
+  assign: 'Phân công',
+  appraise: 'Thẩm định',
+  'start-inter-agency': 'Gửi lấy ý kiến liên thông',
+  'complete-inter-agency': 'Cho ý kiến liên thông',
+  approve: 'Phê duyệt',
+  refuse: 'Từ chối giải quyết',
+  apologize: 'Xin lỗi và hẹn lại ngày trả',
+  stop: 'Dừng giải quyết',
+  withdraw: 'Rút hồ sơ',
+  'return-result': 'Trả kết quả',
+  'record-payment': 'Ghi nhận thanh toán',
+  evaluate: 'Ghi đánh giá của người dân',
+};
+
+/** The entries of a dossier's history (the workflow's action names and its own flags). */
+export const historyNames: Readonly<Record<string, string>> = {
+  accept: 'Tiếp nhận hồ sơ',
+  'request-intake-supplement': 'Yêu cầu bổ sung khi tiếp nhận (Mẫu 02)',
+  'refuse-intake': 'Từ chối tiếp nhận (Mẫu 03)',
+  'provide-intake-supplement': 'Nhận bổ sung khi tiếp nhận',
+  'close-no-supplement': 'Kết thúc vì không bổ sung đúng hạn',
+  'request-supplementation': 'Yêu cầu bổ sung, hoàn thiện (Mẫu 02)',
+  'provide-supplementation': 'Nhận hồ sơ bổ sung',
+  assign: 'Phân công chuyên viên',
+  appraise: 'Thẩm định',
+  'start-inter-agency': 'Gửi lấy ý kiến liên thông',
+  'complete-inter-agency': 'Cho ý kiến liên thông',
+  approve: 'Phê duyệt',
+  refuse: 'Từ chối giải quyết (Mẫu 03)',
+  apologize: 'Xin lỗi và hẹn lại ngày trả (Mẫu 04)',
+  stop: 'Dừng giải quyết (Mẫu 05)',
+  withdraw: 'Công dân rút hồ sơ',
+  'return-result': 'Trả kết quả',
+  'record-payment': 'Ghi nhận thanh toán phí, lệ phí',
+  evaluate: 'Đánh giá mức độ hài lòng',
+  'apology-required': 'Cảnh báo: sắp quá hạn, cần xin lỗi và hẹn lại',
+  overdue: 'Cảnh báo: quá hạn',
+  'overdue-without-apology': 'Cảnh báo: quá hạn, chưa có văn bản xin lỗi',
+};
+
+/** How the dossier was lodged (766 KenhThucHien). */
+export const channelNames: Readonly<Record<DossierApplication['channel'], string>> = {
+  counter: 'Trực tiếp',
+  online: 'Trực tuyến',
+  postal: 'Bưu chính công ích',
+};

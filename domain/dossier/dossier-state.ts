@@ -1,0 +1,190 @@
+/** A dossier's state as the lifecycle machine keeps it, and the facts derived from it. */
+import type { Actor } from '../actor.js';
+import type { DossierApplication, DossierDocument } from '../application.js';
+import type { Procedure } from '../catalogue.js';
+import type { DeadlineLedger } from '../deadline.js';
+import {
+  type DomainEvent,
+  type HistoryEntry as MachineHistoryEntry,
+  type Transition as MachineTransition,
+  recordTransition,
+} from '../state-machine-kit.js';
+import type { CivilDate, Instant } from '../time.js';
+import type { SupplementItem } from './dossier-actions.js';
+import type { DossierStatus } from './dossier-status.js';
+
+/** The steps of processing, in order. */
+export const steps = ['intake', 'assign', 'appraise', 'approve', 'return', 'done'] as const;
+export type DossierStep = (typeof steps)[number];
+
+export interface StoredComponent {
+  kind: string;
+  name: string;
+  form: 'paper' | 'electronic';
+  digitized: boolean;
+  reused: boolean;
+  fromDataStore: boolean;
+  ref?: string;
+  sha256?: string;
+  signedBy?: string;
+}
+
+export type HistoryEntry = MachineHistoryEntry<DossierStatus>;
+
+export interface SupplementRequest {
+  phase: 'intake' | 'processing';
+  requestedAt: Instant;
+  items: SupplementItem[];
+  reason: string;
+  by?: string;
+  providedAt?: Instant;
+}
+
+export interface InterAgencyTask {
+  agency: string;
+  task: string;
+  workingDays: number;
+  startedAt: Instant;
+  dueDate: CivilDate;
+  completedAt?: Instant;
+  opinion?: string;
+  late?: boolean;
+}
+
+export interface ResultDocument {
+  kind: 'approval' | 'refusal';
+  ref: string;
+  sha256: string;
+  signedBy: string;
+  signedAt: string;
+  link: string;
+  paperResult: boolean;
+  reason?: string;
+}
+
+export interface Payment {
+  amountVnd: number;
+  channel: 'dvcqg' | 'local-portal' | 'cash' | 'transfer' | 'postal';
+  receiptRef?: string;
+  at: Instant;
+}
+
+export interface DossierState {
+  code: string;
+  status: DossierStatus;
+  application: Omit<DossierApplication, 'documents'>;
+  procedure: Pick<
+    Procedure,
+    'code' | 'name' | 'duration' | 'steps' | 'paperResult' | 'serviceLevel' | 'fees' | 'ruleVersion'
+  >;
+  submittedAt: Instant;
+  acceptedAt?: Instant;
+  components: StoredComponent[];
+  deadline?: DeadlineLedger;
+  supplements: SupplementRequest[];
+  step: DossierStep;
+  holder: { unit: string; official?: { id: string; name: string } };
+  appraisal?: { recommendation: 'approve' | 'refuse'; note: string; at: Instant; by: string };
+  interAgency: InterAgencyTask[];
+  apology?: {
+    at: Instant;
+    reason: string;
+    previousDueDate: CivilDate;
+    newDueDate: CivilDate;
+    by: string;
+    late: boolean;
+  };
+  apologyRequiredSince?: Instant;
+  overdueSince?: Instant;
+  overdueWithoutApology: boolean;
+  result?: ResultDocument;
+  decidedAt?: Instant;
+  returnedAt?: Instant;
+  returnChannel?: 'counter' | 'postal' | 'online';
+  returnedEarly?: boolean;
+  payments: Payment[];
+  evaluation?: { scores: Record<string, number>; liked?: boolean; at: Instant };
+  endedAt?: Instant;
+  endReason?: string;
+  history: HistoryEntry[];
+}
+
+export type Transition = MachineTransition<DossierState>;
+
+/** The transition to `state`, recorded in its history. */
+export function record(
+  state: DossierState,
+  at: Instant,
+  action: string,
+  actor: Actor | undefined,
+  events: DomainEvent[],
+): Transition {
+  return recordTransition(state, at, action, actor, events);
+}
+
+export function newDossier(
+  code: string,
+  application: DossierApplication,
+  procedure: Procedure,
+  submittedAt: Instant,
+): DossierState {
+  const { documents: _documents, ...rest } = application;
+  return {
+    code,
+    status: 'CHO_TIEP_NHAN',
+    application: rest,
+    procedure: {
+      code: procedure.code,
+      name: procedure.name,
+      duration: procedure.duration,
+      steps: procedure.steps,
+      paperResult: procedure.paperResult,
+      serviceLevel: procedure.serviceLevel,
+      fees: procedure.fees,
+      ruleVersion: procedure.ruleVersion,
+    },
+    submittedAt,
+    components: [],
+    supplements: [],
+    step: 'intake',
+    holder: { unit: application.receivingUnit },
+    interAgency: [],
+    overdueWithoutApology: false,
+    payments: [],
+    history: [],
+  };
+}
+
+export function componentsFrom(
+  documents: readonly DossierDocument[],
+  procedure: Procedure,
+): StoredComponent[] {
+  return documents.map((document) => ({
+    kind: document.kind,
+    name:
+      document.name ??
+      procedure.requiredDocuments.find((r) => r.kind === document.kind)?.name ??
+      document.kind,
+    form: document.form,
+    digitized: Boolean(document.digitized || document.fileRef),
+    reused: Boolean(document.reusedFrom),
+    fromDataStore: Boolean(document.fromDataStore),
+    ref: document.fileRef ?? document.reusedFrom,
+  }));
+}
+
+export function pendingInterAgency(state: DossierState): InterAgencyTask[] {
+  return state.interAgency.filter((t) => !t.completedAt);
+}
+
+export function countProcessingRequests(state: DossierState): number {
+  return state.supplements.filter((s) => s.phase === 'processing').length;
+}
+
+export function paidOnline(payment: Payment): boolean {
+  return payment.channel === 'dvcqg' || payment.channel === 'local-portal';
+}
+
+export function isFinishedProcessing(state: DossierState): boolean {
+  return state.step === 'return' || state.step === 'done';
+}
