@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
 import { mayAct, type SearchScope, actionRules as serverActionRules } from '../../api/authorization.js';
 import { buildApiServer } from '../../api/server.js';
-import { inScope, parseDossierSubject } from '../../api/web.js';
+import { inScope } from '../../api/web.js';
 import type { DossierClient } from '../../client/dossier-client.js';
 import { PERSONAL_ID, PHONE, TAX_CODE } from '../../domain/application.js';
 import { findProcedureVersion } from '../../domain/catalogue.js';
@@ -32,6 +32,7 @@ import {
 } from '../../domain/dossier.js';
 import { labels as domainLabels } from '../../domain/forms.js';
 import { addCalendarDays, toCivilDate } from '../../domain/time.js';
+import { parseDossierSubject } from '../../events/subjects.js';
 import { isPeriodId } from '../../indicators/periods.js';
 import type { DocumentStore } from '../../infra/document-store.js';
 import { createLogger } from '../../infra/logging.js';
