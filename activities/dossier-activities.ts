@@ -11,12 +11,7 @@ import type { CalendarData } from '../domain/calendar.js';
 import type { Procedure } from '../domain/catalogue.js';
 import type { ResultDocument, StoredComponent } from '../domain/dossier/dossier-state.js';
 import { toCivilDate } from '../domain/time.js';
-import {
-  type DossierEvent,
-  dossierEventSchema,
-  dossierEventSubject,
-  subjectToken,
-} from '../events/dossier-event-schema.js';
+import { type DossierEvent, dossierEventSchema } from '../events/dossier-event-schema.js';
 import {
   ensureStream,
   eventStreamConfig,
@@ -24,6 +19,7 @@ import {
   notificationStreamConfig,
   notificationStreamName,
 } from '../events/stream.js';
+import { dossierEventSubject, notificationSubject } from '../events/subjects.js';
 import { applicantKeyFor, type DigitizedRegistry } from '../infra/digitized-registry.js';
 import type { DocumentStore } from '../infra/document-store.js';
 import { countPublishFailures, recordPublishedEvent } from '../infra/metrics.js';
@@ -139,7 +135,7 @@ export async function createDossierActivities(deps: ActivityDependencies) {
     async notifyApplicant(notification: Notification): Promise<void> {
       await countPublishFailures(
         'notifications',
-        js.publish(`tthc.notify.${subjectToken(notification.dossierCode)}`, JSON.stringify(notification), {
+        js.publish(notificationSubject(notification.dossierCode), JSON.stringify(notification), {
           msgID: `notify:${notification.dossierCode}:${notification.seq}`,
           expect: { streamName: notificationStreamName },
         }),

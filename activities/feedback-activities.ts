@@ -7,12 +7,9 @@ import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CalendarData } from '../domain/calendar.js';
-import {
-  type FeedbackEvent,
-  feedbackEventSchema,
-  feedbackEventSubject,
-} from '../events/feedback-event-schema.js';
+import { type FeedbackEvent, feedbackEventSchema } from '../events/feedback-event-schema.js';
 import { eventStreamName } from '../events/stream.js';
+import { feedbackEventSubject } from '../events/subjects.js';
 import { loadCalendarChain } from '../rules/calendar-loader.js';
 import { loadOrganisation } from '../rules/organisation-loader.js';
 import { validEventOrFail } from './event-validation.js';

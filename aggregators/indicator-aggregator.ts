@@ -24,6 +24,7 @@ import {
 import { type NatsConnection, nanos } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { ensureStream, eventStreamConfig, eventStreamName } from '../events/stream.js';
+import { deadLetterSubject, deadLettersFilter, everySubjectUnder } from '../events/subjects.js';
 import { defaultPeriodKinds, type PeriodKind } from '../indicators/periods.js';
 import {
   addCounts,
@@ -98,7 +99,7 @@ export class IndicatorAggregator {
     await ensureStream(jsm, eventStreamConfig());
     await ensureStream(jsm, {
       name: deadLetterStreamName,
-      subjects: ['tthc.dead.>'],
+      subjects: [deadLettersFilter],
       storage: StorageType.File,
       duplicate_window: nanos(120_000),
     });
@@ -107,7 +108,7 @@ export class IndicatorAggregator {
       ack_policy: AckPolicy.Explicit,
       ack_wait: nanos(60_000),
       max_deliver: -1,
-      filter_subjects: eventSources.map((source) => `${source.subjectRoot}.>`),
+      filter_subjects: eventSources.map((source) => everySubjectUnder(source.subjectRoot)),
       ...(options.startSequence
         ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: options.startSequence }
         : { deliver_policy: DeliverPolicy.All }),
@@ -234,7 +235,7 @@ export class IndicatorAggregator {
 
   private async deadLetter(message: JsMsg, reason: string): Promise<void> {
     await this.js.publish(
-      `tthc.dead.${this.options.consumerName}`,
+      deadLetterSubject(this.options.consumerName),
       JSON.stringify({
         reason,
         subject: message.subject,

@@ -3,12 +3,9 @@
  * where its entity's last facts live, and how a change of facts moves the counters.
  */
 
-import { type DossierFacts, dossierEventSchema, dossierSubjectRoot } from '../events/dossier-event-schema.js';
-import {
-  type FeedbackFacts,
-  feedbackEventSchema,
-  feedbackSubjectRoot,
-} from '../events/feedback-event-schema.js';
+import { type DossierFacts, dossierEventSchema } from '../events/dossier-event-schema.js';
+import { type FeedbackFacts, feedbackEventSchema } from '../events/feedback-event-schema.js';
+import { dossierSubjectRoot, feedbackSubjectRoot, isSubjectUnder } from '../events/subjects.js';
 import { affectedPeriods, dossierContribution } from '../indicators/dossier-counters.js';
 import { affectedFeedbackPeriods, feedbackContribution } from '../indicators/feedback-counters.js';
 import type { PeriodId, PeriodKind } from '../indicators/periods.js';
@@ -104,5 +101,5 @@ export const feedbackSource: EventSource = {
 export const eventSources: readonly EventSource[] = [dossierSource, feedbackSource];
 
 export function sourceFor(subject: string): EventSource | undefined {
-  return eventSources.find((source) => subject.startsWith(`${source.subjectRoot}.`));
+  return eventSources.find((source) => isSubjectUnder(source.subjectRoot, subject));
 }

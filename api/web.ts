@@ -25,7 +25,7 @@ import type { Subscription } from '@nats-io/transport-node';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { dossierSubjectRoot } from '../events/dossier-event-schema.js';
+import { type DossierSubjectParts, dossierEventsFilter, parseDossierSubject } from '../events/subjects.js';
 import { AuthenticationError, bearerToken, type Official, verifyToken } from './auth.js';
 import { type SearchScope, searchScope } from './authorization.js';
 import type { ApiContext } from './context.js';
@@ -185,23 +185,8 @@ async function authenticate(ctx: ApiContext, token: string): Promise<Official> {
 }
 
 /** What a browser is told about one dossier event. */
-export interface ChangedMessage {
-  type: string;
+export interface ChangedMessage extends DossierSubjectParts {
   code?: string;
-  competentAgency: string;
-  receivingUnit: string;
-}
-
-/** `tthc.dossier.<agency>.<receiving unit>.<type>` (dots of unit codes written as `_`) → its parts. */
-export function parseDossierSubject(subject: string): Omit<ChangedMessage, 'code'> | undefined {
-  const parts = subject.split('.');
-  if (parts.length !== 5 || `${parts[0]}.${parts[1]}` !== dossierSubjectRoot) return undefined;
-  const [, , agency, unit, type] = parts as [string, string, string, string, string];
-  return {
-    type,
-    competentAgency: agency.replaceAll('_', '.'),
-    receivingUnit: unit.replaceAll('_', '.'),
-  };
 }
 
 /** Whether an official with this search scope may hear about a dossier of these units. */
@@ -299,7 +284,7 @@ class DossierEventFanOut {
 
   private subscribe(): void {
     if (this.subscription) return;
-    this.subscription = this.ctx.nc.subscribe(`${dossierSubjectRoot}.>`, {
+    this.subscription = this.ctx.nc.subscribe(dossierEventsFilter, {
       callback: (error, message) => {
         if (error) return;
         const parsed = parseDossierSubject(message.subject);

@@ -97,16 +97,3 @@ export const dossierEventSchema = z.strictObject({
 });
 
 export type DossierEvent = z.infer<typeof dossierEventSchema>;
-
-/** Subject tokens may not contain dots; unit codes do ('000.00.15.H57' → '000_00_15_H57'). */
-export function subjectToken(unitCode: string): string {
-  return unitCode.replaceAll('.', '_');
-}
-
-export const dossierSubjectRoot = 'tthc.dossier';
-
-/** `tthc.dossier.<competent agency>.<receiving unit>.<event type>`: consumers filter by unit and type. */
-export function dossierEventSubject(event: Pick<DossierEvent, 'type' | 'facts'>): string {
-  const { competentAgency, receivingUnit } = event.facts;
-  return `${dossierSubjectRoot}.${subjectToken(competentAgency)}.${subjectToken(receivingUnit)}.${event.type}`;
-}

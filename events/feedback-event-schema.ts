@@ -7,7 +7,6 @@
  * - 5.3: `facts.satisfaction.countsAsSatisfied` (not "not satisfied", not followed up, not overdue).
  */
 import { z } from 'zod';
-import { subjectToken } from './dossier-event-schema.js';
 
 export const feedbackEventTypes = [
   'submitted',
@@ -127,10 +126,3 @@ export const feedbackEventSchema = z.strictObject({
 });
 
 export type FeedbackEvent = z.infer<typeof feedbackEventSchema>;
-
-export const feedbackSubjectRoot = 'tthc.feedback';
-
-/** `tthc.feedback.<handling unit>.<event type>`: a forwarded feedback's events move to its new unit. */
-export function feedbackEventSubject(event: Pick<FeedbackEvent, 'type' | 'facts'>): string {
-  return `${feedbackSubjectRoot}.${subjectToken(event.facts.handlingUnit)}.${event.type}`;
-}

@@ -2,7 +2,8 @@
 import { JetStreamApiError, type JetStreamManager, StorageType, type StreamConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { streamReplicas } from '../config/configuration.js';
-import { dossierSubjectRoot, duplicateWindowMs } from './dossier-event-schema.js';
+import { duplicateWindowMs } from './dossier-event-schema.js';
+import { dossierEventsFilter, feedbackEventsFilter, notificationsFilter } from './subjects.js';
 
 export const eventStreamName = 'TTHC_EVENTS';
 export const notificationStreamName = 'TTHC_NOTIFICATIONS';
@@ -17,7 +18,7 @@ export function eventStreamConfig(
 ): Partial<StreamConfig> & { name: string; subjects: string[] } {
   return {
     name: eventStreamName,
-    subjects: [`${dossierSubjectRoot}.>`, 'tthc.feedback.>'],
+    subjects: [dossierEventsFilter, feedbackEventsFilter],
     storage: StorageType.File,
     num_replicas: replicas,
     duplicate_window: nanos(duplicateWindowMs),
@@ -27,7 +28,7 @@ export function eventStreamConfig(
 export function notificationStreamConfig(): Partial<StreamConfig> & { name: string; subjects: string[] } {
   return {
     name: notificationStreamName,
-    subjects: ['tthc.notify.>'],
+    subjects: [notificationsFilter],
     storage: StorageType.File,
     duplicate_window: nanos(duplicateWindowMs),
   };

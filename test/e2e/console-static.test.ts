@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
 import { mayAct, type SearchScope, actionRules as serverActionRules } from '../../api/authorization.js';
 import { buildApiServer } from '../../api/server.js';
-import { inScope, parseDossierSubject } from '../../api/web.js';
+import { inScope } from '../../api/web.js';
 import type { DossierClient } from '../../client/dossier-client.js';
 import type { Actor } from '../../domain/actor.js';
 import { PERSONAL_ID, PHONE, TAX_CODE } from '../../domain/application.js';
@@ -30,6 +30,7 @@ import { statusNames as domainStatusNames } from '../../domain/dossier/dossier-s
 import { applyAction } from '../../domain/dossier/dossier-transitions.js';
 import { labels as domainLabels } from '../../domain/forms/form-labels.js';
 import { addCalendarDays, toCivilDate } from '../../domain/time.js';
+import { parseDossierSubject } from '../../events/subjects.js';
 import { isPeriodId } from '../../indicators/periods.js';
 import type { DocumentStore } from '../../infra/document-store.js';
 import { createLogger } from '../../infra/logging.js';

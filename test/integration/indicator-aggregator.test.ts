@@ -14,8 +14,9 @@ import { rebuildIndicators } from '../../aggregators/rebuild.js';
 import { FeedbackClient } from '../../client/feedback-client.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
 import { toCivilDate } from '../../domain/time.js';
-import { type DossierEvent, dossierEventSubject } from '../../events/dossier-event-schema.js';
+import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { eventStreamName } from '../../events/stream.js';
+import { deadLettersFilter, dossierEventSubject } from '../../events/subjects.js';
 import { periodBounds, periodOf } from '../../indicators/periods.js';
 import { createLogger } from '../../infra/logging.js';
 import { loadCatalogue } from '../../rules/catalogue-loader.js';
@@ -246,14 +247,15 @@ describe('exactly-once effect', () => {
   it('a malformed event lands in the dead-letter stream with its reason while the others are counted', async () => {
     const start = (await streamLastSeq()) + 1;
     const js = jetstream(system.nc);
-    await js.publish(`tthc.dossier.${committee.replaceAll('.', '_')}.x.accepted`, '{"not":"an event"}');
+    const malformed = { type: 'accepted', facts: { competentAgency: committee, receivingUnit: 'x' } };
+    await js.publish(dossierEventSubject(malformed), '{"not":"an event"}');
     const { code } = await system.client.receive({ application: await application() });
     const { aggregator } = await freshAggregator('dlq', start);
     await aggregator.drain();
     expect(aggregator.metrics().deadLettered).toBe(1);
     expect(aggregator.metrics().processed).toBe((await system.events(code)).length);
     const jsm = await jetstreamManager(system.nc);
-    const dead = await jsm.streams.getMessage(deadLetterStreamName, { last_by_subj: 'tthc.dead.>' });
+    const dead = await jsm.streams.getMessage(deadLetterStreamName, { last_by_subj: deadLettersFilter });
     const letter = dead?.json<{ reason: string; deliveries: number }>();
     expect(letter?.reason).toContain('dossierCode');
     expect(letter?.deliveries).toBe(3);

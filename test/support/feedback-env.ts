@@ -2,8 +2,9 @@
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { FeedbackClient } from '../../client/feedback-client.js';
-import { type FeedbackEvent, feedbackSubjectRoot } from '../../events/feedback-event-schema.js';
+import type { FeedbackEvent } from '../../events/feedback-event-schema.js';
 import { eventStreamName } from '../../events/stream.js';
+import { feedbackEventsFilter } from '../../events/subjects.js';
 import type { DossierTestSystem } from './dossier-env.js';
 
 export interface PublishedFeedbackEvent {
@@ -25,7 +26,7 @@ export async function feedbackEvents(
   const js = jetstream(nc);
   const consumer = await js.consumers.get(eventStreamName, {
     deliver_policy: DeliverPolicy.All,
-    filter_subjects: `${feedbackSubjectRoot}.>`,
+    filter_subjects: feedbackEventsFilter,
   });
   const found: PublishedFeedbackEvent[] = [];
   const messages = await consumer.fetch({ max_messages: 100_000, expires: 2_000 });

@@ -29,8 +29,9 @@ import { applyAction, close, recordFollowUp } from '../../domain/feedback/feedba
 import { isOnTime, limitViews, satisfactionOf } from '../../domain/feedback/feedback-views.js';
 import { formatInstant, type Instant } from '../../domain/time.js';
 import { formatZodError } from '../../domain/validation.js';
-import { feedbackEventSchema, feedbackEventSubject } from '../../events/feedback-event-schema.js';
+import { feedbackEventSchema } from '../../events/feedback-event-schema.js';
 import { feedbackFacts } from '../../events/feedback-facts.js';
+import { feedbackEventSubject } from '../../events/subjects.js';
 import { loadCalendar } from '../../rules/calendar-loader.js';
 import { actor, vietnamInstant as at, demoUnits } from '../support/fixtures.js';
 

@@ -1,0 +1,78 @@
+/**
+ * Every NATS subject of the system, built and parsed here and nowhere else:
+ *   tthc.dossier.<competent agency>.<receiving unit>.<event type>   dossier events (TTHC_EVENTS)
+ *   tthc.feedback.<handling unit>.<event type>                      feedback events (TTHC_EVENTS)
+ *   tthc.notify.<dossier code>                                      the applicant-notification outbox
+ *   tthc.dead.<consumer>                                            dead letters of a consumer
+ * Unit codes and dossier codes are written with their dots as `_` (a subject token has no dots).
+ * No schemas here, so any layer may import it.
+ */
+
+export const dossierSubjectRoot = 'tthc.dossier';
+export const feedbackSubjectRoot = 'tthc.feedback';
+export const notificationSubjectRoot = 'tthc.notify';
+export const deadLetterSubjectRoot = 'tthc.dead';
+
+/** The filter pattern of every subject under a root (`>`: one or more further tokens). */
+export function everySubjectUnder(root: string): string {
+  return `${root}.>`;
+}
+
+export const dossierEventsFilter = everySubjectUnder(dossierSubjectRoot);
+export const feedbackEventsFilter = everySubjectUnder(feedbackSubjectRoot);
+export const notificationsFilter = everySubjectUnder(notificationSubjectRoot);
+export const deadLettersFilter = everySubjectUnder(deadLetterSubjectRoot);
+
+/** Subject tokens may not contain dots; unit codes do ('000.00.15.H57' → '000_00_15_H57'). */
+export function subjectToken(unitCode: string): string {
+  return unitCode.replaceAll('.', '_');
+}
+
+/** The unit code a subject token was written from ('000_00_15_H57' → '000.00.15.H57'). */
+export function unitCodeOfToken(token: string): string {
+  return token.replaceAll('_', '.');
+}
+
+/** What a dossier event's subject says: consumers filter by unit and type. */
+export interface DossierSubjectParts {
+  type: string;
+  competentAgency: string;
+  receivingUnit: string;
+}
+
+/** `tthc.dossier.<competent agency>.<receiving unit>.<event type>`. */
+export function dossierEventSubject(event: {
+  type: string;
+  facts: { competentAgency: string; receivingUnit: string };
+}): string {
+  const { competentAgency, receivingUnit } = event.facts;
+  return `${dossierSubjectRoot}.${subjectToken(competentAgency)}.${subjectToken(receivingUnit)}.${event.type}`;
+}
+
+/** The parts of a dossier event's subject; `undefined` for any other subject. */
+export function parseDossierSubject(subject: string): DossierSubjectParts | undefined {
+  const parts = subject.split('.');
+  if (parts.length !== 5 || `${parts[0]}.${parts[1]}` !== dossierSubjectRoot) return undefined;
+  const [, , agency, unit, type] = parts as [string, string, string, string, string];
+  return { type, competentAgency: unitCodeOfToken(agency), receivingUnit: unitCodeOfToken(unit) };
+}
+
+/** `tthc.feedback.<handling unit>.<event type>`: a forwarded feedback's events move to its new unit. */
+export function feedbackEventSubject(event: { type: string; facts: { handlingUnit: string } }): string {
+  return `${feedbackSubjectRoot}.${subjectToken(event.facts.handlingUnit)}.${event.type}`;
+}
+
+/** `tthc.notify.<dossier code>`: the outbox the SMS / e-mail / portal gateway reads. */
+export function notificationSubject(dossierCode: string): string {
+  return `${notificationSubjectRoot}.${subjectToken(dossierCode)}`;
+}
+
+/** `tthc.dead.<consumer>`: where a consumer puts the messages it gave up on. */
+export function deadLetterSubject(consumerName: string): string {
+  return `${deadLetterSubjectRoot}.${consumerName}`;
+}
+
+/** Whether a (well-formed) subject lies under a root, i.e. matches `everySubjectUnder(root)`. */
+export function isSubjectUnder(root: string, subject: string): boolean {
+  return subject.startsWith(`${root}.`);
+}
