@@ -3,7 +3,7 @@
 import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { Command, CommanderError } from 'commander';
 import { createLogger, PinoTemporalLogger, stderrDestination } from '../infra/logging.js';
-import { formatScoreboardSummary } from './report.js';
+import { formatScoreboardSummary } from './scoreboard-tables.js';
 import { runSimulation } from './simulate.js';
 import { simulationConfigSchema } from './simulation-options.js';
 

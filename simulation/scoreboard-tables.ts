@@ -1,5 +1,5 @@
 /** Text tables for a simulation report. */
-import type { SimulationReport, UnitSummary } from './simulate.js';
+import type { SimulationReport, UnitSummary } from './simulation-report.js';
 
 const key = ['2.1', '3.3', '3.6', '4.2', '5.2', '5.4'];
 

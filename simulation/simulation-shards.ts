@@ -1,0 +1,126 @@
+/**
+ * The time-skipping Temporal servers of a simulation, with their workers and clients. The communes
+ * are spread over several servers because the test server slows down with every workflow task it
+ * has ever handled (it keeps a list of every time-skipping lock and unlock and searches it from the
+ * start on each timer; BENCHMARKS.md): k servers each see 1/k of the tasks.
+ */
+import type { NatsConnection } from '@nats-io/transport-node';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { DossierClient } from '../client/dossier-client.js';
+import { FeedbackClient } from '../client/feedback-client.js';
+import { readSetting } from '../config/configuration.js';
+import { DossierCodeAllocator } from '../infra/dossier-codes.js';
+import { registerSearchAttributes } from '../infra/temporal.js';
+import { binaryPath } from '../infra/tools.js';
+import { createDossierWorkers, workflowsPath } from '../workers/dossier-workers.js';
+import type { Commune } from './simulated-province.js';
+import type { SimulationConfig } from './simulation-options.js';
+
+/** One time-skipping server with its workers and clients. */
+export interface Shard {
+  env: TestWorkflowEnvironment;
+  dossiers: DossierClient;
+  feedback: FeedbackClient;
+}
+
+export interface ShardResources {
+  config: SimulationConfig;
+  nc: NatsConnection;
+  dataDir: string;
+  logger: Logger;
+  /** Registers how to stop what was started; called in the order things start. */
+  defer: (cleanup: () => Promise<unknown>) => void;
+}
+
+type WorkflowBundle = Awaited<ReturnType<typeof bundleWorkflowCode>>;
+
+/** Workflows the workers of all servers keep cached, together. */
+const cachedWorkflows = 2_000;
+
+/** Starts `config.servers` servers, each with the dossier workers on one shared workflow bundle. */
+export async function startShards(resources: ShardResources): Promise<Shard[]> {
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: quiet });
+  const codes = await DossierCodeAllocator.open(resources.nc);
+  const shards: Shard[] = [];
+  for (let i = 0; i < resources.config.servers; i++)
+    shards.push(await startShard(resources, workflowBundle, codes));
+  return shards;
+}
+
+async function startShard(
+  { config, nc, dataDir, logger, defer }: ShardResources,
+  workflowBundle: WorkflowBundle,
+  codes: DossierCodeAllocator,
+): Promise<Shard> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: binaryPath('temporal-test-server') } },
+  });
+  defer(() => env.teardown());
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  const workers = await createDossierWorkers({
+    connection: env.nativeConnection,
+    nc,
+    dataDir,
+    organisation: config.organisation,
+    workflowBundle,
+    logger,
+    maxCachedWorkflows: Math.ceil(cachedWorkflows / config.servers),
+    tuning: { workflowThreadPoolSize: readSetting('TTHC_WORKFLOW_THREADS') },
+  });
+  const runs = workers.map((worker) => worker.run());
+  defer(() => stopWorkers(workers, runs));
+  const clock = () => env.currentTimeMs();
+  return {
+    env,
+    dossiers: new DossierClient(env.client, codes, undefined, clock),
+    feedback: await FeedbackClient.open(env.client, nc),
+  };
+}
+
+async function stopWorkers(workers: Worker[], runs: Promise<void>[]): Promise<void> {
+  for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+  await Promise.allSettled(runs);
+}
+
+/** The server of each commune's units (round robin over the communes), and of each dossier received. */
+export class ShardRouting {
+  private readonly shardOfUnit = new Map<string, Shard>();
+  private readonly shardOfDossier = new Map<string, Shard>();
+
+  constructor(
+    private readonly shards: readonly Shard[],
+    communes: readonly Commune[],
+  ) {
+    communes.forEach((commune, i) => {
+      const shard = shards[i % shards.length] as Shard;
+      for (const unit of [commune.committee, commune.oneStop, commune.police])
+        if (unit) this.shardOfUnit.set(unit.code, shard);
+    });
+  }
+
+  shardOf(unitCode: string): Shard {
+    return this.shardOfUnit.get(unitCode) ?? (this.shards[0] as Shard);
+  }
+
+  /** Remembers the server that received a dossier: its later actions go there. */
+  received(code: string, shard: Shard): void {
+    this.shardOfDossier.set(code, shard);
+  }
+
+  dossierClient(code: string): DossierClient {
+    const shard = this.shardOfDossier.get(code);
+    if (!shard) throw new Error(`dossier ${code} was not received in this simulation`);
+    return shard.dossiers;
+  }
+}
+
+const quiet = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (message: string) => console.error(message),
+};
