@@ -13,13 +13,7 @@ import { join } from 'node:path';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Client, Connection } from '@temporalio/client';
-import {
-  bundleWorkflowCode,
-  makeTelemetryFilterString,
-  NativeConnection,
-  Runtime,
-  Worker,
-} from '@temporalio/worker';
+import { makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { Command } from 'commander';
 import { IndicatorAggregator } from '../aggregators/indicator-aggregator.js';
 import { DossierClient } from '../client/dossier-client.js';
@@ -33,7 +27,8 @@ import { DossierCodeAllocator } from '../infra/dossier-codes.js';
 import { createLogger, PinoTemporalLogger, stderrDestination } from '../infra/logging.js';
 import { startNatsServer, startTemporalDevServer } from '../infra/server-launchers.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
-import { createDossierWorkers, workflowsPath } from '../workers/dossier-workers.js';
+import { createDossierWorkers } from '../workers/dossier-workers.js';
+import { bundleWorkflowsQuietly } from '../workers/workflow-bundler.js';
 import { bareUpdate, bareWorkflow } from './bare-workflow.js';
 import { syntheticEvents } from './synthetic-events.js';
 
@@ -144,14 +139,14 @@ async function lifecycle(
     connection: native,
     nc,
     dataDir,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: quiet }),
+    workflowBundle: await bundleWorkflowsQuietly({ level: 'error' }),
     logger,
     units: ['000.01.41.H99', '000.00.41.H99'],
     tuning: { workflowThreadPoolSize },
   });
-  const bareBundle = await bundleWorkflowCode({
+  const bareBundle = await bundleWorkflowsQuietly({
     workflowsPath: new URL('./bare-workflow.ts', import.meta.url).pathname,
-    logger: quiet,
+    level: 'error',
   });
   const bare = await Worker.create({
     connection: native,
@@ -426,15 +421,6 @@ async function settledRss(): Promise<number> {
   }
   return previous;
 }
-
-const quiet = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string) => console.error(message),
-};
 
 try {
   await main();

@@ -1,7 +1,8 @@
 /** The simulated applicants: who they are, the applications and papers they bring, their feedback and evaluations. */
+
+import type { Actor } from '../domain/actor.js';
 import type { DossierApplicationInput } from '../domain/application.js';
 import type { Procedure } from '../domain/catalogue.js';
-import type { Actor } from '../domain/actor.js';
 import type { FeedbackInput } from '../domain/feedback/feedback-schema.js';
 import type { Unit } from '../domain/organisation.js';
 import type { FileDocumentStore } from '../infra/document-store.js';

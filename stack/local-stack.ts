@@ -19,7 +19,7 @@ import { allSearchAttributeKeys } from '../contract/search-attributes.js';
 import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
 import { startNatsServer, startTemporalDevServer } from '../infra/server-launchers.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
-import { createDossierWorkers, workflowsPath } from '../workers/dossier-workers.js';
+import { createDossierWorkers, workerTuningFrom, workflowsPath } from '../workers/dossier-workers.js';
 import { localTokenSecret, writeDemoTokens } from './demo.js';
 
 /** The running parts, stopped in reverse order of start (workers before connections before servers). */
@@ -110,13 +110,7 @@ async function main(): Promise<void> {
       }),
       logger,
       maxCachedWorkflows: config.TTHC_MAX_CACHED_WORKFLOWS,
-      tuning: {
-        maxConcurrentActivityTaskExecutions: config.TTHC_MAX_CONCURRENT_ACTIVITIES,
-        maxConcurrentUnitActivityTaskExecutions: config.TTHC_MAX_CONCURRENT_UNIT_ACTIVITIES,
-        maxConcurrentWorkflowTaskExecutions: config.TTHC_MAX_CONCURRENT_WORKFLOW_TASKS,
-        workflowThreadPoolSize: config.TTHC_WORKFLOW_THREADS,
-        shutdownGraceTime: config.TTHC_SHUTDOWN_GRACE_TIME,
-      },
+      tuning: workerTuningFrom(config),
     });
     const runs = workers.map((worker) => worker.run());
     stack.add('workers', async () => {

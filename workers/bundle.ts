@@ -7,20 +7,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { readSetting } from '../config/configuration.js';
 import { projectRoot } from '../infra/tools.js';
-import { workflowsPath } from './dossier-workers.js';
-
-/** Webpack's progress stays quiet; its warnings and errors are printed. */
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};
+import { bundleWorkflowsQuietly } from './workflow-bundler.js';
 
 /** Bundles the workflows and writes the bundle; returns its path and size in bytes. */
 export async function buildWorkflowBundle(outPath?: string): Promise<{ path: string; bytes: number }> {
@@ -30,7 +19,7 @@ export async function buildWorkflowBundle(outPath?: string): Promise<{ path: str
     : isAbsolute(configured)
       ? configured
       : join(projectRoot, configured);
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  const { code } = await bundleWorkflowsQuietly({ level: 'warn' });
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, code);
   return { path, bytes: Buffer.byteLength(code) };

@@ -7,6 +7,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createDossierActivities } from '../activities/dossier-activities.js';
+import type { Config } from '../config/configuration.js';
 import { dossierTaskQueue, unitTaskQueue } from '../contract/task-queues.js';
 import { DigitizedRegistry } from '../infra/digitized-registry.js';
 import { FileDocumentStore } from '../infra/document-store.js';
@@ -45,6 +46,34 @@ export interface WorkerTuning {
   shutdownGraceTime?: number;
   /** Milliseconds after shutdown() at which run() gives up waiting and throws. */
   shutdownForceTime?: number;
+}
+
+type TuningSettings = Pick<
+  Config,
+  | 'TTHC_MAX_CONCURRENT_ACTIVITIES'
+  | 'TTHC_MAX_CONCURRENT_UNIT_ACTIVITIES'
+  | 'TTHC_MAX_CONCURRENT_WORKFLOW_TASKS'
+  | 'TTHC_WORKFLOW_THREADS'
+  | 'TTHC_SHUTDOWN_GRACE_TIME'
+>;
+
+/**
+ * The tuning the configuration sets. With `shutdownForceMarginMs`, run() gives up that long after
+ * the grace time; without it, the SDK's default applies.
+ */
+export function workerTuningFrom(
+  config: TuningSettings,
+  options: { shutdownForceMarginMs?: number } = {},
+): WorkerTuning {
+  const margin = options.shutdownForceMarginMs;
+  return {
+    maxConcurrentActivityTaskExecutions: config.TTHC_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentUnitActivityTaskExecutions: config.TTHC_MAX_CONCURRENT_UNIT_ACTIVITIES,
+    maxConcurrentWorkflowTaskExecutions: config.TTHC_MAX_CONCURRENT_WORKFLOW_TASKS,
+    workflowThreadPoolSize: config.TTHC_WORKFLOW_THREADS,
+    shutdownGraceTime: config.TTHC_SHUTDOWN_GRACE_TIME,
+    shutdownForceTime: margin === undefined ? undefined : config.TTHC_SHUTDOWN_GRACE_TIME + margin,
+  };
 }
 
 export async function createDossierWorkers(options: DossierWorkerOptions): Promise<Worker[]> {

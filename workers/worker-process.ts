@@ -23,7 +23,7 @@ import { type HttpEndpoints, startHttpEndpoints } from '../infra/health.js';
 import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
 import { enableProcessMetrics, metricsRegistry, registerIndicatorMetrics } from '../infra/metrics.js';
 import { freePort } from '../infra/server-launchers.js';
-import { createDossierWorkers, workflowsPath } from './dossier-workers.js';
+import { createDossierWorkers, workerTuningFrom, workflowsPath } from './dossier-workers.js';
 
 /** Extra time after the grace time for the SDK to cancel activities and report, before giving up. */
 const forceMarginMs = 10_000;
@@ -86,14 +86,7 @@ class WorkerProcess {
         workflowBundle: config.TTHC_SERVE_DOSSIER_QUEUE ? await this.workflowBundle() : undefined,
         logger,
         maxCachedWorkflows: config.TTHC_MAX_CACHED_WORKFLOWS,
-        tuning: {
-          maxConcurrentActivityTaskExecutions: config.TTHC_MAX_CONCURRENT_ACTIVITIES,
-          maxConcurrentUnitActivityTaskExecutions: config.TTHC_MAX_CONCURRENT_UNIT_ACTIVITIES,
-          maxConcurrentWorkflowTaskExecutions: config.TTHC_MAX_CONCURRENT_WORKFLOW_TASKS,
-          workflowThreadPoolSize: config.TTHC_WORKFLOW_THREADS,
-          shutdownGraceTime: config.TTHC_SHUTDOWN_GRACE_TIME,
-          shutdownForceTime: config.TTHC_SHUTDOWN_GRACE_TIME + forceMarginMs,
-        },
+        tuning: workerTuningFrom(config, { shutdownForceMarginMs: forceMarginMs }),
       });
       if (this.stopping) return;
       this.runs = this.workers.map((worker) =>

@@ -13,7 +13,6 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
-  sleep,
   startChild,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -66,9 +65,9 @@ import { deadlineViews } from '../domain/dossier/dossier-views.js';
 import { buildDossierForm, type DossierForms, type IssuedFormKind } from '../domain/forms/dossier-forms.js';
 import type { DomainEvent } from '../domain/state-machine-kit.js';
 import { formatInstant, toCivilDate } from '../domain/time.js';
-import { publishRetrySpanMs } from '../events/constants.js';
 import type { DossierEvent } from '../events/dossier-event-schema.js';
 import { dossierFacts } from '../events/dossier-facts.js';
+import { createEventCommitter, InvalidEventError, publishActivityOptions } from './event-committer.js';
 import { interAgencyTaskWorkflow } from './inter-agency-workflow.js';
 import { buildCalendar, check, parseActionRequest, WorkflowMutex } from './workflow-support.js';
 
@@ -90,26 +89,10 @@ const core = proxyActivities<DossierActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-const publisher = proxyActivities<DossierActivities>({
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: publishRetrySpanMs,
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: ['INVALID_EVENT'],
-  },
-});
+const publisher = proxyActivities<DossierActivities>(publishActivityOptions);
 
 /** The same short, idempotent I/O as local activities (message ids make retries harmless). */
-const localPublisher = proxyLocalActivities<DossierActivities>({
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: publishRetrySpanMs,
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: ['INVALID_EVENT'],
-  },
-});
+const localPublisher = proxyLocalActivities<DossierActivities>(publishActivityOptions);
 
 /** Reading the rule data is local and quick; as a local activity it needs no task of its own. */
 const localCore = proxyLocalActivities<DossierActivities>({
@@ -133,8 +116,18 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   let procedure: Procedure | undefined;
   let intakeOutcome: IntakeOutcome | undefined;
   const forms: DossierForms = {};
-  let eventSeq = 0;
   let version = 0;
+  const committer = createEventCommitter<DossierState, DossierEvent>({
+    entityId: input.code,
+    idField: 'dossierCode',
+    facts: (current) => dossierFacts(current, calendar as WorkingCalendar),
+    onCommit: (current) => {
+      state = current;
+      version++;
+      upsertDynamicSearchAttributes(current, calendar as WorkingCalendar);
+    },
+    publish: (events) => outbox.publishEvents(events),
+  });
   const mutex = new WorkflowMutex();
   let ended = false;
 
@@ -187,7 +180,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   state = newDossier(input.code, application, procedure, Date.now());
   state = { ...state, components: componentsFrom(application.documents, procedure) };
   upsertStaticSearchAttributes();
-  await commit({ state, events: [{ type: 'received', at: Date.now(), data: {} }] }, calendar);
+  await commit({ state, events: [{ type: 'received', at: Date.now(), data: {} }] });
 
   await reuseDigitizedComponents();
   const missing = missingDocuments(state);
@@ -195,10 +188,10 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     decideIntake(missing, input.intake.extraItems ?? [], input.intake.refuseReason, application.channel),
   );
   if (decision.outcome === 'refused') {
-    await commit(refuseAtIntake(state, Date.now(), decision.reason, input.intake.officer), calendar);
+    await commit(refuseAtIntake(state, Date.now(), decision.reason, input.intake.officer));
     issueForm('refusal');
   } else if (decision.outcome === 'supplement') {
-    await commit(requestIntakeSupplement(state, Date.now(), decision.items, input.intake.officer), calendar);
+    await commit(requestIntakeSupplement(state, Date.now(), decision.items, input.intake.officer));
     issueForm('supplementation-request');
   } else {
     await acceptDossier();
@@ -241,7 +234,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   ): Promise<ActionResult> {
     const effects = await effectsOf(action, current);
     const transition = check(() => applyAction(current, action, Date.now(), cal, effects));
-    await commit(transition, cal, action.actor);
+    await commit(transition, action.actor);
     await afterAction(action);
     const after = state as DossierState;
     if (action.name === 'provide-intake-supplement') {
@@ -331,11 +324,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
         data: { kinds: digitized.filter((c) => c.digitized).map((c) => c.kind) },
       });
     }
-    await commit(
-      { state: { ...accepted.state, components }, events },
-      calendar as WorkingCalendar,
-      input.intake.officer,
-    );
+    await commit({ state: { ...accepted.state, components }, events }, input.intake.officer);
     if (procedure?.duration.unit !== 'same-day' || input.intake.receiptRequested) issueForm('receipt');
     // Added after dossiers were already running: patched() keeps their histories replayable.
     if (patched(patches.notifyOnAcceptance)) {
@@ -436,15 +425,17 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
           };
           await commit(
             applyAction(state as DossierState, action, Date.now(), calendar as WorkingCalendar),
-            calendar as WorkingCalendar,
             outcome.actor,
           );
         });
         return outcome;
       })();
-      run.catch((error) =>
-        log.warn('inter-agency step ended without an opinion', { agency: task.agency, error: String(error) }),
-      );
+      run.catch((error) => {
+        // An invalid event must fail the workflow task here too (see InvalidEventError): rethrown,
+        // it becomes an unhandled rejection, which does.
+        if (error instanceof InvalidEventError) throw error;
+        log.warn('inter-agency step ended without an opinion', { agency: task.agency, error: String(error) });
+      });
       previous = run;
     }
   }
@@ -488,12 +479,12 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     const current = state as DossierState;
     const limit = supplementLimitAt(current, cal);
     if (limit !== undefined && now >= limit) {
-      await commit(closeForMissingSupplement(current, now), cal);
+      await commit(closeForMissingSupplement(current, now));
       return;
     }
     const apologyAt = apologyCheckAt(current, cal);
     if (apologyAt !== undefined && now >= apologyAt) {
-      await commit(flagApologyRequired(current, now, cal), cal);
+      await commit(flagApologyRequired(current, now, cal));
       await notify(
         'apology-required',
         `Hồ sơ ${input.code} sắp quá hạn: cơ quan giải quyết phải gửi phiếu xin lỗi`,
@@ -501,7 +492,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     }
     const afterApology = state as DossierState;
     const overdueAt = overdueCheckAt(afterApology, cal);
-    if (overdueAt !== undefined && now >= overdueAt) await commit(flagOverdue(afterApology, now, cal), cal);
+    if (overdueAt !== undefined && now >= overdueAt) await commit(flagOverdue(afterApology, now, cal));
     const evaluationEnd = evaluationEndsAt(state as DossierState);
     if (evaluationEnd !== undefined && now >= evaluationEnd) ended = true;
     version++;
@@ -518,49 +509,12 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   // -------------------------------------------------------------------------------------------
   // Committing a transition: state, search attributes, events (in order, exactly once).
 
-  async function commit(transition: Transition, cal: WorkingCalendar, actor?: Actor): Promise<void> {
-    state = transition.state;
-    version++;
-    upsertDynamicSearchAttributes(transition.state, cal);
-    const events = transition.events.map((event) => toEvent(event, transition.state, cal, actor));
-    if (events.length > 0) await publish(events);
-  }
-
-  function toEvent(
-    event: DomainEvent,
-    current: DossierState,
-    cal: WorkingCalendar,
-    actor?: Actor,
-  ): DossierEvent {
-    eventSeq++;
-    return {
-      id: `${input.code}:${eventSeq}`,
-      dossierCode: input.code,
-      seq: eventSeq,
-      type: event.type as DossierEvent['type'],
-      occurredAt: formatInstant(event.at),
-      actor: actor ? { id: actor.id, unit: actor.unit, role: actor.role } : undefined,
-      data: JSON.parse(JSON.stringify(event.data)),
-      facts: dossierFacts(current, cal),
-    };
-  }
-
-  /** Retries past the activity's own retry span: a dossier's events are never dropped. */
-  async function publish(events: DossierEvent[]): Promise<void> {
-    for (;;) {
-      try {
-        await outbox.publishEvents(events);
-        return;
-      } catch (error) {
-        log.error('publishing events failed; retrying', { dossierCode: input.code, error: String(error) });
-        if (error instanceof ApplicationFailure && error.type === 'INVALID_EVENT') throw error;
-        await sleep('1 minute');
-      }
-    }
+  function commit(transition: Transition, actor?: Actor): Promise<void> {
+    return committer.commit(transition, actor);
   }
 
   async function notify(kind: string, text: string): Promise<void> {
-    await notifier.notifyApplicant({ dossierCode: input.code, seq: eventSeq, kind, text });
+    await notifier.notifyApplicant({ dossierCode: input.code, seq: committer.lastSeq, kind, text });
   }
 
   function upsertStaticSearchAttributes(): void {
@@ -629,7 +583,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
         agency: t.agency,
         workflowId: interAgencyWorkflowId(input.code, t.agency),
       })),
-      eventSeq,
+      eventSeq: committer.lastSeq,
       ended,
       intake: intakeOutcome,
     };

@@ -15,7 +15,6 @@ import {
   log,
   proxyActivities,
   setHandler,
-  sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { FeedbackActivities, FeedbackRules } from '../activities/feedback-activities.js';
@@ -39,7 +38,6 @@ import { type FeedbackAction, feedbackActionSchemas } from '../domain/feedback/f
 import { checkAction } from '../domain/feedback/feedback-checks.js';
 import { defaultFeedbackLimitRules, type FeedbackLimitRules } from '../domain/feedback/feedback-limits.js';
 import {
-  type FeedbackDomainEvent,
   type FeedbackState,
   type FeedbackTransition,
   newFeedback,
@@ -50,10 +48,10 @@ import { missingContactDetails } from '../domain/feedback/feedback-submission.js
 import { flagOverdueLimits, nextLimitCheckAt } from '../domain/feedback/feedback-timers.js';
 import { applyAction, close, recordFollowUp } from '../domain/feedback/feedback-transitions.js';
 import { currentDueAt, isOnTime, limitViews, satisfactionOf } from '../domain/feedback/feedback-views.js';
-import { formatInstant, parseInstant } from '../domain/time.js';
-import { publishRetrySpanMs } from '../events/constants.js';
+import { parseInstant } from '../domain/time.js';
 import type { FeedbackEvent } from '../events/feedback-event-schema.js';
 import { feedbackFacts } from '../events/feedback-facts.js';
+import { createEventCommitter, publishActivityOptions } from './event-committer.js';
 import { buildCalendar, check, parseActionRequest, WorkflowMutex } from './workflow-support.js';
 
 const core = proxyActivities<FeedbackActivities>({
@@ -65,15 +63,7 @@ const core = proxyActivities<FeedbackActivities>({
   },
 });
 
-const publisher = proxyActivities<FeedbackActivities>({
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: publishRetrySpanMs,
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: ['INVALID_EVENT'],
-  },
-});
+const publisher = proxyActivities<FeedbackActivities>(publishActivityOptions);
 
 export async function feedbackWorkflow(input: FeedbackWorkflowInput): Promise<FeedbackView> {
   const options: FeedbackOptions = { ...defaultFeedbackOptions, ...input.options };
@@ -86,8 +76,18 @@ export async function feedbackWorkflow(input: FeedbackWorkflowInput): Promise<Fe
   let followsUp: FeedbackView['followsUp'];
   const units: Record<string, string> = {};
   const pendingFollowUps: string[] = [];
-  let eventSeq = 0;
   let version = 0;
+  const committer = createEventCommitter<FeedbackState, FeedbackEvent>({
+    entityId: input.id,
+    idField: 'feedbackId',
+    facts: feedbackFacts,
+    onCommit: (current) => {
+      state = current;
+      version++;
+      upsertDynamicSearchAttributes(current);
+    },
+    publish: (events) => publisher.publishFeedbackEvents(events),
+  });
   const mutex = new WorkflowMutex();
 
   setHandler(feedbackReceivedUpdate, async () => {
@@ -256,43 +256,8 @@ export async function feedbackWorkflow(input: FeedbackWorkflowInput): Promise<Fe
   // -------------------------------------------------------------------------------------------
   // Committing a transition: state, search attributes, events (in order, exactly once).
 
-  async function commit(transition: FeedbackTransition, actor?: Actor): Promise<void> {
-    state = transition.state;
-    version++;
-    upsertDynamicSearchAttributes(transition.state);
-    const events = transition.events.map((event) => toEvent(event, transition.state, actor));
-    if (events.length > 0) await publish(events);
-  }
-
-  function toEvent(event: FeedbackDomainEvent, current: FeedbackState, actor?: Actor): FeedbackEvent {
-    eventSeq++;
-    return {
-      id: `${input.id}:${eventSeq}`,
-      feedbackId: input.id,
-      seq: eventSeq,
-      type: event.type as FeedbackEvent['type'],
-      occurredAt: formatInstant(event.at),
-      actor: actor ? { id: actor.id, unit: actor.unit, role: actor.role } : undefined,
-      data: JSON.parse(JSON.stringify(event.data)),
-      facts: feedbackFacts(current),
-    };
-  }
-
-  /** Retries past the activity's own retry span: a feedback's events are never dropped. */
-  async function publish(events: FeedbackEvent[]): Promise<void> {
-    for (;;) {
-      try {
-        await publisher.publishFeedbackEvents(events);
-        return;
-      } catch (error) {
-        log.error('publishing feedback events failed; retrying', {
-          feedbackId: input.id,
-          error: String(error),
-        });
-        if (error instanceof ActivityFailure && isInvalidEvent(error.cause)) throw error;
-        await sleep('1 minute');
-      }
-    }
+  function commit(transition: FeedbackTransition, actor?: Actor): Promise<void> {
+    return committer.commit(transition, actor);
   }
 
   /**
@@ -342,14 +307,10 @@ export async function feedbackWorkflow(input: FeedbackWorkflowInput): Promise<Fe
       satisfaction: satisfactionOf(current),
       units: { ...units },
       followsUp,
-      eventSeq,
+      eventSeq: committer.lastSeq,
       ended: current.endedAt !== undefined,
     };
   }
-}
-
-function isInvalidEvent(cause: unknown): boolean {
-  return cause instanceof ApplicationFailure && cause.type === 'INVALID_EVENT';
 }
 
 function parseAction(request: FeedbackActionRequest): FeedbackAction {

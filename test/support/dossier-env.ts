@@ -9,21 +9,22 @@ import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type NativeConnection, type Worker } from '@temporalio/worker';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import { DossierClient } from '../../client/dossier-client.js';
 import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { eventStreamName, notificationStreamName } from '../../events/stream.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
 import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
 import { createLogger } from '../../infra/logging.js';
-import { createDossierWorkers, workflowsPath } from '../../workers/dossier-workers.js';
+import { createDossierWorkers } from '../../workers/dossier-workers.js';
+import { bundleWorkflowsQuietly } from '../../workers/workflow-bundler.js';
 import { connectNats, connectTemporal, createTimeSkippingEnv } from './test-servers.js';
 
 let bundle: Promise<{ code: string }> | undefined;
 
-/** The workflow bundle, built once per test process. */
+/** The workflow bundle, built once per test process; webpack prints only its errors. */
 export function workflowBundle(): Promise<{ code: string }> {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: silentLogger });
+  bundle ??= bundleWorkflowsQuietly({ level: 'error' });
   return bundle;
 }
 
@@ -134,13 +135,3 @@ async function readStream<T>(
   await consumer.delete().catch(() => undefined);
   return found;
 }
-
-/** Webpack's progress stays quiet; its errors are printed. */
-const silentLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string) => console.error(message),
-};

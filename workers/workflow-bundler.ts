@@ -1,0 +1,29 @@
+/** Bundling workflow code (webpack, through the Temporal SDK) with webpack's progress kept quiet. */
+import { bundleWorkflowCode, type Logger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { workflowsPath as dossierWorkflowsPath } from './dossier-workers.js';
+
+/** Which of webpack's messages reach stderr: warnings and errors, or errors only. */
+export type BundlerLogLevel = 'warn' | 'error';
+
+/** A logger for `bundleWorkflowCode` that drops webpack's progress and prints from `level` up. */
+export function quietBundlerLogger(level: BundlerLogLevel = 'warn'): Logger {
+  const ignore = () => undefined;
+  return {
+    log: ignore,
+    trace: ignore,
+    debug: ignore,
+    info: ignore,
+    warn: level === 'warn' ? (message: string) => console.warn(message) : ignore,
+    error: (message: string) => console.error(message),
+  };
+}
+
+/** Bundles the workflows the workers register (or those at `workflowsPath`) with the quiet logger. */
+export function bundleWorkflowsQuietly(
+  options: { workflowsPath?: string; level?: BundlerLogLevel } = {},
+): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath: options.workflowsPath ?? dossierWorkflowsPath,
+    logger: quietBundlerLogger(options.level),
+  });
+}
