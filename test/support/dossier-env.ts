@@ -15,15 +15,15 @@ import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { eventStreamName, notificationStreamName } from '../../events/stream.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
 import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
-import { createLogger } from '../../infra/logging.js';
 import { createDossierWorkers, workflowsPath } from '../../workers/dossier-workers.js';
+import { testLogger, testTemporalLogger } from './test-logging.js';
 import { connectNats, connectTemporal, createTimeSkippingEnv } from './test-servers.js';
 
 let bundle: Promise<{ code: string }> | undefined;
 
 /** The workflow bundle, built once per test process. */
 export function workflowBundle(): Promise<{ code: string }> {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: silentLogger });
+  bundle ??= bundleWorkflowCode({ workflowsPath, logger: testTemporalLogger('webpack') });
   return bundle;
 }
 
@@ -68,7 +68,7 @@ export async function startDossierSystem(options: { timeSkipping: boolean }): Pr
       temporal = shared.client;
       connection = shared.nativeConnection;
     }
-    const logger = createLogger({ name: 'test-worker', level: 'warn' });
+    const logger = testLogger('test-worker');
     let running: { workers: Worker[]; done: Promise<unknown> } | undefined;
     const startWorkers = async () => {
       const workers = await createDossierWorkers({
@@ -134,13 +134,3 @@ async function readStream<T>(
   await consumer.delete().catch(() => undefined);
   return found;
 }
-
-/** Webpack's progress stays quiet; its errors are printed. */
-const silentLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string) => console.error(message),
-};
