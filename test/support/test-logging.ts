@@ -4,23 +4,14 @@
  * hook: when a test of that suite or file failed). pino's default destination writes to file
  * descriptor 1 directly and would bypass vitest.
  *
- * `TTHC_TEST_LOG_LEVEL` sets the level (default `warn`); `npx vitest run --silent=false` prints
- * every test's logs.
+ * `TTHC_TEST_LOG_LEVEL` sets the level (default `warn`; config/configuration.ts);
+ * `npx vitest run --silent=false` prints every test's logs.
  */
 import type { Logger } from 'pino';
+import { readSetting } from '../../config/configuration.js';
 import { createLogger, PinoTemporalLogger } from '../../infra/logging.js';
 
-const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
-
-export function parseTestLogLevel(value: string | undefined): string {
-  if (!value) return 'warn';
-  if (!levels.includes(value)) {
-    throw new Error(`TTHC_TEST_LOG_LEVEL must be one of ${levels.join(', ')}; got "${value}"`);
-  }
-  return value;
-}
-
-export const testLogLevel = parseTestLogLevel(process.env.TTHC_TEST_LOG_LEVEL);
+export const testLogLevel = readSetting('TTHC_TEST_LOG_LEVEL');
 
 const consoleDestination = {
   write(line: string): void {

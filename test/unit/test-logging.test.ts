@@ -1,6 +1,7 @@
 /** test/support/test-logging.ts: test loggers write through the console, which vitest prints for failing tests only. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseTestLogLevel, testLogger } from '../support/test-logging.js';
+import { readSetting } from '../../config/configuration.js';
+import { testLogger } from '../support/test-logging.js';
 
 describe('test loggers', () => {
   afterEach(() => {
@@ -17,10 +18,11 @@ describe('test loggers', () => {
     expect(line).toMatchObject({ name: 'unit', msg: 'written', idNumber: '[redacted]' });
   });
 
-  it('read their level from TTHC_TEST_LOG_LEVEL: warn when unset, an error for an unknown level', () => {
-    expect(parseTestLogLevel(undefined)).toBe('warn');
-    expect(parseTestLogLevel('')).toBe('warn');
-    expect(parseTestLogLevel('debug')).toBe('debug');
-    expect(() => parseTestLogLevel('loud')).toThrow(/TTHC_TEST_LOG_LEVEL must be one of .*; got "loud"/);
+  it('take their level from TTHC_TEST_LOG_LEVEL: warn when unset, an error naming it when unknown', () => {
+    expect(readSetting('TTHC_TEST_LOG_LEVEL', {})).toBe('warn');
+    expect(readSetting('TTHC_TEST_LOG_LEVEL', { TTHC_TEST_LOG_LEVEL: 'debug' })).toBe('debug');
+    expect(() => readSetting('TTHC_TEST_LOG_LEVEL', { TTHC_TEST_LOG_LEVEL: 'loud' })).toThrow(
+      /TTHC_TEST_LOG_LEVEL must be one of trace, debug, info, warn, error \(got "loud"\)/,
+    );
   });
 });
