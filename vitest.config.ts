@@ -7,6 +7,9 @@ export default defineConfig({
     pool: 'forks',
     globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['test/support/setup-file.ts'],
+    // Console output (test loggers write there: test/support/test-logging.ts) is printed for
+    // failing tests only; `--silent=false` prints it all.
+    silent: 'passed-only',
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

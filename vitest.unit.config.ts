@@ -5,5 +5,6 @@ export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts'],
     pool: 'forks',
+    silent: 'passed-only',
   },
 });

@@ -286,6 +286,11 @@ const settings = {
     shownDefault: '(unset)',
     description: '`1`: the lifecycle tests (re)write the recorded workflow histories used by the replay test',
   }),
+  TTHC_TEST_LOG_LEVEL: setting(logLevel.default('warn'), {
+    group: 'tooling',
+    description:
+      'level of the logs the tests write; `npx vitest run` prints a test’s logs only when it fails (`--silent=false`: every test’s)',
+  }),
 };
 
 export type SettingName = keyof typeof settings;

@@ -6,7 +6,7 @@
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { DossierClient } from '../client/dossier-client.js';
 import { FeedbackClient } from '../client/feedback-client.js';
@@ -14,7 +14,8 @@ import { readSetting } from '../config/configuration.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
 import { binaryPath } from '../infra/tools.js';
-import { createDossierWorkers, workflowsPath } from '../workers/dossier-workers.js';
+import { createDossierWorkers } from '../workers/dossier-workers.js';
+import { bundleWorkflowsQuietly } from '../workers/workflow-bundler.js';
 import type { Commune } from './simulated-province.js';
 import type { SimulationConfig } from './simulation-options.js';
 
@@ -34,14 +35,14 @@ export interface ShardResources {
   defer: (cleanup: () => Promise<unknown>) => void;
 }
 
-type WorkflowBundle = Awaited<ReturnType<typeof bundleWorkflowCode>>;
+type WorkflowBundle = Awaited<ReturnType<typeof bundleWorkflowsQuietly>>;
 
 /** Workflows the workers of all servers keep cached, together. */
 const cachedWorkflows = 2_000;
 
 /** Starts `config.servers` servers, each with the dossier workers on one shared workflow bundle. */
 export async function startShards(resources: ShardResources): Promise<Shard[]> {
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: quiet });
+  const workflowBundle = await bundleWorkflowsQuietly({ level: 'error' });
   const codes = await DossierCodeAllocator.open(resources.nc);
   const shards: Shard[] = [];
   for (let i = 0; i < resources.config.servers; i++)
@@ -115,12 +116,3 @@ export class ShardRouting {
     return shard.dossiers;
   }
 }
-
-const quiet = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string) => console.error(message),
-};

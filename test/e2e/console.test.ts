@@ -28,6 +28,7 @@ import { loadCalendar } from '../../rules/calendar-loader.js';
 import { demoOfficials, writeDemoTokens } from '../../stack/demo.js';
 import { createDossierWorkers } from '../../workers/dossier-workers.js';
 import { workflowBundle } from '../support/dossier-env.js';
+import { testLogger } from '../support/test-logging.js';
 import { connectNats, connectTemporal, type TemporalTestConnections } from '../support/test-servers.js';
 
 // Browser globals used inside page.evaluate callbacks, which run in Chromium (the project compiles
@@ -87,7 +88,7 @@ const agriculture = {
   procedure: 'LOCAL.DKBD-QSDD',
   documents: ['don-dang-ky-bien-dong', 'giay-chung-nhan-qsdd', 'hop-dong-chuyen-nhuong', 'giay-to-tuy-than'],
 };
-const logger = createLogger({ name: 'console-e2e', level: 'error' });
+const logger = testLogger('console-e2e');
 
 let temporal: TemporalTestConnections | undefined;
 let nc: Awaited<ReturnType<typeof connectNats>> | undefined;

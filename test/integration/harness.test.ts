@@ -1,8 +1,9 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allSearchAttributeKeys } from '../../contract/search-attributes.js';
+import { bundleWorkflowsQuietly } from '../../workers/workflow-bundler.js';
 import {
   connectNats,
   connectTemporal,
@@ -15,7 +16,7 @@ const workflowsPath = new URL('../support/test-workflows.ts', import.meta.url).p
 let workflowBundle: { code: string };
 
 beforeAll(async () => {
-  workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  workflowBundle = await bundleWorkflowsQuietly({ workflowsPath, level: 'warn' });
 });
 
 describe('shared Temporal dev server', () => {
@@ -96,12 +97,3 @@ describe('time-skipping test server', () => {
     }
   });
 });
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};

@@ -18,12 +18,12 @@ import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { eventStreamName } from '../../events/stream.js';
 import { deadLettersFilter, dossierEventSubject } from '../../events/subjects.js';
 import { periodBounds, periodOf } from '../../indicators/periods.js';
-import { createLogger } from '../../infra/logging.js';
 import { loadCatalogue } from '../../rules/catalogue-loader.js';
 import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { actor } from '../support/fixtures.js';
 import { scannedHouseholdBusiness } from '../support/scanned-applications.js';
+import { testLogger } from '../support/test-logging.js';
 
 const oneStop = '000.01.44.H99';
 const committee = '000.00.44.H99';
@@ -31,7 +31,7 @@ const province = '000.00.00.H99';
 const counter = actor('counter-officer', oneStop);
 const leader = actor('leader', committee);
 const specialist = actor('specialist', committee, 'cv-binh-son');
-const logger = createLogger({ name: 'test-indicators', level: 'error' });
+const logger = testLogger('test-indicators');
 const organisation = loadOrganisation('demo');
 
 let system: DossierTestSystem;

@@ -15,9 +15,9 @@ import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { eventStreamName, notificationStreamName } from '../../events/stream.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
 import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
-import { createLogger } from '../../infra/logging.js';
 import { createDossierWorkers } from '../../workers/dossier-workers.js';
 import { bundleWorkflowsQuietly } from '../../workers/workflow-bundler.js';
+import { testLogger } from './test-logging.js';
 import { connectNats, connectTemporal, createTimeSkippingEnv } from './test-servers.js';
 
 let bundle: Promise<{ code: string }> | undefined;
@@ -69,7 +69,7 @@ export async function startDossierSystem(options: { timeSkipping: boolean }): Pr
       temporal = shared.client;
       connection = shared.nativeConnection;
     }
-    const logger = createLogger({ name: 'test-worker', level: 'warn' });
+    const logger = testLogger('test-worker');
     let running: { workers: Worker[]; done: Promise<unknown> } | undefined;
     const startWorkers = async () => {
       const workers = await createDossierWorkers({

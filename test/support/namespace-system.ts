@@ -13,10 +13,10 @@ import type { Worker } from '@temporalio/worker';
 import { DossierClient } from '../../client/dossier-client.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
 import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
-import { createLogger } from '../../infra/logging.js';
 import { registerSearchAttributes } from '../../infra/temporal.js';
 import { createDossierWorkers } from '../../workers/dossier-workers.js';
 import { workflowBundle } from './dossier-env.js';
+import { testLogger } from './test-logging.js';
 import { connectTemporal } from './test-servers.js';
 
 export interface NamespaceSystem {
@@ -51,7 +51,7 @@ export async function startNamespaceSystem(nc: NatsConnection, prefix: string): 
     nc,
     dataDir,
     workflowBundle: await workflowBundle(),
-    logger: createLogger({ level: 'error' }),
+    logger: testLogger('namespace-worker'),
   });
   const runs = Promise.allSettled(workers.map((w) => w.run()));
   const client = new Client({ connection: temporal.client.connection, namespace });

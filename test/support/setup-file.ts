@@ -1,13 +1,15 @@
-/** Runs in each test process before its tests: route Temporal SDK logs through pino at warn level. */
+/** Runs in each test process before its tests: route Temporal SDK logs to the test logger. */
 import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
-import { createLogger, PinoTemporalLogger } from '../../infra/logging.js';
+import { testLogLevel, testTemporalLogger } from './test-logging.js';
 
-const logger = createLogger({ name: 'test', level: process.env.TTHC_LOG_LEVEL ?? 'warn' });
+/** Temporal core (Rust) logs: errors only, unless debug logs were asked for. */
+const coreLevel = testLogLevel === 'debug' || testLogLevel === 'trace' ? 'DEBUG' : 'ERROR';
+
 try {
   Runtime.install({
-    logger: new PinoTemporalLogger(logger),
+    logger: testTemporalLogger('temporal-sdk'),
     telemetryOptions: {
-      logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) },
+      logging: { forward: {}, filter: makeTelemetryFilterString({ core: coreLevel, other: 'ERROR' }) },
     },
   });
 } catch {
