@@ -8,7 +8,7 @@ import { workflowBundle } from '../support/dossier-env.js';
 
 const modulesOf = (code: string) =>
   new Set(
-    [...code.matchAll(/"\.\/((?:domain|events|workflows|rules|activities)\/[^"]+\.ts)"/g)].map((m) => m[1]),
+    [...code.matchAll(/"\.\/((?:domain|events|workflows|rules|activities|contract)\/[^"]+\.ts)"/g)].map((m) => m[1]),
   );
 
 describe('workflow bundle', () => {
@@ -17,7 +17,9 @@ describe('workflow bundle', () => {
     for (const expected of [
       'workflows/dossier-workflow.ts',
       'workflows/feedback-workflow.ts',
-      'domain/dossier.ts',
+      'contract/dossier-contract.ts',
+      'domain/dossier/dossier-transitions.ts',
+      'domain/feedback/feedback-transitions.ts',
       'domain/calendar.ts',
     ])
       expect(modules).toContain(expected);
@@ -30,7 +32,7 @@ describe('workflow bundle', () => {
       'domain/application.ts',
       'domain/catalogue.ts',
       'domain/organisation.ts',
-      'domain/feedback-schema.ts',
+      'domain/feedback/feedback-schema.ts',
       'domain/duration-schema.ts',
     ])
       expect(modules).not.toContain(absent);

@@ -1,0 +1,77 @@
+/**
+ * The layer rules of tthc-flow, checked by `npm run lint` (dependency-cruiser). README's Layout
+ * table explains the layers; docs/architecture.md says why each rule exists.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'No import cycles, type-only imports included: each module can be read before the ones that use it.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'domain-is-pure',
+      severity: 'error',
+      comment: 'domain/ imports nothing outside itself but zod: no I/O, no clock, no SDK; workflow code can use all of it.',
+      from: { path: '^domain/' },
+      to: { pathNot: ['^domain/', '^node_modules/zod/'] },
+    },
+    {
+      name: 'workflows-are-deterministic',
+      severity: 'error',
+      comment:
+        'workflows/ imports the domain, the contract, the Temporal workflow SDK, the event format (its schema-free ' +
+        'constants and fact builders; schemas as types only) and activity types only.',
+      from: { path: '^workflows/' },
+      to: {
+        pathNot: [
+          '^workflows/',
+          '^domain/',
+          '^contract/',
+          '^events/constants\\.ts$',
+          '^events/(dossier|feedback)-facts\\.ts$',
+          '^node_modules/@temporalio/(workflow|common)/',
+        ],
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
+      name: 'workflows-import-only-types-of-activities-and-schemas',
+      severity: 'error',
+      comment: 'Activities and event schemas run outside the sandbox: workflows see their types only.',
+      from: { path: '^workflows/' },
+      to: {
+        path: ['^activities/', '^events/.*schema\\.ts$'],
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
+      name: 'only-workers-and-tests-import-workflows',
+      severity: 'error',
+      comment: 'Clients, the API, the CLI and infra talk to workflows through contract/ only.',
+      from: { pathNot: ['^workflows/', '^workers/', '^test/'] },
+      to: { path: '^workflows/' },
+    },
+    {
+      name: 'contract-is-the-boundary',
+      severity: 'error',
+      comment: 'contract/ holds what crosses the Temporal boundary: definitions over domain types, nothing that runs I/O.',
+      from: { path: '^contract/' },
+      to: { pathNot: ['^contract/', '^domain/', '^node_modules/@temporalio/(workflow|common)/'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: ['^node_modules/', '^\\.tools/', '^\\.data/', '^test/fixtures/'] },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensionAlias: { '.js': ['.ts', '.js'] },
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
