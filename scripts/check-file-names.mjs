@@ -17,5 +17,6 @@ for (const path of tracked) {
   byName.set(name, [...(byName.get(name) ?? []), path]);
 }
 const clashes = [...byName].filter(([, paths]) => paths.length > 1);
-for (const [name, paths] of clashes) console.error(`file name "${name}" is used ${paths.length} times: ${paths.join(', ')}`);
+for (const [name, paths] of clashes)
+  console.error(`file name "${name}" is used ${paths.length} times: ${paths.join(', ')}`);
 if (clashes.length > 0) process.exit(1);

@@ -34,7 +34,6 @@ import {
 import {
   applicantFields,
   base,
-  checkCivilDate,
   checkClock,
   checkInstant,
   checkText,
@@ -56,7 +55,7 @@ import type {
   StopNoticeInput,
   SupplementationRequestInput,
 } from './form-inputs.js';
-import { FormError } from './form-sets.js';
+import { checkCivilDate, FormError } from './form-sets.js';
 
 /** Form 01: receipt and appointment (ND 61 Art 17(1)(c), 17(3)). */
 export function buildReceipt(input: ReceiptInput): ReceiptForm {

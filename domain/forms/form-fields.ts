@@ -5,7 +5,6 @@ import {
   formatVietnameseDate,
   type Instant,
   minutesOfDay,
-  parseCivilDate,
   parseClock,
   toCivilDate,
 } from '../time.js';
@@ -116,14 +115,6 @@ export function checkInstant(path: string, value: Instant): Instant {
     throw new FormError(`${path} must be an instant (epoch milliseconds)`);
   }
   return value;
-}
-
-export function checkCivilDate(path: string, value: CivilDate): void {
-  try {
-    parseCivilDate(value);
-  } catch (error) {
-    throw new FormError(`${path}: ${(error as Error).message}`);
-  }
 }
 
 export function checkClock(path: string, value: string): void {

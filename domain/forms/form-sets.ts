@@ -1,6 +1,5 @@
 /** The statutory form sets (TT 01/2018, TT 03/2025): which forms each has, from when, on what paper. */
-import type { CivilDate } from '../time.js';
-import { checkCivilDate } from './form-fields.js';
+import { type CivilDate, parseCivilDate } from '../time.js';
 
 export const FORM_KINDS = [
   'receipt',
@@ -120,6 +119,14 @@ export class FormError extends Error {
 }
 
 /** The form set has no form of this kind (e.g. the stop notice under TT01-2018). */
+export function checkCivilDate(path: string, value: CivilDate): void {
+  try {
+    parseCivilDate(value);
+  } catch (error) {
+    throw new FormError(`${path}: ${(error as Error).message}`);
+  }
+}
+
 export class FormNotInSetError extends FormError {
   readonly formSet: FormSetId;
   readonly kind: FormKind;

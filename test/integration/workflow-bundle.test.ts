@@ -8,7 +8,9 @@ import { workflowBundle } from '../support/dossier-env.js';
 
 const modulesOf = (code: string) =>
   new Set(
-    [...code.matchAll(/"\.\/((?:domain|events|workflows|rules|activities|contract)\/[^"]+\.ts)"/g)].map((m) => m[1]),
+    [...code.matchAll(/"\.\/((?:domain|events|workflows|rules|activities|contract)\/[^"]+\.ts)"/g)].map(
+      (m) => m[1],
+    ),
   );
 
 describe('workflow bundle', () => {
