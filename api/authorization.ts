@@ -34,7 +34,7 @@ export interface ActionRule {
   unit: ActionUnit;
 }
 
-/** The API's action table; mirrors the workflow's checks (domain/dossier.ts checkAction). */
+/** The API's action table; mirrors the workflow's checks (domain/dossier/dossier-checks.ts checkAction). */
 export const actionRules: Record<ActionName, ActionRule> = {
   'provide-intake-supplement': { roles: ['counter-officer'], unit: 'receiving-unit' },
   'refuse-intake': { roles: ['counter-officer'], unit: 'receiving-unit' },
@@ -332,7 +332,7 @@ export type OfficialFeedbackAction =
   | 'answer'
   | 'publish';
 
-/** Mirrors domain/feedback.ts checkAction: intake by any staff, assessment by specialists and leaders, answers by leaders. */
+/** Mirrors domain/feedback/feedback-checks.ts checkAction: intake by any staff, assessment by specialists and leaders, answers by leaders. */
 export const feedbackActionRoles: Record<OfficialFeedbackAction, readonly OfficialRole[]> = {
   accept: ['counter-officer', 'specialist', 'leader'],
   reject: ['counter-officer', 'specialist', 'leader'],

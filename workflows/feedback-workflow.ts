@@ -1,7 +1,7 @@
 /**
  * One workflow per feedback (phản ánh, kiến nghị), id `PAKN-<receiving unit>-YYMMDD-XXXX`.
  * Officials and the submitter act through the `act` update, validated against the pure machine in
- * domain/feedback.ts, so an illegal action is rejected and changes nothing. Timers on the handling
+ * domain/feedback/, so an illegal action is rejected and changes nothing. Timers on the handling
  * unit's working-day calendar flag each limit that passes while its step is open. Every transition
  * publishes events `tthc.feedback.<unit>.<type>` (message id `<feedback id>:<seq>`) through an
  * activity. A feedback about an earlier feedback's result signals that one (indicator 5.3).

@@ -1,6 +1,6 @@
 /**
  * The feedback a citizen or organisation submits (PAKN, DOMAIN.md §5), validated at the client and
- * HTTP boundaries. Kept apart from domain/feedback.ts so that workflow code does not build the
+ * HTTP boundaries. Kept apart from the feedback state machine so that workflow code does not build the
  * applicant and catalogue schemas in every workflow's sandbox.
  */
 import { z } from 'zod';

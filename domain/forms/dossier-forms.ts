@@ -1,4 +1,4 @@
-/** Maps a dossier's state to the data of its statutory forms (domain/forms.ts builds them). */
+/** Maps a dossier's state to the data of its statutory forms (form-builders.ts builds them). */
 
 import type { Actor } from '../actor.js';
 import type { WorkingCalendar } from '../calendar.js';

@@ -1,5 +1,5 @@
 /**
- * The pure dossier state machine (domain/dossier.ts) against DOMAIN.md §1.1, with real catalogue
+ * The pure dossier state machine (domain/dossier/) against DOMAIN.md §1.1, with real catalogue
  * entries and the real VN calendar. In 2026, 25–27/4 (weekend and the day in lieu of Giỗ Tổ Hùng
  * Vương, Sunday 26/4) and 30/4–3/5 are days off.
  */

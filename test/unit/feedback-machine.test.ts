@@ -1,5 +1,5 @@
 /**
- * The pure feedback (PAKN) state machine (domain/feedback.ts) against DOMAIN.md §5 and the
+ * The pure feedback (PAKN) state machine (domain/feedback/) against DOMAIN.md §5 and the
  * indicator 5.1–5.3 deadline rules of §2.3, on the real VN calendar. In 2026, 25–27/4 (weekend and
  * the day in lieu of Giỗ Tổ Hùng Vương) and 30/4–3/5 are days off.
  */
