@@ -1,6 +1,7 @@
 /** `tthc calendar …`: answers "is this a working day?" and "when is it due?" at the counter. */
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { DAY_NAMES } from '../domain/calendar.js';
 import { describeDuration } from '../domain/duration.js';
 import {
   formatInstant,
@@ -14,8 +15,6 @@ import { loadCalendar } from '../rules/calendar-loader.js';
 import { getProcedure } from '../rules/catalogue-loader.js';
 import { dueDateAnswer } from '../rules/due-date.js';
 import { print, UsageError } from './output.js';
-
-const weekdayNames = ['Chủ nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy'];
 
 const dateArgument = z.string().refine(
   (text) => {
@@ -63,7 +62,7 @@ interface CommonOptions {
 }
 
 function describeDay(date: string): string {
-  return `${weekdayNames[weekday(date)]}, ${formatVietnameseDate(date)}`;
+  return `${DAY_NAMES[weekday(date)]}, ${formatVietnameseDate(date)}`;
 }
 
 export function registerCalendarCommands(program: Command): void {

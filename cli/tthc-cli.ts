@@ -12,7 +12,7 @@ const program = new Command('tthc')
 registerCalendarCommands(program);
 registerIndicatorCommands(program);
 (await import('./token-command.js')).registerTokenCommands(program);
-(await import('./dossier-commands.js')).registerDossierCommands(program);
+(await import('./dossier/dossier-commands.js')).registerDossierCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -71,7 +71,7 @@ const receiveBodySchema = z.strictObject({
   intake: intakeSchema.optional(),
 });
 
-const receiveResponseSchema = z
+export const receiveResponseSchema = z
   .object({
     code: dossierCodeSchema,
     existing: z.boolean().describe('True when the request id was seen before: nothing new was created'),
@@ -107,7 +107,7 @@ const searchQuerySchema = z.strictObject({
   pageToken: z.string().max(12_000, 'is not a page token').optional(),
 });
 
-const searchResponseSchema = z
+export const searchResponseSchema = z
   .object({
     items: z.array(
       z.object({

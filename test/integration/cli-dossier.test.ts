@@ -1,5 +1,5 @@
 /**
- * `tthc dossier …` (cli/dossier-commands.ts) as a child process against the HTTP API listening on a real
+ * `tthc dossier …` (cli/dossier/) as a child process against the HTTP API listening on a real
  * port: the API runs in this process over the time-skipping server (receive, show, act, forms and
  * every exit code), and `list` over the shared dev server in a namespace of its own (the
  * time-skipping server has no visibility). Each spawn costs about a second, so independent
@@ -214,7 +214,7 @@ describe('tthc dossier: a dossier from the counter to the hand-back', () => {
     expect(filed.stdout).toContain('Mới tiếp nhận (MOI_TIEP_NHAN)');
     expect(filed.stdout).toMatch(/Ngày hẹn trả kết quả: +Thứ .+, \d{2}\/\d{2}\/\d{4}/);
     expect(filed.stdout).toMatch(/Mã tra cứu: +[A-Z2-7]{10} /);
-    expect(filed.stdout).toContain('Giấy tiếp nhận hồ sơ và hẹn trả kết quả (receipt)');
+    expect(filed.stdout).toContain('Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01) (receipt)');
     const fileCode = /hồ sơ (\S+)/.exec(filed.stdout)?.[1] ?? '';
     expect(fileCode).toMatch(CODE);
 
@@ -264,7 +264,7 @@ describe('tthc dossier: a dossier from the counter to the hand-back', () => {
     expect(shown.stdout).toContain(`Hồ sơ:`);
     expect(shown.stdout).toContain('1.001612 Đăng ký thành lập hộ kinh doanh');
     expect(shown.stdout).toContain('Đã xử lý xong (DA_XU_LY_XONG)');
-    expect(shown.stdout).toContain('trả kết quả (return)');
+    expect(shown.stdout).toContain('Trả kết quả (return)');
     expect(shown.stdout).toMatch(/Hạn trả \(NĐ 61\): +Thứ .+, \d{2}\/\d{2}\/\d{4}/);
     expect(shown.stdout).toMatch(/Hạn theo QĐ 766: +\d{2}\/\d{2}\/\d{4} — đúng hạn đến nay/);
     expect(shown.stdout).toMatch(/Tạm dừng: +không/);
@@ -272,10 +272,10 @@ describe('tthc dossier: a dossier from the counter to the hand-back', () => {
     const history = shown.stdout.slice(shown.stdout.indexOf('Lịch sử:'));
     expect(history).toMatch(/Thời gian +Thao tác +Người thực hiện +Trạng thái/);
     for (const [action, who] of <Array<[string, string]>>[
-      ['accept', 'Cán bộ can-bo-01 (cán bộ một cửa, 000.01.41.H99)'],
-      ['assign', 'Cán bộ lanh-dao-1 (lãnh đạo, 000.00.41.H99)'],
-      ['appraise', 'Cán bộ chuyen-vien-1 (chuyên viên, 000.00.41.H99)'],
-      ['approve', 'Cán bộ lanh-dao-1 (lãnh đạo, 000.00.41.H99)'],
+      ['accept', 'Cán bộ can-bo-01 (Cán bộ một cửa, 000.01.41.H99)'],
+      ['assign', 'Cán bộ lanh-dao-1 (Lãnh đạo, 000.00.41.H99)'],
+      ['appraise', 'Cán bộ chuyen-vien-1 (Chuyên viên, 000.00.41.H99)'],
+      ['approve', 'Cán bộ lanh-dao-1 (Lãnh đạo, 000.00.41.H99)'],
     ]) {
       expect(history).toMatch(
         new RegExp(`\\d{2}:\\d{2} \\d{2}/\\d{2}/\\d{4} +${action} +${who.replace(/[()]/g, '\\$&')}`),
