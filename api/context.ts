@@ -9,6 +9,7 @@ import type { FeedbackClient } from '../client/feedback-client.js';
 import type { DossierSearch } from '../client/search.js';
 import type { DossierView } from '../contract/dossier-contract.js';
 import type { Actor } from '../domain/actor.js';
+import type { ActionName } from '../domain/dossier/dossier-actions.js';
 import type { OrganisationRegistry } from '../domain/organisation.js';
 import type { DocumentStore } from '../infra/document-store.js';
 import { AuthenticationError, type Official } from './auth.js';
@@ -70,7 +71,12 @@ export function applicantActor(code: string, via?: Official): Actor {
   };
 }
 
-export function scopeOf(view: DossierView): DossierScope {
+/** The actor the act route sends: the applicant for an evaluation entered at the counter, else the official. */
+export function actorForAction(action: ActionName, code: string, official: Official): Actor {
+  return action === 'evaluate' ? applicantActor(code, official) : actorOf(official);
+}
+
+export function scopeOf(view: Pick<DossierView, 'state'>): DossierScope {
   return {
     code: view.state.code,
     receivingUnit: view.state.application.receivingUnit,

@@ -1,6 +1,7 @@
 /** zod schemas shared by the routes: path and query parameters, and response bodies (for OpenAPI). */
 import { z } from 'zod';
 import { procedureCodeSchema } from '../domain/catalogue.js';
+import { type ActionName, actionNames } from '../domain/dossier/dossier-actions.js';
 import { statusNames } from '../domain/dossier/dossier-status.js';
 import { isDossierCode } from '../domain/dossier-code.js';
 import type { IssuedFormKind } from '../domain/forms/dossier-forms.js';
@@ -11,13 +12,13 @@ import { errorSchema } from './http-errors.js';
 
 export { errorSchema, procedureCodeSchema, unitCodeSchema };
 
+/** The shape of a dossier code, `<unit code>-YYMMDD-XXXX` (TT 01/2018 Art 19); the console checks it too. */
+export const DOSSIER_CODE = /^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$/;
+
 /** `<unit code>-YYMMDD-XXXX`, e.g. 000.01.41.H99-260423-0001 (TT 01/2018 Art 19). */
 export const dossierCodeSchema = z
   .string()
-  .regex(
-    /^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$/,
-    'must be a dossier code <unit code>-YYMMDD-XXXX, e.g. 000.01.41.H99-260423-0001',
-  )
+  .regex(DOSSIER_CODE, 'must be a dossier code <unit code>-YYMMDD-XXXX, e.g. 000.01.41.H99-260423-0001')
   .refine(isDossierCode, 'must be a dossier code with a real date and a sequence 0001–9999')
   .describe('Dossier code (mã số hồ sơ)');
 
@@ -90,6 +91,21 @@ export const formDataSchema = z
   })
   .meta({ id: 'FormData', description: 'Data of a statutory form (domain/forms.ts)' });
 
+export const offeredActionSchema = z
+  .object({
+    name: z.enum(actionNames as [ActionName, ...ActionName[]]),
+    title: z.string().describe('The action’s Vietnamese title, as on the console’s button'),
+    allowed: z.boolean().describe('Whether the signed-in official may take it now'),
+    code: z
+      .string()
+      .optional()
+      .describe(
+        'Why not: FORBIDDEN (role or unit, as the 403 of the action route), ILLEGAL_STATE for a dossier that has ended, or the rules’ code (ILLEGAL_STATE, OUT_OF_ORDER, ONCE_ONLY, TOO_LATE, WRONG_OFFICIAL, …) as the 409',
+      ),
+    reason: z.string().optional().describe('Why not, in Vietnamese'),
+  })
+  .meta({ id: 'OfferedAction' });
+
 export const dossierViewSchema = z
   .looseObject({
     state: z.looseObject({
@@ -105,6 +121,11 @@ export const dossierViewSchema = z
     interAgencyWorkflows: z.array(z.object({ agency: z.string(), workflowId: z.string() })),
     eventSeq: z.number().int(),
     ended: z.boolean(),
+    actions: z
+      .array(offeredActionSchema)
+      .describe(
+        'Every action, in the state machine’s order, with whether the signed-in official may take it now: the API’s authorization, then the rules of the workflow without the payload',
+      ),
   })
   .meta({ id: 'DossierView', description: 'The state of a dossier, its deadlines and issued forms' });
 

@@ -3,12 +3,15 @@
  *   GET /console              redirects to /console/
  *   GET /console/             the console (web/index.html)
  *   GET /console/{file}       its static files (HTML, CSS, ES modules, SVG), from web/
+ *   GET /console/{folder}/{file}  the same, from a folder of web/ (e.g. web/counter/)
+ *   GET /console/names.js     every display name and input pattern, generated from domain/ at start
  *   GET /v1/events            server-sent events: a small "changed" message for every dossier event
  *                             within the caller's scope (bearer token, like every /v1 route)
  *
  * The console is static: no build step, no framework; it talks to the API only through the HTTP
- * routes documented in /openapi.json. Files are read once when the plugin is registered and served
- * from memory with an ETag. Pages carry a strict Content-Security-Policy (scripts, styles and
+ * routes documented in /openapi.json, and takes its names and input patterns from names.js
+ * (api/console-names.ts). Files are read once when the plugin is registered and served from memory
+ * with an ETag. Pages carry a strict Content-Security-Policy (scripts, styles and
  * connections from this origin only).
  *
  * The event stream subscribes to `tthc.dossier.>` on NATS (a core subscription: what JetStream
@@ -28,6 +31,7 @@ import { z } from 'zod';
 import { type DossierSubjectParts, dossierEventsFilter, parseDossierSubject } from '../events/subjects.js';
 import { AuthenticationError, bearerToken, type Official, verifyToken } from './auth.js';
 import { type SearchScope, searchScope } from './authorization.js';
+import { consoleNamesModule } from './console-names.js';
 import type { ApiContext } from './context.js';
 import { NotFoundError } from './http-errors.js';
 import { errorResponses } from './schemas.js';
@@ -54,8 +58,12 @@ const contentTypes: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-/** A file name the console may serve: lower-case, no folders, a known extension. */
+/** A file name the console may serve: lower-case, a known extension. */
 const FILE_NAME = /^[a-z0-9][a-z0-9-]{0,63}\.(html|css|js|svg|json|png|ico)$/;
+/** A folder of web/ whose files are served too: lower-case, one level only. */
+const FOLDER_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/** The module generated at start; web/ has no file of that name. */
+const GENERATED_NAMES = 'names.js';
 
 const contentSecurityPolicy = [
   "default-src 'self'",
@@ -76,17 +84,30 @@ interface StaticFile {
   etag: string;
 }
 
+function staticFile(name: string, body: Buffer): StaticFile {
+  return {
+    body,
+    type: contentTypes[extname(name)] ?? 'application/octet-stream',
+    etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
+  };
+}
+
+/** The files of web/ and of its folders (one level), by their path below web/, and names.js. */
 function loadFiles(root: string): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
-  for (const name of readdirSync(root)) {
-    if (!FILE_NAME.test(name) || !statSync(join(root, name)).isFile()) continue;
-    const body = readFileSync(join(root, name));
-    files.set(name, {
-      body,
-      type: contentTypes[extname(name)] ?? 'application/octet-stream',
-      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
-    });
-  }
+  const addFolder = (folder: string, prefix: string) => {
+    for (const name of readdirSync(folder)) {
+      const path = join(folder, name);
+      if (FILE_NAME.test(name) && statSync(path).isFile()) {
+        files.set(`${prefix}${name}`, staticFile(name, readFileSync(path)));
+      } else if (!prefix && FOLDER_NAME.test(name) && statSync(path).isDirectory()) {
+        addFolder(path, `${name}/`);
+      }
+    }
+  };
+  addFolder(root, '');
+  if (files.has(GENERATED_NAMES)) throw new Error(`web/${GENERATED_NAMES} is generated; remove the file`);
+  files.set(GENERATED_NAMES, staticFile(GENERATED_NAMES, Buffer.from(consoleNamesModule(), 'utf8')));
   return files;
 }
 
@@ -152,6 +173,23 @@ export async function webConsole(scope: FastifyInstance, options: WebConsoleOpti
       },
     },
     async (request, reply) => send(request, reply, request.params.file),
+  );
+
+  app.get(
+    '/console/:folder/:file',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'A static file of the web console in one of its folders (JavaScript module)',
+        security: [],
+        params: z.strictObject({
+          folder: z.string().regex(FOLDER_NAME, 'must be the name of a console folder, e.g. counter'),
+          file: z.string().regex(FILE_NAME, 'must be the name of a console file, e.g. app.js'),
+        }),
+        response: errorResponses(400, 404),
+      },
+    },
+    async (request, reply) => send(request, reply, `${request.params.folder}/${request.params.file}`),
   );
 
   app.get(

@@ -10,6 +10,7 @@ import {
   parseCalendarData,
   type WorkingCalendar,
 } from '../domain/calendar.js';
+import type { OrganisationRegistry } from '../domain/organisation.js';
 
 export const CALENDAR_DIRECTORY = new URL('../data/calendars/', import.meta.url);
 
@@ -67,6 +68,14 @@ function resolve(jurisdiction: string, directory: URL, chain: string[]): Working
   const calendar = createCalendar(data, parent);
   cache.set(key, calendar);
   return calendar;
+}
+
+/**
+ * The working calendar of the dossiers an agency decides: its jurisdiction's, the calendar the
+ * dossier workflow builds from the chain its rules load (`loadCalendarChain`); cached.
+ */
+export function loadAgencyCalendar(organisation: OrganisationRegistry, agency: string): WorkingCalendar {
+  return loadCalendar(organisation.has(agency) ? organisation.get(agency).jurisdiction : 'VN');
 }
 
 /**

@@ -1,9 +1,10 @@
 /**
  * The dialog of each action (POST /v1/dossiers/{code}/actions/{action}): its fields, checked as
- * the official types, and the body sent. Only the actions of rules.availableActions are offered.
+ * the official types, and the body sent. Only the actions the dossier view allows (its `actions`,
+ * computed by the server) are offered.
  */
 import { post } from './api.js';
-import { actionNames } from './rules.js';
+import { displayNames } from './names.js';
 import { addDays, errorBox, field, fmtDate, h, isWeekend, mount, openDialog, toast, uid } from './ui.js';
 
 const required = (what) => (v) => (String(v ?? '').trim() ? '' : `Nhập ${what}.`);
@@ -425,10 +426,10 @@ function controls(specs) {
 export function openActionDialog(action, ctx, done) {
   const spec = specs[action](ctx);
   const code = ctx.view.state.code;
-  return openDialog(`${actionNames[action]} — ${code}`, (close) => {
+  return openDialog(`${displayNames.actions[action]} — ${code}`, (close) => {
     const built = controls(spec.fields);
     const status = h('div', { class: 'dialog-status', 'aria-live': 'assertive' });
-    const submit = h('button', { type: 'submit', class: 'primary' }, actionNames[action]);
+    const submit = h('button', { type: 'submit', class: 'primary' }, displayNames.actions[action]);
     const form = h(
       'form',
       { class: ['action-form', `action-${action}`], novalidate: true, dataset: { action } },
@@ -461,7 +462,7 @@ export function openActionDialog(action, ctx, done) {
           `/v1/dossiers/${encodeURIComponent(code)}/actions/${action}`,
           spec.body(values, ctx),
         );
-        toast(`${actionNames[action]}: hồ sơ ${code} — ${result.statusName}`, 'success');
+        toast(`${displayNames.actions[action]}: hồ sơ ${code} — ${result.statusName}`, 'success');
         close();
         done(result);
       } catch (error) {

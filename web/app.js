@@ -11,12 +11,12 @@
  *   #/tra-cuu                  citizen lookup (no sign-in)
  */
 import { organisation, session, setUnauthorizedHandler } from './api.js';
-import { counterScreen } from './counter.js';
+import { counterScreen } from './counter/counter-screen.js';
 import { dashboardScreen } from './dashboard.js';
 import { dossierScreen } from './dossier.js';
 import { printScreen } from './forms.js';
 import { lookupScreen } from './lookup.js';
-import { roleNames } from './rules.js';
+import { displayNames } from './names.js';
 import { signInScreen } from './signin.js';
 import { h, mount, toast } from './ui.js';
 import { worklistScreen } from './worklist.js';
@@ -84,7 +84,7 @@ function renderChrome(official, path) {
       'span',
       { class: 'user-who' },
       h('span', { class: 'user-name' }, official.name),
-      h('span', { class: 'user-role' }, roleNames[official.role] ?? official.role),
+      h('span', { class: 'user-role' }, displayNames.roles[official.role] ?? official.role),
       unitLabel,
     ),
     h(

@@ -6,7 +6,7 @@
  * events, GET /v1/events) makes the page fetch the scoreboard again, without a reload.
  */
 import { get, listenForChanges, query, subtreeOf } from './api.js';
-import { drillDownIndicators, periodChoices } from './rules.js';
+import { drillDownIndicators, periodChoices } from './dashboard-choices.js';
 import { errorBox, fmtTime, h, loading, mount, select, tableWrap, todayVN } from './ui.js';
 
 const nf = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 2 });

@@ -1,20 +1,11 @@
 /**
  * One dossier (GET /v1/dossiers/{code}): status, both deadline views (ND 61 appointment and the
  * Decision 766 count), pauses, timeline, documents, forms, and only the actions the signed-in
- * official may take now.
+ * official may take now: those the view's `actions` allow (the server judges them).
  */
 import { openActionDialog } from './actions.js';
 import { decodeToken, get, listenForChanges, organisation, procedureByCode, session } from './api.js';
-import {
-  actionNames,
-  availableActions,
-  channelNames,
-  formNames,
-  historyNames,
-  roleNames,
-  statusNames,
-  stepNames,
-} from './rules.js';
+import { displayNames } from './names.js';
 import {
   errorBox,
   fmtDate,
@@ -27,6 +18,15 @@ import {
   tableWrap,
   weekdayOf,
 } from './ui.js';
+
+const {
+  channels: channelNames,
+  forms: formNames,
+  history: historyNames,
+  roles: roleNames,
+  statuses: statusNames,
+  steps: stepNames,
+} = displayNames;
 
 const closedStatuses = new Set(['DUNG_XU_LY', 'CONG_DAN_RUT', 'KHONG_BO_SUNG', 'DA_TRA_KET_QUA', 'TU_CHOI']);
 
@@ -70,7 +70,7 @@ export async function dossierScreen(main, official, code, cleanup) {
     const s = view.state;
     const app = s.application;
     const applicant = app.applicant;
-    const actions = availableActions(view, official);
+    const actions = (view.actions ?? []).filter((action) => action.allowed);
     const d = view.deadlines ?? {};
 
     const specialists = Object.values(session.demoTokens ?? {})
@@ -127,7 +127,7 @@ export async function dossierScreen(main, official, code, cleanup) {
             : h(
                 'div',
                 { class: 'action-buttons' },
-                actions.map((action) =>
+                actions.map(({ name: action, title }) =>
                   h(
                     'button',
                     {
@@ -145,7 +145,7 @@ export async function dossierScreen(main, official, code, cleanup) {
                           return show();
                         }),
                     },
-                    actionNames[action],
+                    title,
                   ),
                 ),
               ),

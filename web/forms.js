@@ -2,11 +2,11 @@
  * The statutory forms laid out for A5 paper (TT 01/2018 Art 9; TT 03/2025 numbering as the form
  * data says): receipt (Mẫu 01), supplementation request (02), refusal (03), apology (04), stop
  * notice (05, TT 03/2025), control sheet. The data comes from GET /v1/dossiers/{code}/forms/{form}
- * (or the receive response); labels from form-labels.js. Print CSS in console.css (@page A5).
+ * (or the receive response); labels and form names from the server's names.js. Print CSS in
+ * console.css (@page A5).
  */
 import { get } from './api.js';
-import { labels } from './form-labels.js';
-import { formNames } from './rules.js';
+import { displayNames } from './names.js';
 import { errorBox, h, loading, mount } from './ui.js';
 
 /** Field keys printed in the signature block rather than in the list. */
@@ -64,7 +64,7 @@ export function printed(value) {
     if ('text' in value) return String(value.text);
     if ('time' in value && 'date' in value) return `${value.time} ngày ${value.date}`;
     if ('date' in value) return String(value.date);
-    if ('code' in value && value.code === 'applicant') return 'Người nộp hồ sơ';
+    if ('code' in value && value.code === 'applicant') return displayNames.roles.applicant;
     if ('name' in value) return String(value.name);
   }
   return JSON.stringify(value);
@@ -81,7 +81,7 @@ function dateLine(issuedDate) {
  */
 export function renderForm(data, extra = {}) {
   const kind = data.kind;
-  const fieldLabels = labels[kind] ?? {};
+  const fieldLabels = displayNames.formLabels[kind] ?? {};
   const fields = data.fields ?? {};
   const rows = Object.keys(fieldLabels)
     .filter((key) => key in fields && !signatureKeys.has(key) && printed(fields[key]) !== '')
@@ -186,7 +186,7 @@ export async function printScreen(main, code, kind) {
       h(
         'div',
         { class: 'print-toolbar no-print' },
-        h('h1', {}, formNames[kind] ?? kind),
+        h('h1', {}, displayNames.forms[kind] ?? kind),
         h('p', {}, `Hồ sơ ${code}. Khổ giấy A5; bản in chỉ gồm biểu mẫu.`),
         h(
           'div',
@@ -204,7 +204,7 @@ export async function printScreen(main, code, kind) {
   } catch (error) {
     mount(
       main,
-      h('h1', {}, formNames[kind] ?? kind),
+      h('h1', {}, displayNames.forms[kind] ?? kind),
       errorBox(error),
       h('a', { href: `#/ho-so/${code}` }, 'Quay lại hồ sơ'),
     );

@@ -4,7 +4,7 @@
  * the result is handed back, the applicant may rate the service once (POST …/evaluation).
  */
 import { api } from './api.js';
-import { DOSSIER_CODE } from './rules.js';
+import { inputPatterns } from './names.js';
 import { errorBox, field, fmtDate, h, mount, select, weekdayOf } from './ui.js';
 
 export function lookupScreen(main) {
@@ -41,7 +41,7 @@ export function lookupScreen(main) {
     const v = codeInput.value.trim();
     const message = !v
       ? 'Nhập mã số hồ sơ.'
-      : DOSSIER_CODE.test(v)
+      : inputPatterns.dossierCode.test(v)
         ? ''
         : 'Mã số hồ sơ có dạng <mã đơn vị>-YYMMDD-XXXX.';
     code.setError(message);

@@ -4,7 +4,7 @@
  * checked with the API before it is kept in sessionStorage (this tab only).
  */
 import { decodeToken, get, session } from './api.js';
-import { roleNames } from './rules.js';
+import { displayNames } from './names.js';
 import { errorBox, field, fmtDateTime, h, mount } from './ui.js';
 
 /** { role: token } or [token, …] or { tokens: … } → [{ token, claims }]. */
@@ -111,7 +111,7 @@ export function signInScreen(main, { message, onSignedIn }) {
               h(
                 'span',
                 { class: 'official-role' },
-                `${roleNames[claims.role] ?? claims.role} — ${claims.unit}`,
+                `${displayNames.roles[claims.role] ?? claims.role} — ${claims.unit}`,
               ),
               claims.exp
                 ? h('span', { class: 'official-exp small' }, `hết hạn ${fmtDateTime(claims.exp * 1000)}`)

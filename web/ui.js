@@ -172,6 +172,11 @@ export function field({ label, input, hint, required = false, className }) {
   return { wrap, input, setError };
 }
 
+/** A plain text input that the browser does not fill in from earlier entries. */
+export function textInput(name, attrs = {}) {
+  return h('input', { type: 'text', name, autocomplete: 'off', ...attrs });
+}
+
 export function select(options, attrs = {}) {
   return h(
     'select',

@@ -4,7 +4,8 @@
  * supervisors), due soonest first, overdue and due-tomorrow highlighted; refreshed live.
  */
 import { get, listenForChanges, procedures, query, unitName } from './api.js';
-import { byDueDate, dueClass, dueTexts, statusNames } from './rules.js';
+import { byDueDate, dueClass, dueTexts } from './due-dates.js';
+import { displayNames } from './names.js';
 import {
   civilDateOf,
   errorBox,
@@ -38,7 +39,7 @@ export async function worklistScreen(main, official, cleanup) {
     [
       { value: 'open', label: 'Đang giải quyết (chưa kết thúc)' },
       { value: '', label: 'Tất cả hồ sơ' },
-      ...Object.entries(statusNames).map(([value, label]) => ({ value, label })),
+      ...Object.entries(displayNames.statuses).map(([value, label]) => ({ value, label })),
     ],
     { id: 'status-filter' },
   );
@@ -155,7 +156,7 @@ export async function worklistScreen(main, official, cleanup) {
                   ' ',
                   procedureName(item.procedure),
                 ),
-                h('td', {}, item.statusName ?? statusNames[item.status] ?? ''),
+                h('td', {}, item.statusName ?? displayNames.statuses[item.status] ?? ''),
                 h('td', {}, dueDate ? `${weekdayOf(dueDate)}, ${fmtDate(dueDate)}` : '—'),
                 h('td', {}, h('span', { class: `due-chip due-${cls}` }, dueTexts[cls])),
               ),

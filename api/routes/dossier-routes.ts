@@ -2,7 +2,7 @@
  * Dossiers: receive (idempotent by request id), read, search, act, forms.
  *   POST /v1/dossiers                               receive at the counter
  *   GET  /v1/dossiers                               search (Temporal visibility), paged
- *   GET  /v1/dossiers/{code}                        state
+ *   GET  /v1/dossiers/{code}                        state, and the actions the official may take now
  *   POST /v1/dossiers/{code}/actions/{action}       one route per action of domain/dossier.ts
  *   GET  /v1/dossiers/{code}/forms/{form}           statutory forms
  */
@@ -17,7 +17,7 @@ import { type ActionName, actionNames, actionSchemas } from '../../domain/dossie
 import { buildDossierForm } from '../../domain/forms/dossier-forms.js';
 import { parseInstant, startOfCivilDay } from '../../domain/time.js';
 import { textSchema } from '../../domain/validation.js';
-import { loadCalendar } from '../../rules/calendar-loader.js';
+import { loadAgencyCalendar } from '../../rules/calendar-loader.js';
 import { lookupSecret } from '../auth.js';
 import {
   enforce,
@@ -29,8 +29,9 @@ import {
   roleMayReceive,
   searchScope,
 } from '../authorization.js';
-import { type ApiContext, actorOf, applicantActor, requireOfficial, scopeOf } from '../context.js';
+import { type ApiContext, actorForAction, actorOf, requireOfficial, scopeOf } from '../context.js';
 import { BadRequestError, NotFoundError } from '../http-errors.js';
+import { endedDossierReason, offeredActions } from '../offered-actions.js';
 import {
   actionResultSchema,
   codeParamsSchema,
@@ -267,7 +268,7 @@ export function registerDossierRoutes(scope: FastifyInstance, ctx: ApiContext): 
     {
       schema: {
         tags: ['dossiers'],
-        summary: 'The state of a dossier',
+        summary: 'The state of a dossier, and the actions the signed-in official may take now',
         params: codeParamsSchema,
         response: { 200: dossierViewSchema, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
@@ -276,7 +277,8 @@ export function registerDossierRoutes(scope: FastifyInstance, ctx: ApiContext): 
       const official = requireOfficial(request);
       const view = await ctx.dossiers.get(request.params.code);
       enforce(mayReadDossier(official, scopeOf(view), ctx.organisation));
-      return view as unknown as z.output<typeof dossierViewSchema>;
+      const actions = offeredActions(view, official, ctx.organisation, ctx.now());
+      return { ...view, actions } as unknown as z.output<typeof dossierViewSchema>;
     },
   );
 
@@ -344,7 +346,7 @@ function registerAction(app: FastifyInstance, ctx: ApiContext, action: ActionNam
       if (view.ended) {
         throw new IllegalActionError(
           'ILLEGAL_STATE',
-          `Hồ sơ ${code} đã kết thúc ("${view.statusName}"); không thực hiện được "${action}" (the dossier has ended)`,
+          `${endedDossierReason(view, action)} (the dossier has ended)`,
         );
       }
       if (action === 'complete-inter-agency') {
@@ -360,7 +362,7 @@ function registerAction(app: FastifyInstance, ctx: ApiContext, action: ActionNam
         request.log.info({ dossierCode: code, action, agency: result.agency }, 'inter-agency opinion given');
         return resultOf(code, action, after);
       }
-      const actor = action === 'evaluate' ? applicantActor(code, official) : actorOf(official);
+      const actor = actorForAction(action, code, official);
       const result = await ended(code, action, () =>
         ctx.dossiers.act(code, { name: action, actor, payload }),
       );
@@ -399,13 +401,13 @@ function resultOf(code: string, action: string, view: DossierView) {
 function controlSheet(ctx: ApiContext, view: DossierView) {
   const { receivingUnit, competentAgency } = view.state.application;
   const org = ctx.organisation;
-  const jurisdiction = org.has(competentAgency) ? org.get(competentAgency).jurisdiction : 'VN';
   const units = Object.fromEntries(
     [receivingUnit, competentAgency, ...view.state.interAgency.map((t) => t.agency)]
       .filter((code) => org.has(code))
       .map((code) => [code, org.get(code).name]),
   );
-  return buildDossierForm('control-sheet', view.state, loadCalendar(jurisdiction), ctx.now(), { units });
+  const calendar = loadAgencyCalendar(org, competentAgency);
+  return buildDossierForm('control-sheet', view.state, calendar, ctx.now(), { units });
 }
 
 function instantOf(text: string): number {

@@ -1,106 +1,169 @@
 /**
- * The console's own copies of the rules stay those of the server, and its files are served safely
- * (no browser needed): web/rules.js against domain/ and api/authorization.ts (input rules, statuses,
- * who may act, and that every action the console offers is one the state machine accepts, and no
- * accepted one is hidden); web/form-labels.js against domain/forms.ts; the static routes and the
- * event stream's authentication in api/web.ts.
+ * The console keeps no copy of the server's rules, and its files are served safely (no browser
+ * needed): the names and input patterns it gets from the server's names.js are the domain's, its
+ * input checks use them, web/ defines none of the tables the server serves, its own worklist and
+ * dashboard logic, and the static routes and the event stream's authentication in api/web.ts.
+ * (Which actions the console offers is the dossier view's `actions`: test/unit/offered-actions.test.ts.)
  */
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
-import { mayAct, type SearchScope, actionRules as serverActionRules } from '../../api/authorization.js';
+import { generateSecret, issueToken } from '../../api/auth.js';
+import type { SearchScope } from '../../api/authorization.js';
+import { DOSSIER_CODE } from '../../api/schemas.js';
 import { buildApiServer } from '../../api/server.js';
 import { inScope } from '../../api/web.js';
 import type { DossierClient } from '../../client/dossier-client.js';
-import type { Actor } from '../../domain/actor.js';
 import { PERSONAL_ID, PHONE, TAX_CODE } from '../../domain/application.js';
-import { findProcedureVersion } from '../../domain/catalogue.js';
-import {
-  type ActionName,
-  actionSchemas,
-  type DossierAction,
-  actionNames as domainActionNames,
-} from '../../domain/dossier/dossier-actions.js';
-import { checkAction } from '../../domain/dossier/dossier-checks.js';
-import { accept, requestIntakeSupplement } from '../../domain/dossier/dossier-intake.js';
-import { type DossierState, newDossier } from '../../domain/dossier/dossier-state.js';
-import { statusNames as domainStatusNames } from '../../domain/dossier/dossier-status.js';
-import { applyAction } from '../../domain/dossier/dossier-transitions.js';
-import { labels as domainLabels } from '../../domain/forms/form-labels.js';
-import { addCalendarDays, toCivilDate } from '../../domain/time.js';
+import { displayNames } from '../../domain/display-names.js';
 import { parseDossierSubject } from '../../events/subjects.js';
 import { isPeriodId } from '../../indicators/periods.js';
 import type { DocumentStore } from '../../infra/document-store.js';
 import { createLogger } from '../../infra/logging.js';
-import { loadCalendar } from '../../rules/calendar-loader.js';
-import { loadCatalogue } from '../../rules/catalogue-loader.js';
 import { loadOrganisation } from '../../rules/organisation-loader.js';
-import { citizenApplication, signedResult, vietnamInstant } from '../support/fixtures.js';
 
-interface Official {
-  id: string;
-  name: string;
-  unit: string;
-  role: OfficialRole;
+interface ServedNames {
+  displayNames: unknown;
+  inputPatterns: Record<'personalId' | 'taxCode' | 'phone' | 'dossierCode', RegExp>;
 }
-interface WebRules {
-  PERSONAL_ID: RegExp;
-  TAX_CODE: RegExp;
-  PHONE: RegExp;
-  statusNames: Record<string, string>;
-  actionRules: Record<string, { roles: string[]; unit: string }>;
-  actionNames: Record<string, string>;
+interface InputChecks {
   checkPersonalId(value: string): string;
   checkTaxCode(value: string): string;
   checkPhone(value: string, required?: boolean): string;
-  availableActions(view: { state: DossierState; ended: boolean }, official: Official): ActionName[];
+  checkEmail(value: string): string;
+}
+interface DueDates {
   dueClass(
     item: { dueDate?: string; overdue?: boolean; closed?: boolean; dueAt?: string },
     today: string,
     now: number,
   ): string;
   byDueDate(a: { code: string; dueAt?: string }, b: { code: string; dueAt?: string }): number;
+}
+interface DashboardChoices {
   periodChoices(today: string): Array<{ value: string; label: string }>;
 }
 
-/** The console's modules are plain browser ES modules; these import without the DOM. */
-const web = <T>(file: string): Promise<T> =>
-  import(new URL(`../../web/${file}`, import.meta.url).href) as Promise<T>;
+const webRoot = new URL('../../web/', import.meta.url);
+/** The console's pure modules are plain browser ES modules; these import without the DOM. */
+const web = <T>(file: string): Promise<T> => import(new URL(file, webRoot).href) as Promise<T>;
 
-let rules: WebRules;
+const secret = generateSecret();
+let app: FastifyInstance;
+/** A folder holding modules as the API serves them, so that they import each other as in a browser. */
+let servedDir = '';
+
 beforeAll(async () => {
-  rules = await web<WebRules>('rules.js');
+  app = await buildApiServer({
+    temporal: {} as Client,
+    dossiers: {} as DossierClient,
+    nc: {} as NatsConnection,
+    documents: {} as DocumentStore,
+    organisation: loadOrganisation('demo'),
+    secret,
+    logger: createLogger({ level: 'silent' }),
+  });
+  servedDir = await mkdtemp(join(tmpdir(), 'tthc-console-served-'));
+});
+afterAll(async () => {
+  await app?.close();
+  if (servedDir) await rm(servedDir, { recursive: true, force: true });
 });
 
-describe('web/rules.js and web/form-labels.js follow the server', () => {
-  it('validates with the API’s rules for ID numbers, tax codes and phones', () => {
-    expect(rules.PERSONAL_ID.source).toBe(PERSONAL_ID.source);
-    expect(rules.TAX_CODE.source).toBe(TAX_CODE.source);
-    expect(rules.PHONE.source).toBe(PHONE.source);
-    expect(rules.checkPersonalId('079085012345')).toBe('');
-    expect(rules.checkPersonalId('07908501234')).toContain('12 chữ số');
-    expect(rules.checkPersonalId('07908501234a')).toContain('chỉ gồm chữ số');
-    expect(rules.checkTaxCode('0123456789-001')).toBe('');
-    expect(rules.checkTaxCode('012345678')).not.toBe('');
-    expect(rules.checkPhone('+84987654321')).toBe('');
-    expect(rules.checkPhone('12345')).not.toBe('');
-    expect(rules.checkPhone('')).toBe('');
+/** Imports a console module as served at /console/{file}, with the served modules it imports. */
+async function served<T>(file: string, alongWith: string[] = []): Promise<T> {
+  for (const name of [file, ...alongWith]) {
+    const response = await app.inject({ method: 'GET', url: `/console/${name}` });
+    expect(response.statusCode, name).toBe(200);
+    expect(response.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    await writeFile(join(servedDir, name), response.body);
+  }
+  return import(pathToFileURL(join(servedDir, file)).href) as Promise<T>;
+}
+
+/** Every .js file of web/ and its folders, with its text. */
+async function webSources(): Promise<Array<{ file: string; text: string }>> {
+  const entries = await readdir(webRoot, { recursive: true, withFileTypes: true });
+  return Promise.all(
+    entries
+      .filter((entry) => entry.isFile() && entry.name.endsWith('.js'))
+      .map(async (entry) => {
+        const path = join(entry.parentPath, entry.name);
+        return { file: path.slice(webRoot.pathname.length), text: await readFile(path, 'utf8') };
+      }),
+  );
+}
+
+/** The tables of names the server serves, each as its list of names. */
+function servedTables(): Array<[string, string[]]> {
+  const tables: Array<[string, string[]]> = [];
+  const visit = (value: object, path: string) => {
+    const entries = Object.entries(value);
+    if (entries.every(([, v]) => typeof v === 'string')) tables.push([path, entries.map(([, v]) => v)]);
+    else for (const [key, v] of entries) visit(v as object, path ? `${path}.${key}` : key);
+  };
+  visit(displayNames, '');
+  return tables;
+}
+
+describe('the console takes the rules’ names and patterns from the server', () => {
+  it('serves names.js with the domain’s display names and the API’s input patterns', async () => {
+    const names = await served<ServedNames>('names.js');
+    expect(names.displayNames).toEqual(displayNames);
+    expect(names.inputPatterns.personalId.source).toBe(PERSONAL_ID.source);
+    expect(names.inputPatterns.taxCode.source).toBe(TAX_CODE.source);
+    expect(names.inputPatterns.phone.source).toBe(PHONE.source);
+    expect(names.inputPatterns.dossierCode.source).toBe(DOSSIER_CODE.source);
+    expect(names.inputPatterns.dossierCode.test('000.01.41.H99-260423-0001')).toBe(true);
+    expect(names.inputPatterns.dossierCode.test('000.01.41.H99-260423-001')).toBe(false);
   });
 
-  it('names every status and action, and gives each action to the roles and units the API does', () => {
-    expect(rules.statusNames).toEqual(domainStatusNames);
-    expect(rules.actionRules).toEqual(serverActionRules);
-    expect(Object.keys(rules.actionNames).sort()).toEqual([...domainActionNames].sort());
+  it('validates with the API’s rules for ID numbers, tax codes and phones', async () => {
+    const checks = await served<InputChecks>('input-checks.js', ['names.js']);
+    expect(checks.checkPersonalId('079085012345')).toBe('');
+    expect(checks.checkPersonalId('07908501234')).toContain('12 chữ số');
+    expect(checks.checkPersonalId('07908501234a')).toContain('chỉ gồm chữ số');
+    expect(checks.checkTaxCode('0123456789-001')).toBe('');
+    expect(checks.checkTaxCode('012345678')).not.toBe('');
+    expect(checks.checkPhone('+84987654321')).toBe('');
+    expect(checks.checkPhone('12345')).not.toBe('');
+    expect(checks.checkPhone('')).toBe('');
+    expect(checks.checkEmail('an.nguyen@example.vn')).toBe('');
+    expect(checks.checkEmail('an.nguyen')).not.toBe('');
   });
 
-  it('prints the statutory forms with the labels of domain/forms.ts', async () => {
-    const { labels } = await web<{ labels: unknown }>('form-labels.js');
-    expect(labels).toEqual(domainLabels);
+  it('defines none of the tables the server serves in web/', async () => {
+    const sources = await webSources();
+    expect(sources.map((s) => s.file)).toContain('counter/counter-screen.js');
+    expect(sources.map((s) => s.file)).not.toContain('names.js');
+    const definitions =
+      /\b(statusNames|stepNames|roleNames|channelNames|historyNames|formNames|actionNames|actionTitles|actionRules|labels|stateAllows|availableActions|PERSONAL_ID|TAX_CODE|PHONE|DOSSIER_CODE)\s*=[^=]/;
+    const quoted = (text: string, name: string) =>
+      ["'", '"', '`'].some((q) => text.includes(`${q}${name}${q}`));
+    for (const { file, text } of sources) {
+      expect(definitions.exec(text)?.[0], file).toBeUndefined();
+      // "Từ chối" is also the word for a refused result on the dossier page.
+      for (const status of Object.values(displayNames.statuses).filter((name) => name !== 'Từ chối'))
+        expect(quoted(text, status), `${file}: ${status}`).toBe(false);
+      // A label may match one of a table by chance ("Mã hồ sơ"); a copied table matches most of it.
+      for (const [table, names] of servedTables()) {
+        const copied = new Set(names.filter((name) => quoted(text, name)));
+        expect(copied.size, `${file} copies ${table}: ${[...copied].join(', ')}`).toBeLessThan(
+          names.length / 2,
+        );
+      }
+    }
   });
+});
 
-  it('classifies appointments for the worklist: overdue, today, tomorrow, later', () => {
+describe('the console’s own logic', () => {
+  it('classifies appointments for the worklist: overdue, today, tomorrow, later', async () => {
+    const rules = await web<DueDates>('due-dates.js');
     const now = Date.parse('2026-04-23T10:00:00+07:00');
     const today = '2026-04-23';
     expect(rules.dueClass({ dueDate: '2026-04-22' }, today, now)).toBe('overdue');
@@ -118,9 +181,10 @@ describe('web/rules.js and web/form-labels.js follow the server', () => {
     expect([...items].sort(rules.byDueDate).map((i) => i.code)).toEqual(['a', 'b', 'c']);
   });
 
-  it('offers only periods the indicator API accepts', () => {
+  it('offers only periods the indicator API accepts', async () => {
+    const { periodChoices } = await web<DashboardChoices>('dashboard-choices.js');
     for (const today of ['2026-01-05', '2026-07-15', '2026-11-27']) {
-      const choices = rules.periodChoices(today);
+      const choices = periodChoices(today);
       expect(choices.length).toBeGreaterThan(5);
       for (const choice of choices) expect(isPeriodId(choice.value), choice.value).toBe(true);
     }
@@ -129,204 +193,7 @@ describe('web/rules.js and web/form-labels.js follow the server', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-describe('the actions the console offers are exactly those the rules accept', () => {
-  const calendar = loadCalendar('VN');
-  const organisation = loadOrganisation('demo');
-  const oneStop = '000.01.41.H99';
-  const committee = '000.00.41.H99';
-  const officials: Official[] = [
-    { id: 'mot-cua', name: 'Một cửa', unit: oneStop, role: 'counter-officer' },
-    { id: 'mot-cua-khac', name: 'Một cửa khác', unit: '000.01.42.H99', role: 'counter-officer' },
-    { id: 'lanh-dao', name: 'Lãnh đạo', unit: committee, role: 'leader' },
-    { id: 'cv-1', name: 'Chuyên viên 1', unit: committee, role: 'specialist' },
-    { id: 'cv-2', name: 'Chuyên viên 2', unit: committee, role: 'specialist' },
-    { id: 'lanh-dao-khac', name: 'Lãnh đạo khác', unit: '000.00.42.H99', role: 'leader' },
-    { id: 'giam-sat', name: 'Giám sát', unit: '000.00.00.H99', role: 'supervisor' },
-    { id: 'quan-tri', name: 'Quản trị', unit: '000.00.00.H99', role: 'administrator' },
-  ];
-  const receivedAt = vietnamInstant('2026-04-23T10:00');
-  const procedure = findProcedureVersion(loadCatalogue().procedures, '1.001612', '2026-04-23');
-
-  const act = (state: DossierState, name: ActionName, actor: Actor, payload: unknown, at: number) =>
-    applyAction(
-      state,
-      { name, actor, payload: actionSchemas[name].parse(payload) } as DossierAction,
-      at,
-      calendar,
-      name === 'approve' ? { result: signedResult('approval') } : {},
-    ).state;
-
-  function states(): Array<[string, DossierState, number]> {
-    const application = citizenApplication();
-    const fresh = newDossier('000.01.41.H99-260423-0001', application, procedure, receivedAt);
-    const counter = officials[0] as Actor;
-    const leader = officials[2] as Actor;
-    const specialist = officials[3] as Actor;
-    const hour = 3_600_000;
-    const accepted = accept(fresh, receivedAt, calendar, counter).state;
-    const assigned = act(
-      accepted,
-      'assign',
-      leader,
-      { specialist: { id: 'cv-1', name: 'Chuyên viên 1' } },
-      receivedAt + hour,
-    );
-    const appraised = act(
-      assigned,
-      'appraise',
-      specialist,
-      { recommendation: 'approve', note: 'Đủ' },
-      receivedAt + 2 * hour,
-    );
-    const approved = act(appraised, 'approve', leader, {}, receivedAt + 3 * hour);
-    const returned = act(approved, 'return-result', counter, { channel: 'counter' }, receivedAt + 4 * hour);
-    const intakeSupplement = requestIntakeSupplement(
-      fresh,
-      receivedAt,
-      [{ kind: 'giay-to-phap-ly-ca-nhan', name: 'Giấy tờ pháp lý', reason: 'Thiếu', form: 'paper' }],
-      counter,
-    ).state;
-    const supplementing = act(
-      assigned,
-      'request-supplementation',
-      specialist,
-      { items: [{ name: 'Bản vẽ', reason: 'Thiếu', form: 'paper' }], reason: 'Chưa đủ' },
-      receivedAt + 2 * hour,
-    );
-    const rescheduledDate = nextWorkingDay(addCalendarDays(toCivilDate(receivedAt), 10));
-    const apologized = act(
-      assigned,
-      'apologize',
-      leader,
-      { reason: 'Xác minh', newDueDate: rescheduledDate },
-      receivedAt + 2 * hour,
-    );
-    return [
-      ['waiting for intake', fresh, receivedAt + hour],
-      ['accepted', accepted, receivedAt + hour],
-      ['assigned', assigned, receivedAt + 2 * hour],
-      ['appraised', appraised, receivedAt + 3 * hour],
-      ['approved', approved, receivedAt + 4 * hour],
-      ['returned', returned, receivedAt + 5 * hour],
-      ['supplementing at intake', intakeSupplement, receivedAt + hour],
-      ['supplementing in processing', supplementing, receivedAt + 3 * hour],
-      ['apologized', apologized, receivedAt + 3 * hour],
-    ];
-  }
-
-  function nextWorkingDay(date: string): string {
-    let day = date;
-    while (!calendar.isWorkingDay(day)) day = addCalendarDays(day, 1);
-    return day;
-  }
-
-  function payloadFor(action: ActionName, official: Official, state: DossierState): unknown {
-    const due = state.apology?.newDueDate ?? toCivilDate(state.acceptedAt ?? receivedAt);
-    const payloads: Record<ActionName, unknown> = {
-      'provide-intake-supplement': { documents: [{ kind: 'giay-to-phap-ly-ca-nhan', form: 'paper' }] },
-      'provide-supplementation': { documents: [{ kind: 'ban-ve', form: 'paper' }] },
-      'refuse-intake': { reason: 'Không thuộc thẩm quyền' },
-      'request-supplementation': {
-        items: [{ name: 'Bản vẽ', reason: 'Thiếu', form: 'paper' }],
-        reason: 'Chưa đủ',
-      },
-      assign: { specialist: { id: 'cv-1', name: 'Chuyên viên 1' } },
-      appraise: { recommendation: 'approve', note: 'Đủ' },
-      'start-inter-agency': {
-        participants: [{ agency: '000.00.11.H99', task: 'Cho ý kiến', workingDays: 2 }],
-      },
-      'complete-inter-agency': { agency: official.unit, opinion: 'Đồng ý' },
-      approve: {},
-      refuse: { reason: 'Không đủ điều kiện' },
-      apologize: { reason: 'Xác minh', newDueDate: nextWorkingDay(addCalendarDays(due, 20)) },
-      stop: { reason: 'Dừng' },
-      withdraw: {},
-      'return-result': { channel: 'counter' },
-      'record-payment': { amountVnd: 100_000, channel: 'cash' },
-      evaluate: { scores: { '1': 2 } },
-    };
-    return actionSchemas[action].parse(payloads[action]);
-  }
-
-  /** Whether the API and the state machine together accept the action now. */
-  function accepted(state: DossierState, action: ActionName, official: Official, at: number): boolean {
-    const scope = {
-      code: state.code,
-      receivingUnit: state.application.receivingUnit,
-      competentAgency: state.application.competentAgency,
-      participatingAgencies: state.interAgency.map((t) => t.agency),
-    };
-    if (official.role === 'supervisor' || official.role === 'administrator') return false;
-    if (!mayAct(official, action, scope, { agency: official.unit }).allowed) return false;
-    // The API enters the applicant's evaluation as the applicant.
-    const actor: Actor =
-      action === 'evaluate'
-        ? { id: `applicant:${state.code}`, name: 'Người nộp', unit: 'applicant', role: 'applicant' }
-        : official;
-    try {
-      checkAction(
-        state,
-        { name: action, actor, payload: payloadFor(action, official, state) } as DossierAction,
-        at,
-        calendar,
-      );
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  it('for every official at every step of a dossier', () => {
-    expect(organisation.has(committee)).toBe(true);
-    const seen: Record<string, string[]> = {};
-    for (const [step, state, at] of states()) {
-      for (const official of officials) {
-        const offered = [...rules.availableActions({ state, ended: false }, official)].sort();
-        const legal = domainActionNames.filter((action) => accepted(state, action, official, at)).sort();
-        expect(offered, `${step}: ${official.id}`).toEqual(legal);
-        seen[`${step}: ${official.id}`] = offered;
-      }
-    }
-    // A few by name, so that the comparison above is known not to be empty on both sides.
-    expect(seen['waiting for intake: mot-cua']).toEqual(['refuse-intake']);
-    expect(seen['accepted: lanh-dao']).toEqual([
-      'apologize',
-      'assign',
-      'request-supplementation',
-      'start-inter-agency',
-      'stop',
-    ]);
-    expect(seen['assigned: cv-1']).toEqual(['appraise', 'request-supplementation', 'start-inter-agency']);
-    expect(seen['assigned: cv-2']).toEqual(['request-supplementation', 'start-inter-agency']);
-    expect(seen['approved: mot-cua']).toEqual(['record-payment', 'return-result']);
-    expect(seen['returned: mot-cua']).toEqual(['evaluate']);
-    expect(seen['supplementing at intake: mot-cua']).toEqual(['provide-intake-supplement', 'refuse-intake']);
-    expect(seen['supplementing in processing: mot-cua']).toContain('provide-supplementation');
-    expect(seen['apologized: lanh-dao']).not.toContain('apologize');
-    expect(seen['accepted: mot-cua-khac']).toEqual([]);
-    expect(seen['accepted: giam-sat']).toEqual([]);
-  });
-});
-
-// ---------------------------------------------------------------------------------------------
-
 describe('api/web.ts', () => {
-  let app: FastifyInstance;
-  const secret = generateSecret();
-
-  beforeAll(async () => {
-    app = await buildApiServer({
-      temporal: {} as Client,
-      dossiers: {} as DossierClient,
-      nc: {} as NatsConnection,
-      documents: {} as DocumentStore,
-      organisation: loadOrganisation('demo'),
-      secret,
-      logger: createLogger({ level: 'silent' }),
-    });
-  });
-  afterAll(() => app?.close());
-
   it('serves the console’s files with their types, an ETag and a strict policy, and nothing else', async () => {
     const page = await app.inject({ method: 'GET', url: '/console/' });
     expect(page.statusCode).toBe(200);
@@ -347,11 +214,26 @@ describe('api/web.ts', () => {
     expect(css.body).toContain('size: A5');
     expect((await app.inject({ method: 'GET', url: '/console' })).statusCode).toBe(301);
     expect((await app.inject({ method: 'GET', url: '/console/missing.js' })).statusCode).toBe(404);
+    // One level of folders (web/counter/), and the module generated from the domain.
+    const section = await app.inject({ method: 'GET', url: '/console/counter/counter-screen.js' });
+    expect(section.statusCode).toBe(200);
+    expect(section.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(section.body).toContain('export async function counterScreen');
+    const names = await app.inject({ method: 'GET', url: '/console/names.js' });
+    expect(names.statusCode).toBe(200);
+    expect(names.headers.etag).toMatch(/^"[\w-]{22}"$/);
+    expect((await app.inject({ method: 'GET', url: '/console/counter/missing.js' })).statusCode).toBe(404);
     for (const probe of [
       '/console/..%2Fpackage.json',
       '/console/.env',
       '/console/%2e%2e%2fapi%2fauth.ts',
       '/console/APP.JS',
+      '/console/counter/..%2F..%2Fpackage.json',
+      '/console/../api/auth.ts',
+      '/console/%2e%2e/api/auth.ts',
+      '/console/api/auth.ts',
+      '/console/counter/sub/x.js',
+      '/console/Counter/counter-screen.js',
     ]) {
       const response = await app.inject({ method: 'GET', url: probe });
       expect([400, 404], probe).toContain(response.statusCode);

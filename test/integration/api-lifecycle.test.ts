@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndicatorReadModel } from '../../aggregators/read-model.js';
 import { startApiServer } from '../../api/api-process.js';
 import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
+import type { OfferedAction } from '../../api/offered-actions.js';
 import { buildApiServer } from '../../api/server.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
 import { addCalendarDays } from '../../domain/time.js';
@@ -286,6 +287,71 @@ describe('the lifecycle through the API', () => {
     const final = await system.temporal.workflow.getHandle(code).result();
     expect(final.state.evaluation.scores).toEqual({ '1': 2, '2': 1 });
     expect(final.state.history.at(-1)).toMatchObject({ action: 'evaluate', actor: { role: 'applicant' } });
+  });
+
+  it('the dossier view offers each official the actions they may take now, along the lifecycle', async () => {
+    const counter = await tokens.counter();
+    const leader = await tokens.leader();
+    const specialist = await tokens.specialist();
+    const supervisor = await tokens.supervisor();
+    const { code } = json<{ code: string }>(await receive());
+    const actionsOf = async (token: string) => {
+      const response = await call(app, 'GET', `/v1/dossiers/${code}`, { token });
+      expect(response.statusCode).toBe(200);
+      return json<{ actions: OfferedAction[] }>(response).actions;
+    };
+    const allowed = async (token: string) =>
+      (await actionsOf(token)).filter((a) => a.allowed).map((a) => a.name);
+    const find = async (token: string, name: string) =>
+      (await actionsOf(token)).find((action) => action.name === name);
+
+    // Accepted: the leader assigns; the specialist may not appraise yet, with the rules' reason.
+    expect(await allowed(leader)).toEqual([
+      'request-supplementation',
+      'assign',
+      'start-inter-agency',
+      'apologize',
+      'stop',
+    ]);
+    expect(await allowed(counter)).toEqual(['withdraw', 'record-payment']);
+    expect(await find(specialist, 'appraise')).toEqual({
+      name: 'appraise',
+      title: 'Thẩm định',
+      allowed: false,
+      code: 'OUT_OF_ORDER',
+      reason: 'Hồ sơ chưa được phân công cho chuyên viên',
+    });
+    // The API's own authorization comes first: a specialist never approves.
+    const approveBySpecialist = await find(specialist, 'approve');
+    expect(approveBySpecialist).toMatchObject({ allowed: false, code: 'FORBIDDEN' });
+    expect(approveBySpecialist?.reason).toContain('dành cho lãnh đạo');
+    // A supervisor reads the dossier and may take none of them.
+    const supervised = await actionsOf(supervisor);
+    expect(supervised).toHaveLength(16);
+    expect(supervised.filter((a) => a.allowed)).toEqual([]);
+    expect(new Set(supervised.map((a) => a.code))).toEqual(new Set(['FORBIDDEN']));
+
+    await act(code, 'assign', leader, { specialist: { id: 'chuyen-vien-1', name: 'Chuyên viên 1' } });
+    expect(await allowed(specialist)).toContain('appraise');
+    await act(code, 'appraise', specialist, { recommendation: 'approve', note: 'Đủ' });
+    expect(await allowed(specialist)).not.toContain('appraise');
+    expect(await allowed(leader)).toEqual(expect.arrayContaining(['approve', 'refuse']));
+    await act(code, 'approve', leader, {});
+    expect(await allowed(counter)).toEqual(['return-result', 'record-payment']);
+    expect(await find(leader, 'approve')).toMatchObject({
+      allowed: false,
+      code: 'ILLEGAL_STATE',
+      reason: 'Không thể thực hiện "phê duyệt" khi hồ sơ ở trạng thái "Đã xử lý xong"',
+    });
+    await act(code, 'return-result', counter, { channel: 'counter' });
+    // The evaluation is entered at the counter for the applicant: offered to the counter officer.
+    expect(await allowed(counter)).toEqual(['evaluate']);
+    await act(code, 'evaluate', counter, { scores: { '1': 2 } });
+    await system.temporal.workflow.getHandle(code).result();
+    // An ended dossier offers nothing.
+    const ended = await actionsOf(counter);
+    expect(ended.filter((a) => a.allowed)).toEqual([]);
+    expect(ended.find((a) => a.name === 'evaluate')).toMatchObject({ code: 'ILLEGAL_STATE' });
   });
 
   it('an apology reschedules the appointment; the citizen sees the reason and the new date', async () => {

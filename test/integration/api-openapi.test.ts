@@ -83,6 +83,18 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('documents the actions the dossier view offers', () => {
+    const view = document.components.schemas.DossierView as { required?: string[] };
+    expect(view.required).toContain('actions');
+    const offered = document.components.schemas.OfferedAction as {
+      properties: Record<string, { enum?: string[] }>;
+      required?: string[];
+    };
+    expect(offered.properties.name?.enum).toEqual(actionNames);
+    expect(Object.keys(offered.properties).sort()).toEqual(['allowed', 'code', 'name', 'reason', 'title']);
+    expect(offered.required?.sort()).toEqual(['allowed', 'name', 'title']);
+  });
+
   it('marks which routes need a token', () => {
     expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(document.paths['/v1/lookup/{code}']?.get?.security).toEqual([]);
