@@ -24,7 +24,7 @@ import { applicantKeyFor, type DigitizedRegistry } from '../infra/digitized-regi
 import type { DocumentStore } from '../infra/document-store.js';
 import { countPublishFailures, recordPublishedEvent } from '../infra/metrics.js';
 import type { UnitKeyring } from '../infra/signing.js';
-import { loadCalendarChain } from '../rules/calendar-loader.js';
+import { agencyJurisdiction, loadCalendarChain } from '../rules/calendar-loader.js';
 import { getProcedure } from '../rules/catalogue-loader.js';
 import { loadOrganisation } from '../rules/organisation-loader.js';
 import { validEventOrFail } from './event-validation.js';
@@ -107,11 +107,14 @@ export async function createDossierActivities(deps: ActivityDependencies) {
       } catch (error) {
         throw ApplicationFailure.nonRetryable((error as Error).message, 'UNKNOWN_PROCEDURE');
       }
-      const jurisdiction = organisation.get(request.competentAgency).jurisdiction ?? 'VN';
       const unitNames = Object.fromEntries(
         [request.receivingUnit, request.competentAgency].map((code) => [code, organisation.get(code).name]),
       );
-      return { procedure, calendars: loadCalendarChain(jurisdiction), unitNames };
+      return {
+        procedure,
+        calendars: loadCalendarChain(agencyJurisdiction(organisation, request.competentAgency)),
+        unitNames,
+      };
     },
 
     async publishEvents(events: DossierEvent[]): Promise<number[]> {

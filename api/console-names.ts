@@ -5,7 +5,7 @@
  */
 import { PERSONAL_ID, PHONE, TAX_CODE } from '../domain/application.js';
 import { displayNames } from '../domain/display-names.js';
-import { DOSSIER_CODE } from './schemas.js';
+import { DOSSIER_CODE } from '../domain/dossier-code.js';
 
 /** The patterns the API validates input with, that the console checks as the official types. */
 export const consoleInputPatterns = {

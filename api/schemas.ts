@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { procedureCodeSchema } from '../domain/catalogue.js';
 import { type ActionName, actionNames } from '../domain/dossier/dossier-actions.js';
 import { statusNames } from '../domain/dossier/dossier-status.js';
-import { isDossierCode } from '../domain/dossier-code.js';
+import { DOSSIER_CODE, isDossierCode } from '../domain/dossier-code.js';
 import type { IssuedFormKind } from '../domain/forms/dossier-forms.js';
 import { unitCodeSchema } from '../domain/organisation.js';
 import { isCivilDate, parseInstant } from '../domain/time.js';
@@ -11,9 +11,6 @@ import { isPeriodId } from '../indicators/periods.js';
 import { errorSchema } from './http-errors.js';
 
 export { errorSchema, procedureCodeSchema, unitCodeSchema };
-
-/** The shape of a dossier code, `<unit code>-YYMMDD-XXXX` (TT 01/2018 Art 19); the console checks it too. */
-export const DOSSIER_CODE = /^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$/;
 
 /** `<unit code>-YYMMDD-XXXX`, e.g. 000.01.41.H99-260423-0001 (TT 01/2018 Art 19). */
 export const dossierCodeSchema = z

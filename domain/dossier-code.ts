@@ -11,6 +11,9 @@ import { UNIT_CODE, UNIT_CODE_RULE } from './unit-code.js';
 
 export const MAX_DAILY_SEQUENCE = 9999;
 
+/** The shape of a dossier code (a real date and sequence are checked by `parseDossierCode`); the console checks it too. */
+export const DOSSIER_CODE = /^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$/;
+
 export interface DossierCodeParts {
   agencyCode: string;
   date: CivilDate;

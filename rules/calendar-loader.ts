@@ -75,7 +75,12 @@ function resolve(jurisdiction: string, directory: URL, chain: string[]): Working
  * dossier workflow builds from the chain its rules load (`loadCalendarChain`); cached.
  */
 export function loadAgencyCalendar(organisation: OrganisationRegistry, agency: string): WorkingCalendar {
-  return loadCalendar(organisation.has(agency) ? organisation.get(agency).jurisdiction : 'VN');
+  return loadCalendar(agencyJurisdiction(organisation, agency));
+}
+
+/** The jurisdiction whose working days an agency keeps: its own, or the national calendar. */
+export function agencyJurisdiction(organisation: OrganisationRegistry, agency: string): string {
+  return (organisation.has(agency) ? organisation.get(agency).jurisdiction : undefined) ?? 'VN';
 }
 
 /**
