@@ -5,7 +5,14 @@
  * CLI.
  */
 import { roleNames } from './actor.js';
-import { actionTitles, channelNames, historyNames, stepNames } from './dossier/dossier-labels.js';
+import {
+  actionTitles,
+  channelNames,
+  historyNames,
+  paymentChannelNames,
+  returnChannelNames,
+  stepNames,
+} from './dossier/dossier-labels.js';
 import { statusNames } from './dossier/dossier-status.js';
 import { criterionNames, measureNames } from './feedback/feedback-actions.js';
 import { classificationNames, topicNames } from './feedback/feedback-classification.js';
@@ -19,6 +26,8 @@ export const displayNames = {
   actions: actionTitles,
   history: historyNames,
   channels: channelNames,
+  returnChannels: returnChannelNames,
+  paymentChannels: paymentChannelNames,
   roles: roleNames,
   forms: formNames,
   formLabels: labels,

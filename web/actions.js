@@ -7,6 +7,9 @@ import { post } from './api.js';
 import { displayNames } from './names.js';
 import { addDays, errorBox, field, fmtDate, h, isWeekend, mount, openDialog, toast, uid } from './ui.js';
 
+/** Select options from a served name table, in its order. */
+const optionsOf = (names) => Object.entries(names).map(([value, label]) => ({ value, label }));
+
 const required = (what) => (v) => (String(v ?? '').trim() ? '' : `Nhập ${what}.`);
 
 /** Field specs and the body of each action. `ctx`: { view, official, specialists, agencies, documentKinds }. */
@@ -157,11 +160,7 @@ const specs = {
         name: 'channel',
         label: 'Hình thức trả',
         type: 'select',
-        options: [
-          { value: 'counter', label: 'Trực tiếp tại Bộ phận Một cửa' },
-          { value: 'postal', label: 'Qua bưu chính công ích' },
-          { value: 'online', label: 'Trực tuyến' },
-        ],
+        options: optionsOf(displayNames.returnChannels),
       },
       { name: 'earlyNoticeSent', label: 'Đã báo trước cho người nộp (trả trước hạn)', type: 'checkbox' },
     ],
@@ -181,13 +180,7 @@ const specs = {
         name: 'channel',
         label: 'Hình thức thanh toán',
         type: 'select',
-        options: [
-          { value: 'cash', label: 'Tiền mặt' },
-          { value: 'transfer', label: 'Chuyển khoản' },
-          { value: 'dvcqg', label: 'Trực tuyến qua Cổng DVC quốc gia' },
-          { value: 'local-portal', label: 'Trực tuyến qua cổng thanh toán của tỉnh' },
-          { value: 'postal', label: 'Qua bưu chính' },
-        ],
+        options: optionsOf(displayNames.paymentChannels),
       },
       { name: 'receiptRef', label: 'Số biên lai (không bắt buộc)', type: 'text' },
     ],

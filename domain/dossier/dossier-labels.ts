@@ -4,7 +4,7 @@
  */
 import type { DossierApplication } from '../application.js';
 import type { ActionName } from './dossier-actions.js';
-import type { DossierStep } from './dossier-state.js';
+import type { DossierState, DossierStep, Payment } from './dossier-state.js';
 
 export const stepNames: Readonly<Record<DossierStep, string>> = {
   intake: 'Tiếp nhận',
@@ -66,4 +66,20 @@ export const channelNames: Readonly<Record<DossierApplication['channel'], string
   counter: 'Trực tiếp',
   online: 'Trực tuyến',
   postal: 'Bưu chính công ích',
+};
+
+/** How the result is handed back (the return-result action), as the counter picks it. */
+export const returnChannelNames: Readonly<Record<NonNullable<DossierState['returnChannel']>, string>> = {
+  counter: 'Trực tiếp tại Bộ phận Một cửa',
+  postal: 'Qua bưu chính công ích',
+  online: 'Trực tuyến',
+};
+
+/** How a fee was paid (the record-payment action); the online ones count for indicator 4.5. */
+export const paymentChannelNames: Readonly<Record<Payment['channel'], string>> = {
+  cash: 'Tiền mặt',
+  transfer: 'Chuyển khoản',
+  dvcqg: 'Trực tuyến qua Cổng DVC quốc gia',
+  'local-portal': 'Trực tuyến qua cổng thanh toán của tỉnh',
+  postal: 'Qua bưu chính',
 };
