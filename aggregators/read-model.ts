@@ -8,6 +8,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Procedure } from '../domain/catalogue.js';
 import type { OrganisationRegistry } from '../domain/organisation.js';
 import type { DossierFacts } from '../events/dossier-event-schema.js';
+import type { FeedbackFacts } from '../events/feedback-event-schema.js';
 import {
   type CounterField,
   type DossierCounters,
@@ -16,7 +17,7 @@ import {
   tt01Tally,
 } from '../indicators/dossier-counters.js';
 import { emptyFeedbackCounters, type FeedbackCounterValues } from '../indicators/feedback-counters.js';
-import { parsePeriod } from '../indicators/periods.js';
+import { parsePeriod, periodBounds } from '../indicators/periods.js';
 import {
   type CatalogueStats,
   defaultIndicatorConfig,
@@ -126,24 +127,60 @@ export class IndicatorReadModel {
       );
     parsePeriod(period);
     const subtree = new Set(this.subtree(unitCode));
-    const kv = await this.bucket();
     const result: DossiersBehind = { indicator, numerator: [], rest: [] };
-    const keys: string[] = [];
-    for await (const key of await kv.keys('d.>')) keys.push(key);
-    // Read the records concurrently, a chunk at a time, instead of one round trip after another.
-    for (let i = 0; i < keys.length; i += 200) {
-      const chunk = keys.slice(i, i + 200);
-      const records = await Promise.all(chunk.map((key) => readJson<EntityRecord<DossierFacts>>(kv, key)));
-      for (const record of records.map((r) => r?.value)) {
-        if (!record || !subtree.has(record.facts.competentAgency)) continue;
-        const contribution = dossierContribution(record.facts, period);
-        if (contribution[fields.numerator] > 0) result.numerator.push(record.code);
-        else if (contribution[fields.denominator] > 0) result.rest.push(record.code);
-      }
-    }
+    await this.eachRecord<DossierFacts>('d.>', (record) => {
+      if (!subtree.has(record.facts.competentAgency)) return;
+      const contribution = dossierContribution(record.facts, period);
+      if (contribution[fields.numerator] > 0) result.numerator.push(record.code);
+      else if (contribution[fields.denominator] > 0) result.rest.push(record.code);
+    });
     result.numerator.sort();
     result.rest.sort();
     return result;
+  }
+
+  /**
+   * The dossiers (by competent agency) and feedback (by handling unit) of the unit's subtree with
+   * a fact dated in the period: what an export of the period's scoreboards includes.
+   */
+  async recordsTouching(
+    unitCode: string,
+    period: string,
+  ): Promise<{ dossiers: string[]; feedback: string[] }> {
+    const { start, end } = periodBounds(period);
+    const subtree = new Set(this.subtree(unitCode));
+    const inPeriod = (times: ReadonlyArray<string | undefined>) =>
+      times.some((text) => {
+        const t = text === undefined ? Number.NaN : Date.parse(text);
+        return t >= start && t < end;
+      });
+    const dossiers: string[] = [];
+    const feedback: string[] = [];
+    await this.eachRecord<DossierFacts>('d.>', ({ code, facts }) => {
+      const times = [
+        ...[facts.submittedAt, facts.acceptedAt, facts.decidedAt, facts.endedAt, facts.returnedAt],
+        ...facts.supplementations.flatMap((s) => [s.requestedAt, s.providedAt]),
+      ];
+      if (subtree.has(facts.competentAgency) && inPeriod(times)) dossiers.push(code);
+    });
+    await this.eachRecord<FeedbackFacts>('p.>', ({ code, facts }) => {
+      const { submittedAt, clockStartedAt, rejectedAt, answeredAt, publishedAt, endedAt } = facts;
+      const times = [submittedAt, clockStartedAt, rejectedAt, answeredAt, publishedAt, endedAt];
+      if (subtree.has(facts.handlingUnit) && inPeriod(times)) feedback.push(code);
+    });
+    return { dossiers: dossiers.sort(), feedback: feedback.sort() };
+  }
+
+  /** Every entity record under a key filter, read concurrently a chunk at a time. */
+  private async eachRecord<F>(filter: string, visit: (record: EntityRecord<F>) => void): Promise<void> {
+    const kv = await this.bucket();
+    const keys: string[] = [];
+    for await (const key of await kv.keys(filter)) keys.push(key);
+    for (let i = 0; i < keys.length; i += 200) {
+      const chunk = keys.slice(i, i + 200);
+      const records = await Promise.all(chunk.map((key) => readJson<EntityRecord<F>>(kv, key)));
+      for (const record of records) if (record) visit(record.value);
+    }
   }
 
   private subtree(unitCode: string): string[] {

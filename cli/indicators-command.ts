@@ -1,74 +1,19 @@
-/** `tthc indicators …`: the Decision 766 scoreboard, ranking, drill-down and rebuild. */
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+/** `tthc indicators …`: the Decision 766 scoreboard, ranking, drill-down, export and rebuild. */
 import type { Command } from 'commander';
-import { z } from 'zod';
-import { indicatorMetaBucket } from '../aggregators/indicator-store.js';
-import { IndicatorReadModel } from '../aggregators/read-model.js';
 import { rebuildIndicators } from '../aggregators/rebuild.js';
-import { isPeriodId } from '../indicators/periods.js';
 import type { Scoreboard } from '../indicators/scoring.js';
 import { createLogger, stderrDestination } from '../infra/logging.js';
-import { loadCatalogue } from '../rules/catalogue-loader.js';
-import { loadOrganisation } from '../rules/organisation-loader.js';
+import {
+  checkPeriod,
+  checkUnit,
+  type IndicatorConnectionOptions,
+  metaBucket,
+  readModel,
+  requireOption,
+  withNats,
+} from './indicator-command-support.js';
+import { registerIndicatorExportCommand } from './indicators-export-command.js';
 import { print, UsageError } from './output.js';
-
-interface ConnectionOptions {
-  nats: string;
-  organisation: string;
-  json?: boolean;
-}
-
-const periodSchema = z.string().refine(isPeriodId, {
-  message: 'must be a period: YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY-9M or YYYY',
-});
-
-function checkPeriod(period: string): string {
-  const result = periodSchema.safeParse(period);
-  if (!result.success) throw new UsageError(`--period "${period}" ${result.error.issues[0]?.message}`);
-  return period;
-}
-
-function requireOption(value: string | undefined, name: string): string {
-  if (!value) throw new UsageError(`${name} is required`);
-  return value;
-}
-
-function checkUnit(code: string, organisation: string): string {
-  if (!loadOrganisation(organisation).has(code)) {
-    throw new UsageError(`--unit "${code}" is not a unit of the organisation "${organisation}"`);
-  }
-  return code;
-}
-
-async function withNats<T>(url: string, run: (nc: NatsConnection) => Promise<T>): Promise<T> {
-  let nc: NatsConnection;
-  try {
-    nc = await connect({ servers: url, timeout: 3_000, name: 'tthc-cli' });
-  } catch {
-    throw new Error(
-      `cannot reach NATS at ${url}; is the system running (npm start)? Set --nats or TTHC_NATS_URL`,
-    );
-  }
-  try {
-    return await run(nc);
-  } finally {
-    await nc.drain();
-  }
-}
-
-function readModel(nc: NatsConnection, options: ConnectionOptions): IndicatorReadModel {
-  return new IndicatorReadModel(
-    nc,
-    loadOrganisation(options.organisation),
-    loadCatalogue().procedures,
-    undefined,
-    metaBucket(),
-  );
-}
-
-function metaBucket(): string {
-  return process.env.TTHC_INDICATOR_META_BUCKET ?? indicatorMetaBucket;
-}
 
 export function registerIndicatorCommands(program: Command): void {
   const indicators = program
@@ -79,7 +24,7 @@ export function registerIndicatorCommands(program: Command): void {
     .option('--nats <url>', 'NATS server', process.env.TTHC_NATS_URL ?? 'nats://127.0.0.1:4222')
     .option('--organisation <name>', 'organisation registry', process.env.TTHC_ORGANISATION ?? 'demo')
     .option('--json', 'print JSON instead of a table')
-    .action(async (options: ConnectionOptions & { unit?: string; period?: string }) => {
+    .action(async (options: IndicatorConnectionOptions & { unit?: string; period?: string }) => {
       if (!options.unit || !options.period)
         throw new UsageError('indicators needs --unit <code> and --period <id>');
       const unit = checkUnit(options.unit, options.organisation);
@@ -99,7 +44,10 @@ export function registerIndicatorCommands(program: Command): void {
     .description('rank the units directly under a parent unit')
     .requiredOption('--parent <code>', 'parent unit code (with the --period of `indicators`)')
     .action(async (options: { parent: string }, command: Command) => {
-      const all = { ...command.optsWithGlobals<ConnectionOptions & { period?: string }>(), ...options };
+      const all = {
+        ...command.optsWithGlobals<IndicatorConnectionOptions & { period?: string }>(),
+        ...options,
+      };
       const parent = checkUnit(options.parent, all.organisation);
       const period = checkPeriod(requireOption(all.period, '--period'));
       const ranking = await withNats(all.nats, (nc) => readModel(nc, all).ranking(parent, period));
@@ -122,7 +70,7 @@ export function registerIndicatorCommands(program: Command): void {
     )
     .action(async (options: { indicator: string }, command: Command) => {
       const all = {
-        ...command.optsWithGlobals<ConnectionOptions & { unit?: string; period?: string }>(),
+        ...command.optsWithGlobals<IndicatorConnectionOptions & { unit?: string; period?: string }>(),
         ...options,
       };
       const unit = checkUnit(requireOption(all.unit, '--unit'), all.organisation);
@@ -144,7 +92,7 @@ export function registerIndicatorCommands(program: Command): void {
     .command('rebuild')
     .description('rebuild every indicator from the start of the event stream and swap it in')
     .action(async (_options: unknown, command: Command) => {
-      const all = command.optsWithGlobals<ConnectionOptions>();
+      const all = command.optsWithGlobals<IndicatorConnectionOptions>();
       const logger = createLogger({ name: 'tthc-rebuild', level: 'warn', destination: stderrDestination() });
       const result = await withNats(all.nats, (nc) =>
         rebuildIndicators(
@@ -162,6 +110,8 @@ export function registerIndicatorCommands(program: Command): void {
           `Rebuilt from ${result.events} events into ${result.bucket} in ${result.durationMs} ms; now active.`,
       );
     });
+
+  registerIndicatorExportCommand(indicators);
 }
 
 export function formatScoreboard(

@@ -4,10 +4,12 @@ import { counterOfficer, leader } from './simulated-officials.js';
 import { officeHoursAfter, type SimulationStage } from './simulation-stage.js';
 
 export async function submitFeedback(stage: SimulationStage, plan: FeedbackPlan): Promise<void> {
-  const { feedback } = stage.shards.shardOf(plan.unit);
+  const shard = stage.shards.shardOf(plan.unit);
+  const { feedback } = shard;
   const receipt = await stage.calls.call(`feedback ${plan.unit}`, () =>
     feedback.submit({ feedback: stage.population.feedback(plan) }),
   );
+  stage.shards.feedbackReceived(receipt.id, shard);
   stage.totals.count('feedback');
   stage.scheduler.at(officeHoursAfter(stage, plan.submitAt, plan.acceptHours), async (later) => {
     await stage.calls.call(`accept ${receipt.id}`, () =>

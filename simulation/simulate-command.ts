@@ -1,4 +1,4 @@
-/** `npm run simulate -- [--days 30] [--arrivals 300] [--seed 1] [--start 2027-03-01] [--organisation simulation] [--slot-minutes 60] [--evaluation-window 2] [--servers 4] [--json]` */
+/** `npm run simulate -- [--days 30] [--arrivals 300] [--seed 1] [--start 2027-03-01] [--organisation simulation] [--slot-minutes 60] [--evaluation-window 2] [--servers 4] [--json] [--export FILE]` */
 
 import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { Command, CommanderError } from 'commander';
@@ -21,6 +21,10 @@ const program = new Command('simulate')
   .option('--evaluation-window <days>', 'calendar days a returned dossier waits for its evaluation', '2')
   .option('--servers <n>', 'time-skipping servers the communes are spread over', '4')
   .option('--json', 'print JSON instead of tables')
+  .option(
+    '--export <file>',
+    'also write every dossier, feedback and scoreboard of the report period as JSON lines, to recount',
+  )
   .exitOverride();
 
 const interrupt = new AbortController();
@@ -62,12 +66,12 @@ try {
       logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) },
     },
   });
-  const report = await runSimulation(
-    parsed.data,
+  const report = await runSimulation(parsed.data, {
     logger,
-    (line) => process.stderr.write(`\r\x1b[K[simulate] ${line}`),
-    interrupt.signal,
-  );
+    onProgress: (line) => process.stderr.write(`\r\x1b[K[simulate] ${line}`),
+    signal: interrupt.signal,
+    exportTo: typeof options.export === 'string' ? options.export : undefined,
+  });
   process.stderr.write('\n');
   process.stdout.write(
     options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatScoreboardSummary(report)}\n`,

@@ -15,6 +15,7 @@ import { connect } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { addCalendarDays, atCivilTime, toCivilDate } from '../domain/time.js';
 import { FileDocumentStore } from '../infra/document-store.js';
+import { JsonLinesFile } from '../infra/json-lines-file.js';
 import { startNatsServer } from '../infra/server-launchers.js';
 import { loadCalendar } from '../rules/calendar-loader.js';
 import { loadCatalogue } from '../rules/catalogue-loader.js';
@@ -26,6 +27,7 @@ import { submitFeedback } from './feedback-journey.js';
 import { ClocksInStep, Scheduler, type SimulatedClock } from './scheduler.js';
 import { SimulatedPopulation } from './simulated-population.js';
 import { communeProcedures, communesOf } from './simulated-province.js';
+import { exportSimulation } from './simulation-export.js';
 import {
   type SimulationConfig,
   type SimulationConfigInput,
@@ -43,18 +45,27 @@ const cleanupLimitMs = 15_000;
 
 type Progress = (line: string) => void;
 
+export interface SimulationRun {
+  logger: Logger;
+  onProgress?: Progress;
+  /** Aborting stops the run: servers and workers are stopped and the promise rejects. */
+  signal?: AbortSignal;
+  /** Writes every dossier, feedback and scoreboard of the run to this file (scoreboard-export.ts). */
+  exportTo?: string;
+}
+
 export async function runSimulation(
   input: SimulationConfigInput,
-  logger: Logger,
-  onProgress: Progress = () => undefined,
-  /** Aborting stops the run: servers and workers are stopped and the promise rejects. */
-  signal?: AbortSignal,
+  { logger, onProgress = () => undefined, signal, exportTo }: SimulationRun,
 ): Promise<SimulationReport> {
   const config = simulationConfigSchema.parse(input);
   const started = Date.now();
   const cleanups: Array<() => Promise<unknown>> = [];
   const defer = (cleanup: () => Promise<unknown>) => cleanups.push(cleanup);
   try {
+    // A path that cannot be written fails before anything starts.
+    const exportFile = exportTo === undefined ? undefined : await JsonLinesFile.create(exportTo, '--export');
+    if (exportFile) defer(() => exportFile.close());
     const dataDir = await mkdtemp(join(tmpdir(), 'tthc-simulation-'));
     defer(() => rm(dataDir, { recursive: true, force: true }));
     const nats = await startNatsServer();
@@ -66,7 +77,8 @@ export async function runSimulation(
     const shards = await startShards({ config, nc, dataDir, logger, defer });
     const outcome = await simulateOn(shards, config, dataDir, onProgress, signal);
     onProgress('computing the indicators …');
-    const report = await buildSimulationReport(nc, logger, outcome);
+    const { report, scoreboards } = await buildSimulationReport(nc, logger, outcome);
+    if (exportFile) await exportSimulation(exportFile, outcome.routing, scoreboards, onProgress);
     return { ...report, elapsedMs: Date.now() - started };
   } finally {
     for (const cleanup of cleanups.reverse())
@@ -111,7 +123,7 @@ async function simulateOn(
     stage.totals.count('actionErrors', stage.scheduler.failed);
   };
   await Promise.race([play(), rejectOnAbort(signal)]);
-  return { config, organisation, communes, totals: stage.totals };
+  return { config, organisation, communes, totals: stage.totals, routing: stage.shards };
 }
 
 async function ensureStartIsAhead(config: SimulationConfig, clock: SimulatedClock): Promise<void> {

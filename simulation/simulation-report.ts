@@ -9,6 +9,7 @@ import { rank } from '../indicators/scoring.js';
 import { loadCatalogue } from '../rules/catalogue-loader.js';
 import { type Commune, provinceCommitteeOf } from './simulated-province.js';
 import type { SimulationConfig } from './simulation-options.js';
+import type { ShardRouting } from './simulation-shards.js';
 import type { SimulationTotals } from './simulation-totals.js';
 
 export interface SimulationReport {
@@ -34,6 +35,14 @@ export interface SimulatedOutcome {
   organisation: OrganisationRegistry;
   communes: readonly Commune[];
   totals: SimulationTotals;
+  /** Where each dossier and feedback of the run lives. */
+  routing: ShardRouting;
+}
+
+/** The report, and the scoreboards it was made from: the province's first, then the communes'. */
+export interface BuiltReport {
+  report: Omit<SimulationReport, 'elapsedMs'>;
+  scoreboards: UnitScoreboard[];
 }
 
 /** Lets the indicator aggregator read every event, then reads the scoreboards of the report period. */
@@ -41,7 +50,7 @@ export async function buildSimulationReport(
   nc: NatsConnection,
   logger: Logger,
   { config, organisation, communes, totals }: SimulatedOutcome,
-): Promise<Omit<SimulationReport, 'elapsedMs'>> {
+): Promise<BuiltReport> {
   const aggregator = await IndicatorAggregator.create({
     nc,
     bucket: 'tthc_indicators_1',
@@ -54,14 +63,16 @@ export async function buildSimulationReport(
   const province = provinceCommitteeOf(organisation, config.organisation);
   const units = await Promise.all(communes.map((c) => readModel.scoreboard(c.committee.code, period)));
   const ranking = rank(units.map((u) => ({ unit: u.unit, total: u.scoreboard.total })));
-  return {
+  const provinceBoard = await readModel.scoreboard(province.code, period);
+  const report = {
     config,
     period,
     totals: totals.sorted(),
-    province: summary(await readModel.scoreboard(province.code, period)),
+    province: summary(provinceBoard),
     units: units.map(summary),
     ranking: ranking.map((r) => ({ rank: r.rank, unit: r.unit.code, name: r.unit.name, total: r.total })),
   };
+  return { report, scoreboards: [provinceBoard, ...units] };
 }
 
 function summary(board: UnitScoreboard): UnitSummary {

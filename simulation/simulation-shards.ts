@@ -85,10 +85,11 @@ async function stopWorkers(workers: Worker[], runs: Promise<void>[]): Promise<vo
   await Promise.allSettled(runs);
 }
 
-/** The server of each commune's units (round robin over the communes), and of each dossier received. */
+/** The server of each commune's units (round robin over the communes), and of each dossier and feedback received. */
 export class ShardRouting {
   private readonly shardOfUnit = new Map<string, Shard>();
   private readonly shardOfDossier = new Map<string, Shard>();
+  private readonly shardOfFeedback = new Map<string, Shard>();
 
   constructor(
     private readonly shards: readonly Shard[],
@@ -114,5 +115,26 @@ export class ShardRouting {
     const shard = this.shardOfDossier.get(code);
     if (!shard) throw new Error(`dossier ${code} was not received in this simulation`);
     return shard.dossiers;
+  }
+
+  /** Remembers the server that received a feedback. */
+  feedbackReceived(id: string, shard: Shard): void {
+    this.shardOfFeedback.set(id, shard);
+  }
+
+  feedbackClient(id: string): FeedbackClient {
+    const shard = this.shardOfFeedback.get(id);
+    if (!shard) throw new Error(`feedback ${id} was not received in this simulation`);
+    return shard.feedback;
+  }
+
+  /** Every dossier code received, sorted. */
+  dossierCodes(): string[] {
+    return [...this.shardOfDossier.keys()].sort();
+  }
+
+  /** Every feedback id received, sorted. */
+  feedbackIds(): string[] {
+    return [...this.shardOfFeedback.keys()].sort();
   }
 }

@@ -42,7 +42,7 @@ describe('simulate and bench', () => {
     expect(second.stderr).toContain('starting 2 time-skipping Temporal servers and workers');
   }, 300_000);
 
-  it('simulate refuses a bad option with the flag and the rule, and starts nothing', async () => {
+  it('simulate refuses a bad option (or an --export path it cannot write) with the flag and the rule, and starts nothing', async () => {
     const refused = (...args: string[]) =>
       run('node', ['--import', 'tsx', 'simulation/simulate-command.ts', ...args], {
         cwd: projectRoot,
@@ -51,15 +51,20 @@ describe('simulate and bench', () => {
         () => undefined,
         (error: { code: number; stderr: string }) => error,
       );
-    const [failure, tooManyServers] = await Promise.all([
+    const unwritable = '/nonexistent-directory/simulation.jsonl';
+    const [failure, tooManyServers, badExport] = await Promise.all([
       refused('--slot-minutes', '0'),
       refused('--servers', '17'),
+      refused('--export', unwritable),
     ]);
     expect(failure?.code).toBe(1);
     expect(failure?.stderr).toContain('simulate: --slot-minutes: must be at least 1');
     expect(failure?.stderr).not.toMatch(/starting .*time-skipping/);
     expect(tooManyServers?.code).toBe(1);
     expect(tooManyServers?.stderr).toContain('simulate: --servers: must be at most 16');
+    expect(badExport?.code).toBe(1);
+    expect(badExport?.stderr).toContain(`simulate: --export "${unwritable}" cannot be written (ENOENT)`);
+    expect(badExport?.stderr).not.toMatch(/starting .*time-skipping/);
   });
 
   it('Ctrl-C stops a running simulation with its servers, exit code 130', async () => {

@@ -1,0 +1,67 @@
+/** What every `tthc indicators …` sub-command shares: the NATS connection, the read model, checking --unit and --period. */
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { z } from 'zod';
+import { indicatorMetaBucket } from '../aggregators/indicator-store.js';
+import { IndicatorReadModel } from '../aggregators/read-model.js';
+import { isPeriodId } from '../indicators/periods.js';
+import { loadCatalogue } from '../rules/catalogue-loader.js';
+import { loadOrganisation } from '../rules/organisation-loader.js';
+import { UsageError } from './output.js';
+
+export interface IndicatorConnectionOptions {
+  nats: string;
+  organisation: string;
+  json?: boolean;
+}
+
+const periodSchema = z.string().refine(isPeriodId, {
+  message: 'must be a period: YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY-9M or YYYY',
+});
+
+export function checkPeriod(period: string): string {
+  const result = periodSchema.safeParse(period);
+  if (!result.success) throw new UsageError(`--period "${period}" ${result.error.issues[0]?.message}`);
+  return period;
+}
+
+export function requireOption(value: string | undefined, name: string): string {
+  if (!value) throw new UsageError(`${name} is required`);
+  return value;
+}
+
+export function checkUnit(code: string, organisation: string): string {
+  if (!loadOrganisation(organisation).has(code)) {
+    throw new UsageError(`--unit "${code}" is not a unit of the organisation "${organisation}"`);
+  }
+  return code;
+}
+
+export async function withNats<T>(url: string, run: (nc: NatsConnection) => Promise<T>): Promise<T> {
+  let nc: NatsConnection;
+  try {
+    nc = await connect({ servers: url, timeout: 3_000, name: 'tthc-cli' });
+  } catch {
+    throw new Error(
+      `cannot reach NATS at ${url}; is the system running (npm start)? Set --nats or TTHC_NATS_URL`,
+    );
+  }
+  try {
+    return await run(nc);
+  } finally {
+    await nc.drain();
+  }
+}
+
+export function readModel(nc: NatsConnection, options: IndicatorConnectionOptions): IndicatorReadModel {
+  return new IndicatorReadModel(
+    nc,
+    loadOrganisation(options.organisation),
+    loadCatalogue().procedures,
+    undefined,
+    metaBucket(),
+  );
+}
+
+export function metaBucket(): string {
+  return process.env.TTHC_INDICATOR_META_BUCKET ?? indicatorMetaBucket;
+}
