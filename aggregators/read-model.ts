@@ -7,6 +7,7 @@ import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Procedure } from '../domain/catalogue.js';
 import type { OrganisationRegistry } from '../domain/organisation.js';
+import { isPublishedComplete } from '../domain/published-parts.js';
 import type { DossierFacts } from '../events/dossier-event-schema.js';
 import type { FeedbackFacts } from '../events/feedback-event-schema.js';
 import {
@@ -205,6 +206,8 @@ export class IndicatorReadModel {
   /**
    * Catalogue-level counts from the procedure catalogue for the tiers present in the subtree.
    * Publication dates (1.1, 1.2) are not in the catalogue yet, so those indicators have no data.
+   * 1.3 counts the procedures stating all seven parts of ND 63/2010 Art 8(2); 4.5a's denominator
+   * is the procedures open to citizens.
    */
   private catalogueStats(subtree: readonly string[]): CatalogueStats {
     const tiers = new Set(subtree.map((code) => this.organisation.tierOf(code).id));
@@ -219,13 +222,14 @@ export class IndicatorReadModel {
     const count = (predicate: (p: Procedure) => boolean) => procedures.filter(predicate).length;
     return {
       disclosed: procedures.length,
-      disclosedComplete: count((p) => p.requiredDocuments.length > 0 && p.steps.length > 0),
+      disclosedComplete: count(isPublishedComplete),
       underCompetence: procedures.length,
       withOnlineService: procedures.length,
       withPartialOnlineService: count((p) => p.serviceLevel === 'mot-phan'),
       eligibleForToanTrinh: count((p) => p.eligibleForToanTrinh),
       withToanTrinhService: count((p) => p.eligibleForToanTrinh && p.serviceLevel === 'toan-trinh'),
       withFees: count((p) => p.fees.some((fee) => fee.amountVnd > 0)),
+      forIndividuals: count((p) => p.applicantTypes?.includes('citizen') ?? false),
     };
   }
 }

@@ -6,7 +6,7 @@
 import { type DossierFacts, dossierEventSchema } from '../events/dossier-event-schema.js';
 import { type FeedbackFacts, feedbackEventSchema } from '../events/feedback-event-schema.js';
 import { dossierSubjectRoot, feedbackSubjectRoot, isSubjectUnder } from '../events/subjects.js';
-import { affectedPeriods, dossierContribution } from '../indicators/dossier-counters.js';
+import { affectedPeriods, dossierCounts } from '../indicators/dossier-counters.js';
 import { affectedFeedbackPeriods, feedbackContribution } from '../indicators/feedback-counters.js';
 import type { PeriodId, PeriodKind } from '../indicators/periods.js';
 import {
@@ -75,7 +75,7 @@ export const dossierSource: EventSource = {
       after as DossierFacts,
       (facts) => affectedPeriods(facts, kinds),
       (facts, period) => counterKey(facts.competentAgency, period),
-      dossierContribution,
+      (facts, period) => dossierCounts(facts, period),
     ),
 };
 

@@ -119,17 +119,23 @@ export function formatScoreboard(
   period: string,
   board: Scoreboard,
 ): string {
-  const rate = (value: number | null) => (value === null ? '   —  ' : `${value.toFixed(2).padStart(6)}%`);
+  const rate = (indicator: Scoreboard['indicators'][number]) => {
+    if (indicator.status === 'not-computable') return 'không tính được';
+    return indicator.rate === null ? '   —  ' : `${indicator.rate.toFixed(2).padStart(6)}%`;
+  };
   const lines = [`Bộ chỉ số 766 — ${unit.name} (${unit.code}), kỳ ${period}`, ''];
   for (const group of board.groups) {
     lines.push(`${group.id}. ${group.name}: ${group.points.toFixed(2)} / ${group.max}`);
     for (const indicator of board.indicators.filter((i) => i.group === group.id)) {
       const counts = `${indicator.numerator}/${indicator.denominator}`.padStart(9);
       lines.push(
-        `   ${indicator.id.padEnd(5)} ${counts} ${rate(indicator.rate)} ${indicator.points.toFixed(2).padStart(6)} / ${String(indicator.max).padEnd(2)}  ${indicator.name}`,
+        `   ${indicator.id.padEnd(5)} ${counts} ${rate(indicator)} ${indicator.points.toFixed(2).padStart(6)} / ${String(indicator.max).padEnd(2)}  ${indicator.name}`,
       );
+      if (indicator.status === 'not-computable') lines.push(`         (${indicator.why})`);
     }
   }
-  lines.push('', `Tổng điểm: ${board.total.toFixed(2)} / 100 — xếp loại ${board.rating}`);
+  const uncounted =
+    board.notComputablePoints > 0 ? ` (${board.notComputablePoints} điểm không tính được)` : '';
+  lines.push('', `Tổng điểm: ${board.total.toFixed(2)} / 100${uncounted} — xếp loại ${board.rating}`);
   return lines.join('\n');
 }

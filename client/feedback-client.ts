@@ -25,6 +25,7 @@ import { parseInstant, toCivilDate } from '../domain/time.js';
 import { parseOrThrow } from '../domain/validation.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
 import { DossierValidationError, translated, validated } from './client-errors.js';
+import type { Clock } from './dossier-client.js';
 
 export const FEEDBACK_CODE_BUCKET = 'tthc_feedback_codes';
 
@@ -44,25 +45,32 @@ export class FeedbackClient {
     /** An allocator opened on FEEDBACK_CODE_BUCKET (see `FeedbackClient.open`). */
     private readonly codes: DossierCodeAllocator,
     private readonly taskQueue: string = dossierTaskQueue,
+    private readonly clock: Clock = Date.now,
   ) {}
 
-  static async open(temporal: Client, nc: NatsConnection, taskQueue?: string): Promise<FeedbackClient> {
+  static async open(
+    temporal: Client,
+    nc: NatsConnection,
+    options: { taskQueue?: string; clock?: Clock } = {},
+  ): Promise<FeedbackClient> {
     const codes = await DossierCodeAllocator.open(nc, { bucket: FEEDBACK_CODE_BUCKET });
-    return new FeedbackClient(temporal, codes, taskQueue);
+    return new FeedbackClient(temporal, codes, options.taskQueue, options.clock);
   }
 
   async submit(request: SubmitFeedbackRequest): Promise<SubmitFeedbackResult> {
     const feedback = validated(() => parseOrThrow(feedbackSchema, request.feedback, 'feedback'));
-    const now = Date.now();
-    if (feedback.submittedAt && parseInstant(feedback.submittedAt) > now + 60_000) {
+    const now = await this.clock();
+    const submittedAt = feedback.submittedAt ? parseInstant(feedback.submittedAt) : now;
+    if (submittedAt > now + 60_000) {
       throw new DossierValidationError('Invalid feedback: submittedAt is in the future', [
         'submittedAt: must not be in the future',
       ]);
     }
+    // Numbered by the day the unit received it, as the workflow records it (not the wall clock's).
     const { code, existing } = await this.codes.reserveForRequest(
       feedback.requestId,
       feedback.receivingUnit,
-      toCivilDate(now),
+      toCivilDate(Math.min(submittedAt, now)),
     );
     const id = feedbackIdFor(code);
     if (!existing) {

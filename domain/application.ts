@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { procedureCodeSchema } from './catalogue.js';
+import { procedureCodeSchema, SUBMISSION_METHODS } from './catalogue.js';
 import { unitCodeSchema } from './organisation.js';
 import { civilDateSchema, instantSchema, kebabIdSchema, textSchema } from './validation.js';
 
@@ -69,7 +69,7 @@ const applicationShape = z.strictObject({
   procedureCode: procedureCodeSchema,
   applicant: applicantSchema,
   /** Submission channel (766 KenhThucHien: 1 counter, 2 online, 3 postal). */
-  channel: z.enum(['counter', 'online', 'postal'], 'must be "counter", "online" or "postal"'),
+  channel: z.enum(SUBMISSION_METHODS, 'must be "counter", "online" or "postal"'),
   /** Unit code of the one-stop shop that receives the dossier. */
   receivingUnit: unitCodeSchema,
   /** Unit code of the agency competent to decide. */

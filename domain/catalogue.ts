@@ -33,6 +33,34 @@ export const procedureCodeSchema = z
     'must be a DVCQG procedure code such as 1.001612, or a provisional code such as LOCAL.CPXD-NORL',
   );
 
+/**
+ * Cách thức thực hiện (ND 63/2010 Art 8(2)(c)): the channels of ND 61 Art 16 a procedure accepts,
+ * named as a dossier application's `channel`.
+ */
+export const SUBMISSION_METHODS = ['counter', 'postal', 'online'] as const;
+export type SubmissionMethod = (typeof SUBMISSION_METHODS)[number];
+
+/** Đối tượng thực hiện (ND 63/2010 Art 8(2)(e)): who may apply, named as an applicant's `type`. */
+export const APPLICANT_TYPES = ['citizen', 'organisation'] as const;
+export type ApplicantType = (typeof APPLICANT_TYPES)[number];
+
+/** What officials read for each applicant type. */
+export const applicantTypeNames: Readonly<Record<ApplicantType, string>> = {
+  citizen: 'Công dân',
+  organisation: 'Tổ chức, doanh nghiệp',
+};
+
+/** A non-empty list of distinct values of `values`; absent when the procedure does not publish it. */
+function publishedListSchema<const T extends readonly [string, ...string[]]>(values: T, what: string) {
+  const quoted = values.map((value) => `"${value}"`);
+  const choices = `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
+  return z
+    .array(z.enum(values, `must be ${choices}`))
+    .min(1, `must list at least one ${what}`)
+    .refine((list) => new Set(list).size === list.length, `must not list a ${what} twice`)
+    .optional();
+}
+
 const vndSchema = z.number().int('must be a whole number of đồng').min(0, 'must not be negative');
 
 export const feeSchema = z.strictObject({
@@ -62,7 +90,10 @@ export const requiredDocumentSchema = z.strictObject({
   paperOriginal: z.boolean().optional(),
   /** The agency can take it from a national database or the DVCQG data store (ND 224/2026 Art 18(4)). */
   reusableFromDataStore: z.boolean().optional(),
-  /** Number of sets required, if more than one. */
+  /**
+   * Số lượng: how many of this document the published procedure asks for (bản, bộ). Absent = the
+   * number is not published, and the procedure lacks a part of ND 63/2010 Art 8(2).
+   */
   copies: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
   note: textSchema.optional(),
 });
@@ -89,6 +120,10 @@ const procedureShape = z.strictObject({
   level: kebabIdSchema,
   /** Who decides, in words, e.g. 'UBND cấp xã'. */
   competentAuthority: textSchema,
+  /** Who may apply. Absent = not published (indicator 1.3 counts the procedure as incomplete). */
+  applicantTypes: publishedListSchema(APPLICANT_TYPES, 'applicant type'),
+  /** How a dossier may be lodged. Absent = not published (indicator 1.3 counts it as incomplete). */
+  submissionMethods: publishedListSchema(SUBMISSION_METHODS, 'submission method'),
   duration: statutoryDurationSchema,
   /** The longer time limit that applies instead of `duration` when `condition` holds. */
   extendedDuration: z.strictObject({ duration: statutoryDurationSchema, condition: textSchema }).optional(),
@@ -135,12 +170,24 @@ function checkProcedure(procedure: ProcedureShape, report: IssueSink): void {
   if (procedure.serviceLevel === 'toan-trinh' && !procedure.eligibleForToanTrinh) {
     report(['eligibleForToanTrinh'], 'must be true when serviceLevel is "toan-trinh"');
   }
+  checkOnlineSubmission(procedure, report);
   procedure.unconfirmed.forEach((field, i) => {
     const top = field.split('.')[0] ?? '';
     if (!PROCEDURE_FIELDS.has(top)) report(['unconfirmed', i], `"${field}" is not a procedure field`);
   });
   checkDocumentKinds(procedure, report);
   checkInterAgencyShares(procedure, report);
+}
+
+/** Both service levels are online services (DOMAIN.md §3), so a procedure lists 'online' if it lists channels. */
+function checkOnlineSubmission(procedure: ProcedureShape, report: IssueSink): void {
+  const methods = procedure.submissionMethods ?? [];
+  if (methods.length > 0 && !methods.includes('online')) {
+    report(
+      ['submissionMethods'],
+      `must include "online": serviceLevel "${procedure.serviceLevel}" is an online service (DOMAIN.md §3)`,
+    );
+  }
 }
 
 function checkDocumentKinds(procedure: ProcedureShape, report: IssueSink): void {

@@ -1,10 +1,11 @@
 /**
- * Every name officials read, in one object: statuses, steps, actions, roles, channels, history
- * entries, forms and their labels, and the feedback vocabulary. Each name has its source next to
- * the concept it names; this module only gathers them, for the console (served by the API) and the
- * CLI.
+ * Every name officials read, in one object: statuses, steps, actions, roles, channels, applicant
+ * types, history entries, forms and their labels, and the feedback vocabulary. Each name has its
+ * source next to the concept it names; this module only gathers them, for the console (served by
+ * the API) and the CLI.
  */
 import { roleNames } from './actor.js';
+import { applicantTypeNames } from './catalogue.js';
 import {
   actionTitles,
   channelNames,
@@ -26,6 +27,7 @@ export const displayNames = {
   actions: actionTitles,
   history: historyNames,
   channels: channelNames,
+  applicantTypes: applicantTypeNames,
   returnChannels: returnChannelNames,
   paymentChannels: paymentChannelNames,
   roles: roleNames,

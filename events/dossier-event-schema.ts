@@ -40,6 +40,8 @@ export const dossierFactsSchema = z.strictObject({
   ruleVersion: z.string(),
   channel: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   serviceLevel: z.enum(['toan-trinh', 'mot-phan']),
+  /** The procedure is eligible for full online service (CSDLQG flag); absent in events before it was carried. */
+  eligibleForToanTrinh: z.boolean().optional(),
   status: z.string(),
   receivingUnit: z.string(),
   competentAgency: z.string(),
@@ -48,6 +50,9 @@ export const dossierFactsSchema = z.strictObject({
   /** NgayHenTra as first set, and after the one reschedule. */
   dueDate: civilDate.optional(),
   rescheduledDueDate: civilDate.optional(),
+  /** When the apology (Mẫu 04) was made, and whether in time (ND 61 Art 19(9)): a late one does not move NgayHenTra. */
+  apologyAt: isoInstant.optional(),
+  apologyInTime: z.boolean().optional(),
   /** The decree's view: restarted after the last supplementation. */
   decreeDueDate: civilDate.optional(),
   supplementations: z.array(
@@ -61,6 +66,8 @@ export const dossierFactsSchema = z.strictObject({
   decidedAt: isoInstant.optional(),
   endedAt: isoInstant.optional(),
   returnedAt: isoInstant.optional(),
+  /** When the national portal acknowledged the dossier's sync; absent: not synced (indicator 1.4). */
+  portalSyncedAt: isoInstant.optional(),
   components: z.array(
     z.strictObject({
       kind: z.string(),

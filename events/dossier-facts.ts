@@ -17,6 +17,7 @@ export function dossierFacts(state: DossierState, calendar: WorkingCalendar): Do
     ruleVersion: state.procedure.ruleVersion.version,
     channel: channelCodes[state.application.channel],
     serviceLevel: state.procedure.serviceLevel,
+    eligibleForToanTrinh: state.procedure.eligibleForToanTrinh,
     status: state.status,
     receivingUnit: state.application.receivingUnit,
     competentAgency: state.application.competentAgency,
@@ -24,6 +25,8 @@ export function dossierFacts(state: DossierState, calendar: WorkingCalendar): Do
     acceptedAt: iso(state.acceptedAt),
     dueDate: original?.dueDate,
     rescheduledDueDate: ledger?.reschedule?.newDueDate,
+    apologyAt: iso(state.apology?.at),
+    apologyInTime: state.apology ? !state.apology.late : undefined,
     decreeDueDate: decree?.dueDate,
     supplementations: state.supplements.map((s) => ({
       phase: s.phase,
@@ -33,6 +36,7 @@ export function dossierFacts(state: DossierState, calendar: WorkingCalendar): Do
     decidedAt: iso(state.decidedAt),
     endedAt: iso(state.endedAt),
     returnedAt: iso(state.returnedAt),
+    portalSyncedAt: iso(state.portalSyncedAt),
     components: state.components.map((c) => ({
       kind: c.kind,
       form: c.form,

@@ -69,6 +69,8 @@ export const feedbackFactsSchema = z.strictObject({
   /** ND 20 Art 9(d) class given by the handling unit (or by the last forwarding unit). */
   classification: z.enum(['khong-tiep-nhan', 'hanh-vi', 'thuoc-tham-quyen', 'ngoai-tham-quyen']).optional(),
   ruleVersion: z.string(),
+  /** When these facts were taken (the event's time): "today" for indicator 5.2 (absent in older events). */
+  observedAt: isoInstant.optional(),
   submittedAt: isoInstant,
   /** Submission or the latest transfer: the limits count from here. */
   clockStartedAt: isoInstant,

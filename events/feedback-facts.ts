@@ -19,7 +19,8 @@ function limitFact(limit: FeedbackLimit): LimitFact {
   };
 }
 
-export function feedbackFacts(state: FeedbackState): FeedbackFacts {
+/** The facts of a feedback as they stand at `observedAt` (workflow time of the event). */
+export function feedbackFacts(state: FeedbackState, observedAt?: number): FeedbackFacts {
   const { feedback, limits } = state;
   return {
     channel: feedback.channel,
@@ -27,6 +28,7 @@ export function feedbackFacts(state: FeedbackState): FeedbackFacts {
     receivingUnit: feedback.receivingUnit,
     handlingUnit: state.handlingUnit,
     status: state.status,
+    observedAt: iso(observedAt),
     about: feedback.about ? { ...feedback.about } : undefined,
     topic: state.topic,
     classification: state.classification,

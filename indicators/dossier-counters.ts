@@ -18,6 +18,9 @@
  *   submission-based.
  * Attribute flags (channel, e-result, components, fees, payment, VNeID) are read from the newest
  * facts: they carry no timestamp.
+ * Synced: a dossier counts as synced to the national portal only once the portal acknowledged it
+ * (`portalSyncedAt`): 1.4, and the numerators of 3.6, 4.1 and the procedure counts of 3.5 and
+ * 4.5a, count synced dossiers only (DOMAIN.md §2.3).
  */
 import { endOfCivilDay } from '../domain/deadline.js';
 import { type Instant, parseInstant } from '../domain/time.js';
@@ -42,7 +45,7 @@ export const counterFields = [
   'submitted',
   /** Accepted (NgayTiepNhan) in the period: 1.4 denominator; base of 3.3, 4.2, 4.3, 4.4, 4.5b. */
   'accepted',
-  /** 1.4 numerator: every dossier of this engine is in the synced stream, so synced = accepted. */
+  /** 1.4 numerator: accepted dossiers whose sync the national portal acknowledged. */
   'synced',
   /** 3.3 numerator: channel 2 and, where the TTHC requires a paper result, an e-result link. */
   'acceptedOnline',
@@ -51,15 +54,15 @@ export const counterFields = [
   'acceptedPostal',
   /** Toàn trình share (the 12 points of group 3a): accepted dossiers of TTHC eligible for toàn trình … */
   'toanTrinhBase',
-  /** … of which submitted online (channel 2). */
+  /** … of which submitted online (channel 2) to a toàn trình service, with an e-result where one is required. */
   'toanTrinhOnline',
   /** 3.6 denominator: accepted dossiers whose fee list has an amount > 0. */
   'feeBearing',
-  /** 3.6 numerator: of those, paid online (DVCQG or the local payment portal). */
+  /** 3.6 numerator: of those, synced and paid online (DVCQG or the local payment portal). */
   'paidOnline',
   /** 4.1 denominator: accepted dossiers of TTHC requiring a written or paper result. */
   'paperResultRequired',
-  /** 4.1 numerator: of those, with an e-result link. */
+  /** 4.1 numerator: of those, synced with an e-result link. */
   'eResult',
   /** 4.2 numerator (denominator `accepted`): every component digitised, e-result where required. */
   'digitized',
@@ -218,7 +221,7 @@ function pausedMs(supplements: readonly Interval[], endAt: Instant): number {
 export type LateReason = 'past-due' | 'more-than-one-supplementation';
 
 export interface ProgressJudgement {
-  /** NgayHenTra: the rescheduled date if any, else the original one. */
+  /** NgayHenTra: the rescheduled date if the apology came in time, else the original one. */
   dueDate: string;
   /** 24:00 of the due date. */
   dueAt: Instant;
@@ -231,13 +234,24 @@ export interface ProgressJudgement {
 }
 
 /**
+ * NgayHenTra: the rescheduled date when the apology came in time (ND 61 Art 19(9), DOMAIN.md
+ * §1.1 (9)), else the original one. Events from before `apologyInTime` was carried count the
+ * reschedule, as they did.
+ */
+export function appointmentInForce(facts: DossierFacts): string | undefined {
+  if (facts.rescheduledDueDate !== undefined && facts.apologyInTime !== false)
+    return facts.rescheduledDueDate;
+  return facts.dueDate;
+}
+
+/**
  * Indicator 2.1 for one dossier and period (DOMAIN.md §2.3); undefined when the dossier is not in
  * the period's 2.1 population (neither accepted nor terminal in it, never accepted, or no due date).
  * - end = terminal instant; no terminal status → the period end (00:00 after its last day);
  * - still waiting for the applicant → end = time of that request;
  * - completed supplementation intervals are subtracted from the end;
  * - more than one processing supplementation request → late;
- * - on time ⇔ end ≤ 24:00 of NgayHenTra (the rescheduled date if any).
+ * - on time ⇔ end ≤ 24:00 of NgayHenTra (the rescheduled date if the apology came in time).
  */
 export function judgeProgress(
   facts: DossierFacts,
@@ -245,7 +259,7 @@ export function judgeProgress(
   options: ContributionOptions = defaultContributionOptions,
 ): ProgressJudgement | undefined {
   const acceptedAt = instant(facts.acceptedAt);
-  const dueDate = facts.rescheduledDueDate ?? facts.dueDate;
+  const dueDate = appointmentInForce(facts);
   if (acceptedAt === undefined || dueDate === undefined) return undefined;
   const { start, end } = periodBounds(period);
   const latest: ProgressView = { terminalAt: terminalAt(facts), supplements: processingSupplements(facts) };
@@ -270,32 +284,94 @@ export function judgeProgress(
 
 const flag = (value: boolean): number => (value ? 1 : 0);
 
+/** The portal acknowledged the dossier's sync (DOMAIN.md §2.3 1.4): until then it is not synced anywhere. */
+export function isSynced(facts: DossierFacts): boolean {
+  return facts.portalSyncedAt !== undefined;
+}
+
+/** Eligible for toàn trình; events before the flag was carried tell it by the service offered. */
+function eligibleForToanTrinh(facts: DossierFacts): boolean {
+  return facts.eligibleForToanTrinh ?? facts.serviceLevel === 'toan-trinh';
+}
+
 /** The acceptance-based indicators: 1.4, 3.3, toàn trình, 3.6, 4.1, 4.2, 4.3, 4.4, 4.5b. */
 function acceptanceCounters(facts: DossierFacts): Partial<DossierCounters> {
   const online = facts.channel === channelCodes.online;
+  const synced = isSynced(facts);
   const paper = facts.paperResultRequired;
   const eResult = Boolean(facts.eResultLink);
   const eResultWhereRequired = !paper || eResult;
   const components = facts.components;
-  const feeBearing = facts.fees.some((fee) => fee.amountVnd > 0);
-  const toanTrinh = facts.serviceLevel === 'toan-trinh';
+  const feeBearing = isFeeBearing(facts);
+  const eligible = eligibleForToanTrinh(facts);
   return {
     accepted: 1,
-    synced: 1,
+    synced: flag(synced),
     acceptedOnline: flag(online && eResultWhereRequired),
     acceptedCounter: flag(facts.channel === channelCodes.counter),
     acceptedPostal: flag(facts.channel === channelCodes.postal),
-    toanTrinhBase: flag(toanTrinh),
-    toanTrinhOnline: flag(toanTrinh && online),
+    toanTrinhBase: flag(eligible),
+    toanTrinhOnline: flag(eligible && facts.serviceLevel === 'toan-trinh' && online && eResultWhereRequired),
     feeBearing: flag(feeBearing),
-    paidOnline: flag(feeBearing && facts.paidOnline),
+    paidOnline: flag(feeBearing && synced && facts.paidOnline),
     paperResultRequired: flag(paper),
-    eResult: flag(paper && eResult),
+    eResult: flag(paper && synced && eResult),
     digitized: flag(components.length > 0 && components.every((c) => c.digitized) && eResultWhereRequired),
     reusedData: flag(components.some((c) => c.reused)),
     fromDataStore: flag(components.some((c) => c.fromDataStore)),
     populationData: flag(facts.vneidAuthenticated),
   };
+}
+
+function isFeeBearing(facts: DossierFacts): boolean {
+  return facts.fees.some((fee) => fee.amountVnd > 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per procedure (TTHC): the catalogue-level indicators count distinct procedures with dossiers.
+
+/** What a procedure's dossiers show, for 3.5, 3.5b and 4.5a (DOMAIN.md §2.3). */
+export const procedureFlags = ['syncedWithFee', 'paidOnline', 'syncedPopulationData'] as const;
+export type ProcedureFlag = (typeof procedureFlags)[number];
+
+const procedureFlagPrefix = 'tthc.';
+
+/** The counter key of a procedure's flag: `tthc.<procedure code>.<flag>`. */
+export function procedureFlagKey(procedureCode: string, name: ProcedureFlag): string {
+  return `${procedureFlagPrefix}${procedureCode}.${name}`;
+}
+
+/**
+ * A dossier accepted in the period marks its procedure: synced with a fee (3.5), paid online
+ * (3.5b, formula UNCONFIRMED), synced with a VNeID-authenticated applicant (4.5a). Kept as counts
+ * per procedure, so that a dossier's later facts move them like every other counter.
+ */
+export function procedureContribution(facts: DossierFacts, period: PeriodId): Record<string, number> {
+  const { start, end } = periodBounds(period);
+  const acceptedAt = instant(facts.acceptedAt);
+  if (acceptedAt === undefined || acceptedAt < start || acceptedAt >= end) return {};
+  const synced = isSynced(facts);
+  const marks: Record<ProcedureFlag, boolean> = {
+    syncedWithFee: synced && isFeeBearing(facts),
+    paidOnline: isFeeBearing(facts) && facts.paidOnline,
+    syncedPopulationData: synced && facts.vneidAuthenticated,
+  };
+  return Object.fromEntries(
+    procedureFlags
+      .filter((name) => marks[name])
+      .map((name) => [procedureFlagKey(facts.procedureCode, name), 1]),
+  );
+}
+
+/** How many distinct procedures have each flag, from counters summed over units. */
+export function proceduresFlagged(counts: Readonly<Record<string, number>>): Record<ProcedureFlag, number> {
+  const tally: Record<ProcedureFlag, number> = { syncedWithFee: 0, paidOnline: 0, syncedPopulationData: 0 };
+  for (const [key, value] of Object.entries(counts)) {
+    if (!key.startsWith(procedureFlagPrefix) || value <= 0) continue;
+    const name = key.slice(key.lastIndexOf('.') + 1) as ProcedureFlag;
+    if (name in tally) tally[name] += 1;
+  }
+  return tally;
 }
 
 function progressCounters(
@@ -366,6 +442,15 @@ export function dossierContribution(
     ...progressCounters(judgeProgress(facts, period, options), facts),
     ...(inPeriod(facts.returnedAt) ? evaluationCounters(facts) : {}),
   };
+}
+
+/** Everything a dossier adds to its unit's counter record for a period: the counters and its procedure's marks. */
+export function dossierCounts(
+  facts: DossierFacts,
+  period: PeriodId,
+  options: ContributionOptions = defaultContributionOptions,
+): Record<string, number> {
+  return { ...dossierContribution(facts, period, options), ...procedureContribution(facts, period) };
 }
 
 /**

@@ -35,20 +35,32 @@ function processedAt(facts: FeedbackFacts): number | undefined {
   return instant(facts.answeredAt ?? facts.rejectedAt);
 }
 
+/**
+ * DOMAIN.md §2.3 (5.2): an open feedback is judged at "period end, or today": the period end once
+ * it has passed, else the time of the newest facts (the workflow publishes new facts when a limit
+ * passes, so they are never older than the last change of the judgement). Older events without
+ * `observedAt` are judged at the period end.
+ */
+function judgementDay(facts: FeedbackFacts, periodEnd: number): number {
+  const observedAt = instant(facts.observedAt);
+  return observedAt === undefined ? periodEnd : Math.min(periodEnd, observedAt);
+}
+
 export function feedbackContribution(facts: FeedbackFacts, period: PeriodId): FeedbackCounterValues {
   const { start, end } = periodBounds(period);
   const within = (t: number | undefined) => t !== undefined && t >= start && t < end;
   const submitted = within(instant(facts.submittedAt));
   const processed = processedAt(facts);
   const processedInPeriod = within(processed);
-  const openAtPeriodEnd = processed === undefined || processed >= end;
+  const judgedAt = judgementDay(facts, end);
+  const openWhenJudged = processed === undefined || processed >= judgedAt;
   const answerDueAt = Date.parse(facts.limits.answer.dueAt);
   const satisfaction = facts.satisfaction;
   return {
     receivedOrProcessed: flag(submitted || processedInPeriod),
     processedOnTime: flag(processedInPeriod && facts.onTime),
-    // 5.2: still in progress at the period end and within the 15 working days of the answer limit.
-    inProgressWithinTime: flag(submitted && openAtPeriodEnd && end <= answerDueAt),
+    // 5.2: still in progress, and within the 15 working days of the answer limit on the day judged.
+    inProgressWithinTime: flag(submitted && openWhenJudged && judgedAt <= answerDueAt),
     firstReceived: flag(submitted),
     notSatisfiedFollowedUpOrOverdue: flag(
       submitted && (satisfaction.notSatisfied || satisfaction.followedUp || satisfaction.overdue),

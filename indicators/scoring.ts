@@ -4,8 +4,11 @@
  * total scores out of 100; the rating label; the competition ranking of units.
  *
  * - rate = numerator ÷ denominator × 100, rounded to 2 decimals; a 0 denominator gives rate null
- *   and 0 points, and the indicator's maximum still counts (the doc: "show 0 or N/A"). For 1.4
- *   the doc falls back to the previous year's totals, which this pure core does not have.
+ *   and 0 points, status 'no-data' (the doc: "show 0 or N/A"). For 1.4 the doc falls back to the
+ *   previous year's totals, which this pure core does not have.
+ * - an indicator whose input the system has no source for (publication records, the certified-copy
+ *   service, catalogue data) is 'not-computable': 0 points, its maximum in `notComputablePoints`
+ *   beside the total, never a measured 0 %.
  * - points = max if rate ≥ target, else rate × max ÷ target, computed on the rounded rate and
  *   rounded to 3 decimals; group points and the total are sums of those, rounded to 3 decimals.
  *   With no stated target the doc gives no conversion: `targetWhenUnstated` (100, UNCONFIRMED)
@@ -13,7 +16,7 @@
  * Every UNCONFIRMED rule is a field of `IndicatorConfig`, whose defaults are documented below.
  */
 import { z } from 'zod';
-import type { ContributionOptions, DossierCounters } from './dossier-counters.js';
+import { type ContributionOptions, type DossierCounters, proceduresFlagged } from './dossier-counters.js';
 
 // ---------------------------------------------------------------------------------------------
 // Groups and indicators
@@ -149,14 +152,8 @@ export const catalogueStatsSchema = z.strictObject({
   withToanTrinhService: count.optional(),
   /** 3.5 / 3.5b: TTHC with fee information ≠ 0 in the CSDL TTHC (current value, distinct) … */
   withFees: count.optional(),
-  /** 3.5: … having synced dossiers with a fee accepted in the period (integrated with online payment) … */
-  withFeeDossiersSynced: count.optional(),
-  /** 3.5b (UNCONFIRMED formula): … having an online payment transaction in the period. */
-  withOnlinePayment: count.optional(),
-  /** 4.5a: TTHC whose applicants are individuals … */
+  /** 4.5a: TTHC whose applicants are individuals. */
   forIndividuals: count.optional(),
-  /** … having synced dossiers authenticated with VNeID or using population-DB data. */
-  usingPopulationData: count.optional(),
   /** 4.CT (UNCONFIRMED formula): the unit offers electronic certified copies from originals. */
   offersElectronicCertifiedCopy: z.boolean().optional(),
 });
@@ -324,6 +321,13 @@ export interface RatePart {
   rate: number | null;
 }
 
+/**
+ * - measured: computed from the period's data;
+ * - no-data: its denominator is 0 in the period (rate null, 0 points);
+ * - not-computable: the system has no source for an input (0 points, counted in `notComputablePoints`).
+ */
+export type IndicatorStatus = 'measured' | 'no-data' | 'not-computable';
+
 export interface IndicatorScore {
   id: IndicatorId;
   name: string;
@@ -336,6 +340,9 @@ export interface IndicatorScore {
   target?: number;
   points: number;
   max: number;
+  status: IndicatorStatus;
+  /** Why the indicator is not measured (Vietnamese), unless it is. */
+  why?: string;
   /** Sub-rates shown with 3.1 (toàn trình, một phần) and 3.3 (direct, postal). */
   parts?: RatePart[];
   /** 2.2 only: average processing time of completed dossiers (elapsed, not working time). */
@@ -352,7 +359,10 @@ export interface GroupScore {
 export interface Scoreboard {
   indicators: IndicatorScore[];
   groups: GroupScore[];
+  /** Points scored, out of 100. */
   total: number;
+  /** Points of the indicators the system cannot compute (shown beside the total). */
+  notComputablePoints: number;
   rating: string;
 }
 
@@ -363,6 +373,8 @@ interface RawIndicator {
   rate?: number | null;
   parts?: RatePart[];
   average?: IndicatorScore['average'];
+  /** Why the system cannot compute it: an input has no source. */
+  notComputable?: string;
 }
 
 const ratio = (numerator = 0, denominator = 0): RawIndicator => ({ numerator, denominator });
@@ -405,23 +417,51 @@ function processingSatisfaction(c: DossierCounters): RawIndicator {
   return { numerator, denominator: c.progressTotal };
 }
 
-function catalogueIndicators(s: CatalogueStats): Partial<Record<IndicatorId, RawIndicator>> {
+/** Catalogue-level indicators with no source for an input, and why (DOMAIN.md §2.3; docs/indicators.md). */
+const noSource = {
+  publication: 'Chưa có dữ liệu quyết định công bố TTHC (ngày QĐCB, ngày hiệu lực văn bản quy định)',
+  disclosure: 'Chưa có dữ liệu ngày công khai TTHC trên Cơ sở dữ liệu quốc gia',
+  catalogue: 'Chưa có danh mục TTHC thuộc thẩm quyền của đơn vị',
+  fees: 'Chưa có dữ liệu phí, lệ phí của TTHC trong danh mục',
+  applicants: 'Chưa có dữ liệu đối tượng thực hiện của TTHC trong danh mục',
+  certifiedCopy: 'Chưa ghi nhận đơn vị có cung cấp dịch vụ chứng thực bản sao điện tử từ bản chính',
+} as const;
+
+/** A ratio, or not computable when the denominator has no source. */
+function fromCatalogue(
+  numerator: number | undefined,
+  denominator: number | undefined,
+  why: string,
+): RawIndicator {
+  return denominator === undefined ? { ...ratio(), notComputable: why } : ratio(numerator, denominator);
+}
+
+/** Distinct procedures (TTHC) marked by their dossiers: 3.5, 3.5b, 4.5a. */
+type ProcedureTallies = ReturnType<typeof proceduresFlagged>;
+
+function catalogueIndicators(
+  s: CatalogueStats,
+  procedures: ProcedureTallies,
+): Partial<Record<IndicatorId, RawIndicator>> {
   const certifiedCopy = s.offersElectronicCertifiedCopy;
   return {
-    '1.1': ratio(s.publishedOnTime, s.published),
-    '1.2': ratio(s.disclosedOnTime, s.dueForDisclosure),
-    '1.3': ratio(s.disclosedComplete, s.disclosed),
+    '1.1': fromCatalogue(s.publishedOnTime, s.published, noSource.publication),
+    '1.2': fromCatalogue(s.disclosedOnTime, s.dueForDisclosure, noSource.disclosure),
+    '1.3': fromCatalogue(s.disclosedComplete, s.disclosed, noSource.disclosure),
     '3.1': {
-      ...ratio(s.withOnlineService, s.underCompetence),
+      ...fromCatalogue(s.withOnlineService, s.underCompetence, noSource.catalogue),
       parts: [
         part('Tỷ lệ TTHC cung cấp DVCTT toàn trình', s.withToanTrinhService, s.eligibleForToanTrinh),
         part('Tỷ lệ TTHC cung cấp DVCTT một phần', s.withPartialOnlineService, s.underCompetence),
       ],
     },
-    '3.5': ratio(s.withFeeDossiersSynced, s.withFees),
-    '3.5b': ratio(s.withOnlinePayment, s.withFees),
-    '4.CT': certifiedCopy === undefined ? ratio() : ratio(certifiedCopy ? 1 : 0, 1),
-    '4.5a': ratio(s.usingPopulationData, s.forIndividuals),
+    '3.5': fromCatalogue(procedures.syncedWithFee, s.withFees, noSource.fees),
+    '3.5b': fromCatalogue(procedures.paidOnline, s.withFees, noSource.fees),
+    '4.CT':
+      certifiedCopy === undefined
+        ? { ...ratio(), notComputable: noSource.certifiedCopy }
+        : ratio(certifiedCopy ? 1 : 0, 1),
+    '4.5a': fromCatalogue(procedures.syncedPopulationData, s.forIndividuals, noSource.applicants),
   };
 }
 
@@ -460,6 +500,11 @@ function scoreIndicator(
   const rate = raw.rate !== undefined ? raw.rate : rateOf(raw.numerator, raw.denominator);
   const target = config.targets[def.id];
   const max = config.maxima[def.id];
+  const status: IndicatorStatus = raw.notComputable
+    ? 'not-computable'
+    : raw.denominator > 0
+      ? 'measured'
+      : 'no-data';
   return {
     id: def.id,
     name: def.name,
@@ -468,12 +513,19 @@ function scoreIndicator(
     denominator: raw.denominator,
     rate,
     ...(target === undefined ? {} : { target }),
-    points: max === 0 ? 0 : thresholdPoints(rate, max, target ?? config.targetWhenUnstated),
+    points:
+      max === 0 || status === 'not-computable'
+        ? 0
+        : thresholdPoints(rate, max, target ?? config.targetWhenUnstated),
     max,
+    status,
+    ...(raw.notComputable ? { why: raw.notComputable } : status === 'no-data' ? { why: noDataReason } : {}),
     ...(raw.parts ? { parts: raw.parts } : {}),
     ...(raw.average ? { average: raw.average } : {}),
   };
 }
+
+const noDataReason = 'Mẫu số bằng 0: không có dữ liệu trong kỳ';
 
 function groupScore(group: GroupDefinition, indicators: readonly IndicatorScore[]): GroupScore {
   const members = indicators.filter((i) => i.group === group.id);
@@ -493,13 +545,14 @@ function groupScore(group: GroupDefinition, indicators: readonly IndicatorScore[
 
 /** The 766 scoreboard of one unit and period. */
 export function scoreboard(
-  counters: DossierCounters,
+  /** The unit's counters; per-procedure marks (`procedureFlagKey`) may ride along. */
+  counters: DossierCounters & Readonly<Record<string, number>>,
   catalogueStats: CatalogueStats = {},
   feedbackCounters?: FeedbackCounters,
   config: IndicatorConfig = defaultIndicatorConfig,
 ): Scoreboard {
   const raws = {
-    ...catalogueIndicators(catalogueStats),
+    ...catalogueIndicators(catalogueStats, proceduresFlagged(counters)),
     ...feedbackIndicators(feedbackCounters),
     ...dossierIndicators(counters),
   };
@@ -509,7 +562,11 @@ export function scoreboard(
     groups.reduce((sum, g) => sum + g.points, 0),
     3,
   );
-  return { indicators, groups, total, rating: ratingLabel(total, config) };
+  const notComputablePoints = round(
+    indicators.filter((i) => i.status === 'not-computable').reduce((sum, i) => sum + i.max, 0),
+    3,
+  );
+  return { indicators, groups, total, notComputablePoints, rating: ratingLabel(total, config) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ export function formatScoreboardSummary(report: SimulationReport): string {
   const p = report.province;
   lines.push(
     '',
-    `Toàn tỉnh: ${p.total.toFixed(2)} / 100 — ${p.rating}   ${key.map((k) => `${k} ${rate(p, k).trim()}`).join('  ')}`,
+    `Toàn tỉnh: ${p.total.toFixed(2)} / 100 (${p.notComputablePoints} điểm không tính được) — ${p.rating}   ${key.map((k) => `${k} ${rate(p, k).trim()}`).join('  ')}`,
   );
   return lines.join('\n');
 }

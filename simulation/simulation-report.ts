@@ -26,6 +26,8 @@ export interface UnitSummary {
   unit: string;
   name: string;
   total: number;
+  /** Points of the indicators the system cannot compute, beside the total. */
+  notComputablePoints: number;
   rating: string;
   indicators: Record<string, { numerator: number; denominator: number; rate: number | null; points: number }>;
 }
@@ -80,6 +82,7 @@ function summary(board: UnitScoreboard): UnitSummary {
     unit: board.unit.code,
     name: board.unit.name,
     total: board.scoreboard.total,
+    notComputablePoints: board.scoreboard.notComputablePoints,
     rating: board.scoreboard.rating,
     indicators: Object.fromEntries(
       board.scoreboard.indicators.map((i) => [

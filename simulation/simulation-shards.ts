@@ -76,7 +76,7 @@ async function startShard(
   return {
     env,
     dossiers: new DossierClient(env.client, codes, undefined, clock),
-    feedback: await FeedbackClient.open(env.client, nc),
+    feedback: await FeedbackClient.open(env.client, nc, { clock }),
   };
 }
 

@@ -97,7 +97,12 @@ export async function dashboardScreen(main, official, cleanup) {
       h(
         'div',
         { class: 'stat-row' },
-        stat('total', 'Tổng điểm', `${nf.format(sb.total)} / 100`, `Xếp loại: ${sb.rating}`),
+        stat(
+          'total',
+          'Tổng điểm',
+          `${nf.format(sb.total)} / 100`,
+          `Xếp loại: ${sb.rating}${sb.notComputablePoints > 0 ? ` · ${nf.format(sb.notComputablePoints)} điểm không tính được` : ''}`,
+        ),
         stat('accepted', 'Hồ sơ tiếp nhận trong kỳ', String(c.accepted), `${data.unitsIncluded} đơn vị`),
         stat('completed', 'Đã giải quyết xong', String(c.completed), `${pending} đang giải quyết`),
         stat('late', 'Trễ hạn (chỉ số 2.1)', String(late), `trên ${c.progressTotal} hồ sơ`),
@@ -181,7 +186,11 @@ export async function dashboardScreen(main, official, cleanup) {
                     { class: 'num' },
                     i.average ? `${nf.format(i.average.days)} ngày TB` : `${i.numerator} / ${i.denominator}`,
                   ),
-                  h('td', { class: 'num' }, pct(i.rate)),
+                  h(
+                    'td',
+                    { class: 'num', title: i.why ?? '' },
+                    i.status === 'not-computable' ? 'Không tính được' : pct(i.rate),
+                  ),
                   h('td', { class: 'num' }, `${nf.format(i.points)} / ${i.max}`),
                   h(
                     'td',

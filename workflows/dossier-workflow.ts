@@ -82,6 +82,8 @@ export const patches = {
   localPublishing: 'local-publishing',
   /** The rules (procedure, calendar, unit names) loaded by a local activity: one workflow task less per dossier. */
   localRules: 'local-rules',
+  /** ND 61 Art 19(9): an apology after the day before the due date is refused (TOO_LATE). */
+  refuseLateApology: 'refuse-late-apology',
 } as const;
 
 const core = proxyActivities<DossierActivities>({
@@ -179,6 +181,8 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   calendar = buildCalendar(rules.calendars);
   state = newDossier(input.code, application, procedure, Date.now());
   state = { ...state, components: componentsFrom(application.documents, procedure) };
+  // Dossiers begun before the rule keep accepting a late apology, as they did.
+  if (!patched(patches.refuseLateApology)) state = { ...state, legacyLateApology: true };
   upsertStaticSearchAttributes();
   await commit({ state, events: [{ type: 'received', at: Date.now(), data: {} }] });
 

@@ -80,7 +80,7 @@ export async function feedbackWorkflow(input: FeedbackWorkflowInput): Promise<Fe
   const committer = createEventCommitter<FeedbackState, FeedbackEvent>({
     entityId: input.id,
     idField: 'feedbackId',
-    facts: feedbackFacts,
+    facts: (current) => feedbackFacts(current, Date.now()),
     onCommit: (current) => {
       state = current;
       version++;

@@ -8,7 +8,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findProcedureVersion, type Procedure } from '../../domain/catalogue.js';
+import {
+  APPLICANT_TYPES,
+  findProcedureVersion,
+  type Procedure,
+  SUBMISSION_METHODS,
+} from '../../domain/catalogue.js';
 import { parseInstant, toCivilDate } from '../../domain/time.js';
 import { loadCalendar } from '../../rules/calendar-loader.js';
 import { loadCatalogue } from '../../rules/catalogue-loader.js';
@@ -22,9 +27,24 @@ const procedureSchema = z
     code: z.string(),
     name: z.string(),
     level: z.string(),
+    competentAuthority: z.string(),
+    applicantTypes: z
+      .array(z.enum(APPLICANT_TYPES))
+      .optional()
+      .describe('Đối tượng thực hiện: who may apply; absent when the procedure does not publish it'),
+    submissionMethods: z
+      .array(z.enum(SUBMISSION_METHODS))
+      .optional()
+      .describe('Cách thức thực hiện: the channels a dossier may be lodged by; absent when not published'),
     duration: z.looseObject({ unit: z.string() }),
     serviceLevel: z.string(),
-    requiredDocuments: z.array(z.looseObject({ kind: z.string(), name: z.string() })),
+    requiredDocuments: z.array(
+      z.looseObject({
+        kind: z.string(),
+        name: z.string(),
+        copies: z.number().optional().describe('Số lượng; absent when not published'),
+      }),
+    ),
     fees: z.array(z.looseObject({ name: z.string(), amountVnd: z.number() })),
     ruleVersion: z.looseObject({ version: z.string(), effectiveFrom: z.string() }),
   })

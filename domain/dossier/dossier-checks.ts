@@ -5,12 +5,18 @@
  */
 import type { Actor, Role } from '../actor.js';
 import type { WorkingCalendar } from '../calendar.js';
-import { type DeadlineLedger, DeadlineRuleError, receiptDate, reschedule } from '../deadline.js';
+import {
+  type DeadlineLedger,
+  DeadlineRuleError,
+  decreeAppointment,
+  receiptDate,
+  reschedule,
+} from '../deadline.js';
 import { requireRole } from '../state-machine-kit.js';
-import { type Instant, toCivilDate } from '../time.js';
+import { formatVietnameseDate, type Instant, toCivilDate } from '../time.js';
 import { type ActionName, actionNames, type DossierAction } from './dossier-actions.js';
 import { ActionRejected, type RejectionCode, reject } from './dossier-rejection.js';
-import { type DossierState, pendingInterAgency } from './dossier-state.js';
+import { apologyInTime, type DossierState, pendingInterAgency } from './dossier-state.js';
 import { closedStatuses, type DossierStatus, processingStatuses, statusNames } from './dossier-status.js';
 
 const staffRoles: readonly Role[] = ['specialist', 'leader'];
@@ -303,7 +309,11 @@ function checkTimeLimits(
   now: Instant,
   calendar: WorkingCalendar,
 ): void {
-  if (name !== 'request-supplementation') return;
+  if (name === 'request-supplementation') checkSupplementationWindow(state, now, calendar);
+  if (name === 'apologize' && !state.legacyLateApology) checkApologyInTime(state, now, calendar);
+}
+
+function checkSupplementationWindow(state: DossierState, now: Instant, calendar: WorkingCalendar): void {
   // Counted from the day the dossier counts as received, as the deadline itself is (DOMAIN.md §1.4).
   const receivedOn = receiptDate(state.acceptedAt ?? now, calendar);
   const elapsed = calendar.workingDaysBetween(receivedOn, toCivilDate(now));
@@ -311,6 +321,17 @@ function checkTimeLimits(
     reject(
       'TOO_LATE',
       `Đã quá ${supplementationWindowWorkingDays} ngày làm việc kể từ ngày tiếp nhận (${elapsed} ngày); không được yêu cầu bổ sung (ND 61 Art 19(4))`,
+    );
+  }
+}
+
+/** ND 61 Art 19(9) as amended: the apology comes at the latest one day before the due date. */
+function checkApologyInTime(state: DossierState, now: Instant, calendar: WorkingCalendar): void {
+  const due = decreeAppointment(requireDeadline(state), calendar);
+  if (due && !apologyInTime(now, due.dueDate)) {
+    reject(
+      'TOO_LATE',
+      `Văn bản xin lỗi và hẹn lại ngày trả kết quả phải gửi chậm nhất 01 ngày trước ngày hẹn trả ${formatVietnameseDate(due.dueDate)}; hôm nay đã quá thời hạn đó (ND 61 Art 19(9))`,
     );
   }
 }

@@ -9,7 +9,7 @@ import {
   type Transition as MachineTransition,
   recordTransition,
 } from '../state-machine-kit.js';
-import type { CivilDate, Instant } from '../time.js';
+import { type CivilDate, type Instant, toCivilDate } from '../time.js';
 import type { SupplementItem } from './dossier-actions.js';
 import type { DossierStatus } from './dossier-status.js';
 
@@ -75,7 +75,15 @@ export interface DossierState {
   application: Omit<DossierApplication, 'documents'>;
   procedure: Pick<
     Procedure,
-    'code' | 'name' | 'duration' | 'steps' | 'paperResult' | 'serviceLevel' | 'fees' | 'ruleVersion'
+    | 'code'
+    | 'name'
+    | 'duration'
+    | 'steps'
+    | 'paperResult'
+    | 'serviceLevel'
+    | 'eligibleForToanTrinh'
+    | 'fees'
+    | 'ruleVersion'
   >;
   submittedAt: Instant;
   acceptedAt?: Instant;
@@ -94,6 +102,11 @@ export interface DossierState {
     by: string;
     late: boolean;
   };
+  /**
+   * Received before the apology deadline of ND 61 Art 19(9) was enforced: a late apology was still
+   * accepted (and flagged `late`). Absent for every dossier received since.
+   */
+  legacyLateApology?: true;
   apologyRequiredSince?: Instant;
   overdueSince?: Instant;
   overdueWithoutApology: boolean;
@@ -104,6 +117,8 @@ export interface DossierState {
   returnedEarly?: boolean;
   payments: Payment[];
   evaluation?: { scores: Record<string, number>; liked?: boolean; at: Instant };
+  /** When the national portal (DVCQG) acknowledged the dossier's sync; until then it is not synced. */
+  portalSyncedAt?: Instant;
   endedAt?: Instant;
   endReason?: string;
   history: HistoryEntry[];
@@ -140,6 +155,7 @@ export function newDossier(
       steps: procedure.steps,
       paperResult: procedure.paperResult,
       serviceLevel: procedure.serviceLevel,
+      eligibleForToanTrinh: procedure.eligibleForToanTrinh,
       fees: procedure.fees,
       ruleVersion: procedure.ruleVersion,
     },
@@ -171,6 +187,11 @@ export function componentsFrom(
     fromDataStore: Boolean(document.fromDataStore),
     ref: document.fileRef ?? document.reusedFrom,
   }));
+}
+
+/** ND 61 Art 19(9): an apology is in time when made at the latest the day before the due date. */
+export function apologyInTime(at: Instant, dueDate: CivilDate): boolean {
+  return toCivilDate(at) < dueDate;
 }
 
 export function pendingInterAgency(state: DossierState): InterAgencyTask[] {

@@ -12,6 +12,7 @@ import { checkAction } from './dossier-checks.js';
 import { refuseAtIntake } from './dossier-intake.js';
 import { reject } from './dossier-rejection.js';
 import {
+  apologyInTime,
   countProcessingRequests,
   type DossierState,
   type Payment,
@@ -186,8 +187,8 @@ export function applyAction(
         calendar,
       );
       const previousDueDate = deadline.reschedule?.previousDueDate ?? action.payload.newDueDate;
-      // ND 61 Art 19(9): the letter is due at the latest one working day before the due date.
-      const late = toCivilDate(now) >= previousDueDate;
+      // Only dossiers under the old rule (legacyLateApology) can get here late.
+      const late = !apologyInTime(now, previousDueDate);
       const apology = {
         at: now,
         reason: action.payload.reason,

@@ -547,7 +547,13 @@ describe('indicators, reference data and health', () => {
       await call(app, 'GET', '/v1/procedures?at=2026-04-23', { token }),
     );
     expect(procedures.procedures.map((p) => p.code)).toContain('1.001612');
-    expect((await call(app, 'GET', '/v1/procedures/1.001612', { token })).statusCode).toBe(200);
+    const householdBusiness = await call(app, 'GET', '/v1/procedures/1.001612', { token });
+    expect(householdBusiness.statusCode).toBe(200);
+    // ND 63/2010 Art 8(2)(c), (e): how to submit and who may apply.
+    expect(json(householdBusiness)).toMatchObject({
+      applicantTypes: ['citizen'],
+      submissionMethods: ['counter', 'postal', 'online'],
+    });
     expect((await call(app, 'GET', '/v1/procedures/9.999999', { token })).statusCode).toBe(404);
     const due = await call(
       app,

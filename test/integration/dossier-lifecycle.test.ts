@@ -474,6 +474,9 @@ describe('§1.1 step 9 apology and reschedule', () => {
     const types = (await system.events(code)).map((e) => e.type);
     expect(types).toContain('overdue-unapologized');
     expect(types.indexOf('apology-required')).toBeLessThan(types.indexOf('overdue-unapologized'));
+    // DOMAIN.md §1.1 (9): the apology was due at the latest the day before; now it is refused.
+    const newDueDate = calendar.addWorkingDays(toCivilDate(await now()), 3);
+    await expectRejected(act(code, 'apologize', leader, { reason: 'Quá hạn', newDueDate }), 'TOO_LATE');
   });
 });
 

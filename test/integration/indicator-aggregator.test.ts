@@ -13,6 +13,7 @@ import { IndicatorReadModel } from '../../aggregators/read-model.js';
 import { rebuildIndicators } from '../../aggregators/rebuild.js';
 import { FeedbackClient } from '../../client/feedback-client.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
+import type { Procedure } from '../../domain/catalogue.js';
 import { toCivilDate } from '../../domain/time.js';
 import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { eventStreamName } from '../../events/stream.js';
@@ -146,6 +147,41 @@ describe('§2.3 scoreboard from dossiers driven through the workflows', () => {
     } finally {
       await service.stop();
     }
+  });
+});
+
+describe('§2.3 catalogue indicators 1.3 and 4.5a', () => {
+  /** The committee's scoreboard indicator `id` when the read model holds `procedures`. */
+  async function catalogueIndicator(procedures: readonly Procedure[], id: string) {
+    const model = new IndicatorReadModel(system.nc, organisation, procedures);
+    const month = periodOf('month', toCivilDate(await nowInWorkflowTime())) ?? '';
+    return (await model.scoreboard(committee, month)).scoreboard.indicators.find((i) => i.id === id);
+  }
+
+  /** The seed catalogue with 1.001193 missing đối tượng and 1.000656 a document's số lượng. */
+  function withTwoIncomplete(): Procedure[] {
+    return loadCatalogue().procedures.map((procedure) => {
+      const copy = structuredClone(procedure);
+      if (copy.code === '1.001193') delete copy.applicantTypes;
+      if (copy.code === '1.000656' && copy.requiredDocuments[0]) delete copy.requiredDocuments[0].copies;
+      return copy;
+    });
+  }
+
+  it('1.3 counts the procedures stating all seven parts of ND 63/2010 Art 8(2); one lacking a part lowers it', async () => {
+    // The committee is a cấp xã unit: the 12 commune procedures of the seed, all published in full.
+    const complete = await catalogueIndicator(loadCatalogue().procedures, '1.3');
+    expect([complete?.numerator, complete?.denominator, complete?.rate, complete?.points]).toEqual([
+      12, 12, 100, 2,
+    ]);
+    const lowered = await catalogueIndicator(withTwoIncomplete(), '1.3');
+    expect([lowered?.numerator, lowered?.denominator, lowered?.rate]).toEqual([10, 12, 83.33]);
+    expect(lowered?.points).toBeLessThan(2);
+  });
+
+  it("4.5a's denominator is the procedures open to citizens (a procedure not saying who may apply is not)", async () => {
+    expect((await catalogueIndicator(loadCatalogue().procedures, '4.5a'))?.denominator).toBe(12);
+    expect((await catalogueIndicator(withTwoIncomplete(), '4.5a'))?.denominator).toBe(11);
   });
 });
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type DossierApplicationInput, dossierApplicationSchema } from '../../domain/application.js';
+import {
+  applicantSchema,
+  type DossierApplicationInput,
+  dossierApplicationSchema,
+} from '../../domain/application.js';
+import { APPLICANT_TYPES, SUBMISSION_METHODS } from '../../domain/catalogue.js';
 import { checkCompleteness } from '../../domain/completeness.js';
 import { formatZodError, parseOrThrow, ValidationError } from '../../domain/validation.js';
 import { getProcedure } from '../../rules/catalogue-loader.js';
@@ -137,6 +142,16 @@ describe('dossier application schema', () => {
     expect((thrown as ValidationError).message).toBe(
       'Invalid dossier application:\n  - channel: must be "counter", "online" or "postal"',
     );
+  });
+});
+
+describe('the catalogue and the application name applicants and channels alike', () => {
+  it("an applicant's type is one of the catalogue's applicant types (đối tượng thực hiện)", () => {
+    expect(applicantSchema.options.map((option) => option.shape.type.value)).toEqual([...APPLICANT_TYPES]);
+  });
+
+  it("a dossier's channels are the catalogue's submission methods (ND 61 Art 16)", () => {
+    expect(dossierApplicationSchema.shape.channel.options).toEqual([...SUBMISSION_METHODS]);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   findProcedureVersion,
   isProcedureCode,
   type Procedure,
+  type ProcedureInput,
   procedureCodes,
   procedureSchema,
 } from '../../domain/catalogue.js';
@@ -88,6 +89,39 @@ describe('the seed catalogue (DOMAIN.md §7)', () => {
     }
   });
 
+  it('ND 63/2010 Art 8(2)(c), (e): every seed procedure says who may apply and how to submit', () => {
+    for (const procedure of catalogue.procedures) {
+      expect(procedure.applicantTypes?.length, procedure.code).toBeGreaterThan(0);
+      expect(procedure.submissionMethods?.length, procedure.code).toBeGreaterThan(0);
+    }
+  });
+
+  it('§3: every seed procedure is offered online at some level, so it accepts online dossiers', () => {
+    for (const procedure of catalogue.procedures) {
+      expect(procedure.submissionMethods, procedure.code).toContain('online');
+    }
+  });
+
+  it('§7 #2: marriage registration between two Vietnamese citizens is for citizens only', () => {
+    expect(seed('1.000894').applicantTypes).toEqual(['citizen']);
+    expect(seed('1.000894').unconfirmed).not.toContain('applicantTypes');
+  });
+
+  it('§7 #6: a signature is certified in front of the officer, so not by post', () => {
+    expect(seed('2.000884').submissionMethods).toEqual(['counter', 'online']);
+  });
+
+  it('§7 #12: the construction permit asks for 2 sets of design drawings', () => {
+    const drawings = seed('LOCAL.CPXD-NORL').requiredDocuments.find((d) => d.kind === 'ban-ve-thiet-ke');
+    expect(drawings?.copies).toBe(2);
+  });
+
+  it('lists as unconfirmed the channels and applicant types DOMAIN.md §7 does not give', () => {
+    for (const code of ['1.001193', '1.001612', 'LOCAL.CPXD-NORL', 'LOCAL.DKBD-QSDD']) {
+      expect(seed(code).unconfirmed).toEqual(expect.arrayContaining(['applicantTypes', 'submissionMethods']));
+    }
+  });
+
   it('every procedure level is a tier of the demo organisation registry', () => {
     const tiers = loadOrganisation('demo').tiers.map((tier) => tier.id);
     expect(checkProcedureLevels(catalogue.procedures, tiers)).toEqual([]);
@@ -135,6 +169,44 @@ describe('catalogue validation', () => {
       'procedures[0].requiredDocuments[0].kind: must be a kebab-case id: lower-case letters and digits joined by "-"',
       'procedures[0].unconfirmed: must list "code": LOCAL.TEST is a provisional local code',
     ]);
+  });
+
+  it('names the field when who may apply or how to submit is malformed', () => {
+    const issuesOfProcedure = (change: Partial<ProcedureInput>) => {
+      const result = procedureSchema.safeParse({ ...base, ...change });
+      return result.success ? [] : formatZodError(result.error);
+    };
+    expect(issuesOfProcedure({ applicantTypes: [], submissionMethods: [] })).toEqual([
+      'applicantTypes: must list at least one applicant type',
+      'submissionMethods: must list at least one submission method',
+    ]);
+    expect(
+      issuesOfProcedure({
+        applicantTypes: ['foreigner' as 'citizen'],
+        submissionMethods: ['online', 'fax' as 'counter'],
+      }),
+    ).toEqual([
+      'applicantTypes[0]: must be "citizen" or "organisation"',
+      'submissionMethods[1]: must be "counter", "postal" or "online"',
+    ]);
+    expect(issuesOfProcedure({ submissionMethods: ['online', 'online'] })).toEqual([
+      'submissionMethods: must not list a submission method twice',
+    ]);
+  });
+
+  it('§3: a procedure offered online (toàn trình or một phần) must accept online dossiers', () => {
+    const result = procedureSchema.safeParse({ ...base, submissionMethods: ['counter', 'postal'] });
+    expect(result.success ? [] : formatZodError(result.error)).toEqual([
+      'submissionMethods: must include "online": serviceLevel "toan-trinh" is an online service (DOMAIN.md §3)',
+    ]);
+  });
+
+  it('holds a procedure published without who may apply, how to submit or the number of copies', () => {
+    const incomplete = structuredClone(base) as ProcedureInput;
+    delete incomplete.applicantTypes;
+    delete incomplete.submissionMethods;
+    for (const document of incomplete.requiredDocuments) delete document.copies;
+    expect(procedureSchema.safeParse(incomplete).success).toBe(true);
   });
 
   it('requires a provisional code to be listed as unconfirmed', () => {

@@ -1062,9 +1062,36 @@ describe('apology and rescheduling (ND 61 Art 19(9))', () => {
     expect(state.status).toBe('DANG_XU_LY');
   });
 
-  it('an apology on the due date itself is recorded as late', () => {
-    const { state } = act(
+  it('DOMAIN.md §1.1 (9): an apology on the due date itself comes too late and is refused (TOO_LATE)', () => {
+    // Received 23/4, due 29/4 (3 working days; 25–27/4 off): the day before, 28/4, is the last day.
+    const onTheDueDate = at('2026-04-29T10:00');
+    const error = expectRejected(
       assigned(),
+      'apologize',
+      leader,
+      { reason: 'Chờ ý kiến cơ quan thuế', newDueDate: '2026-05-06' },
+      onTheDueDate,
+      'TOO_LATE',
+    );
+    expect(error.message).toContain('19(9)');
+    expect(error.message).toContain('29/04/2026');
+    expect(
+      actionAvailability(assigned(), leader, onTheDueDate, calendar).find((a) => a.name === 'apologize'),
+    ).toMatchObject({ allowed: false, code: 'TOO_LATE' });
+    const dayBefore = act(
+      assigned(),
+      'apologize',
+      leader,
+      { reason: 'Chờ ý kiến cơ quan thuế', newDueDate: '2026-05-06' },
+      at('2026-04-28T16:00'),
+    ).state;
+    expect(dayBefore.apology?.late).toBe(false);
+  });
+
+  it('a dossier received under the old rule (legacyLateApology) still records a late apology, flagged late', () => {
+    const legacy: DossierState = { ...assigned(), legacyLateApology: true };
+    const { state } = act(
+      legacy,
       'apologize',
       leader,
       { reason: 'Chờ ý kiến cơ quan thuế', newDueDate: '2026-05-06' },

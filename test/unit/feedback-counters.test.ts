@@ -66,6 +66,18 @@ describe('§2.3 5.2 and 5.3 feedback counters', () => {
     expect(feedbackContribution(early, '2026-11').inProgressWithinTime).toBe(1);
   });
 
+  it('DOMAIN.md §2.3 5.2 "period end, or today": a feedback still within its limit today is not late while the period runs', () => {
+    // November has not ended when the facts are taken on 10/11: judged on that day, within the 23/11 limit.
+    const today = facts({ observedAt: '2026-11-10T09:00:00+07:00' });
+    expect(feedbackContribution(today, '2026-11').inProgressWithinTime).toBe(1);
+    // The workflow publishes new facts when the limit passes: from then on, late.
+    const pastLimit = facts({ observedAt: '2026-11-24T00:00:00+07:00' });
+    expect(feedbackContribution(pastLimit, '2026-11').inProgressWithinTime).toBe(0);
+    // Facts taken after the period ended: judged at the period end, as before.
+    const later = facts({ observedAt: '2026-12-05T09:00:00+07:00' });
+    expect(feedbackContribution(later, '2026-11').inProgressWithinTime).toBe(0);
+  });
+
   it('5.3: not satisfied, followed up or overdue each count once, in the period first received', () => {
     const unhappy = facts({
       satisfaction: { ...facts().satisfaction, notSatisfied: true, overdue: true, followedUp: true },

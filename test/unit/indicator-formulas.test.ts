@@ -10,9 +10,12 @@ import {
   affectedPeriods,
   type DossierCounters,
   dossierContribution,
+  dossierCounts,
   emptyCounters,
   isEmptyCounters,
   judgeProgress,
+  type ProcedureFlag,
+  procedureFlagKey,
   processingTimeMs,
   subtractCounters,
   sumCounters,
@@ -65,6 +68,7 @@ function facts(overrides: FactsInput = {}): DossierFacts {
 }
 
 const decided = (at: string): FactsInput => ({ status: 'DA_XU_LY_XONG', decidedAt: at });
+const synced: FactsInput = { portalSyncedAt: '2026-04-06T10:00:00+07:00' };
 const april = '2026-04';
 
 function onTime(input: FactsInput, period = april) {
@@ -82,6 +86,16 @@ describe('2.1 on time: terminal dossiers (DOMAIN.md §2.3 "NgayKetThucXuLy ≤ N
     const lateDecision = decided('2026-04-14T10:00:00+07:00');
     expect(onTime(lateDecision)).toBe(false);
     expect(onTime({ ...lateDecision, rescheduledDueDate: '2026-04-15', apologyIssued: true })).toBe(true);
+  });
+
+  it('DOMAIN.md §1.1 (9): an apology that came too late does not move NgayHenTra; the dossier is judged on its original date', () => {
+    const lateDecision = decided('2026-04-14T10:00:00+07:00');
+    const rescheduled = { ...lateDecision, rescheduledDueDate: '2026-04-15', apologyIssued: true };
+    expect(onTime({ ...rescheduled, apologyAt: '2026-04-08T10:00:00+07:00', apologyInTime: true })).toBe(
+      true,
+    );
+    const tooLate = { ...rescheduled, apologyAt: '2026-04-09T10:00:00+07:00', apologyInTime: false };
+    expect(judgeProgress(facts(tooLate), april)).toMatchObject({ onTime: false, dueDate: '2026-04-09' });
   });
 
   it('terminal-status priority: Đã xử lý xong wins over a later Đã trả kết quả (DOMAIN.md §2.3)', () => {
@@ -233,8 +247,9 @@ describe('2.1 supplementation (DOMAIN.md §2.3 detailed rules)', () => {
 });
 
 describe('acceptance-based counters (DOMAIN.md §2.3 groups 1, 3, 4)', () => {
-  it('1.4: every accepted dossier of the engine is synced', () => {
-    expect(dossierContribution(facts(), april)).toMatchObject({ accepted: 1, synced: 1, submitted: 1 });
+  it('1.4 (DOMAIN.md §2.3): a dossier is synced only once the national portal acknowledged it', () => {
+    expect(dossierContribution(facts(), april)).toMatchObject({ accepted: 1, synced: 0, submitted: 1 });
+    expect(dossierContribution(facts(synced), april)).toMatchObject({ accepted: 1, synced: 1 });
   });
 
   it('3.3: an online dossier counts only with an e-result when the TTHC requires a paper result', () => {
@@ -249,7 +264,12 @@ describe('acceptance-based counters (DOMAIN.md §2.3 groups 1, 3, 4)', () => {
       ...decided('2026-04-08T10:00:00+07:00'),
       eResultLink: 'https://kq.example/1',
     };
-    expect(dossierContribution(facts(withLink), april)).toMatchObject({ acceptedOnline: 1, eResult: 1 });
+    // 4.1 counts the synced result only (DOMAIN.md §2.3 4.1); 3.3's numerator is not restricted.
+    expect(dossierContribution(facts(withLink), april)).toMatchObject({ acceptedOnline: 1, eResult: 0 });
+    expect(dossierContribution(facts({ ...withLink, ...synced }), april)).toMatchObject({
+      acceptedOnline: 1,
+      eResult: 1,
+    });
     expect(dossierContribution(facts({ channel: 3 }), april)).toMatchObject({
       acceptedOnline: 0,
       acceptedPostal: 1,
@@ -268,6 +288,27 @@ describe('acceptance-based counters (DOMAIN.md §2.3 groups 1, 3, 4)', () => {
     expect(dossierContribution(facts({ channel: 2 }), april)).toMatchObject({ toanTrinhBase: 0 });
   });
 
+  it('toàn trình share (DOMAIN.md §2.3 3.1/3.3): dossiers of eligible TTHC; online to a toàn trình service, e-result where required', () => {
+    const eligible = { eligibleForToanTrinh: true, channel: 2 as const };
+    // Eligible but offered only partly online: in the base, not in the share.
+    expect(dossierContribution(facts({ ...eligible, serviceLevel: 'mot-phan' }), april)).toMatchObject({
+      toanTrinhBase: 1,
+      toanTrinhOnline: 0,
+    });
+    const paperResult = { ...eligible, serviceLevel: 'toan-trinh' as const, paperResultRequired: true };
+    expect(dossierContribution(facts(paperResult), april)).toMatchObject({
+      toanTrinhBase: 1,
+      toanTrinhOnline: 0,
+    });
+    expect(
+      dossierContribution(facts({ ...paperResult, eResultLink: 'https://kq.example/2' }), april),
+    ).toMatchObject({ toanTrinhBase: 1, toanTrinhOnline: 1 });
+    // Not eligible: outside the share whatever the channel.
+    expect(dossierContribution(facts({ eligibleForToanTrinh: false, channel: 2 }), april)).toMatchObject({
+      toanTrinhBase: 0,
+    });
+  });
+
   it('3.6: only dossiers with a fee > 0 count, paid online or not', () => {
     const free = { fees: [{ name: 'Lệ phí', amountVnd: 0 }], paidOnline: true };
     expect(dossierContribution(facts(free), april)).toMatchObject({ feeBearing: 0, paidOnline: 0 });
@@ -278,7 +319,12 @@ describe('acceptance-based counters (DOMAIN.md §2.3 groups 1, 3, 4)', () => {
       ],
       paidOnline: true,
     };
-    expect(dossierContribution(facts(paid), april)).toMatchObject({ feeBearing: 1, paidOnline: 1 });
+    // 3.6 counts synced dossiers paid online (DOMAIN.md §2.3 3.6).
+    expect(dossierContribution(facts(paid), april)).toMatchObject({ feeBearing: 1, paidOnline: 0 });
+    expect(dossierContribution(facts({ ...paid, ...synced }), april)).toMatchObject({
+      feeBearing: 1,
+      paidOnline: 1,
+    });
   });
 
   it('4.2–4.5b: digitised (every component, e-result where required), reuse, data store, VNeID', () => {
@@ -370,6 +416,42 @@ function counters(values: Partial<DossierCounters>): DossierCounters {
   return { ...emptyCounters(), ...values };
 }
 
+/** Counter-record marks of procedures, as the aggregator sums them over dossiers and units. */
+function procedureMarks(codes: string[], ...flags: ProcedureFlag[]): Record<string, number> {
+  return Object.fromEntries(codes.flatMap((code) => flags.map((flag) => [procedureFlagKey(code, flag), 2])));
+}
+
+function indicatorOf(board: ReturnType<typeof scoreboard>, id: string) {
+  const found = board.indicators.find((i) => i.id === id);
+  if (!found) throw new Error(`no indicator ${id}`);
+  return found;
+}
+
+describe('procedure marks (DOMAIN.md §2.3 3.5, 3.5b, 4.5a)', () => {
+  it('a dossier accepted in the period marks its procedure: synced with a fee, paid online, synced with VNeID', () => {
+    const paidFee = {
+      fees: [{ name: 'Phí', amountVnd: 50_000 }],
+      paidOnline: true,
+      vneidAuthenticated: true,
+    };
+    expect(dossierCounts(facts(paidFee), april)).toMatchObject({
+      [procedureFlagKey('1.001612', 'paidOnline')]: 1,
+    });
+    expect(dossierCounts(facts(paidFee), april)).not.toHaveProperty(
+      procedureFlagKey('1.001612', 'syncedWithFee'),
+    );
+    expect(dossierCounts(facts({ ...paidFee, ...synced }), april)).toMatchObject({
+      [procedureFlagKey('1.001612', 'syncedWithFee')]: 1,
+      [procedureFlagKey('1.001612', 'paidOnline')]: 1,
+      [procedureFlagKey('1.001612', 'syncedPopulationData')]: 1,
+    });
+    // Counted by acceptance: not in another period.
+    expect(Object.keys(dossierCounts(facts({ ...paidFee, ...synced }), '2026-05'))).not.toContain(
+      procedureFlagKey('1.001612', 'paidOnline'),
+    );
+  });
+});
+
 describe('scoreboard (DOMAIN.md §2.2–§2.4)', () => {
   it('group maxima are 18 / 20 / 12 / 10 / 22 / 18 and sum to 100', () => {
     const board = scoreboard(emptyCounters());
@@ -446,23 +528,26 @@ describe('scoreboard (DOMAIN.md §2.2–§2.4)', () => {
   });
 
   it('a unit perfect on every indicator scores 100, Xuất sắc', () => {
-    const all = counters({
-      accepted: 10,
-      synced: 10,
-      acceptedOnline: 10,
-      toanTrinhBase: 4,
-      toanTrinhOnline: 4,
-      feeBearing: 3,
-      paidOnline: 3,
-      paperResultRequired: 2,
-      eResult: 2,
-      digitized: 10,
-      reusedData: 10,
-      fromDataStore: 10,
-      populationData: 10,
-      progressTotal: 10,
-      progressOnTime: 10,
-    });
+    const all = {
+      ...counters({
+        accepted: 10,
+        synced: 10,
+        acceptedOnline: 10,
+        toanTrinhBase: 4,
+        toanTrinhOnline: 4,
+        feeBearing: 3,
+        paidOnline: 3,
+        paperResultRequired: 2,
+        eResult: 2,
+        digitized: 10,
+        reusedData: 10,
+        fromDataStore: 10,
+        populationData: 10,
+        progressTotal: 10,
+        progressOnTime: 10,
+      }),
+      ...procedureMarks(['1.001612', '1.001613'], 'syncedWithFee', 'paidOnline', 'syncedPopulationData'),
+    };
     const catalogue = {
       published: 5,
       publishedOnTime: 5,
@@ -470,11 +555,8 @@ describe('scoreboard (DOMAIN.md §2.2–§2.4)', () => {
       disclosedOnTime: 5,
       disclosed: 9,
       disclosedComplete: 9,
-      withFees: 4,
-      withFeeDossiersSynced: 4,
-      withOnlinePayment: 4,
-      forIndividuals: 6,
-      usingPopulationData: 6,
+      withFees: 2,
+      forIndividuals: 2,
       offersElectronicCertifiedCopy: true,
     };
     const feedback = {
@@ -486,7 +568,42 @@ describe('scoreboard (DOMAIN.md §2.2–§2.4)', () => {
     };
     const board = scoreboard(all, catalogue, feedback);
     expect(board.groups.map((g) => g.points)).toEqual([18, 20, 12, 10, 22, 18]);
-    expect(board).toMatchObject({ total: 100, rating: 'Xuất sắc' });
+    expect(board).toMatchObject({ total: 100, notComputablePoints: 0, rating: 'Xuất sắc' });
+    expect(board.indicators.every((i) => i.status === 'measured' || i.max === 0)).toBe(true);
+  });
+
+  it('DOMAIN.md §2.3 3.5, 3.5b, 4.5a: distinct procedures marked by their dossiers over the catalogue', () => {
+    const marks = {
+      ...procedureMarks(['1.001612'], 'syncedWithFee'),
+      ...procedureMarks(['1.001612', '2.000815', '1.000894'], 'paidOnline'),
+    };
+    const board = scoreboard({ ...emptyCounters(), ...marks }, { withFees: 4, forIndividuals: 5 });
+    expect(indicatorOf(board, '3.5')).toMatchObject({
+      numerator: 1,
+      denominator: 4,
+      rate: 25,
+      points: 0.625,
+    });
+    expect(indicatorOf(board, '3.5b')).toMatchObject({ numerator: 3, denominator: 4, rate: 75 });
+    expect(indicatorOf(board, '4.5a')).toMatchObject({
+      numerator: 0,
+      denominator: 5,
+      rate: 0,
+      status: 'measured',
+    });
+  });
+
+  it('an indicator without a source is not computable, never a measured 0 %; the total says how many points', () => {
+    const board = scoreboard(counters({ accepted: 4, synced: 0 }));
+    for (const id of ['1.1', '1.2', '1.3', '3.5', '3.5b', '4.CT', '4.5a'] as const) {
+      expect(indicatorOf(board, id), id).toMatchObject({ status: 'not-computable', points: 0 });
+      expect(indicatorOf(board, id).why, id).toBeTruthy();
+    }
+    expect(board.notComputablePoints).toBe(6 + 4 + 2 + 2 + 2 + 2 + 2);
+    // Measured at 0 %: no dossier of the four was synced.
+    expect(indicatorOf(board, '1.4')).toMatchObject({ status: 'measured', rate: 0, points: 0 });
+    // No dossier in the denominator: no data, not 0 %.
+    expect(indicatorOf(board, '3.6')).toMatchObject({ status: 'no-data', rate: null });
   });
 
   it('5.2 and 5.3 from the feedback counters (DOMAIN.md §2.3 group 5, §5)', () => {

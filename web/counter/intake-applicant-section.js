@@ -3,6 +3,7 @@
  * reach them; each field checked as the officer types, with the API's patterns.
  */
 import { checkEmail, checkPersonalId, checkPhone, checkRequiredText, checkTaxCode } from '../input-checks.js';
+import { displayNames } from '../names.js';
 import { field, h, textInput } from '../ui.js';
 
 function citizenFields() {
@@ -49,6 +50,8 @@ function contactFields() {
     address: field({ label: 'Địa chỉ', input: textInput('address', { autocomplete: 'street-address' }) }),
   };
 }
+
+const { applicantTypes: applicantTypeNames } = displayNames;
 
 const optional = (value) => (value.trim() ? value.trim() : undefined);
 
@@ -118,12 +121,17 @@ export function intakeApplicantSection() {
         'fieldset',
         { class: 'inline' },
         h('legend', {}, 'Người nộp là'),
-        h('span', { class: 'check' }, typeCitizen, h('label', { for: 'type-citizen' }, 'Công dân')),
+        h(
+          'span',
+          { class: 'check' },
+          typeCitizen,
+          h('label', { for: 'type-citizen' }, applicantTypeNames.citizen),
+        ),
         h(
           'span',
           { class: 'check' },
           typeOrg,
-          h('label', { for: 'type-organisation' }, 'Tổ chức, doanh nghiệp'),
+          h('label', { for: 'type-organisation' }, applicantTypeNames.organisation),
         ),
       ),
       citizenBox,

@@ -1,8 +1,12 @@
 /**
  * Part 1 of the counter's intake form: the procedure (from the catalogue in force today) with its
- * duration, authority, fees and service level; the competent agency and the channel.
+ * duration, authority, who may apply, how to submit, fees and service level; the competent agency
+ * and the channel.
  */
+import { displayNames } from '../names.js';
 import { field, h, mount, select } from '../ui.js';
+
+const { applicantTypes: applicantTypeNames, channels: channelNames } = displayNames;
 
 const serviceLevelNames = {
   'toan-trinh': 'DVC trực tuyến toàn trình',
@@ -19,6 +23,10 @@ const durationText = (d) => {
   return JSON.stringify(d);
 };
 
+/** A published list in words; a part the procedure does not publish says so. */
+const namesOf = (values, names) =>
+  values?.length ? values.map((v) => names[v] ?? v).join(', ') : 'Chưa công khai';
+
 function procedureFacts(p) {
   return h(
     'dl',
@@ -27,6 +35,10 @@ function procedureFacts(p) {
     h('dd', {}, durationText(p.duration)),
     h('dt', {}, 'Cơ quan thực hiện'),
     h('dd', {}, p.competentAuthority ?? ''),
+    h('dt', {}, 'Đối tượng thực hiện'),
+    h('dd', {}, namesOf(p.applicantTypes, applicantTypeNames)),
+    h('dt', {}, 'Cách thức thực hiện'),
+    h('dd', {}, namesOf(p.submissionMethods, channelNames)),
     h('dt', {}, 'Phí, lệ phí'),
     h(
       'dd',
