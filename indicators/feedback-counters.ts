@@ -53,7 +53,9 @@ export function feedbackContribution(facts: FeedbackFacts, period: PeriodId): Fe
   const processed = processedAt(facts);
   const processedInPeriod = within(processed);
   const judgedAt = judgementDay(facts, end);
-  const openWhenJudged = processed === undefined || processed >= judgedAt;
+  // Processed at the instant the facts were taken (its own answer event) is processed, not open;
+  // judged at the period end, a feedback processed after the period was open.
+  const openWhenJudged = processed === undefined || processed > judgedAt || processed >= end;
   const answerDueAt = Date.parse(facts.limits.answer.dueAt);
   const satisfaction = facts.satisfaction;
   return {

@@ -28,18 +28,7 @@ import {
 const run = promisify(execFile);
 
 /** The second half of February 2027: the run ends exactly when the report period does. */
-const simulation = [
-  '--start',
-  '2027-02-15',
-  '--days',
-  '14',
-  '--arrivals',
-  '10',
-  '--seed',
-  '11',
-  '--servers',
-  '2',
-];
+const simulation = '--start 2027-02-15 --days 14 --arrivals 10 --seed 11 --servers 2'.split(' ');
 const period = '2027-02';
 
 /** What the recount reads of an exported scoreboard (the shape of aggregators/read-model.ts, written down here). */
@@ -101,34 +90,80 @@ afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
-/** Every difference between an exported scoreboard and the recount, one readable line each. */
-function differences(exported: ExportedScoreboard, recounted: RecountedScoreboard): string[] {
+/** One difference between an exported scoreboard and the recount. */
+interface Difference {
+  unit: string;
+  /** An indicator id, `group <id>`, `total` or `notComputablePoints`. */
+  what: string;
+  field?: string;
+  exported: unknown;
+  recounted: unknown;
+  /** The recount's dossiers or feedback behind the numbers, when the counts differ. */
+  behind?: string;
+}
+
+/**
+ * Disagreements found and reported to the integrator (docs/indicators.md, "Recounting"), not
+ * settled here: an indicator whose denominator the two sides count differently, tolerated with
+ * what follows from it (rate, status, points) in the units where the denominators differ. Once it
+ * no longer shows, the test fails so that its entry goes.
+ */
+const reportedDisagreements: ReadonlyArray<{ indicator: string; why: string }> = [
+  {
+    indicator: '3.6',
+    why:
+      'an online dossier of a procedure free online (onlineAmountVnd 0: LOCAL.XNTTHN, 1.001612) has no amount in ' +
+      'its fee list (DOMAIN.md §2.3 3.6: "every DanhSachPhiLePhi item has Gia = 0"); the facts carry only amountVnd',
+  },
+];
+
+/** The differences a reported disagreement explains: its indicator, where its denominators differ. */
+function explainedBy(indicator: string, all: readonly Difference[]): Difference[] {
+  const units = new Set(
+    all.filter((d) => d.what === indicator && d.field === 'denominator').map((d) => d.unit),
+  );
+  return all.filter((d) => d.what === indicator && units.has(d.unit));
+}
+
+function differences(exported: ExportedScoreboard, recounted: RecountedScoreboard): Difference[] {
   const unit = `${exported.unit.code} (${exported.unit.name})`;
-  const lines: string[] = [];
-  const differ = (what: string, theirs: unknown, ours: unknown) => {
-    if (theirs !== ours) lines.push(`${unit} ${what}: exported ${String(theirs)}, recounted ${String(ours)}`);
+  const found: Difference[] = [];
+  const differ = (
+    what: string,
+    field: string | undefined,
+    theirs: unknown,
+    ours: unknown,
+    behind?: string,
+  ) => {
+    if (theirs !== ours) found.push({ unit, what, field, exported: theirs, recounted: ours, behind });
   };
   for (const ours of recounted.indicators) {
     const theirs = exported.scoreboard.indicators.find((i) => i.id === ours.id);
-    if (!theirs) {
-      lines.push(`${unit} ${ours.id}: missing from the export`);
-      continue;
-    }
-    for (const field of ['numerator', 'denominator', 'rate', 'points', 'max', 'status'] as const)
-      differ(`${ours.id} ${field}`, theirs[field], ours[field]);
     const behind = recounted.behind[ours.id];
-    const countsDiffer = theirs.numerator !== ours.numerator || theirs.denominator !== ours.denominator;
-    if (countsDiffer && behind) lines.push(`    recounted ${ours.id}: ${listed(behind)}`);
+    const listing = behind ? listed(behind) : undefined;
+    for (const field of ['numerator', 'denominator', 'rate', 'points', 'max', 'status'] as const) {
+      const counts = field === 'numerator' || field === 'denominator';
+      differ(ours.id, field, theirs?.[field], ours[field], counts ? listing : undefined);
+    }
   }
-  for (const group of recounted.groups)
-    differ(
-      `group ${group.id}`,
-      exported.scoreboard.groups.find((g) => g.id === group.id)?.points,
-      group.points,
-    );
-  differ('total', exported.scoreboard.total, recounted.total);
-  differ('notComputablePoints', exported.scoreboard.notComputablePoints, recounted.notComputablePoints);
-  return lines;
+  for (const group of recounted.groups) {
+    const theirs = exported.scoreboard.groups.find((g) => g.id === group.id)?.points;
+    differ(`group ${group.id}`, undefined, theirs, group.points);
+  }
+  differ('total', undefined, exported.scoreboard.total, recounted.total);
+  differ(
+    'notComputablePoints',
+    undefined,
+    exported.scoreboard.notComputablePoints,
+    recounted.notComputablePoints,
+  );
+  return found;
+}
+
+/** A readable line per difference, with the recount's dossiers where the counts differ. */
+function readable(d: Difference): string {
+  const line = `${d.unit} ${d.what}${d.field ? ` ${d.field}` : ''}: exported ${String(d.exported)}, recounted ${String(d.recounted)}`;
+  return d.behind ? `${line}\n    recounted ${d.what}: ${d.behind}` : line;
 }
 
 /** The recount's numerator and the rest of its denominator, shortened. */
@@ -152,9 +187,14 @@ describe('the exported scoreboards, recounted from the exported views', () => {
   });
 
   it('every number of the province and of every commune is the recount’s', () => {
-    const diff = scoreboards.flatMap((board) =>
-      differences(board, recountScoreboard(board.unit.code, input)),
-    );
-    expect(diff, `\n${diff.join('\n')}\n`).toEqual([]);
+    const all = scoreboards.flatMap((board) => differences(board, recountScoreboard(board.unit.code, input)));
+    const explained = new Set(reportedDisagreements.flatMap((r) => explainedBy(r.indicator, all)));
+    const unexplained = all.filter((d) => !explained.has(d));
+    expect(unexplained.map(readable), `\n${unexplained.map(readable).join('\n')}\n`).toEqual([]);
+    for (const { indicator, why } of reportedDisagreements) {
+      const shown = explainedBy(indicator, all);
+      console.warn(`reported disagreement on ${indicator} (${why}):\n${shown.map(readable).join('\n')}`);
+      expect(shown.length, `${indicator} no longer disagrees: remove it from the list`).toBeGreaterThan(0);
+    }
   });
 });

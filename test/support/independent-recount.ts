@@ -12,7 +12,9 @@
  *   the dossiers accepted in the period or reaching a terminal status in it;
  * - supplementation: only requests during processing count (intake requests precede the clock);
  * - 2.2: hours from acceptance to the end of processing, less completed supplementation;
- * - a procedure's catalogue entry is its latest version.
+ * - a procedure's catalogue entry is its latest version;
+ * - a dossier's fee list has an amount when a fee without a condition costs something on the
+ *   dossier's channel (`onlineAmountVnd` for an online dossier, where the catalogue gives one).
  */
 import type { DossierView } from '../../contract/dossier-contract.js';
 import type { FeedbackView } from '../../contract/feedback-contract.js';
@@ -317,6 +319,22 @@ function catalogueOf(input: RecountInput, subtree: readonly string[]): Procedure
 
 const hasFee = (p: Procedure) => p.fees.some((fee) => fee.amountVnd > 0);
 
+/** ND 63/2010 Art 8(2): tên, trình tự, cách thức, thành phần và số lượng hồ sơ, thời hạn, đối tượng, cơ quan thực hiện. */
+function statesAllSevenParts(p: Procedure): boolean {
+  const text = (value: string | undefined) => (value ?? '').trim().length > 0;
+  const documents =
+    p.requiredDocuments.length > 0 && p.requiredDocuments.every((d) => d.copies !== undefined);
+  return (
+    text(p.name) &&
+    p.steps.length > 0 &&
+    (p.submissionMethods?.length ?? 0) > 0 &&
+    documents &&
+    p.duration !== undefined &&
+    (p.applicantTypes?.length ?? 0) > 0 &&
+    text(p.competentAuthority)
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // The scoreboard of one unit
 
@@ -462,8 +480,13 @@ export function recountScoreboard(unit: string, input: RecountInput): RecountedS
     tally.count('3.5', code, bySyncedFee.has(code));
     tally.count('3.5b', code, byPaidOnline.has(code));
   }
-  for (const p of procedures)
+  for (const p of procedures) {
+    tally.count('1.3', p.code, statesAllSevenParts(p));
     tally.count('3.1', p.code, p.serviceLevel === 'toan-trinh' || p.serviceLevel === 'mot-phan');
+  }
+  const bySyncedVneid = codesWhere((d) => d.synced && Boolean(d.state.application.vneidAuthenticated));
+  for (const p of procedures.filter((p) => p.applicantTypes?.includes('citizen')))
+    tally.count('4.5a', p.code, bySyncedVneid.has(p.code));
 
   // Feedback
   const judgedAt = period.end;

@@ -78,6 +78,24 @@ describe('§2.3 5.2 and 5.3 feedback counters', () => {
     expect(feedbackContribution(later, '2026-11').inProgressWithinTime).toBe(0);
   });
 
+  it('5.2: a feedback answered on time while the period runs counts once, not also as in progress', () => {
+    // The answer's own event: its facts are taken at the instant of the answer.
+    const answeredAt = '2026-11-10T10:00:00+07:00';
+    const answered = facts({ answeredAt, observedAt: answeredAt, status: 'CHO_CONG_KHAI' });
+    expect(feedbackContribution(answered, '2026-11')).toMatchObject({
+      receivedOrProcessed: 1,
+      processedOnTime: 1,
+      inProgressWithinTime: 0,
+    });
+    // Answered after November: in progress at its end, and processed in December.
+    const inDecember = facts({ answeredAt: '2026-12-01T00:00:00+07:00', status: 'CHO_CONG_KHAI' });
+    const early = { ...inDecember, limits: { ...inDecember.limits, answer: limit('2026-12-10') } };
+    expect(feedbackContribution(early, '2026-11')).toMatchObject({
+      processedOnTime: 0,
+      inProgressWithinTime: 1,
+    });
+  });
+
   it('5.3: not satisfied, followed up or overdue each count once, in the period first received', () => {
     const unhappy = facts({
       satisfaction: { ...facts().satisfaction, notSatisfied: true, overdue: true, followedUp: true },
