@@ -158,10 +158,9 @@ export class IndicatorReadModel {
     const dossiers: string[] = [];
     const feedback: string[] = [];
     await this.eachRecord<DossierFacts>('d.>', ({ code, facts }) => {
-      const times = [
-        ...[facts.submittedAt, facts.acceptedAt, facts.decidedAt, facts.endedAt, facts.returnedAt],
-        ...facts.supplementations.flatMap((s) => [s.requestedAt, s.providedAt]),
-      ];
+      const { submittedAt, acceptedAt, decidedAt, endedAt, returnedAt, supplementations } = facts;
+      const asked = supplementations.flatMap((s) => [s.requestedAt, s.providedAt]);
+      const times = [submittedAt, acceptedAt, decidedAt, endedAt, returnedAt, ...asked];
       if (subtree.has(facts.competentAgency) && inPeriod(times)) dossiers.push(code);
     });
     await this.eachRecord<FeedbackFacts>('p.>', ({ code, facts }) => {

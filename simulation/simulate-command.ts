@@ -23,7 +23,7 @@ const program = new Command('simulate')
   .option('--json', 'print JSON instead of tables')
   .option(
     '--export <file>',
-    'also write every dossier, feedback and scoreboard of the report period as JSON lines, to recount',
+    'also write every dossier and feedback of the run and the scoreboards of the report as JSON lines, to recount',
   )
   .exitOverride();
 

@@ -25,7 +25,6 @@ import type { DossierState } from '../../domain/dossier/dossier-state.js';
 import type { FeedbackState } from '../../domain/feedback/feedback-state.js';
 import type { OrganisationRegistry } from '../../domain/organisation.js';
 import {
-  addCalendarDays,
   type CivilDate,
   type Instant,
   parseCivilDate,
@@ -133,18 +132,13 @@ export interface RecountInput {
 interface Period {
   start: Instant;
   end: Instant;
-  lastDay: CivilDate;
 }
 
 /** 'YYYY-MM' (the simulation's report period): from 00:00 of the 1st to 00:00 of the next month, Vietnam time. */
 export function monthPeriod(id: string): Period {
   const { year, month } = parseCivilDate(`${id}-01`);
   const next = month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
-  return {
-    start: startOfCivilDay(`${id}-01`),
-    end: startOfCivilDay(next),
-    lastDay: addCalendarDays(next, -1),
-  };
+  return { start: startOfCivilDay(`${id}-01`), end: startOfCivilDay(next) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -168,7 +162,7 @@ interface DossierReading {
 function readDossier(view: DossierView, catalogue: readonly Procedure[]): DossierReading {
   const state = view.state;
   const online = state.application.channel === 'online';
-  const procedure = state.procedure as DossierState['procedure'] & { eligibleForToanTrinh?: boolean };
+  const procedure = state.procedure;
   const entry = catalogue.find(
     (p) => p.code === procedure.code && p.ruleVersion.version === procedure.ruleVersion.version,
   );
@@ -185,6 +179,7 @@ function readDossier(view: DossierView, catalogue: readonly Procedure[]): Dossie
       (fee) => !fee.condition && ((online ? fee.onlineAmountVnd : undefined) ?? fee.amountVnd) > 0,
     ),
     paidOnline: state.payments.some((p) => p.channel === 'dvcqg' || p.channel === 'local-portal'),
+    // Views from before the flag was kept: the catalogue entry of the version received under.
     eligibleForToanTrinh: procedure.eligibleForToanTrinh ?? entry?.eligibleForToanTrinh ?? false,
     toanTrinh: procedure.serviceLevel === 'toan-trinh',
   };
@@ -208,17 +203,8 @@ function terminalAt(state: DossierState): Instant | undefined {
   return terminalEnds.includes(state.status) ? state.endedAt : undefined;
 }
 
-interface ProgressJudgement {
-  onTime: boolean;
-  why: string;
-}
-
-/** Indicator 2.1 for one dossier: undefined when it is not in the period's population. */
-function judgeProgress(
-  d: DossierReading,
-  period: Period,
-  calendar: WorkingCalendar,
-): ProgressJudgement | undefined {
+/** Indicator 2.1 for one dossier (on time or not); undefined when it is not in the period's population. */
+function judgeProgress(d: DossierReading, period: Period, calendar: WorkingCalendar): boolean | undefined {
   const inPeriod = (t: Instant | undefined) => t !== undefined && t >= period.start && t < period.end;
   const terminal = terminalAt(d.state);
   const terminalBeforeEnd = terminal !== undefined && terminal < period.end ? terminal : undefined;
@@ -227,18 +213,13 @@ function judgeProgress(
   const dueDate = dueDateOf(d, calendar);
   if (!dueDate) return undefined;
   const requests = d.state.supplements.filter((s) => s.phase === 'processing' && s.requestedAt < period.end);
-  if (requests.length > 1) return { onTime: false, why: `${requests.length} supplementation requests` };
+  if (requests.length > 1) return false;
   const last = requests.at(-1);
   const stillWaiting = last !== undefined && (last.providedAt === undefined || last.providedAt >= period.end);
   const end = terminalBeforeEnd ?? (stillWaiting && last ? last.requestedAt : period.end);
   const completed = requests.filter((s) => s.providedAt !== undefined && s.providedAt <= end);
   const paused = completed.reduce((sum, s) => sum + ((s.providedAt as Instant) - s.requestedAt), 0);
-  const effectiveEnd = end - paused;
-  const dueAt = endOfCivilDay(dueDate);
-  return {
-    onTime: effectiveEnd <= dueAt,
-    why: `end ${new Date(effectiveEnd).toISOString()} vs due ${dueDate}`,
-  };
+  return end - paused <= endOfCivilDay(dueDate);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -338,15 +319,16 @@ function statesAllSevenParts(p: Procedure): boolean {
 // ---------------------------------------------------------------------------------------------
 // The scoreboard of one unit
 
+/** Per indicator, the keys (dossier codes, procedure codes, feedback ids) in its numerator and the rest. */
 class Tally {
-  readonly indicators = new Map<string, { numerator: string[]; rest: string[]; rate?: number | null }>();
+  readonly indicators = new Map<string, { numerator: string[]; rest: string[] }>();
 
   count(id: string, key: string, inNumerator: boolean): void {
     const entry = this.entry(id);
     (inNumerator ? entry.numerator : entry.rest).push(key);
   }
 
-  entry(id: string) {
+  entry(id: string): { numerator: string[]; rest: string[] } {
     let entry = this.indicators.get(id);
     if (!entry) {
       entry = { numerator: [], rest: [] };
@@ -354,102 +336,56 @@ class Tally {
     }
     return entry;
   }
+
+  numerator(id: string): number {
+    return this.entry(id).numerator.length;
+  }
+
+  denominator(id: string): number {
+    return this.entry(id).numerator.length + this.entry(id).rest.length;
+  }
 }
 
-export function recountScoreboard(unit: string, input: RecountInput): RecountedScoreboard {
-  const period = monthPeriod(input.period);
-  const subtree = [unit, ...input.organisation.descendants(unit).map((u) => u.code)];
-  const inSubtree = new Set(subtree);
-  const tally = new Tally();
-  const raw = new Map<string, { numerator: number; denominator: number; rate?: number | null }>();
+/** Counts that are not one key per denominator member (2.2, 3.3, 5.4). */
+type RawCounts = Map<string, { numerator: number; denominator: number; rate?: number | null }>;
 
-  const dossiers = input.dossiers
-    .filter((view) => inSubtree.has(view.state.application.competentAgency))
-    .map((view) => readDossier(view, input.catalogue));
-  const accepted = dossiers.filter(
-    (d) => d.acceptedAt !== undefined && d.acceptedAt >= period.start && d.acceptedAt < period.end,
-  );
-  const acceptance = (
-    id: string,
-    inDenominator: (d: DossierReading) => boolean,
-    inNumerator: (d: DossierReading) => boolean,
-  ) => {
-    for (const d of accepted.filter(inDenominator)) tally.count(id, d.code, inNumerator(d));
-    tally.entry(id);
-  };
-  const eResultWhereRequired = (d: DossierReading) => !d.paperResult || d.eResult;
-  acceptance(
-    '1.4',
-    () => true,
-    (d) => d.synced,
-  );
-  acceptance(
-    '3.3',
-    () => true,
-    (d) => d.online && eResultWhereRequired(d),
-  );
-  acceptance(
-    '3.TT',
-    (d) => d.eligibleForToanTrinh,
-    (d) => d.online && d.toanTrinh && eResultWhereRequired(d),
-  );
-  acceptance(
-    '3.6',
-    (d) => d.feeBearing,
-    (d) => d.synced && d.paidOnline,
-  );
-  acceptance(
-    '4.1',
-    (d) => d.paperResult,
-    (d) => d.synced && d.eResult,
-  );
-  acceptance(
+type Predicate = (d: DossierReading) => boolean;
+const always: Predicate = () => true;
+const eResultWhereRequired: Predicate = (d) => !d.paperResult || d.eResult;
+
+/** The acceptance-based indicators: [id, in the denominator, in the numerator], over D. */
+const acceptanceIndicators: ReadonlyArray<readonly [string, Predicate, Predicate]> = [
+  ['1.4', always, (d) => d.synced],
+  ['3.3', always, (d) => d.online && eResultWhereRequired(d)],
+  ['3.TT', (d) => d.eligibleForToanTrinh, (d) => d.online && d.toanTrinh && eResultWhereRequired(d)],
+  ['3.6', (d) => d.feeBearing, (d) => d.synced && d.paidOnline],
+  ['4.1', (d) => d.paperResult, (d) => d.synced && d.eResult],
+  [
     '4.2',
-    () => true,
+    always,
     (d) =>
       d.state.components.length > 0 &&
       d.state.components.every((c) => c.digitized) &&
       eResultWhereRequired(d),
-  );
-  acceptance(
-    '4.3',
-    () => true,
-    (d) => d.state.components.some((c) => c.reused),
-  );
-  acceptance(
-    '4.4',
-    () => true,
-    (d) => d.state.components.some((c) => c.fromDataStore),
-  );
-  acceptance(
-    '4.5b',
-    () => true,
-    (d) => Boolean(d.state.application.vneidAuthenticated),
-  );
+  ],
+  ['4.3', always, (d) => d.state.components.some((c) => c.reused)],
+  ['4.4', always, (d) => d.state.components.some((c) => c.fromDataStore)],
+  ['4.5b', always, (d) => Boolean(d.state.application.vneidAuthenticated)],
+];
 
-  // 2.1 and 5.4
-  const aboutDossier = new Set(
-    input.feedback.flatMap((f) => {
-      const about = (f.state.feedback as { about?: { dossierCode?: string } }).about;
-      return about?.dossierCode ? [about.dossierCode] : [];
-    }),
-  );
-  let late = 0;
-  let disliked = 0;
-  for (const d of dossiers) {
-    const judgement = judgeProgress(d, period, input.calendarOf(d.state.application.competentAgency));
-    if (!judgement) continue;
-    tally.count('2.1', d.code, judgement.onTime);
-    if (!judgement.onTime) late++;
-    const dislike = d.state.evaluation?.liked === false || aboutDossier.has(d.code);
-    if (dislike) disliked++;
-    tally.count('5.4', d.code, judgement.onTime && !dislike);
+function countAccepted(accepted: readonly DossierReading[], tally: Tally, raw: RawCounts): void {
+  for (const [id, inDenominator, inNumerator] of acceptanceIndicators) {
+    tally.entry(id);
+    for (const d of accepted.filter(inDenominator)) tally.count(id, d.code, inNumerator(d));
   }
-  tally.entry('2.1');
-  const progressTotal = tally.entry('2.1').numerator.length + tally.entry('2.1').rest.length;
-  raw.set('5.4', { numerator: Math.max(0, progressTotal - late - disliked), denominator: progressTotal });
-
-  // 2.2: completed dossiers accepted in the period, hours from acceptance to the end of processing.
+  // 3.3: the online share × the sync ratio (1.4 as a fraction).
+  const [online, synced, all] = [tally.numerator('3.3'), tally.numerator('1.4'), accepted.length];
+  raw.set('3.3', {
+    numerator: online,
+    denominator: all,
+    rate: all > 0 ? Math.round((online * synced * 10_000) / all ** 2) / 100 : null,
+  });
+  // 2.2: processed or returned dossiers, hours from acceptance to the end of processing.
   const completed = accepted.filter((d) => ['DA_XU_LY_XONG', 'DA_TRA_KET_QUA'].includes(d.state.status));
   const hours = completed.reduce((sum, d) => {
     const end = d.state.decidedAt ?? d.state.returnedAt ?? 0;
@@ -459,73 +395,108 @@ export function recountScoreboard(unit: string, input: RecountInput): RecountedS
     return sum + Math.max(0, end - (d.acceptedAt as Instant) - paused) / 3_600_000;
   }, 0);
   raw.set('2.2', { numerator: round(hours, 2), denominator: completed.length, rate: null });
+}
 
-  // 3.3: online share × the sync ratio.
-  const online = tally.entry('3.3').numerator.length;
-  const synced = tally.entry('1.4').numerator.length;
-  raw.set('3.3', {
-    numerator: online,
-    denominator: accepted.length,
-    rate: accepted.length > 0 ? Math.round((online * synced * 10_000) / accepted.length ** 2) / 100 : null,
-  });
+/** 2.1, and 5.4: 100 % − (late rate + dislike rate) over the same dossiers. */
+function countProgress(
+  dossiers: readonly DossierReading[],
+  input: RecountInput,
+  period: Period,
+  tally: Tally,
+  raw: RawCounts,
+): void {
+  const aboutDossier = new Set(input.feedback.flatMap((f) => f.state.feedback.about?.dossierCode ?? []));
+  let disliked = 0;
+  tally.entry('2.1');
+  for (const d of dossiers) {
+    const onTime = judgeProgress(d, period, input.calendarOf(d.state.application.competentAgency));
+    if (onTime === undefined) continue;
+    tally.count('2.1', d.code, onTime);
+    const dislike = d.state.evaluation?.liked === false || aboutDossier.has(d.code);
+    if (dislike) disliked++;
+    tally.count('5.4', d.code, onTime && !dislike);
+  }
+  const total = tally.denominator('2.1');
+  const late = total - tally.numerator('2.1');
+  raw.set('5.4', { numerator: Math.max(0, total - late - disliked), denominator: total });
+}
 
-  // Catalogue-level
-  const procedures = catalogueOf(input, subtree);
-  const withFees = procedures.filter(hasFee).map((p) => p.code);
-  const codesWhere = (predicate: (d: DossierReading) => boolean) =>
+/** 1.3, 3.1, 3.5, 3.5b, 4.5a: distinct procedures of the catalogue, some marked by D. */
+function countProcedures(
+  procedures: readonly Procedure[],
+  accepted: readonly DossierReading[],
+  tally: Tally,
+): void {
+  const codesWhere = (predicate: Predicate) =>
     new Set(accepted.filter(predicate).map((d) => d.state.procedure.code));
   const bySyncedFee = codesWhere((d) => d.synced && d.feeBearing);
   const byPaidOnline = codesWhere((d) => d.paidOnline);
-  for (const code of withFees) {
-    tally.count('3.5', code, bySyncedFee.has(code));
-    tally.count('3.5b', code, byPaidOnline.has(code));
-  }
+  const bySyncedVneid = codesWhere((d) => d.synced && Boolean(d.state.application.vneidAuthenticated));
   for (const p of procedures) {
     tally.count('1.3', p.code, statesAllSevenParts(p));
     tally.count('3.1', p.code, p.serviceLevel === 'toan-trinh' || p.serviceLevel === 'mot-phan');
+    if (hasFee(p)) {
+      tally.count('3.5', p.code, bySyncedFee.has(p.code));
+      tally.count('3.5b', p.code, byPaidOnline.has(p.code));
+    }
+    if (p.applicantTypes?.includes('citizen')) tally.count('4.5a', p.code, bySyncedVneid.has(p.code));
   }
-  const bySyncedVneid = codesWhere((d) => d.synced && Boolean(d.state.application.vneidAuthenticated));
-  for (const p of procedures.filter((p) => p.applicantTypes?.includes('citizen')))
-    tally.count('4.5a', p.code, bySyncedVneid.has(p.code));
+}
 
-  // Feedback
-  const judgedAt = period.end;
-  for (const view of input.feedback.filter((f) => inSubtree.has(f.state.handlingUnit))) {
-    const f = judgeFeedback(view.state, period, judgedAt, input.calendarOf(view.state.handlingUnit));
-    if (f.submittedInPeriod || f.processedInPeriod)
-      tally.count(
-        '5.2',
-        f.id,
-        (f.processedInPeriod && f.processedOnTime) || (f.submittedInPeriod && f.inProgressWithinTime),
-      );
+/** 5.1–5.3, judged at the period end (the simulation's run ends with its period). */
+function countFeedback(
+  feedback: readonly FeedbackView[],
+  input: RecountInput,
+  period: Period,
+  tally: Tally,
+): void {
+  for (const view of feedback) {
+    const f = judgeFeedback(view.state, period, period.end, input.calendarOf(view.state.handlingUnit));
+    if (f.submittedInPeriod || f.processedInPeriod) {
+      const withinTime =
+        (f.processedInPeriod && f.processedOnTime) || (f.submittedInPeriod && f.inProgressWithinTime);
+      tally.count('5.2', f.id, withinTime);
+    }
     if (f.submittedInPeriod) {
       tally.count('5.3', f.id, f.countsAsSatisfied);
       tally.count('5.1', f.id, f.classified);
     }
   }
+}
 
-  const indicators = Object.keys(maxima).map((id): RecountedIndicator => {
-    const counted = tally.indicators.get(id);
-    const fromTally: { numerator: number; denominator: number; rate?: number | null } = counted
-      ? { numerator: counted.numerator.length, denominator: counted.numerator.length + counted.rest.length }
-      : { numerator: 0, denominator: 0 };
-    const { numerator, denominator, rate: givenRate } = raw.get(id) ?? fromTally;
-    const rate = givenRate !== undefined ? givenRate : percent(numerator, denominator);
-    const status: Status = notComputable.has(id)
-      ? 'not-computable'
-      : denominator === 0
-        ? 'no-data'
-        : 'measured';
-    return {
-      id,
-      numerator,
-      denominator,
-      rate: status === 'not-computable' ? null : rate,
-      points: status === 'not-computable' ? 0 : points(id, rate),
-      max: maxima[id] ?? 0,
-      status,
-    };
-  });
+function scored(id: string, tally: Tally, raw: RawCounts): RecountedIndicator {
+  const counts = raw.get(id) ?? { numerator: tally.numerator(id), denominator: tally.denominator(id) };
+  const { numerator, denominator } = counts;
+  const rate = counts.rate !== undefined ? counts.rate : percent(numerator, denominator);
+  const max = maxima[id] ?? 0;
+  if (notComputable.has(id))
+    return { id, numerator, denominator, rate: null, points: 0, max, status: 'not-computable' };
+  const status: Status = denominator === 0 ? 'no-data' : 'measured';
+  return { id, numerator, denominator, rate, points: points(id, rate), max, status };
+}
+
+export function recountScoreboard(unit: string, input: RecountInput): RecountedScoreboard {
+  const period = monthPeriod(input.period);
+  const subtree = [unit, ...input.organisation.descendants(unit).map((u) => u.code)];
+  const inSubtree = new Set(subtree);
+  const tally = new Tally();
+  const raw: RawCounts = new Map();
+  const dossiers = input.dossiers
+    .filter((view) => inSubtree.has(view.state.application.competentAgency))
+    .map((view) => readDossier(view, input.catalogue));
+  const accepted = dossiers.filter(
+    (d) => d.acceptedAt !== undefined && d.acceptedAt >= period.start && d.acceptedAt < period.end,
+  );
+  countAccepted(accepted, tally, raw);
+  countProgress(dossiers, input, period, tally, raw);
+  countProcedures(catalogueOf(input, subtree), accepted, tally);
+  countFeedback(
+    input.feedback.filter((f) => inSubtree.has(f.state.handlingUnit)),
+    input,
+    period,
+    tally,
+  );
+  const indicators = Object.keys(maxima).map((id) => scored(id, tally, raw));
   const groups = groupsOfIndicators.map(([id, ids]) => ({
     id,
     points: round(
@@ -533,6 +504,7 @@ export function recountScoreboard(unit: string, input: RecountInput): RecountedS
       3,
     ),
   }));
+  const notComputableIndicators = indicators.filter((i) => i.status === 'not-computable');
   return {
     unit,
     indicators,
@@ -541,11 +513,7 @@ export function recountScoreboard(unit: string, input: RecountInput): RecountedS
       groups.reduce((sum, g) => sum + g.points, 0),
       3,
     ),
-    notComputablePoints: indicators
-      .filter((i) => i.status === 'not-computable')
-      .reduce((s, i) => s + i.max, 0),
-    behind: Object.fromEntries(
-      [...tally.indicators].map(([id, e]) => [id, { numerator: e.numerator, rest: e.rest }]),
-    ),
+    notComputablePoints: notComputableIndicators.reduce((sum, i) => sum + i.max, 0),
+    behind: Object.fromEntries(tally.indicators),
   };
 }
