@@ -8,6 +8,18 @@ import type { DossierFacts } from './dossier-event-schema.js';
 
 const iso = (instant: number | undefined) => (instant === undefined ? undefined : formatInstant(instant));
 
+/**
+ * DanhSachPhiLePhi: what this dossier owes, fee by fee: the online amount for an online dossier
+ * where the procedure sets one (often 0, to encourage online submission), else the counter amount.
+ */
+function dossierFees(state: DossierState): DossierFacts['fees'] {
+  const online = state.application.channel === 'online';
+  return state.procedure.fees.map((fee) => ({
+    name: fee.name,
+    amountVnd: online && fee.onlineAmountVnd !== undefined ? fee.onlineAmountVnd : fee.amountVnd,
+  }));
+}
+
 export function dossierFacts(state: DossierState, calendar: WorkingCalendar): DossierFacts {
   const ledger = state.deadline;
   const original = ledger ? computeAppointment(ledger.receivedAt, ledger.duration, calendar) : undefined;
@@ -47,7 +59,7 @@ export function dossierFacts(state: DossierState, calendar: WorkingCalendar): Do
     paperResultRequired: state.procedure.paperResult,
     eResultLink: state.result?.link,
     vneidAuthenticated: Boolean(state.application.vneidAuthenticated),
-    fees: state.procedure.fees.map((fee) => ({ name: fee.name, amountVnd: fee.amountVnd })),
+    fees: dossierFees(state),
     paidOnline: state.payments.some(paidOnline),
     overdueWithoutApology: state.overdueWithoutApology,
     apologyIssued: Boolean(state.apology),

@@ -353,7 +353,7 @@ export function procedureContribution(facts: DossierFacts, period: PeriodId): Re
   const synced = isSynced(facts);
   const marks: Record<ProcedureFlag, boolean> = {
     syncedWithFee: synced && isFeeBearing(facts),
-    paidOnline: isFeeBearing(facts) && facts.paidOnline,
+    paidOnline: facts.paidOnline,
     syncedPopulationData: synced && facts.vneidAuthenticated,
   };
   return Object.fromEntries(

@@ -108,14 +108,7 @@ interface Difference {
  * what follows from it (rate, status, points) in the units where the denominators differ. Once it
  * no longer shows, the test fails so that its entry goes.
  */
-const reportedDisagreements: ReadonlyArray<{ indicator: string; why: string }> = [
-  {
-    indicator: '3.6',
-    why:
-      'an online dossier of a procedure free online (onlineAmountVnd 0: LOCAL.XNTTHN, 1.001612) has no amount in ' +
-      'its fee list (DOMAIN.md §2.3 3.6: "every DanhSachPhiLePhi item has Gia = 0"); the facts carry only amountVnd',
-  },
-];
+const reportedDisagreements: ReadonlyArray<{ indicator: string; why: string }> = [];
 
 /** The differences a reported disagreement explains: its indicator, where its denominators differ. */
 function explainedBy(indicator: string, all: readonly Difference[]): Difference[] {
