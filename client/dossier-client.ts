@@ -21,11 +21,14 @@ import {
   type IntakeOutcome,
   type IntakeRequest,
   intakeOutcomeUpdate,
+  recordNotificationFailureUpdate,
+  recordPortalSyncUpdate,
 } from '../contract/dossier-contract.js';
 import { completeInterAgencyUpdate, type InterAgencyResult } from '../contract/inter-agency-contract.js';
 import { dossierTaskQueue } from '../contract/task-queues.js';
 import type { Actor } from '../domain/actor.js';
 import { type DossierApplicationInput, dossierApplicationSchema } from '../domain/application.js';
+import type { NotificationFailure, PortalSyncAck } from '../domain/dossier/dossier-reports.js';
 import { toCivilDate } from '../domain/time.js';
 import { parseOrThrow } from '../domain/validation.js';
 import type { DossierCodeAllocator } from '../infra/dossier-codes.js';
@@ -116,6 +119,22 @@ export class DossierClient {
   async get(code: string): Promise<DossierView> {
     return translated(`Không tìm thấy hồ sơ ${code}`, () =>
       this.temporal.workflow.getHandle(code).query(dossierQuery),
+    );
+  }
+
+  /** The portal-sync service: the national portal acknowledged the dossier's state as of an event. */
+  async recordPortalSync(code: string, ack: PortalSyncAck): Promise<void> {
+    await translated(`Không tìm thấy hồ sơ ${code}`, () =>
+      this.temporal.workflow.getHandle(code).executeUpdate(recordPortalSyncUpdate, { args: [ack] }),
+    );
+  }
+
+  /** The notifier: a message to the applicant could not be delivered (it goes on the timeline). */
+  async recordNotificationFailure(code: string, failure: NotificationFailure): Promise<void> {
+    await translated(`Không tìm thấy hồ sơ ${code}`, () =>
+      this.temporal.workflow
+        .getHandle(code)
+        .executeUpdate(recordNotificationFailureUpdate, { args: [failure] }),
     );
   }
 

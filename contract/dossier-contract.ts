@@ -8,6 +8,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain/actor.js';
 import type { DossierApplication } from '../domain/application.js';
 import type { ActionName, SupplementItem } from '../domain/dossier/dossier-actions.js';
+import type { NotificationFailure, PortalSyncAck } from '../domain/dossier/dossier-reports.js';
 import type { DossierState } from '../domain/dossier/dossier-state.js';
 import type { DeadlineViews } from '../domain/dossier/dossier-views.js';
 import type { DossierForms, IssuedFormKind } from '../domain/forms/dossier-forms.js';
@@ -90,6 +91,13 @@ export const intakeOutcomeUpdate = defineUpdate<IntakeOutcome>('intakeOutcome');
 /** An official's or applicant's action, validated by the state machine before it is accepted. */
 export const actUpdate = defineUpdate<ActionResult, [ActionRequest]>('act');
 export const dossierQuery = defineQuery<DossierView>('dossier');
+
+/** The national portal acknowledged the dossier's state as of an event (sent by the portal-sync service). */
+export const recordPortalSyncUpdate = defineUpdate<void, [PortalSyncAck]>('recordPortalSync');
+/** A message to the applicant could not be delivered (sent by the notifier): shown on the timeline. */
+export const recordNotificationFailureUpdate = defineUpdate<void, [NotificationFailure]>(
+  'recordNotificationFailure',
+);
 
 /** The child workflow of one participating agency of a liên thông dossier. */
 export function interAgencyWorkflowId(dossierCode: string, agency: string): string {

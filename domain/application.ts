@@ -14,6 +14,9 @@ export const TAX_CODE = /^\d{10}(-?\d{3})?$/;
 /** Vietnamese phone number: 0 or +84 followed by 9–10 digits. */
 export const PHONE = /^(0|\+84)\d{9,10}$/;
 
+/** How an applicant may ask to be told of the dossier's progress. */
+export const NOTIFICATION_PREFERENCES = ['sms', 'email', 'none'] as const;
+
 const phoneSchema = z
   .string()
   .regex(PHONE, 'must be a Vietnamese phone number: 0 or +84 followed by 9–10 digits');
@@ -75,6 +78,11 @@ const applicationShape = z.strictObject({
   /** Unit code of the agency competent to decide. */
   competentAgency: unitCodeSchema,
   submittedAt: instantSchema.optional(),
+  /**
+   * How the applicant wants to hear of the dossier (ND 224/2026 Art 15): by SMS to the applicant's
+   * phone, by e-mail, or not at all (the default).
+   */
+  notificationChannel: z.enum(NOTIFICATION_PREFERENCES, 'must be "sms", "email" or "none"').optional(),
   /** Submitted from an account authenticated with VNeID (766: TaiKhoanDuocXacThucVoiVNeID). */
   vneidAuthenticated: z.boolean().optional(),
   documents: z.array(dossierDocumentSchema),
@@ -85,9 +93,32 @@ const applicationShape = z.strictObject({
  * Cross-field rules. They run even when other fields fail, so that every problem is reported at
  * once; hence the defensive reading of a value that may be only partly valid.
  */
-export const dossierApplicationSchema = applicationShape.superRefine(checkDocumentForms, {
-  when: () => true,
-});
+export const dossierApplicationSchema = applicationShape
+  .superRefine(checkDocumentForms, { when: () => true })
+  .superRefine(checkNotificationContact, { when: () => true });
+
+/** The applicant's preferred channel needs the contact it sends to. */
+function checkNotificationContact(application: unknown, ctx: z.RefinementCtx): void {
+  const { notificationChannel, applicant } = (application ?? {}) as {
+    notificationChannel?: unknown;
+    applicant?: { phone?: unknown; email?: unknown };
+  };
+  const path = ['notificationChannel'];
+  if (notificationChannel === 'sms' && !applicant?.phone) {
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: 'SMS needs the applicant’s phone number (applicant.phone)',
+    });
+  }
+  if (notificationChannel === 'email' && !applicant?.email) {
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: 'e-mail needs the applicant’s e-mail address (applicant.email)',
+    });
+  }
+}
 
 function checkDocumentForms(application: unknown, ctx: z.RefinementCtx): void {
   const { channel, documents } = (application ?? {}) as { channel?: unknown; documents?: unknown };

@@ -53,12 +53,14 @@ export function recordTransition<St extends string, S extends { status: St; hist
   action: string,
   actor: Actor | undefined,
   events: DomainEvent[],
+  note?: string,
 ): Transition<S> {
   const entry: HistoryEntry<St> = {
     at: formatInstant(at),
     action,
     status: state.status,
     actor: actor ? { id: actor.id, name: actor.name, unit: actor.unit, role: actor.role } : undefined,
+    ...(note === undefined ? {} : { note }),
   };
   return { state: { ...state, history: [...state.history, entry] }, events };
 }

@@ -28,6 +28,8 @@ export const eventTypes = [
   'result-returned',
   'payment-recorded',
   'evaluated',
+  'portal-synced',
+  'notification-failed',
 ] as const;
 
 export type DossierEventType = (typeof eventTypes)[number];

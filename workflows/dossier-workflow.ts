@@ -29,6 +29,8 @@ import {
   type IntakeOutcome,
   intakeOutcomeUpdate,
   interAgencyWorkflowId,
+  recordNotificationFailureUpdate,
+  recordPortalSyncUpdate,
 } from '../contract/dossier-contract.js';
 import { searchAttributes } from '../contract/search-attributes.js';
 import { dossierTaskQueue, unitTaskQueue } from '../contract/task-queues.js';
@@ -46,6 +48,12 @@ import {
   refuseAtIntake,
   requestIntakeSupplement,
 } from '../domain/dossier/dossier-intake.js';
+import {
+  notificationFailureSchema,
+  portalSyncAckSchema,
+  recordNotificationFailure,
+  recordPortalSync,
+} from '../domain/dossier/dossier-reports.js';
 import {
   componentsFrom,
   type DossierState,
@@ -69,7 +77,7 @@ import type { DossierEvent } from '../events/dossier-event-schema.js';
 import { dossierFacts } from '../events/dossier-facts.js';
 import { createEventCommitter, InvalidEventError, publishActivityOptions } from './event-committer.js';
 import { interAgencyTaskWorkflow } from './inter-agency-workflow.js';
-import { buildCalendar, check, parseActionRequest, WorkflowMutex } from './workflow-support.js';
+import { buildCalendar, check, parseActionRequest, parseReport, WorkflowMutex } from './workflow-support.js';
 
 /**
  * Workflow changes that alter the commands of running dossiers go behind a patch id (see
@@ -157,6 +165,38 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
       validator: (request) => {
         const { current, cal } = ready();
         check(() => checkAction(current, parseAction(request), Date.now(), cal));
+      },
+    },
+  );
+
+  // Reports of the services that talk to outside systems (the portal, the applicant's SMS / e-mail).
+  setHandler(
+    recordPortalSyncUpdate,
+    (report) =>
+      exclusive(async () => {
+        const ack = parseReport(portalSyncAckSchema, report, 'portal acknowledgement');
+        const transition = check(() => recordPortalSync(ready().current, ack, committer.lastSeq));
+        if (transition) await commit(transition);
+      }),
+    {
+      validator: (report) => {
+        const ack = parseReport(portalSyncAckSchema, report, 'portal acknowledgement');
+        check(() => recordPortalSync(ready().current, ack, committer.lastSeq));
+      },
+    },
+  );
+
+  setHandler(
+    recordNotificationFailureUpdate,
+    (report) =>
+      exclusive(async () => {
+        const failure = parseReport(notificationFailureSchema, report, 'notification failure');
+        await commit(recordNotificationFailure(ready().current, failure));
+      }),
+    {
+      validator: (report) => {
+        parseReport(notificationFailureSchema, report, 'notification failure');
+        ready();
       },
     },
   );

@@ -14,6 +14,18 @@ export function buildCalendar(chain: Parameters<typeof createCalendar>[0][]): Wo
   return calendar;
 }
 
+/** Validates a report from an outside service at the boundary (zod). */
+export function parseReport<T>(schema: z.ZodType<T>, report: unknown, what: string): T {
+  const parsed = schema.safeParse(report);
+  if (!parsed.success) {
+    throw ApplicationFailure.nonRetryable(
+      `Invalid ${what}: ${formatZodError(parsed.error).join('; ')}`,
+      'INVALID_INPUT',
+    );
+  }
+  return parsed.data;
+}
+
 /** Validates an action request at the boundary (zod): a known name, its payload and the actor. */
 export function parseActionRequest<N extends string>(
   schemas: Readonly<Record<N, z.ZodType>>,

@@ -59,6 +59,8 @@ export const historyNames: Readonly<Record<string, string>> = {
   'apology-required': 'Cảnh báo: sắp quá hạn, cần xin lỗi và hẹn lại',
   overdue: 'Cảnh báo: quá hạn',
   'overdue-without-apology': 'Cảnh báo: quá hạn, chưa có văn bản xin lỗi',
+  'portal-synced': 'Đã đồng bộ lên Cổng Dịch vụ công quốc gia',
+  'notification-failed': 'Không gửi được thông báo cho người nộp hồ sơ',
 };
 
 /** How the dossier was lodged (766 KenhThucHien). */

@@ -117,8 +117,10 @@ export interface DossierState {
   returnedEarly?: boolean;
   payments: Payment[];
   evaluation?: { scores: Record<string, number>; liked?: boolean; at: Instant };
-  /** When the national portal (DVCQG) acknowledged the dossier's sync; until then it is not synced. */
+  /** When the national portal (DVCQG) first acknowledged the dossier's sync; until then it is not synced. */
   portalSyncedAt?: Instant;
+  /** The newest event whose state the portal acknowledged. */
+  portalSync?: { seq: number; at: Instant };
   endedAt?: Instant;
   endReason?: string;
   history: HistoryEntry[];
@@ -133,8 +135,9 @@ export function record(
   action: string,
   actor: Actor | undefined,
   events: DomainEvent[],
+  note?: string,
 ): Transition {
-  return recordTransition(state, at, action, actor, events);
+  return recordTransition(state, at, action, actor, events, note);
 }
 
 export function newDossier(

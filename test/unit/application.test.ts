@@ -207,3 +207,32 @@ describe('completeness (§1.1 Art 15(3): supplement once, completely)', () => {
     );
   });
 });
+
+describe('the applicant’s notification channel (ND 224/2026 Art 15)', () => {
+  it('SMS needs a phone, e-mail an address; none (or absent) needs nothing', () => {
+    const base = citizenApplication;
+    const withoutContacts = { ...base, applicant: { ...base.applicant, phone: undefined, email: undefined } };
+    const issuesOf = (value: unknown) => {
+      const result = dossierApplicationSchema.safeParse(value);
+      return result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    };
+    expect(issuesOf({ ...withoutContacts, notificationChannel: 'sms' })).toEqual([
+      'notificationChannel: SMS needs the applicant’s phone number (applicant.phone)',
+    ]);
+    expect(issuesOf({ ...withoutContacts, notificationChannel: 'email' })).toEqual([
+      'notificationChannel: e-mail needs the applicant’s e-mail address (applicant.email)',
+    ]);
+    expect(issuesOf({ ...withoutContacts, notificationChannel: 'none' })).toEqual([]);
+    expect(issuesOf(withoutContacts)).toEqual([]);
+    expect(
+      issuesOf({
+        ...base,
+        applicant: { ...base.applicant, phone: '0905123456' },
+        notificationChannel: 'sms',
+      }),
+    ).toEqual([]);
+    expect(issuesOf({ ...base, notificationChannel: 'fax' })[0]).toContain(
+      'must be "sms", "email" or "none"',
+    );
+  });
+});
