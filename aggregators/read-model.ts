@@ -8,6 +8,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Procedure } from '../domain/catalogue.js';
 import type { OrganisationRegistry } from '../domain/organisation.js';
 import { isPublishedComplete } from '../domain/published-parts.js';
+import { toCivilDate } from '../domain/time.js';
 import type { DossierFacts } from '../events/dossier-event-schema.js';
 import type { FeedbackFacts } from '../events/feedback-event-schema.js';
 import {
@@ -19,6 +20,7 @@ import {
 } from '../indicators/dossier-counters.js';
 import { emptyFeedbackCounters, type FeedbackCounterValues } from '../indicators/feedback-counters.js';
 import { parsePeriod, periodBounds } from '../indicators/periods.js';
+import { type PublicationIndicators, publicationIndicators } from '../indicators/publication-indicators.js';
 import {
   type CatalogueStats,
   defaultIndicatorConfig,
@@ -28,6 +30,8 @@ import {
   scoreboard,
 } from '../indicators/scoring.js';
 import { agencyAssessment, type Tt01AgencyAssessment } from '../indicators/tt01.js';
+import type { PublicationSource } from '../publications/publication-store.js';
+import { loadAgencyCalendar } from '../rules/calendar-loader.js';
 import {
   activeBucketIn,
   addCounts,
@@ -76,6 +80,13 @@ export interface DossiersBehind {
   rest: string[];
 }
 
+export interface ReadModelOptions {
+  /** The publication records behind 1.1–1.3 (publications/publication-store.ts). */
+  publications?: PublicationSource;
+  /** "Today" of the 1.2 judgement and the 1.3 snapshot (default Date.now). */
+  clock?: () => number;
+}
+
 export class IndicatorReadModel {
   constructor(
     private readonly nc: NatsConnection,
@@ -83,6 +94,7 @@ export class IndicatorReadModel {
     private readonly catalogue: readonly Procedure[],
     private readonly config: IndicatorConfig = defaultIndicatorConfig,
     private readonly metaBucket?: string,
+    private readonly options: ReadModelOptions = {},
   ) {}
 
   async scoreboard(unitCode: string, period: string): Promise<UnitScoreboard> {
@@ -98,13 +110,17 @@ export class IndicatorReadModel {
     };
     const counters = await sumOver((code) => counterKey(code, period), emptyCounters());
     const feedback = await sumOver((code) => feedbackCounterKey(code, period), emptyFeedbackCounters());
+    const catalogueStats = {
+      ...this.catalogueStats(subtree),
+      ...(await this.publicationStats(unitCode, period)),
+    };
     return {
       unit: { code: unit.code, name: unit.name },
       period,
       unitsIncluded: subtree.length,
       counters,
       feedback,
-      scoreboard: scoreboard(counters, this.catalogueStats(subtree), feedback, this.config),
+      scoreboard: scoreboard(counters, catalogueStats, feedback, this.config),
       tt01: agencyAssessment(tt01Tally(counters)),
     };
   }
@@ -117,6 +133,27 @@ export class IndicatorReadModel {
       boards.map((board) => ({ unit: board.unit, total: board.scoreboard.total })),
       this.config.rankTolerance,
     );
+  }
+
+  /**
+   * 1.1–1.3 of a unit from the publication records of the issuers in its subtree, with the
+   * procedures behind each count; undefined when no issuer of the records is in the subtree.
+   */
+  async publications(unitCode: string, period: string): Promise<PublicationIndicators | undefined> {
+    const { firstDay, lastDay } = parsePeriod(period);
+    const records = await this.options.publications?.records();
+    const subtree = new Set(this.subtree(unitCode));
+    const issuers = new Set(
+      records?.issuers.map((issuer) => issuer.unit).filter((unit) => subtree.has(unit)),
+    );
+    if (!records || issuers.size === 0) return undefined;
+    return publicationIndicators({
+      records,
+      issuers,
+      period: { firstDay, lastDay },
+      today: toCivilDate((this.options.clock ?? Date.now)()),
+      calendarOf: (unit) => loadAgencyCalendar(this.organisation, unit),
+    });
   }
 
   /** Which dossiers make up a number, e.g. the late ones of indicator 2.1. */
@@ -203,10 +240,24 @@ export class IndicatorReadModel {
   }
 
   /**
+   * 1.1–1.3 from the publication records when an issuer of them is in the subtree (they replace
+   * the catalogue's reading of 1.3); otherwise why 1.1 and 1.2 cannot be computed.
+   */
+  private async publicationStats(unitCode: string, period: string): Promise<CatalogueStats> {
+    if (!this.options.publications) return {};
+    const measured = await this.publications(unitCode, period);
+    if (!measured) {
+      const records = await this.options.publications.records();
+      return { publicationRecords: records.issuers.length > 0 ? 'not-an-issuer' : 'none' };
+    }
+    const { behind: _behind, ...counts } = measured;
+    return { publicationRecords: 'issuer', ...counts };
+  }
+
+  /**
    * Catalogue-level counts from the procedure catalogue for the tiers present in the subtree.
-   * Publication dates (1.1, 1.2) are not in the catalogue yet, so those indicators have no data.
-   * 1.3 counts the procedures stating all seven parts of ND 63/2010 Art 8(2); 4.5a's denominator
-   * is the procedures open to citizens.
+   * 1.3 counts the procedures stating all seven parts of ND 63/2010 Art 8(2) (where no publication
+   * records say what CSDLQG shows); 4.5a's denominator is the procedures open to citizens.
    */
   private catalogueStats(subtree: readonly string[]): CatalogueStats {
     const tiers = new Set(subtree.map((code) => this.organisation.tierOf(code).id));

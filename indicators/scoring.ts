@@ -136,6 +136,11 @@ export const catalogueStatsSchema = z.strictObject({
   dueForDisclosure: count.optional(),
   /** … published ≤ QĐCB date + 10 (ministry) / 5 (province) working days. */
   disclosedOnTime: count.optional(),
+  /**
+   * 1.1 and 1.2: what the publication records hold for the unit: none at all, records of other
+   * units only (no issuer in its subtree: a commune, a department), or an issuer's.
+   */
+  publicationRecords: z.enum(['none', 'not-an-issuer', 'issuer']).optional(),
   /** 1.3 (snapshot): TTHC published on CSDLQG … */
   disclosed: count.optional(),
   /** … with every part of ND 63/2010 Art 8(2): tên, trình tự, cách thức, thành phần hồ sơ, thời hạn, đối tượng, cơ quan thực hiện. */
@@ -421,6 +426,8 @@ function processingSatisfaction(c: DossierCounters): RawIndicator {
 const noSource = {
   publication: 'Chưa có dữ liệu quyết định công bố TTHC (ngày QĐCB, ngày hiệu lực văn bản quy định)',
   disclosure: 'Chưa có dữ liệu ngày công khai TTHC trên Cơ sở dữ liệu quốc gia',
+  notAnIssuer:
+    'Đơn vị không ban hành quyết định công bố TTHC: chỉ số chỉ tính cho bộ và UBND cấp tỉnh (gồm cả đơn vị trực thuộc)',
   catalogue: 'Chưa có danh mục TTHC thuộc thẩm quyền của đơn vị',
   fees: 'Chưa có dữ liệu phí, lệ phí của TTHC trong danh mục',
   applicants: 'Chưa có dữ liệu đối tượng thực hiện của TTHC trong danh mục',
@@ -444,9 +451,18 @@ function catalogueIndicators(
   procedures: ProcedureTallies,
 ): Partial<Record<IndicatorId, RawIndicator>> {
   const certifiedCopy = s.offersElectronicCertifiedCopy;
+  const notAnIssuer = s.publicationRecords === 'not-an-issuer';
   return {
-    '1.1': fromCatalogue(s.publishedOnTime, s.published, noSource.publication),
-    '1.2': fromCatalogue(s.disclosedOnTime, s.dueForDisclosure, noSource.disclosure),
+    '1.1': fromCatalogue(
+      s.publishedOnTime,
+      s.published,
+      notAnIssuer ? noSource.notAnIssuer : noSource.publication,
+    ),
+    '1.2': fromCatalogue(
+      s.disclosedOnTime,
+      s.dueForDisclosure,
+      notAnIssuer ? noSource.notAnIssuer : noSource.disclosure,
+    ),
     '1.3': fromCatalogue(s.disclosedComplete, s.disclosed, noSource.disclosure),
     '3.1': {
       ...fromCatalogue(s.withOnlineService, s.underCompetence, noSource.catalogue),
