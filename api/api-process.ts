@@ -15,6 +15,7 @@ import { FeedbackClient } from '../client/feedback-client.js';
 import { readSetting } from '../config/configuration.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
+import { PublicationStore } from '../publications/publication-store.js';
 import { loadCatalogue } from '../rules/catalogue-loader.js';
 import { loadOrganisation } from '../rules/organisation-loader.js';
 import { checkSecret } from './auth.js';
@@ -73,6 +74,7 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
       loadCatalogue().procedures,
       undefined,
       settings.indicatorMetaBucket,
+      { publications: new PublicationStore(options.nc, settings.organisation) },
     ),
     organisation,
     secret: settings.secret,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { indicatorMetaBucket } from '../aggregators/indicator-store.js';
 import { IndicatorReadModel } from '../aggregators/read-model.js';
 import { isPeriodId } from '../indicators/periods.js';
+import { type PublicationSource, PublicationStore } from '../publications/publication-store.js';
 import { loadCatalogue } from '../rules/catalogue-loader.js';
 import { loadOrganisation } from '../rules/organisation-loader.js';
 import { UsageError } from './output.js';
@@ -52,13 +53,18 @@ export async function withNats<T>(url: string, run: (nc: NatsConnection) => Prom
   }
 }
 
-export function readModel(nc: NatsConnection, options: IndicatorConnectionOptions): IndicatorReadModel {
+/** The read model over the indicator store and the publication records (by default the standard store). */
+export function readModel(
+  nc: NatsConnection,
+  options: IndicatorConnectionOptions & { publications?: PublicationSource },
+): IndicatorReadModel {
   return new IndicatorReadModel(
     nc,
     loadOrganisation(options.organisation),
     loadCatalogue().procedures,
     undefined,
     metaBucket(),
+    { publications: options.publications ?? new PublicationStore(nc, options.organisation) },
   );
 }
 

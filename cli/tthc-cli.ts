@@ -11,6 +11,7 @@ const program = new Command('tthc')
 
 registerCalendarCommands(program);
 registerIndicatorCommands(program);
+(await import('./publications-command.js')).registerPublicationCommands(program);
 (await import('./token-command.js')).registerTokenCommands(program);
 (await import('./dossier/dossier-commands.js')).registerDossierCommands(program);
 

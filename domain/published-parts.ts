@@ -17,6 +17,17 @@ export const PUBLISHED_PARTS = [
 ] as const;
 export type PublishedPart = (typeof PUBLISHED_PARTS)[number];
 
+/** The parts as Art 8(2) names them, for officials. */
+export const publishedPartNames: Readonly<Record<PublishedPart, string>> = {
+  name: 'tên thủ tục',
+  steps: 'trình tự thực hiện',
+  submissionMethods: 'cách thức thực hiện',
+  requiredDocuments: 'thành phần, số lượng hồ sơ',
+  duration: 'thời hạn giải quyết',
+  applicantTypes: 'đối tượng thực hiện',
+  competentAuthority: 'cơ quan thực hiện',
+};
+
 const filled = (text: string | undefined) => (text?.trim() ?? '') !== '';
 const listed = (list: readonly unknown[] | undefined) => (list?.length ?? 0) > 0;
 

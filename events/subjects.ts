@@ -4,6 +4,7 @@
  *   tthc.feedback.<handling unit>.<event type>                      feedback events (TTHC_EVENTS)
  *   tthc.notify.<dossier code>                                      the applicant-notification outbox
  *   tthc.dead.<consumer>                                            dead letters of a consumer
+ *   tthc.remind.<unit>.<kind>                                       reminders to a unit's officials (TTHC_REMINDERS)
  * Unit codes and dossier codes are written with their dots as `_` (a subject token has no dots).
  * No schemas here, so any layer may import it.
  */
@@ -75,4 +76,12 @@ export function deadLetterSubject(consumerName: string): string {
 /** Whether a (well-formed) subject lies under a root, i.e. matches `everySubjectUnder(root)`. */
 export function isSubjectUnder(root: string, subject: string): boolean {
   return subject.startsWith(`${root}.`);
+}
+
+export const reminderSubjectRoot = 'tthc.remind';
+export const remindersFilter = everySubjectUnder(reminderSubjectRoot);
+
+/** `tthc.remind.<unit>.<kind>`: a reminder to the officials of a unit, e.g. of a publication deadline. */
+export function reminderSubject(unitCode: string, kind: string): string {
+  return `${reminderSubjectRoot}.${subjectToken(unitCode)}.${kind}`;
 }

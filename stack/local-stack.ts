@@ -19,6 +19,9 @@ import { allSearchAttributeKeys } from '../contract/search-attributes.js';
 import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
 import { startNatsServer, startTemporalDevServer } from '../infra/server-launchers.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
+import { startPublicationService } from '../publications/publication-service.js';
+import { loadCatalogue } from '../rules/catalogue-loader.js';
+import { loadOrganisation } from '../rules/organisation-loader.js';
 import { createDossierWorkers, workerTuningFrom, workflowsPath } from '../workers/dossier-workers.js';
 import { localTokenSecret, writeDemoTokens } from './demo.js';
 
@@ -126,6 +129,15 @@ async function main(): Promise<void> {
       config.TTHC_INDICATOR_META_BUCKET,
     );
     stack.add('indicator aggregator', () => indicators.stop());
+    const publications = await startPublicationService({
+      nc,
+      organisation: config.TTHC_ORGANISATION,
+      registry: loadOrganisation(config.TTHC_ORGANISATION),
+      catalogue: loadCatalogue().procedures,
+      logger: logger.child({ component: 'publications' }),
+    });
+    stack.add('publication reminders', () => publications.stop());
+    summary.push(['Publications', 'QĐCB records and reminders (npx tthc publications due --within 5)']);
     summary.push([
       'Indicators',
       'Decision 766 aggregator (npx tthc indicators --unit <code> --period <YYYY-MM>)',
