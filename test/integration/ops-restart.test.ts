@@ -23,6 +23,7 @@ import { FileDocumentStore } from '../../infra/document-store.js';
 import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
 import { freePort } from '../../infra/server-launchers.js';
 import { projectRoot } from '../../infra/tools.js';
+import { PublicationStore } from '../../publications/publication-store.js';
 import { actor, demoUnits } from '../support/fixtures.js';
 import { scannedHouseholdBusiness } from '../support/scanned-applications.js';
 
@@ -218,6 +219,8 @@ describe('the local stack (npm start) across a restart', () => {
     const second = await startStack();
     expect(second.stdout()).toContain('tthc-flow is running:');
     ({ dossiers, nc } = await openSession());
+    // The organisation's publication records were added to the store (1.1–1.3, docs/indicators.md).
+    expect((await new PublicationStore(nc, 'demo').records()).decisions.length).toBeGreaterThan(0);
     const after = await dossiers.get(code);
     expect(after.state.status).toBe('DANG_XU_LY');
     expect(after.state.holder.official?.id).toBe(specialist.id);
