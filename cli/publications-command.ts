@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { PublicationDue } from '../domain/publication-deadlines.js';
 import { publishedPartNames } from '../domain/published-parts.js';
 import { type CivilDate, formatVietnameseDate, isCivilDate, toCivilDate } from '../domain/time.js';
-import type { PublicationIndicators } from '../indicators/publication-indicators.js';
+import type { ProcedureJudgement, PublicationIndicators } from '../indicators/publication-indicators.js';
 import { duePublications, sendPublicationReminders } from '../publications/publication-reminders.js';
 import { type ImportReport, PublicationStore, publicationBucket } from '../publications/publication-store.js';
 import { loadCatalogue } from '../rules/catalogue-loader.js';
@@ -99,7 +99,8 @@ export function registerPublicationCommands(program: Command): void {
               })
             : { due: await duePublications(store(nc, all), query) },
         );
-        print(all, result, () => formatDue(result.due, query.today, query.withinWorkingDays, result));
+        const issuerName = (code: string) => (registry.has(code) ? registry.get(code).name : code);
+        print(all, result, () => formatDue(result, query.today, query.withinWorkingDays, issuerName));
       },
     );
 
@@ -131,11 +132,12 @@ function formatImport(file: string, report: ImportReport): string {
 }
 
 function formatDue(
-  due: readonly PublicationDue[],
+  result: { due: readonly PublicationDue[]; sent?: unknown[]; alreadySent?: number },
   today: CivilDate,
   within: number,
-  result: { due: unknown; sent?: unknown[]; alreadySent?: number },
+  issuerName: (code: string) => string,
 ): string {
+  const { due } = result;
   const lines = [
     `Hạn công bố, công khai TTHC trong ${within} ngày làm việc tới (tính từ ${formatVietnameseDate(today)}): ${due.length}`,
   ];
@@ -145,7 +147,7 @@ function formatDue(
       item.kind === 'publication' ? `ban hành QĐCB theo ${item.reference}` : `công khai QĐ ${item.reference}`;
     const officials = item.officials.map((o) => o.name).join(', ') || '(chưa có cán bộ phụ trách)';
     lines.push(
-      `  ${left.padEnd(11)} ${formatVietnameseDate(item.deadline)}  ${item.procedure}  ${what}  — ${item.issuer}; phụ trách: ${officials}`,
+      `  ${left.padEnd(11)} ${formatVietnameseDate(item.deadline)}  ${item.procedure}  ${what} — ${issuerName(item.issuer)}; phụ trách: ${officials}`,
     );
   }
   if (result.sent)
@@ -153,19 +155,16 @@ function formatDue(
   return lines.join('\n');
 }
 
+const judged = (p: ProcedureJudgement) =>
+  p.judgements.map((j) => `${j.decision} (hạn ${formatVietnameseDate(j.deadline)})`).join(', ');
+
 function formatShown(shown: PublicationIndicators | undefined): string {
   if (!shown) return 'Không có đơn vị ban hành quyết định công bố TTHC trong phạm vi này.';
   const verdict = (onTime: boolean) => (onTime ? 'đúng hạn' : 'TRỄ HẠN');
   const lines = [`1.1 Công bố đúng hạn: ${shown.publishedOnTime}/${shown.published}`];
-  for (const p of shown.behind['1.1'])
-    lines.push(
-      `  ${p.procedure}  ${verdict(p.onTime)}  ${p.judgements.map((j) => `${j.decision} (hạn ${j.deadline})`).join(', ')}`,
-    );
+  for (const p of shown.behind['1.1']) lines.push(`  ${p.procedure}  ${verdict(p.onTime)}  ${judged(p)}`);
   lines.push(`1.2 Công khai đúng hạn: ${shown.disclosedOnTime}/${shown.dueForDisclosure}`);
-  for (const p of shown.behind['1.2'])
-    lines.push(
-      `  ${p.procedure}  ${verdict(p.onTime)}  ${p.judgements.map((j) => `${j.decision} (hạn ${j.deadline})`).join(', ')}`,
-    );
+  for (const p of shown.behind['1.2']) lines.push(`  ${p.procedure}  ${verdict(p.onTime)}  ${judged(p)}`);
   lines.push(`1.3 Công khai đầy đủ bộ phận: ${shown.disclosedComplete}/${shown.disclosed}`);
   for (const p of shown.behind['1.3'])
     lines.push(

@@ -426,8 +426,7 @@ function processingSatisfaction(c: DossierCounters): RawIndicator {
 const noSource = {
   publication: 'Chưa có dữ liệu quyết định công bố TTHC (ngày QĐCB, ngày hiệu lực văn bản quy định)',
   disclosure: 'Chưa có dữ liệu ngày công khai TTHC trên Cơ sở dữ liệu quốc gia',
-  notAnIssuer:
-    'Đơn vị không ban hành quyết định công bố TTHC: chỉ số chỉ tính cho bộ và UBND cấp tỉnh (gồm cả đơn vị trực thuộc)',
+  notAnIssuer: 'Đơn vị không ban hành quyết định công bố TTHC: chỉ số chỉ tính cho bộ, UBND cấp tỉnh',
   catalogue: 'Chưa có danh mục TTHC thuộc thẩm quyền của đơn vị',
   fees: 'Chưa có dữ liệu phí, lệ phí của TTHC trong danh mục',
   applicants: 'Chưa có dữ liệu đối tượng thực hiện của TTHC trong danh mục',
