@@ -24,7 +24,7 @@ import { applicantKeyFor, type DigitizedRegistry } from '../infra/digitized-regi
 import type { DocumentStore } from '../infra/document-store.js';
 import { countPublishFailures, recordPublishedEvent } from '../infra/metrics.js';
 import type { UnitKeyring } from '../infra/signing.js';
-import { agencyJurisdiction, loadCalendarChain } from '../rules/calendar-loader.js';
+import { type AmendmentSource, agencyJurisdiction, amendedChainLoader } from '../rules/calendar-loader.js';
 import { getProcedure } from '../rules/catalogue-loader.js';
 import { loadOrganisation } from '../rules/organisation-loader.js';
 import { validEventOrFail } from './event-validation.js';
@@ -38,6 +38,8 @@ export interface ActivityDependencies {
   logger: Logger;
   /** Name of the organisation registry under data/organisations. */
   organisation: string;
+  /** Calendar amendments published at run time (a KV watch); without it, the calendar files alone. */
+  amendments?: AmendmentSource;
 }
 
 export interface RulesRequest {
@@ -92,6 +94,7 @@ export async function createDossierActivities(deps: ActivityDependencies) {
   await ensureStream(jsm, notificationStreamConfig());
   const js = jetstream(deps.nc);
   const organisation = loadOrganisation(deps.organisation);
+  const calendarChain = amendedChainLoader(deps.amendments);
 
   return {
     async loadRules(request: RulesRequest): Promise<Rules> {
@@ -112,7 +115,7 @@ export async function createDossierActivities(deps: ActivityDependencies) {
       );
       return {
         procedure,
-        calendars: loadCalendarChain(agencyJurisdiction(organisation, request.competentAgency)),
+        calendars: calendarChain(agencyJurisdiction(organisation, request.competentAgency)),
         unitNames,
       };
     },

@@ -30,6 +30,8 @@ export const eventTypes = [
   'evaluated',
   'portal-synced',
   'notification-failed',
+  /** A calendar amendment moved the dossier's deadlines (domain/dossier/dossier-calendar-change.ts). */
+  'deadline-recomputed',
 ] as const;
 
 export type DossierEventType = (typeof eventTypes)[number];

@@ -61,6 +61,7 @@ export const historyNames: Readonly<Record<string, string>> = {
   'overdue-without-apology': 'Cảnh báo: quá hạn, chưa có văn bản xin lỗi',
   'portal-synced': 'Đã đồng bộ lên Cổng Dịch vụ công quốc gia',
   'notification-failed': 'Không gửi được thông báo cho người nộp hồ sơ',
+  'deadline-recomputed': 'Tính lại hạn giải quyết theo lịch làm việc sửa đổi',
 };
 
 /** How the dossier was lodged (766 KenhThucHien). */
