@@ -40,6 +40,8 @@ export interface ActivityDependencies {
   organisation: string;
   /** Calendar amendments published at run time (a KV watch); without it, the calendar files alone. */
   amendments?: AmendmentSource;
+  /** The procedure catalogue file (default data/procedures/catalogue.json). */
+  catalogue?: URL;
 }
 
 export interface RulesRequest {
@@ -106,7 +108,8 @@ export async function createDossierActivities(deps: ActivityDependencies) {
       const receivedOn = toCivilDate(Date.parse(request.receivedAt));
       let procedure: Procedure;
       try {
-        procedure = getProcedure(request.procedureCode, receivedOn);
+        // The version in force on the day the dossier is received: it keeps it to the end.
+        procedure = getProcedure(request.procedureCode, receivedOn, deps.catalogue);
       } catch (error) {
         throw ApplicationFailure.nonRetryable((error as Error).message, 'UNKNOWN_PROCEDURE');
       }

@@ -35,6 +35,8 @@ export interface DossierWorkerOptions {
   tuning?: WorkerTuning;
   /** NATS KV bucket of the calendar amendments published at run time (default tthc_calendar_amendments). */
   calendarAmendmentBucket?: string;
+  /** The procedure catalogue file the rules activity reads (default data/procedures/catalogue.json). */
+  catalogueFile?: URL;
 }
 
 export interface WorkerTuning {
@@ -89,6 +91,7 @@ export async function createDossierWorkers(options: DossierWorkerOptions): Promi
     logger: options.logger,
     organisation,
     amendments: options.serveDossierQueue === false ? undefined : await amendmentWatch(options),
+    catalogue: options.catalogueFile,
   });
   const tuning = options.tuning ?? {};
   const common = {

@@ -49,6 +49,8 @@ export async function startDossierSystem(options: {
   timeSkipping: boolean;
   /** A bucket of its own for calendar amendments, so that those a test publishes reach no other test. */
   calendarAmendmentBucket?: string;
+  /** Another procedure catalogue for the workers' rules (the client still checks codes against the default one). */
+  catalogueFile?: URL;
 }): Promise<DossierTestSystem> {
   const cleanups: Array<() => Promise<unknown>> = [];
   const teardown = async () => {
@@ -83,6 +85,7 @@ export async function startDossierSystem(options: {
         workflowBundle: await workflowBundle(),
         logger,
         calendarAmendmentBucket: options.calendarAmendmentBucket,
+        catalogueFile: options.catalogueFile,
       });
       running = { workers, done: Promise.allSettled(workers.map((w) => w.run())) };
     };
