@@ -59,6 +59,14 @@ export interface Rules {
   unitNames: Record<string, string>;
 }
 
+/** A unit a dossier is corrected to: its name for forms, and the calendar chain of its jurisdiction. */
+export interface UnitRules {
+  code: string;
+  name: string;
+  jurisdiction: string;
+  calendars: CalendarData[];
+}
+
 export interface DocumentToDigitize {
   kind: string;
   name: string;
@@ -120,6 +128,23 @@ export async function createDossierActivities(deps: ActivityDependencies) {
         procedure,
         calendars: calendarChain(agencyJurisdiction(organisation, request.competentAgency)),
         unitNames,
+      };
+    },
+
+    /** A unit of the registry, for a dossier corrected to it (correct-data); unknown units are refused. */
+    async describeUnit(request: { code: string }): Promise<UnitRules> {
+      if (!organisation.has(request.code)) {
+        throw ApplicationFailure.nonRetryable(
+          `Không có đơn vị "${request.code}" trong danh mục`,
+          'UNKNOWN_UNIT',
+        );
+      }
+      const jurisdiction = agencyJurisdiction(organisation, request.code);
+      return {
+        code: request.code,
+        name: organisation.get(request.code).name,
+        jurisdiction,
+        calendars: calendarChain(jurisdiction),
       };
     },
 

@@ -305,6 +305,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     current: DossierState,
     cal: WorkingCalendar,
   ): Promise<ActionResult> {
+    if (action.name === 'correct-data') return correct(action, current, cal);
     const effects = await effectsOf(action, current);
     const transition = check(() => applyAction(current, action, Date.now(), cal, effects));
     await commit(transition, action.actor);
@@ -316,6 +317,33 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
       await acceptDossier();
     }
     return result(state as DossierState, cal);
+  }
+
+  /**
+   * An administrator's correction of the competent agency: the dossier follows the new agency from
+   * now on — its name on forms, its search attribute, its unit queue (read from the state when the
+   * result is issued) and, if it keeps another jurisdiction's working days, its calendar.
+   */
+  async function correct(
+    action: Extract<DossierAction, { name: 'correct-data' }>,
+    current: DossierState,
+    cal: WorkingCalendar,
+  ): Promise<ActionResult> {
+    const unit = await localCore.describeUnit({ code: action.payload.value }).catch((error: unknown) => {
+      throw ApplicationFailure.nonRetryable(
+        `Không dùng được đơn vị ${action.payload.value}: ${((error as Error).cause as Error | undefined)?.message ?? String(error)}`,
+        'INVALID_INPUT',
+      );
+    });
+    const transition = check(() => applyAction(current, action, Date.now(), cal));
+    unitNames[unit.code] = unit.name;
+    if (unit.jurisdiction !== cal.jurisdiction) {
+      calendarChain = unit.calendars;
+      calendar = buildCalendar(calendarChain);
+    }
+    await commit(transition, action.actor);
+    upsertSearchAttributes([{ key: searchAttributes.competentAgency, value: unit.code }]);
+    return result(state as DossierState, calendar as WorkingCalendar);
   }
 
   async function effectsOf(action: DossierAction, current: DossierState) {
