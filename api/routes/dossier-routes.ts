@@ -18,7 +18,6 @@ import { buildDossierForm } from '../../domain/forms/dossier-forms.js';
 import type { OrganisationRegistry } from '../../domain/organisation.js';
 import { parseInstant, startOfCivilDay } from '../../domain/time.js';
 import { textSchema } from '../../domain/validation.js';
-import { loadAgencyCalendar } from '../../rules/calendar-loader.js';
 import { lookupSecret } from '../auth.js';
 import {
   enforce,
@@ -280,7 +279,7 @@ export function registerDossierRoutes(scope: FastifyInstance, ctx: ApiContext): 
       const official = requireOfficial(request);
       const view = await ctx.dossiers.get(request.params.code);
       enforce(mayReadDossier(official, scopeOf(view), ctx.organisation));
-      const actions = offeredActions(view, official, ctx.organisation, ctx.now());
+      const actions = offeredActions(view, official, ctx.organisation, ctx.now(), ctx.agencyCalendar);
       return { ...view, actions } as unknown as z.output<typeof dossierViewSchema>;
     },
   );
@@ -424,7 +423,7 @@ function controlSheet(ctx: ApiContext, view: DossierView) {
       .filter((code) => org.has(code))
       .map((code) => [code, org.get(code).name]),
   );
-  const calendar = loadAgencyCalendar(org, competentAgency);
+  const calendar = ctx.agencyCalendar(competentAgency);
   return buildDossierForm('control-sheet', view.state, calendar, ctx.now(), { units });
 }
 

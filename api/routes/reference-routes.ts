@@ -17,7 +17,6 @@ import {
 } from '../../domain/catalogue.js';
 import { upcomingVersions } from '../../domain/catalogue-changes.js';
 import { parseInstant, toCivilDate } from '../../domain/time.js';
-import { loadCalendar } from '../../rules/calendar-loader.js';
 import { loadCatalogue } from '../../rules/catalogue-loader.js';
 import { dueDateAnswer } from '../../rules/due-date.js';
 import { type ApiContext, requireOfficial } from '../context.js';
@@ -224,9 +223,9 @@ export function registerReferenceRoutes(scope: FastifyInstance, ctx: ApiContext)
         ]);
       }
       const jurisdiction = request.query.jurisdiction ?? 'VN';
-      let cal: ReturnType<typeof loadCalendar>;
+      let cal: ReturnType<typeof ctx.jurisdictionCalendar>;
       try {
-        cal = loadCalendar(jurisdiction);
+        cal = ctx.jurisdictionCalendar(jurisdiction);
       } catch {
         throw new BadRequestError('Invalid query', [`jurisdiction: no calendar "${jurisdiction}"`]);
       }
