@@ -52,7 +52,7 @@ export function registerCalendarAmendCommand(calendar: Command): void {
     .option(
       '--amendment-bucket <name>',
       'NATS KV bucket of the published amendments',
-      process.env.TTHC_CALENDAR_AMENDMENT_BUCKET ?? DEFAULT_CALENDAR_AMENDMENT_BUCKET,
+      DEFAULT_CALENDAR_AMENDMENT_BUCKET,
     )
     .action(async (options: AmendOptions) => {
       const { rollOutAmendment, validateAmendment } = await import('../client/calendar-amendment-rollout.js');

@@ -327,7 +327,7 @@ describe('the lifecycle through the API', () => {
     expect(approveBySpecialist?.reason).toContain('dành cho lãnh đạo');
     // A supervisor reads the dossier and may take none of them.
     const supervised = await actionsOf(supervisor);
-    expect(supervised).toHaveLength(16);
+    expect(supervised).toHaveLength(17);
     expect(supervised.filter((a) => a.allowed)).toEqual([]);
     expect(new Set(supervised.map((a) => a.code))).toEqual(new Set(['FORBIDDEN']));
 
