@@ -24,7 +24,7 @@ import { applicantKeyFor, type DigitizedRegistry } from '../infra/digitized-regi
 import type { DocumentStore } from '../infra/document-store.js';
 import { countPublishFailures, recordPublishedEvent } from '../infra/metrics.js';
 import type { UnitKeyring } from '../infra/signing.js';
-import { agencyJurisdiction, loadCalendarChain } from '../rules/calendar-loader.js';
+import { type AmendmentSource, agencyJurisdiction, amendedChainLoader } from '../rules/calendar-loader.js';
 import { getProcedure } from '../rules/catalogue-loader.js';
 import { loadOrganisation } from '../rules/organisation-loader.js';
 import { validEventOrFail } from './event-validation.js';
@@ -38,6 +38,10 @@ export interface ActivityDependencies {
   logger: Logger;
   /** Name of the organisation registry under data/organisations. */
   organisation: string;
+  /** Calendar amendments published at run time (a KV watch); without it, the calendar files alone. */
+  amendments?: AmendmentSource;
+  /** The procedure catalogue file (default data/procedures/catalogue.json). */
+  catalogue?: URL;
 }
 
 export interface RulesRequest {
@@ -53,6 +57,14 @@ export interface Rules {
   calendars: CalendarData[];
   /** Names of the receiving unit and the competent agency, for forms. */
   unitNames: Record<string, string>;
+}
+
+/** A unit a dossier is corrected to: its name for forms, and the calendar chain of its jurisdiction. */
+export interface UnitRules {
+  code: string;
+  name: string;
+  jurisdiction: string;
+  calendars: CalendarData[];
 }
 
 export interface DocumentToDigitize {
@@ -92,6 +104,7 @@ export async function createDossierActivities(deps: ActivityDependencies) {
   await ensureStream(jsm, notificationStreamConfig());
   const js = jetstream(deps.nc);
   const organisation = loadOrganisation(deps.organisation);
+  const calendarChain = amendedChainLoader(deps.amendments);
 
   return {
     async loadRules(request: RulesRequest): Promise<Rules> {
@@ -103,7 +116,8 @@ export async function createDossierActivities(deps: ActivityDependencies) {
       const receivedOn = toCivilDate(Date.parse(request.receivedAt));
       let procedure: Procedure;
       try {
-        procedure = getProcedure(request.procedureCode, receivedOn);
+        // The version in force on the day the dossier is received: it keeps it to the end.
+        procedure = getProcedure(request.procedureCode, receivedOn, deps.catalogue);
       } catch (error) {
         throw ApplicationFailure.nonRetryable((error as Error).message, 'UNKNOWN_PROCEDURE');
       }
@@ -112,8 +126,25 @@ export async function createDossierActivities(deps: ActivityDependencies) {
       );
       return {
         procedure,
-        calendars: loadCalendarChain(agencyJurisdiction(organisation, request.competentAgency)),
+        calendars: calendarChain(agencyJurisdiction(organisation, request.competentAgency)),
         unitNames,
+      };
+    },
+
+    /** A unit of the registry, for a dossier corrected to it (correct-data); unknown units are refused. */
+    async describeUnit(request: { code: string }): Promise<UnitRules> {
+      if (!organisation.has(request.code)) {
+        throw ApplicationFailure.nonRetryable(
+          `Không có đơn vị "${request.code}" trong danh mục`,
+          'UNKNOWN_UNIT',
+        );
+      }
+      const jurisdiction = agencyJurisdiction(organisation, request.code);
+      return {
+        code: request.code,
+        name: organisation.get(request.code).name,
+        jurisdiction,
+        calendars: calendarChain(jurisdiction),
       };
     },
 

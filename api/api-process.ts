@@ -13,6 +13,7 @@ import { IndicatorReadModel } from '../aggregators/read-model.js';
 import { DossierClient } from '../client/dossier-client.js';
 import { FeedbackClient } from '../client/feedback-client.js';
 import { readSetting } from '../config/configuration.js';
+import { CalendarAmendmentWatch } from '../infra/calendar-amendment-store.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
 import { PublicationStore } from '../publications/publication-store.js';
@@ -62,6 +63,7 @@ export interface RunningApi {
 export async function startApiServer(options: StartApiOptions): Promise<RunningApi> {
   const settings = { ...loadApiSettingsLenient(options.settings), ...options.settings } as ApiSettings;
   const organisation = loadOrganisation(settings.organisation);
+  const calendarAmendments = await CalendarAmendmentWatch.start(options.nc, options.logger);
   const app = await buildApiServer({
     temporal: options.temporal,
     dossiers: new DossierClient(options.temporal, await DossierCodeAllocator.open(options.nc)),
@@ -79,12 +81,14 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
     organisation,
     secret: settings.secret,
     logger: options.logger,
+    calendarAmendments,
   });
   const host = options.host ?? '127.0.0.1';
   try {
     await app.listen({ host, port: settings.port });
   } catch (error) {
     await app.close();
+    calendarAmendments.stop();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(
         `port ${settings.port} for the HTTP API is already in use; set TTHC_API_PORT to another port`,
@@ -94,7 +98,14 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
-  return { app, url: `http://${host}:${port}`, close: () => app.close() };
+  return {
+    app,
+    url: `http://${host}:${port}`,
+    close: async () => {
+      await app.close();
+      calendarAmendments.stop();
+    },
+  };
 }
 
 /** Settings not given explicitly are read from the environment (the secret is checked either way). */

@@ -13,7 +13,8 @@
  * - supervisor (cán bộ giám sát): read-only over their unit's subtree (dossiers, search,
  *   indicators, documents).
  * - administrator (quản trị): reads everything (dossiers, catalogue, calendars, organisation,
- *   indicators); acts on no dossier.
+ *   indicators); takes one action on any dossier, the audited correction of a data error
+ *   (correct-data), and no other.
  */
 import type { ActionName } from '../domain/dossier/dossier-actions.js';
 import type { OrganisationRegistry } from '../domain/organisation.js';
@@ -27,7 +28,7 @@ function deny(vi: string, en: string): Decision {
 }
 
 /** Which unit of the dossier the official must belong to for an action. */
-export type ActionUnit = 'receiving-unit' | 'competent-agency' | 'participating-agency';
+export type ActionUnit = 'receiving-unit' | 'competent-agency' | 'participating-agency' | 'any';
 
 export interface ActionRule {
   roles: readonly OfficialRole[];
@@ -54,6 +55,8 @@ export const actionRules: Record<ActionName, ActionRule> = {
   // The applicant's evaluation, entered at the counter on their behalf (citizens also evaluate
   // themselves with the lookup secret).
   evaluate: { roles: ['counter-officer'], unit: 'receiving-unit' },
+  // The repair of a dossier held up by a data error: administrators only, on any dossier.
+  'correct-data': { roles: ['administrator'], unit: 'any' },
 };
 
 const roleNames: Record<OfficialRole, { vi: string; en: string }> = {
@@ -68,6 +71,7 @@ const unitNames: Record<ActionUnit, { vi: string; en: string }> = {
   'receiving-unit': { vi: 'đơn vị tiếp nhận hồ sơ', en: 'the receiving unit' },
   'competent-agency': { vi: 'cơ quan có thẩm quyền giải quyết', en: 'the competent agency' },
   'participating-agency': { vi: 'cơ quan phối hợp liên thông', en: 'a participating agency' },
+  any: { vi: 'bất kỳ đơn vị nào', en: 'any unit' },
 };
 
 /** The units of a dossier that decide who may see and act on it. */
@@ -103,6 +107,7 @@ export function mayAct(
   const byRole = roleMayAct(official, action);
   if (!byRole.allowed) return byRole;
   const rule = actionRules[action];
+  if (rule.unit === 'any') return allow;
   const units = unitsFor(rule.unit, dossier, options.agency);
   if (units.includes(official.unit)) return allow;
   const where = unitNames[rule.unit];
@@ -112,7 +117,11 @@ export function mayAct(
   );
 }
 
-function unitsFor(unit: ActionUnit, dossier: DossierScope, agency: string | undefined): string[] {
+function unitsFor(
+  unit: Exclude<ActionUnit, 'any'>,
+  dossier: DossierScope,
+  agency: string | undefined,
+): string[] {
   switch (unit) {
     case 'receiving-unit':
       return [dossier.receivingUnit];

@@ -9,9 +9,11 @@ import type { FeedbackClient } from '../client/feedback-client.js';
 import type { DossierSearch } from '../client/search.js';
 import type { DossierView } from '../contract/dossier-contract.js';
 import type { Actor } from '../domain/actor.js';
+import type { WorkingCalendar } from '../domain/calendar.js';
 import type { ActionName } from '../domain/dossier/dossier-actions.js';
 import type { OrganisationRegistry } from '../domain/organisation.js';
 import type { DocumentStore } from '../infra/document-store.js';
+import type { AmendmentSource } from '../rules/calendar-loader.js';
 import { AuthenticationError, type Official } from './auth.js';
 import type { DossierScope } from './authorization.js';
 
@@ -44,11 +46,17 @@ export interface ApiDeps {
   readinessTimeoutMs?: number;
   /** Clock for token expiry (tests); Date.now by default. */
   now?: () => number;
+  /** Calendar amendments published at run time (a KV watch), so the API judges as the workflows do. */
+  calendarAmendments?: AmendmentSource;
 }
 
 export interface ApiContext extends ApiDeps {
   search: DossierSearch;
   now: () => number;
+  /** A jurisdiction's working-day calendar, with the published amendments; throws for an unknown one. */
+  jurisdictionCalendar(jurisdiction: string): WorkingCalendar;
+  /** The working-day calendar of an agency's dossiers: its jurisdiction's, with the published amendments. */
+  agencyCalendar(agency: string): WorkingCalendar;
 }
 
 export function requireOfficial(request: FastifyRequest): Official {

@@ -6,6 +6,7 @@
  * the dossier's working-day calendar. Clients offer what is allowed and keep no copy of the rules.
  */
 import type { DossierView } from '../contract/dossier-contract.js';
+import type { WorkingCalendar } from '../domain/calendar.js';
 import { type ActionName, actionNames } from '../domain/dossier/dossier-actions.js';
 import { type ActionAvailability, actionAvailability } from '../domain/dossier/dossier-checks.js';
 import { actionTitles } from '../domain/dossier/dossier-labels.js';
@@ -40,9 +41,11 @@ export function offeredActions(
   official: Official,
   organisation: OrganisationRegistry,
   now: Instant,
+  /** The agency's calendar with the published amendments (the API's); the calendar files by default. */
+  calendarOf: (agency: string) => WorkingCalendar = (agency) => loadAgencyCalendar(organisation, agency),
 ): OfferedAction[] {
   const { state } = view;
-  const calendar = loadAgencyCalendar(organisation, state.application.competentAgency);
+  const calendar = calendarOf(state.application.competentAgency);
   const availability = new Map<string, ActionAvailability[]>();
   const domainCheck = (action: ActionName): ActionAvailability => {
     const actor = actorForAction(action, state.code, official);

@@ -17,8 +17,10 @@ import {
 } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { DossierSearch } from '../client/search.js';
+import { createChainCalendar, type WorkingCalendar } from '../domain/calendar.js';
 import { formatZodError } from '../domain/validation.js';
 import { createLogger } from '../infra/logging.js';
+import { agencyJurisdiction, amendedChainLoader, loadCalendar } from '../rules/calendar-loader.js';
 import { AuthenticationError, bearerToken, checkSecret, verifyToken } from './auth.js';
 import type { ApiContext, ApiDeps } from './context.js';
 import { describePart, errorHandler, RequestValidationError } from './http-errors.js';
@@ -38,10 +40,13 @@ export const API_VERSION = '1.0.0';
 /** Builds the API (routes registered, plugins loaded); call `listen` or `inject` on it. */
 export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   checkSecret(deps.secret);
+  const jurisdictionCalendar = jurisdictionCalendars(deps);
   const ctx: ApiContext = {
     ...deps,
     now: deps.now ?? Date.now,
     search: new DossierSearch(deps.temporal, deps.secret),
+    jurisdictionCalendar,
+    agencyCalendar: (agency) => jurisdictionCalendar(agencyJurisdiction(deps.organisation, agency)),
   };
   const base = deps.logger ?? createLogger({ name: 'tthc-api' });
   const logger = base.child({ component: 'api' }, { serializers: { req: serializeRequest } });
@@ -175,4 +180,20 @@ function serializeRequest(request: FastifyRequest) {
 
 export function redactUrl(url: string): string {
   return url.replace(/([?&](?:secret|pageToken)=)[^&#]*/gi, '$1[redacted]');
+}
+
+/** Jurisdictions' calendars: the calendar files and the published amendments, cached until they change. */
+function jurisdictionCalendars(deps: ApiDeps): (jurisdiction: string) => WorkingCalendar {
+  const chainOf = amendedChainLoader(deps.calendarAmendments);
+  const calendars = new Map<string, { revision: number | undefined; calendar: WorkingCalendar }>();
+  return (jurisdiction) => {
+    const revision = deps.calendarAmendments?.revision();
+    const cached = calendars.get(jurisdiction);
+    if (cached && cached.revision === revision) return cached.calendar;
+    const calendar = deps.calendarAmendments
+      ? createChainCalendar(chainOf(jurisdiction))
+      : loadCalendar(jurisdiction);
+    calendars.set(jurisdiction, { revision, calendar });
+    return calendar;
+  };
 }

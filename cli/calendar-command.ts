@@ -14,6 +14,7 @@ import {
 import { loadCalendar } from '../rules/calendar-loader.js';
 import { getProcedure } from '../rules/catalogue-loader.js';
 import { dueDateAnswer } from '../rules/due-date.js';
+import { registerCalendarAmendCommand } from './calendar-amend-command.js';
 import { print, UsageError } from './output.js';
 
 const dateArgument = z.string().refine(
@@ -133,6 +134,8 @@ export function registerCalendarCommands(program: Command): void {
         `(${describeDuration(procedure.duration)}; tiếp nhận lúc ${formatClockAndDate(receivedAt)})`,
     );
   });
+
+  registerCalendarAmendCommand(calendar);
 }
 
 function formatClockAndDate(instant: number): string {

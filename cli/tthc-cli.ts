@@ -1,6 +1,7 @@
 /** Entry point of the `tthc` command line. */
 import { Command, CommanderError } from 'commander';
 import { registerCalendarCommands } from './calendar-command.js';
+import { registerCatalogueCommands } from './catalogue-command.js';
 import { registerIndicatorCommands } from './indicators-command.js';
 import { exitCodes, fail } from './output.js';
 
@@ -10,6 +11,7 @@ const program = new Command('tthc')
   .exitOverride();
 
 registerCalendarCommands(program);
+registerCatalogueCommands(program);
 registerIndicatorCommands(program);
 (await import('./publications-command.js')).registerPublicationCommands(program);
 (await import('./token-command.js')).registerTokenCommands(program);

@@ -12,6 +12,8 @@ import {
   type ActionRequest,
   type ActionResult,
   actUpdate,
+  applyCalendarAmendmentUpdate,
+  calendarAmendmentPreviewQuery,
   type DossierOptions,
   type DossierView,
   type DossierWorkflow,
@@ -28,6 +30,8 @@ import { completeInterAgencyUpdate, type InterAgencyResult } from '../contract/i
 import { dossierTaskQueue } from '../contract/task-queues.js';
 import type { Actor } from '../domain/actor.js';
 import { type DossierApplicationInput, dossierApplicationSchema } from '../domain/application.js';
+import { type CalendarAmendmentInput, parseCalendarAmendment } from '../domain/calendar-amendment.js';
+import type { AmendmentOutcome } from '../domain/dossier/dossier-calendar-change.js';
 import type { NotificationFailure, PortalSyncAck } from '../domain/dossier/dossier-reports.js';
 import { toCivilDate } from '../domain/time.js';
 import { parseOrThrow } from '../domain/validation.js';
@@ -138,6 +142,22 @@ export class DossierClient {
     );
   }
 
+  /** A published calendar amendment reaches the dossier: its deadlines are counted again (idempotent). */
+  async applyCalendarAmendment(code: string, amendment: CalendarAmendmentInput): Promise<AmendmentOutcome> {
+    const valid = validatedAmendment(amendment);
+    return translated(`Không tìm thấy hồ sơ ${code}`, () =>
+      this.temporal.workflow.getHandle(code).executeUpdate(applyCalendarAmendmentUpdate, { args: [valid] }),
+    );
+  }
+
+  /** What the amendment would do to the dossier's deadlines; changes nothing. */
+  async previewCalendarAmendment(code: string, amendment: CalendarAmendmentInput): Promise<AmendmentOutcome> {
+    const valid = validatedAmendment(amendment);
+    return translated(`Không tìm thấy hồ sơ ${code}`, () =>
+      this.temporal.workflow.getHandle(code).query(calendarAmendmentPreviewQuery, valid),
+    );
+  }
+
   /** A participating agency gives its opinion on a liên thông dossier. */
   async completeInterAgency(
     code: string,
@@ -158,4 +178,9 @@ export class DossierClient {
         .executeUpdate(completeInterAgencyUpdate, { args: [{ actor, opinion }] }),
     );
   }
+}
+
+function validatedAmendment(amendment: CalendarAmendmentInput): CalendarAmendmentInput {
+  validated(() => parseCalendarAmendment(amendment));
+  return amendment;
 }

@@ -7,7 +7,9 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain/actor.js';
 import type { DossierApplication } from '../domain/application.js';
+import type { CalendarAmendmentInput } from '../domain/calendar-amendment.js';
 import type { ActionName, SupplementItem } from '../domain/dossier/dossier-actions.js';
+import type { AmendmentOutcome } from '../domain/dossier/dossier-calendar-change.js';
 import type { NotificationFailure, PortalSyncAck } from '../domain/dossier/dossier-reports.js';
 import type { DossierState } from '../domain/dossier/dossier-state.js';
 import type { DeadlineViews } from '../domain/dossier/dossier-views.js';
@@ -97,6 +99,18 @@ export const recordPortalSyncUpdate = defineUpdate<void, [PortalSyncAck]>('recor
 /** A message to the applicant could not be delivered (sent by the notifier): shown on the timeline. */
 export const recordNotificationFailureUpdate = defineUpdate<void, [NotificationFailure]>(
   'recordNotificationFailure',
+);
+
+/**
+ * A calendar amendment was published (`tthc calendar amend`): the dossier applies it to its own
+ * calendar and counts its deadlines again. Idempotent: an amendment it already has changes nothing.
+ */
+export const applyCalendarAmendmentUpdate = defineUpdate<AmendmentOutcome, [CalendarAmendmentInput]>(
+  'applyCalendarAmendment',
+);
+/** What the amendment would do to the dossier, without changing it (`tthc calendar amend --dry-run`). */
+export const calendarAmendmentPreviewQuery = defineQuery<AmendmentOutcome, [CalendarAmendmentInput]>(
+  'calendarAmendmentPreview',
 );
 
 /** The child workflow of one participating agency of a liên thông dossier. */

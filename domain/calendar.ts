@@ -14,8 +14,11 @@
  *    on, a compensatory day (Art 111(3)) for every holiday that falls on a weekly rest day. Such a
  *    year reports `coverage(Y).confirmed === false`.
  * 4. Otherwise weekly rest days are off and the other days are working days.
+ * 5. Over all of it, `amendments` (domain/calendar-amendment.ts: decisions published while dossiers
+ *    are open) have the last word on the days they name; a later one wins over an earlier one.
  */
 import { z } from 'zod';
+import { type CalendarAmendment, calendarAmendmentSchema, inPublicationOrder } from './calendar-amendment.js';
 import { lunarToSolar } from './lunar.js';
 import {
   addCalendarDays,
@@ -156,6 +159,8 @@ export const calendarDataSchema = z
         yearSchema,
       )
       .default({}),
+    /** Decisions that changed days after the data above was written, known at build time or published since. */
+    amendments: z.array(calendarAmendmentSchema).default([]),
   })
   .superRefine((data, ctx) => {
     for (const issue of crossFieldIssues(data)) ctx.addIssue({ code: 'custom', ...issue });
@@ -186,6 +191,29 @@ function crossFieldIssues(data: CalendarData): FieldIssue[] {
   for (const [year, yearData] of Object.entries(data.years)) {
     issues.push(...yearIssues(data, Number(year), yearData, restDays, fixed));
   }
+  issues.push(...amendmentListIssues(data));
+  return issues;
+}
+
+function amendmentListIssues(data: CalendarData): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const ids = new Set<string>();
+  data.amendments.forEach((amendment, i) => {
+    if (amendment.jurisdiction !== data.jurisdiction) {
+      issues.push({
+        path: ['amendments', i, 'jurisdiction'],
+        message: `must be ${data.jurisdiction}, the calendar it amends`,
+      });
+    }
+    if (ids.has(amendment.id)) issues.push({ path: ['amendments', i, 'id'], message: 'is listed twice' });
+    ids.add(amendment.id);
+    if (data.extends && amendment.workingDays.length > 0) {
+      issues.push({
+        path: ['amendments', i, 'workingDays'],
+        message: `working days come from the extended calendar ${data.extends}; amend that one`,
+      });
+    }
+  });
   return issues;
 }
 
@@ -242,10 +270,19 @@ export function parseCalendarData(raw: unknown, source = 'calendar data'): Calen
 // Calendar
 // ---------------------------------------------------------------------------------------------
 
+/** An amendment a calendar applies, as it names it (its own, and those of the calendar it extends). */
+export interface AppliedAmendment {
+  id: string;
+  jurisdiction: string;
+  source: { number: string; date: CivilDate };
+}
+
 export interface WorkingCalendar {
   readonly jurisdiction: string;
   readonly version: string;
   readonly effectiveFrom: CivilDate;
+  /** The amendments applied, most general calendar first, each in publication order. */
+  readonly amendments: ReadonlyArray<AppliedAmendment>;
   readonly weeklyRestDays: ReadonlyArray<number>;
   readonly officeHours: ReadonlyArray<{ start: string; end: string }>;
   isWorkingDay(date: CivilDate): boolean;
@@ -282,6 +319,7 @@ export function createCalendar(input: CalendarDataInput, parent?: WorkingCalenda
   checkParent(data, parent);
   const restDays = new Set(parent?.weeklyRestDays ?? data.weeklyRestDays ?? DEFAULT_WEEKLY_REST_DAYS);
   const tables = new Map<number, YearTable>();
+  const amended = amendedDayTable(data.amendments);
 
   /** Off before this calendar's own holidays: the parent's verdict, or a weekly rest day not swapped. */
   function inheritedReason(date: CivilDate, swaps: Set<CivilDate>): string | undefined {
@@ -301,6 +339,8 @@ export function createCalendar(input: CalendarDataInput, parent?: WorkingCalenda
   }
 
   function dayOffReason(date: CivilDate): string | undefined {
+    const amendment = amended.get(date);
+    if (amendment) return amendment.off ? amendment.name : undefined;
     const table = tableFor(parseCivilDate(date).year);
     return table.daysOff.get(date) ?? inheritedReason(date, table.swapWorkingDays);
   }
@@ -348,6 +388,14 @@ export function createCalendar(input: CalendarDataInput, parent?: WorkingCalenda
     jurisdiction: data.jurisdiction,
     version: data.version,
     effectiveFrom: data.effectiveFrom,
+    amendments: [
+      ...(parent?.amendments ?? []),
+      ...inPublicationOrder(data.amendments).map(({ id, jurisdiction, source }) => ({
+        id,
+        jurisdiction,
+        source,
+      })),
+    ],
     weeklyRestDays: [...restDays].sort((a, b) => a - b),
     officeHours: data.officeHours ?? parent?.officeHours ?? DEFAULT_OFFICE_HOURS,
     isWorkingDay,
@@ -358,6 +406,26 @@ export function createCalendar(input: CalendarDataInput, parent?: WorkingCalenda
     workingDaysBetween,
     coverage,
   };
+}
+
+/** What the amendments say about each day they name; a later publication wins. */
+function amendedDayTable(
+  amendments: readonly CalendarAmendment[],
+): Map<CivilDate, { off: boolean; name: string }> {
+  const days = new Map<CivilDate, { off: boolean; name: string }>();
+  for (const amendment of inPublicationOrder(amendments)) {
+    for (const day of amendment.daysOff) days.set(day.date, { off: true, name: day.name });
+    for (const day of amendment.workingDays) days.set(day.date, { off: false, name: day.name });
+  }
+  return days;
+}
+
+/** The calendar of a chain of data, most general first (national, then province…). */
+export function createChainCalendar(chain: readonly CalendarDataInput[]): WorkingCalendar {
+  let calendar: WorkingCalendar | undefined;
+  for (const data of chain) calendar = createCalendar(data, calendar);
+  if (!calendar) throw new Error('a calendar chain needs at least one calendar');
+  return calendar;
 }
 
 function checkParent(data: CalendarData, parent: WorkingCalendar | undefined): void {
@@ -460,4 +528,52 @@ function addCompensatoryDays(
     while (daysOff.has(candidate) || isInheritedOff(candidate)) candidate = addCalendarDays(candidate, 1);
     if (parseCivilDate(candidate).year === year) daysOff.set(candidate, `${COMPENSATORY_PREFIX} ${name}`);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Amending calendar data
+// ---------------------------------------------------------------------------------------------
+
+/** Whether the data already holds the amendment (by id). */
+export function hasAmendment(data: Pick<CalendarData, 'amendments'>, id: string): boolean {
+  return data.amendments.some((amendment) => amendment.id === id);
+}
+
+/**
+ * The calendar chain (most general first) with the amendment added to the calendar of its
+ * jurisdiction; `undefined` when no calendar of the chain is that jurisdiction or it already has
+ * the amendment. The result is validated: an amendment the calendar cannot take throws, naming the field.
+ */
+export function amendCalendarChain(
+  chain: readonly CalendarData[],
+  amendment: CalendarAmendment,
+): CalendarData[] | undefined {
+  const index = chain.findIndex((data) => data.jurisdiction === amendment.jurisdiction);
+  const target = chain[index];
+  if (!target || hasAmendment(target, amendment.id)) return undefined;
+  const amended = parseCalendarData(
+    { ...target, amendments: [...target.amendments, amendment] },
+    `calendar ${target.jurisdiction} with amendment ${amendment.id}`,
+  );
+  return chain.map((data, i) => (i === index ? amended : data));
+}
+
+/**
+ * The chain with every amendment of the list that concerns it (those already there are skipped);
+ * `refused` names those the chain cannot take, with the reason, and leaves them out.
+ */
+export function amendCalendarChainWithAll(
+  chain: readonly CalendarData[],
+  amendments: readonly CalendarAmendment[],
+): { chain: CalendarData[]; refused: Array<{ id: string; reason: string }> } {
+  let current = [...chain];
+  const refused: Array<{ id: string; reason: string }> = [];
+  for (const amendment of inPublicationOrder(amendments)) {
+    try {
+      current = amendCalendarChain(current, amendment) ?? current;
+    } catch (error) {
+      refused.push({ id: amendment.id, reason: (error as Error).message });
+    }
+  }
+  return { chain: current, refused };
 }

@@ -210,6 +210,14 @@ function pausedMs(ledger: DeadlineLedger, endAt: Instant): number {
 }
 
 /**
+ * The rescheduled appointment. It was a working day when the apology set it; should a calendar
+ * amendment make it a day off, the period ends on the next working day (Civil Code Art 148(5)).
+ */
+export function rescheduledDueDate(ledger: DeadlineLedger, calendar: WorkingCalendar): CivilDate | undefined {
+  return ledger.reschedule ? calendar.onOrAfterWorkingDay(ledger.reschedule.newDueDate) : undefined;
+}
+
+/**
  * The decree's view: the deadline restarts in full once the complete dossier arrives. Undefined
  * while the applicant is supplementing (no deadline runs). A reschedule replaces the due date.
  */
@@ -218,10 +226,8 @@ export function decreeAppointment(
   calendar: WorkingCalendar,
   policy: DeadlinePolicy = defaultDeadlinePolicy,
 ): Appointment | undefined {
-  if (ledger.reschedule) {
-    const dueDate = ledger.reschedule.newDueDate;
-    return { dueDate, dueAt: endOfCivilDay(dueDate) };
-  }
+  const rescheduled = rescheduledDueDate(ledger, calendar);
+  if (rescheduled) return { dueDate: rescheduled, dueAt: endOfCivilDay(rescheduled) };
   if (isSuspended(ledger)) return undefined;
   const clockStart = ledger.suspensions.at(-1)?.resumedAt ?? ledger.receivedAt;
   return computeAppointment(clockStart, ledger.duration, calendar, policy);
@@ -242,6 +248,17 @@ export interface Evaluation766 {
   lateReason?: LateReason;
 }
 
+/** NgayHenTra as Decision 766 reads it: the appointment counted from receipt, or the rescheduled one. */
+export function appointment766(
+  ledger: DeadlineLedger,
+  calendar: WorkingCalendar,
+  policy: DeadlinePolicy = defaultDeadlinePolicy,
+): Appointment {
+  const rescheduled = rescheduledDueDate(ledger, calendar);
+  if (rescheduled) return { dueDate: rescheduled, dueAt: endOfCivilDay(rescheduled) };
+  return computeAppointment(ledger.receivedAt, ledger.duration, calendar, policy);
+}
+
 /**
  * Decision 766 indicator 2.1 for one dossier (DOMAIN.md §2.3): end = terminal instant, or the
  * period end while pending; a dossier still waiting for the applicant ends at the request time;
@@ -254,9 +271,7 @@ export function evaluate766(
   periodEndAt: Instant,
   policy: DeadlinePolicy = defaultDeadlinePolicy,
 ): Evaluation766 {
-  const original = computeAppointment(ledger.receivedAt, ledger.duration, calendar, policy);
-  const dueDate = ledger.reschedule?.newDueDate ?? original.dueDate;
-  const dueAt = ledger.reschedule ? endOfCivilDay(dueDate) : original.dueAt;
+  const { dueDate, dueAt } = appointment766(ledger, calendar, policy);
   const waiting = isSuspended(ledger) && terminalAt === undefined;
   const endAt = waiting
     ? (ledger.suspensions.at(-1)?.requestedAt ?? periodEndAt)

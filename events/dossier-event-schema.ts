@@ -30,6 +30,10 @@ export const eventTypes = [
   'evaluated',
   'portal-synced',
   'notification-failed',
+  /** A calendar amendment moved the dossier's deadlines (domain/dossier/dossier-calendar-change.ts). */
+  'deadline-recomputed',
+  /** An administrator corrected a data error (domain/dossier/dossier-corrections.ts). */
+  'data-corrected',
 ] as const;
 
 export type DossierEventType = (typeof eventTypes)[number];

@@ -1,6 +1,6 @@
 /** The Decision 766 facts of a dossier (DOMAIN.md §2.5), carried by every event. */
 import type { WorkingCalendar } from '../domain/calendar.js';
-import { computeAppointment, decreeAppointment } from '../domain/deadline.js';
+import { computeAppointment, decreeAppointment, rescheduledDueDate } from '../domain/deadline.js';
 import { type DossierState, paidOnline } from '../domain/dossier/dossier-state.js';
 import { formatInstant } from '../domain/time.js';
 import { channelCodes } from './constants.js';
@@ -36,7 +36,7 @@ export function dossierFacts(state: DossierState, calendar: WorkingCalendar): Do
     submittedAt: formatInstant(state.submittedAt),
     acceptedAt: iso(state.acceptedAt),
     dueDate: original?.dueDate,
-    rescheduledDueDate: ledger?.reschedule?.newDueDate,
+    rescheduledDueDate: ledger ? rescheduledDueDate(ledger, calendar) : undefined,
     apologyAt: iso(state.apology?.at),
     apologyInTime: state.apology ? !state.apology.late : undefined,
     decreeDueDate: decree?.dueDate,

@@ -5,11 +5,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
+  amendCalendarChainWithAll,
   type CalendarData,
   createCalendar,
   parseCalendarData,
   type WorkingCalendar,
 } from '../domain/calendar.js';
+import type { CalendarAmendment } from '../domain/calendar-amendment.js';
 import type { OrganisationRegistry } from '../domain/organisation.js';
 
 export const CALENDAR_DIRECTORY = new URL('../data/calendars/', import.meta.url);
@@ -105,6 +107,41 @@ export function loadCalendarChain(jurisdiction = 'VN', directory: URL = CALENDAR
     chains.set(key, chain);
   }
   return [...chain];
+}
+
+/** Published amendments (infra/calendar-amendment-store.ts) and a number that changes with them. */
+export interface AmendmentSource {
+  revision(): number;
+  amendments(): readonly CalendarAmendment[];
+}
+
+/**
+ * `loadCalendarChain` with the published amendments on top: what a new dossier receives. Cached per
+ * jurisdiction until the amendments change, so a dossier costs a map lookup (BENCHMARKS.md).
+ */
+export function amendedChainLoader(
+  source: AmendmentSource | undefined,
+  directory: URL = CALENDAR_DIRECTORY,
+): (jurisdiction: string) => CalendarData[] {
+  const amended = new Map<string, CalendarData[]>();
+  let seenRevision = source?.revision();
+  return (jurisdiction) => {
+    if (!source) return loadCalendarChain(jurisdiction, directory);
+    if (source.revision() !== seenRevision) {
+      amended.clear();
+      seenRevision = source.revision();
+    }
+    let chain = amended.get(jurisdiction);
+    if (!chain) {
+      // An amendment the chain cannot take was refused when it was published; left out here too.
+      chain = amendCalendarChainWithAll(
+        loadCalendarChain(jurisdiction, directory),
+        source.amendments(),
+      ).chain;
+      amended.set(jurisdiction, chain);
+    }
+    return [...chain];
+  };
 }
 
 /** Jurisdiction ids that have a calendar file, sorted. */

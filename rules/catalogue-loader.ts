@@ -42,8 +42,12 @@ export function loadCatalogue(file: URL = CATALOGUE_FILE): Catalogue {
 }
 
 /** The version of a procedure in force on `at` (default: today in Vietnam). */
-export function getProcedure(code: string, at: CivilDate = toCivilDate(Date.now())): Procedure {
-  return findProcedureVersion(loadCatalogue().procedures, code, at);
+export function getProcedure(
+  code: string,
+  at: CivilDate = toCivilDate(Date.now()),
+  file: URL = CATALOGUE_FILE,
+): Procedure {
+  return findProcedureVersion(loadCatalogue(file).procedures, code, at);
 }
 
 /** Forgets cached catalogues (tests, or after the file changed). */

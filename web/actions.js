@@ -201,6 +201,20 @@ const specs = {
     ],
     body: (v) => ({ reason: v.reason.trim() }),
   }),
+  'correct-data': (ctx) => ({
+    intro:
+      'Sửa dữ liệu sai làm hồ sơ không xử lý được (quản trị hệ thống). Việc sửa được ghi vào quá trình xử lý với người sửa, lý do, giá trị cũ và mới; lịch sử hồ sơ không bị sửa.',
+    fields: [
+      {
+        name: 'value',
+        label: `Cơ quan có thẩm quyền giải quyết đúng (hiện tại: ${ctx.view.state.application.competentAgency})`,
+        type: 'select',
+        options: ctx.agencies.map((u) => ({ value: u.code, label: `${u.name} (${u.code})` })),
+      },
+      { name: 'reason', label: 'Lý do, căn cứ sửa', type: 'textarea', check: required('lý do sửa') },
+    ],
+    body: (v) => ({ field: 'competentAgency', value: v.value, reason: v.reason.trim() }),
+  }),
   'provide-intake-supplement': (ctx) => supplementSpec(ctx),
   'provide-supplementation': (ctx) => supplementSpec(ctx),
   evaluate: () => {

@@ -134,7 +134,10 @@ export async function dossierScreen(main, official, code, cleanup) {
                       type: 'button',
                       class: [
                         'action',
-                        action === 'apologize' || action === 'stop' || action.startsWith('refuse')
+                        action === 'apologize' ||
+                        action === 'stop' ||
+                        action === 'correct-data' ||
+                        action.startsWith('refuse')
                           ? 'warn'
                           : 'primary',
                       ],

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { createDossierActivities } from '../activities/dossier-activities.js';
 import type { Config } from '../config/configuration.js';
 import { dossierTaskQueue, unitTaskQueue } from '../contract/task-queues.js';
+import { CalendarAmendmentWatch } from '../infra/calendar-amendment-store.js';
 import { DigitizedRegistry } from '../infra/digitized-registry.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { UnitKeyring } from '../infra/signing.js';
@@ -32,6 +33,10 @@ export interface DossierWorkerOptions {
   maxCachedWorkflows?: number;
   /** Concurrency and shutdown settings (config/configuration.ts); absent ones keep the defaults below. */
   tuning?: WorkerTuning;
+  /** NATS KV bucket of the calendar amendments published at run time (default tthc_calendar_amendments). */
+  calendarAmendmentBucket?: string;
+  /** The procedure catalogue file the rules activity reads (default data/procedures/catalogue.json). */
+  catalogueFile?: URL;
 }
 
 export interface WorkerTuning {
@@ -85,6 +90,8 @@ export async function createDossierWorkers(options: DossierWorkerOptions): Promi
     digitized: await DigitizedRegistry.open(options.nc),
     logger: options.logger,
     organisation,
+    amendments: options.serveDossierQueue === false ? undefined : await amendmentWatch(options),
+    catalogue: options.catalogueFile,
   });
   const tuning = options.tuning ?? {};
   const common = {
@@ -130,4 +137,9 @@ export async function createDossierWorkers(options: DossierWorkerOptions): Promi
 
 function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/** The amendments the dossier queue's rules activity adds to the calendar files; followed until NATS closes. */
+function amendmentWatch(options: DossierWorkerOptions): Promise<CalendarAmendmentWatch> {
+  return CalendarAmendmentWatch.start(options.nc, options.logger, options.calendarAmendmentBucket);
 }

@@ -21,6 +21,8 @@ import {
   type ActionRequest,
   type ActionResult,
   actUpdate,
+  applyCalendarAmendmentUpdate,
+  calendarAmendmentPreviewQuery,
   type DossierOptions,
   type DossierView,
   type DossierWorkflowInput,
@@ -35,11 +37,18 @@ import {
 import { searchAttributes } from '../contract/search-attributes.js';
 import { dossierTaskQueue, unitTaskQueue } from '../contract/task-queues.js';
 import type { Actor } from '../domain/actor.js';
-import type { WorkingCalendar } from '../domain/calendar.js';
+import type { CalendarData, WorkingCalendar } from '../domain/calendar.js';
+import { type CalendarAmendment, calendarAmendmentSchema } from '../domain/calendar-amendment.js';
 import type { Procedure } from '../domain/catalogue.js';
 import { checkCompleteness } from '../domain/completeness.js';
 import { computeAppointment } from '../domain/deadline.js';
 import { actionSchemas, type DossierAction, type SupplementItem } from '../domain/dossier/dossier-actions.js';
+import {
+  type AmendmentOutcome,
+  deadlineChangeNotice,
+  planCalendarAmendment,
+  recordDeadlineChange,
+} from '../domain/dossier/dossier-calendar-change.js';
 import { checkAction } from '../domain/dossier/dossier-checks.js';
 import {
   accept,
@@ -123,6 +132,8 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   const { application } = input;
   let state: DossierState | undefined;
   let calendar: WorkingCalendar | undefined;
+  /** The calendar data `calendar` is built from, with the amendments the dossier has taken since. */
+  let calendarChain: CalendarData[] = [];
   let procedure: Procedure | undefined;
   let intakeOutcome: IntakeOutcome | undefined;
   const forms: DossierForms = {};
@@ -201,6 +212,23 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     },
   );
 
+  // A calendar amendment published while the dossier is open (DOMAIN.md §1.4, §6).
+  setHandler(
+    applyCalendarAmendmentUpdate,
+    (input) => exclusive(async () => applyCalendarAmendment(parseAmendment(input))),
+    {
+      validator: (input) => {
+        const { current, cal } = ready();
+        check(() => planCalendarAmendment(current, calendarChain, cal, parseAmendment(input)));
+      },
+    },
+  );
+
+  setHandler(calendarAmendmentPreviewQuery, (input) => {
+    const { current, cal } = ready();
+    return check(() => planCalendarAmendment(current, calendarChain, cal, parseAmendment(input))).outcome;
+  });
+
   // -------------------------------------------------------------------------------------------
   // Intake
 
@@ -218,7 +246,8 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   });
   procedure = rules.procedure;
   const unitNames = rules.unitNames;
-  calendar = buildCalendar(rules.calendars);
+  calendarChain = rules.calendars;
+  calendar = buildCalendar(calendarChain);
   state = newDossier(input.code, application, procedure, Date.now());
   state = { ...state, components: componentsFrom(application.documents, procedure) };
   // Dossiers begun before the rule keep accepting a late apology, as they did.
@@ -276,6 +305,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     current: DossierState,
     cal: WorkingCalendar,
   ): Promise<ActionResult> {
+    if (action.name === 'correct-data') return correct(action, current, cal);
     const effects = await effectsOf(action, current);
     const transition = check(() => applyAction(current, action, Date.now(), cal, effects));
     await commit(transition, action.actor);
@@ -287,6 +317,33 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
       await acceptDossier();
     }
     return result(state as DossierState, cal);
+  }
+
+  /**
+   * An administrator's correction of the competent agency: the dossier follows the new agency from
+   * now on — its name on forms, its search attribute, its unit queue (read from the state when the
+   * result is issued) and, if it keeps another jurisdiction's working days, its calendar.
+   */
+  async function correct(
+    action: Extract<DossierAction, { name: 'correct-data' }>,
+    current: DossierState,
+    cal: WorkingCalendar,
+  ): Promise<ActionResult> {
+    const unit = await localCore.describeUnit({ code: action.payload.value }).catch((error: unknown) => {
+      throw ApplicationFailure.nonRetryable(
+        `Không dùng được đơn vị ${action.payload.value}: ${((error as Error).cause as Error | undefined)?.message ?? String(error)}`,
+        'INVALID_INPUT',
+      );
+    });
+    const transition = check(() => applyAction(current, action, Date.now(), cal));
+    unitNames[unit.code] = unit.name;
+    if (unit.jurisdiction !== cal.jurisdiction) {
+      calendarChain = unit.calendars;
+      calendar = buildCalendar(calendarChain);
+    }
+    await commit(transition, action.actor);
+    upsertSearchAttributes([{ key: searchAttributes.competentAgency, value: unit.code }]);
+    return result(state as DossierState, calendar as WorkingCalendar);
   }
 
   async function effectsOf(action: DossierAction, current: DossierState) {
@@ -484,6 +541,25 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     }
   }
 
+  /**
+   * The dossier's calendar takes the amendment; its deadlines are counted again. When one moved: an
+   * event and a timeline entry, and a notice if the appointment moved. The loop below then waits
+   * for the timers of the new dates (nextWakeAt).
+   */
+  async function applyCalendarAmendment(amendment: CalendarAmendment): Promise<AmendmentOutcome> {
+    const { current, cal } = ready();
+    const plan = check(() => planCalendarAmendment(current, calendarChain, cal, amendment));
+    if (!plan.chain || !plan.calendar) return plan.outcome;
+    calendarChain = plan.chain;
+    calendar = plan.calendar;
+    if (plan.outcome.changed)
+      await commit(recordDeadlineChange(current, plan.outcome, amendment, Date.now()));
+    const notice = deadlineChangeNotice(plan.outcome, amendment);
+    if (notice) await notify('deadline-changed', notice);
+    version++;
+    return plan.outcome;
+  }
+
   // -------------------------------------------------------------------------------------------
   // Timers
 
@@ -632,6 +708,10 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
       intake: intakeOutcome,
     };
   }
+}
+
+function parseAmendment(input: unknown): CalendarAmendment {
+  return parseReport(calendarAmendmentSchema, input, 'calendar amendment');
 }
 
 function parseAction(request: ActionRequest): DossierAction {

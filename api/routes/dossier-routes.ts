@@ -15,9 +15,9 @@ import type { DossierView } from '../../contract/dossier-contract.js';
 import { dossierApplicationSchema } from '../../domain/application.js';
 import { type ActionName, actionNames, actionSchemas } from '../../domain/dossier/dossier-actions.js';
 import { buildDossierForm } from '../../domain/forms/dossier-forms.js';
+import type { OrganisationRegistry } from '../../domain/organisation.js';
 import { parseInstant, startOfCivilDay } from '../../domain/time.js';
 import { textSchema } from '../../domain/validation.js';
-import { loadAgencyCalendar } from '../../rules/calendar-loader.js';
 import { lookupSecret } from '../auth.js';
 import {
   enforce,
@@ -147,6 +147,8 @@ const actionDescriptions: Record<ActionName, string> = {
   'return-result': 'Counter: hand the result back',
   'record-payment': 'Counter: record a fee payment',
   evaluate: 'Counter: record the applicant’s evaluation (TT 01/2018 Art 13) on their behalf',
+  'correct-data':
+    'Administrator: correct a data error of an open dossier (the competent agency, of the receiving unit’s province), with the reason; audited on the timeline',
 };
 
 const completeInterAgencyBodySchema = z.strictObject({
@@ -277,7 +279,7 @@ export function registerDossierRoutes(scope: FastifyInstance, ctx: ApiContext): 
       const official = requireOfficial(request);
       const view = await ctx.dossiers.get(request.params.code);
       enforce(mayReadDossier(official, scopeOf(view), ctx.organisation));
-      const actions = offeredActions(view, official, ctx.organisation, ctx.now());
+      const actions = offeredActions(view, official, ctx.organisation, ctx.now(), ctx.agencyCalendar);
       return { ...view, actions } as unknown as z.output<typeof dossierViewSchema>;
     },
   );
@@ -362,6 +364,7 @@ function registerAction(app: FastifyInstance, ctx: ApiContext, action: ActionNam
         request.log.info({ dossierCode: code, action, agency: result.agency }, 'inter-agency opinion given');
         return resultOf(code, action, after);
       }
+      if (action === 'correct-data') checkCorrectedAgency(ctx.organisation, view, String(payload.value));
       const actor = actorForAction(action, code, official);
       const result = await ended(code, action, () =>
         ctx.dossiers.act(code, { name: action, actor, payload }),
@@ -370,6 +373,20 @@ function registerAction(app: FastifyInstance, ctx: ApiContext, action: ActionNam
       return { code, action, ...result };
     },
   );
+}
+
+/** A corrected competent agency is a deciding unit of the registry, in the receiving unit's province. */
+function checkCorrectedAgency(organisation: OrganisationRegistry, view: DossierView, agency: string): void {
+  const receiving = view.state.application.receivingUnit;
+  const problem = !organisation.has(agency)
+    ? `${agency} is not a unit of the organisation registry`
+    : organisation.get(agency).kind === 'one-stop-centre'
+      ? `${agency} is a one-stop centre, not an agency that decides dossiers`
+      : organisation.has(receiving) &&
+          organisation.provinceOf(agency).code !== organisation.provinceOf(receiving).code
+        ? `${agency} is not in the province of the receiving unit ${receiving}`
+        : undefined;
+  if (problem) throw new BadRequestError('Invalid correct-data', [`value: ${problem}`]);
 }
 
 /** A dossier that ended between the read and the action no longer takes updates: a 409, not a 404. */
@@ -406,7 +423,7 @@ function controlSheet(ctx: ApiContext, view: DossierView) {
       .filter((code) => org.has(code))
       .map((code) => [code, org.get(code).name]),
   );
-  const calendar = loadAgencyCalendar(org, competentAgency);
+  const calendar = ctx.agencyCalendar(competentAgency);
   return buildDossierForm('control-sheet', view.state, calendar, ctx.now(), { units });
 }
 

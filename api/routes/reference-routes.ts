@@ -1,6 +1,7 @@
 /**
  * Reference data for every official (read-only):
- *   GET /v1/procedures?at=                      the catalogue in force on a date (default today)
+ *   GET /v1/procedures?at=                      the catalogue in force on a date (default today), and
+ *                                               the versions taking effect later, with what they change
  *   GET /v1/procedures/{code}?at=               one procedure
  *   GET /v1/calendar/due?procedure=&received=   the appointment date (as `tthc calendar due`)
  *   GET /v1/organisation/units                  the organisation registry
@@ -14,8 +15,8 @@ import {
   type Procedure,
   SUBMISSION_METHODS,
 } from '../../domain/catalogue.js';
+import { upcomingVersions } from '../../domain/catalogue-changes.js';
 import { parseInstant, toCivilDate } from '../../domain/time.js';
-import { loadCalendar } from '../../rules/calendar-loader.js';
 import { loadCatalogue } from '../../rules/catalogue-loader.js';
 import { dueDateAnswer } from '../../rules/due-date.js';
 import { type ApiContext, requireOfficial } from '../context.js';
@@ -49,6 +50,48 @@ const procedureSchema = z
     ruleVersion: z.looseObject({ version: z.string(), effectiveFrom: z.string() }),
   })
   .meta({ id: 'Procedure' });
+
+const amountsSchema = z.object({ amountVnd: z.number(), onlineAmountVnd: z.number().optional() });
+const documentChangeSchema = z.object({
+  kind: z.string(),
+  name: z.string(),
+  fields: z.array(z.enum(['name', 'required', 'copies', 'condition'])).optional(),
+});
+const feeChangeSchema = z.object({
+  name: z.string(),
+  from: amountsSchema.optional(),
+  to: amountsSchema.optional(),
+});
+
+const upcomingVersionSchema = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    version: z.string(),
+    effectiveFrom: z.string().describe('Dossiers received from this date get this version'),
+    legalBasis: z.array(z.string()),
+    replaces: z
+      .object({ version: z.string(), effectiveFrom: z.string() })
+      .optional()
+      .describe('The version in force until then; absent for a new procedure'),
+    changes: z.object({
+      duration: z
+        .object({ from: z.string(), to: z.string() })
+        .optional()
+        .describe('Thời hạn giải quyết before and after, when it changes'),
+      documents: z.object({
+        added: z.array(documentChangeSchema),
+        removed: z.array(documentChangeSchema),
+        changed: z.array(documentChangeSchema),
+      }),
+      fees: z.object({
+        added: z.array(feeChangeSchema),
+        removed: z.array(feeChangeSchema),
+        changed: z.array(feeChangeSchema),
+      }),
+    }),
+  })
+  .meta({ id: 'UpcomingProcedureVersion' });
 
 const dueResponseSchema = z
   .object({
@@ -97,10 +140,16 @@ export function registerReferenceRoutes(scope: FastifyInstance, ctx: ApiContext)
     {
       schema: {
         tags: ['reference'],
-        summary: 'The procedure catalogue in force on a date',
+        summary: 'The procedure catalogue in force on a date, and the versions that take effect later',
         querystring: z.strictObject({ at: civilDateParamSchema.optional() }),
         response: {
-          200: z.object({ at: z.string(), procedures: z.array(procedureSchema) }),
+          200: z.object({
+            at: z.string(),
+            procedures: z.array(procedureSchema),
+            upcoming: z
+              .array(upcomingVersionSchema)
+              .describe('Versions not yet in force on `at`, in date order, with what each changes'),
+          }),
           ...errorResponses(400, 401),
         },
       },
@@ -114,7 +163,11 @@ export function registerReferenceRoutes(scope: FastifyInstance, ctx: ApiContext)
         const version = tryVersion(all, code, at);
         if (version) procedures.push(version);
       }
-      return { at, procedures } as { at: string; procedures: z.output<typeof procedureSchema>[] };
+      return { at, procedures, upcoming: upcomingVersions(all, at) } as {
+        at: string;
+        procedures: z.output<typeof procedureSchema>[];
+        upcoming: z.output<typeof upcomingVersionSchema>[];
+      };
     },
   );
 
@@ -170,9 +223,9 @@ export function registerReferenceRoutes(scope: FastifyInstance, ctx: ApiContext)
         ]);
       }
       const jurisdiction = request.query.jurisdiction ?? 'VN';
-      let cal: ReturnType<typeof loadCalendar>;
+      let cal: ReturnType<typeof ctx.jurisdictionCalendar>;
       try {
-        cal = loadCalendar(jurisdiction);
+        cal = ctx.jurisdictionCalendar(jurisdiction);
       } catch {
         throw new BadRequestError('Invalid query', [`jurisdiction: no calendar "${jurisdiction}"`]);
       }

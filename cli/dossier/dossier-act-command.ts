@@ -34,6 +34,7 @@ const payloadExamples: Record<ActionName, string> = {
   'return-result': `--payload '{"channel":"counter"}'`,
   'record-payment': `--payload '{"amountVnd":100000,"channel":"cash"}'`,
   evaluate: `--payload '{"scores":{"1":2,"3":2,"7":2},"liked":true}'`,
+  'correct-data': `--payload '{"field":"competentAgency","value":"000.00.42.H99"}' --reason "…"`,
 };
 
 const unitWords = {
@@ -44,6 +45,7 @@ const unitWords = {
 
 function whoMayTake(action: ActionName): string {
   const rule = actionRules[action];
+  if (rule.unit === 'any') return `${rule.roles.join('/')}, any dossier`;
   return `${rule.roles.join('/')} of the ${unitWords[rule.unit]}`;
 }
 

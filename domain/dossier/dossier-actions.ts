@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Actor } from '../actor.js';
 import { lazyRecord } from '../lazy.js';
+import { unitCodeSchema } from '../unit-code.js';
 import { civilDateSchema, kebabIdSchema, textSchema } from '../validation.js';
 
 export const supplementItemSchema = z.strictObject({
@@ -23,6 +24,14 @@ const documentsSchema = z
     }),
   )
   .min(1, 'must list at least one document');
+
+/**
+ * Data an administrator may correct on an open dossier held up by a data error (issue #21 item 4).
+ * The competent agency first; the applicant's contact details, the receiving unit and the
+ * procedure are candidates (the last two change the dossier's code and rules, so they need more).
+ */
+export const correctableFields = ['competentAgency'] as const;
+export type CorrectableField = (typeof correctableFields)[number];
 
 export const actionSchemas = lazyRecord({
   'provide-intake-supplement': () => z.strictObject({ documents: documentsSchema }),
@@ -69,6 +78,14 @@ export const actionSchemas = lazyRecord({
         .refine((scores) => Object.keys(scores).length > 0, 'must score at least one indicator'),
       liked: z.boolean().optional(),
       comment: z.string().max(2000).optional(),
+    }),
+  'correct-data': () =>
+    z.strictObject({
+      field: z.enum(correctableFields, `must be one of ${correctableFields.join(', ')}`),
+      /** The correct value: for the competent agency, its unit code. */
+      value: unitCodeSchema,
+      /** Why: the data error, and the document or request that shows the right value. */
+      reason: textSchema,
     }),
 });
 

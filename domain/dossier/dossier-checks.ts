@@ -15,6 +15,7 @@ import {
 import { requireRole } from '../state-machine-kit.js';
 import { formatVietnameseDate, type Instant, toCivilDate } from '../time.js';
 import { type ActionName, actionNames, type DossierAction } from './dossier-actions.js';
+import { checkCorrection, checkCorrectionAllowed } from './dossier-corrections.js';
 import { ActionRejected, type RejectionCode, reject } from './dossier-rejection.js';
 import { apologyInTime, type DossierState, pendingInterAgency } from './dossier-state.js';
 import { closedStatuses, type DossierStatus, processingStatuses, statusNames } from './dossier-status.js';
@@ -230,6 +231,9 @@ function checkPreconditions(state: DossierState, name: ActionName, actor: Actor)
       if (actor.role !== 'applicant') reject('WRONG_ROLE', 'Chỉ người nộp hồ sơ đánh giá mức độ hài lòng');
       if (state.evaluation) reject('ONCE_ONLY', 'Hồ sơ đã được đánh giá');
       return;
+    case 'correct-data':
+      checkCorrectionAllowed(state, actor);
+      return;
   }
 }
 
@@ -273,6 +277,9 @@ function checkPayload(state: DossierState, action: DossierAction, calendar: Work
         if (error instanceof DeadlineRuleError) reject('INVALID_INPUT', error.message);
         throw error;
       }
+      return;
+    case 'correct-data':
+      checkCorrection(state, action.payload);
       return;
     case 'return-result':
       if (

@@ -33,6 +33,7 @@ export const actionTitles: Readonly<Record<ActionName, string>> = {
   'return-result': 'Trả kết quả',
   'record-payment': 'Ghi nhận thanh toán',
   evaluate: 'Ghi đánh giá của người dân',
+  'correct-data': 'Sửa dữ liệu sai của hồ sơ',
 };
 
 /** The entries of a dossier's history (the workflow's action names and its own flags). */
@@ -61,6 +62,8 @@ export const historyNames: Readonly<Record<string, string>> = {
   'overdue-without-apology': 'Cảnh báo: quá hạn, chưa có văn bản xin lỗi',
   'portal-synced': 'Đã đồng bộ lên Cổng Dịch vụ công quốc gia',
   'notification-failed': 'Không gửi được thông báo cho người nộp hồ sơ',
+  'deadline-recomputed': 'Tính lại hạn giải quyết theo lịch làm việc sửa đổi',
+  'correct-data': 'Quản trị hệ thống sửa dữ liệu sai của hồ sơ',
 };
 
 /** How the dossier was lodged (766 KenhThucHien). */

@@ -9,6 +9,7 @@ import { type DeadlineLedger, decreeAppointment, reschedule, resume, suspend } f
 import { type Instant, toCivilDate } from '../time.js';
 import type { DossierAction } from './dossier-actions.js';
 import { checkAction } from './dossier-checks.js';
+import { correctData } from './dossier-corrections.js';
 import { refuseAtIntake } from './dossier-intake.js';
 import { reject } from './dossier-rejection.js';
 import {
@@ -251,6 +252,8 @@ export function applyAction(
         { type: 'evaluated', at: now, data: { scores: evaluation.scores, liked: evaluation.liked } },
       ]);
     }
+    case 'correct-data':
+      return correctData(state, action.payload, actor, now);
   }
 }
 

@@ -81,8 +81,12 @@ const mayTake: Record<OfficialRole, readonly ActionName[]> = {
     'start-inter-agency',
   ],
   supervisor: [],
-  administrator: [],
+  // Issue #21: the audited correction of a data error, on any unit's dossier.
+  administrator: ['correct-data'],
 };
+
+/** Actions a role takes on the dossiers of every unit, not only its own. */
+const anyUnit: Partial<Record<OfficialRole, readonly ActionName[]>> = { administrator: ['correct-data'] };
 
 type Read = 'receive' | 'dossier' | 'form' | 'document' | 'search' | 'indicators' | 'catalogue';
 const reads: Read[] = ['receive', 'dossier', 'form', 'document', 'search', 'indicators', 'catalogue'];
@@ -128,6 +132,11 @@ function payloadFor(action: ActionName): unknown {
     'return-result': { channel: 'counter' },
     'record-payment': { amountVnd: 50_000, channel: 'cash' },
     evaluate: { scores: { '1': 2 } },
+    'correct-data': {
+      field: 'competentAgency',
+      value: demoUnits.konTumCommittee,
+      reason: 'Chọn nhầm cơ quan',
+    },
   };
   return payloads[action];
 }
@@ -221,7 +230,8 @@ describe('actions: role × action × own / other unit', () => {
         role,
         side,
         action,
-        allowed: side === 'own' && mayTake[role].includes(action),
+        allowed:
+          mayTake[role].includes(action) && (side === 'own' || Boolean(anyUnit[role]?.includes(action))),
       })),
     ),
   );

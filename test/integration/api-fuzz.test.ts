@@ -229,6 +229,7 @@ const actionRoles: Record<ActionName, OfficialRole> = {
   'return-result': 'counter-officer',
   'record-payment': 'counter-officer',
   evaluate: 'counter-officer',
+  'correct-data': 'administrator',
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -327,7 +327,7 @@ describe('the lifecycle through the API', () => {
     expect(approveBySpecialist?.reason).toContain('dành cho lãnh đạo');
     // A supervisor reads the dossier and may take none of them.
     const supervised = await actionsOf(supervisor);
-    expect(supervised).toHaveLength(16);
+    expect(supervised).toHaveLength(17);
     expect(supervised.filter((a) => a.allowed)).toEqual([]);
     expect(new Set(supervised.map((a) => a.code))).toEqual(new Set(['FORBIDDEN']));
 
@@ -547,6 +547,22 @@ describe('indicators, reference data and health', () => {
       await call(app, 'GET', '/v1/procedures?at=2026-04-23', { token }),
     );
     expect(procedures.procedures.map((p) => p.code)).toContain('1.001612');
+    // Issue #21: the listing shows the versions not yet in force, with what they change.
+    const before2026 = json<{ upcoming: Array<Record<string, unknown>> }>(
+      await call(app, 'GET', '/v1/procedures?at=2025-12-01', { token }),
+    );
+    expect(before2026.upcoming).toEqual([
+      expect.objectContaining({
+        code: '1.000894',
+        effectiveFrom: '2026-01-01',
+        replaces: { version: '2025-07', effectiveFrom: '2025-07-01' },
+        changes: expect.objectContaining({
+          documents: expect.objectContaining({
+            removed: [expect.objectContaining({ kind: 'giay-xac-nhan-tinh-trang-hon-nhan' })],
+          }),
+        }),
+      }),
+    ]);
     const householdBusiness = await call(app, 'GET', '/v1/procedures/1.001612', { token });
     expect(householdBusiness.statusCode).toBe(200);
     // ND 63/2010 Art 8(2)(c), (e): how to submit and who may apply.

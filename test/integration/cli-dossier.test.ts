@@ -434,7 +434,7 @@ describe('tthc dossier: refusals and their exit codes', () => {
     expectOneLineError(
       unknownAction,
       2,
-      /action "sign" must be one of provide-intake-supplement, .*evaluate$/,
+      /action "sign" must be one of provide-intake-supplement, .*evaluate, correct-data$/,
     );
     expectOneLineError(illegal, 5, /\(HTTP 409 [A-Z_]+\)$/);
     expectOneLineError(

@@ -133,6 +133,23 @@ describe('tthc calendar (bin/tthc.mjs)', () => {
     expect(top.code).toBe(0);
     expect(top.stdout).toContain('calendar');
     expect(calendar.code).toBe(0);
-    for (const sub of ['is-working-day', 'add', 'due']) expect(calendar.stdout).toContain(sub);
+    for (const sub of ['is-working-day', 'add', 'due', 'amend']) expect(calendar.stdout).toContain(sub);
+  });
+});
+
+describe('tthc catalogue upcoming (issue #21)', () => {
+  it('lists the versions not yet in force on a date with what they change (JSON and lines); a bad date is a usage error', async () => {
+    const [json, human, bad] = await Promise.all([
+      tthc(['catalogue', 'upcoming', '--at', '2025-12-01', '--json']),
+      tthc(['catalogue', 'upcoming', '--at', '2025-12-01']),
+      tthc(['catalogue', 'upcoming', '--at', '2025-02-30']),
+    ]);
+    expect(json.code).toBe(0);
+    const data = JSON.parse(json.stdout);
+    expect(data.upcoming.map((u: { code: string }) => u.code)).toEqual(['1.000894']);
+    expect(human.stdout).toContain('áp dụng cho hồ sơ tiếp nhận từ 01/01/2026');
+    expect(human.stdout).toContain('Bỏ thành phần hồ sơ: Giấy xác nhận tình trạng hôn nhân');
+    expect(bad.code).toBe(2);
+    expectOneLineError(bad, /--at "2025-02-30"/);
   });
 });

@@ -45,7 +45,13 @@ export interface DossierTestSystem {
   teardown(): Promise<void>;
 }
 
-export async function startDossierSystem(options: { timeSkipping: boolean }): Promise<DossierTestSystem> {
+export async function startDossierSystem(options: {
+  timeSkipping: boolean;
+  /** A bucket of its own for calendar amendments, so that those a test publishes reach no other test. */
+  calendarAmendmentBucket?: string;
+  /** Another procedure catalogue for the workers' rules (the client still checks codes against the default one). */
+  catalogueFile?: URL;
+}): Promise<DossierTestSystem> {
   const cleanups: Array<() => Promise<unknown>> = [];
   const teardown = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
@@ -78,6 +84,8 @@ export async function startDossierSystem(options: { timeSkipping: boolean }): Pr
         dataDir,
         workflowBundle: await workflowBundle(),
         logger,
+        calendarAmendmentBucket: options.calendarAmendmentBucket,
+        catalogueFile: options.catalogueFile,
       });
       running = { workers, done: Promise.allSettled(workers.map((w) => w.run())) };
     };

@@ -27,7 +27,11 @@ export interface NamespaceSystem {
   stop(): Promise<void>;
 }
 
-export async function startNamespaceSystem(nc: NatsConnection, prefix: string): Promise<NamespaceSystem> {
+export async function startNamespaceSystem(
+  nc: NatsConnection,
+  prefix: string,
+  options: { calendarAmendmentBucket?: string } = {},
+): Promise<NamespaceSystem> {
   const temporal = await connectTemporal();
   const namespace = `${prefix}-${Date.now()}`;
   await temporal.client.workflowService.registerNamespace({
@@ -52,6 +56,7 @@ export async function startNamespaceSystem(nc: NatsConnection, prefix: string): 
     dataDir,
     workflowBundle: await workflowBundle(),
     logger: testLogger('namespace-worker'),
+    calendarAmendmentBucket: options.calendarAmendmentBucket,
   });
   const runs = Promise.allSettled(workers.map((w) => w.run()));
   const client = new Client({ connection: temporal.client.connection, namespace });

@@ -159,6 +159,7 @@ describe('the actions offered are exactly those the rules accept', () => {
       'return-result': { channel: 'counter' },
       'record-payment': { amountVnd: 100_000, channel: 'cash' },
       evaluate: { scores: { '1': 2 } },
+      'correct-data': { field: 'competentAgency', value: '000.00.42.H99', reason: 'Chọn nhầm cơ quan' },
     };
     return actionSchemas[action].parse(payloads[action]);
   }
@@ -171,7 +172,7 @@ describe('the actions offered are exactly those the rules accept', () => {
       competentAgency: state.application.competentAgency,
       participatingAgencies: state.interAgency.map((t) => t.agency),
     };
-    if (official.role === 'supervisor' || official.role === 'administrator') return false;
+    if (official.role === 'supervisor') return false;
     if (!mayAct(official, action, scope, { agency: official.unit }).allowed) return false;
     // The API enters the applicant's evaluation as the applicant.
     const actor: Actor =
@@ -235,6 +236,10 @@ describe('the actions offered are exactly those the rules accept', () => {
     expect(seen['apologized: lanh-dao']).not.toContain('apologize');
     expect(seen['accepted: mot-cua-khac']).toEqual([]);
     expect(seen['accepted: giam-sat']).toEqual([]);
+    // Issue #21: an administrator corrects the data of an open dossier, and does nothing else.
+    expect(seen['accepted: quan-tri']).toEqual(['correct-data']);
+    expect(seen['assigned: quan-tri']).toEqual(['correct-data']);
+    expect(seen['approved: quan-tri']).toEqual([]);
   });
 
   const stateAt = (step: string) => {
@@ -278,16 +283,15 @@ describe('the actions offered are exactly those the rules accept', () => {
     });
   });
 
-  it('offers nothing to a supervisor or an administrator, and nothing on a dossier that has ended', () => {
+  it('offers nothing to a supervisor, only the correction of data to an administrator, and nothing on a dossier that has ended', () => {
     const { state, at } = stateAt('accepted');
-    for (const id of ['giam-sat', 'quan-tri']) {
-      const offered = offeredActions(view(state), officialNamed(id), organisation, at);
-      expect(
-        offered.filter((a) => a.allowed),
-        id,
-      ).toEqual([]);
-      for (const action of offered) expect(action.code, `${id} ${action.name}`).toBe('FORBIDDEN');
-    }
+    const supervisor = offeredActions(view(state), officialNamed('giam-sat'), organisation, at);
+    expect(supervisor.filter((a) => a.allowed)).toEqual([]);
+    for (const action of supervisor) expect(action.code, `giam-sat ${action.name}`).toBe('FORBIDDEN');
+    const administrator = offeredActions(view(state), officialNamed('quan-tri'), organisation, at);
+    expect(administrator.filter((a) => a.allowed).map((a) => a.name)).toEqual(['correct-data']);
+    for (const action of administrator.filter((a) => a.name !== 'correct-data'))
+      expect(action.code, `quan-tri ${action.name}`).toBe('FORBIDDEN');
     const returned = stateAt('returned');
     const ended = offeredActions(
       view(returned.state, true),
