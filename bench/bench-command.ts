@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --json] [--smoke] [--dossiers N] [--events N] [--rebuild-events N]`
  * Measures, in one run on the same servers (a real-time Temporal dev server and nats-server):
- *  - dossier lifecycle throughput, beside a bare workflow with as many activities and updates;
+ *  - dossier lifecycle throughput, beside a bare workflow with as many activities and updates, and
+ *    without the payload encryption (its cost);
  *  - event publish → indicator updated latency at a stated rate;
  *  - aggregator throughput beside a raw consumer that only acknowledges;
  *  - indicator rebuild time;
@@ -13,12 +14,15 @@ import { join } from 'node:path';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { Command } from 'commander';
 import { IndicatorAggregator } from '../aggregators/indicator-aggregator.js';
 import { DossierClient } from '../client/dossier-client.js';
 import { readSetting } from '../config/configuration.js';
 import { allSearchAttributeKeys } from '../contract/search-attributes.js';
+import { openPayloadProtection, type PayloadProtection } from '../encryption/data-converter.js';
+import { KeyringFile } from '../encryption/encryption-keyring.js';
 import type { DossierEvent } from '../events/dossier-event-schema.js';
 import { eventStreamName } from '../events/stream.js';
 import { dossierEventSubject } from '../events/subjects.js';
@@ -90,11 +94,14 @@ async function main(): Promise<void> {
     const connection = await Connection.connect({ address: temporal.address });
     cleanups.push(() => connection.close());
     await registerSearchAttributes(connection, 'default');
-    const client = new Client({ connection });
     const native = await NativeConnection.connect({ address: temporal.address });
     cleanups.push(() => native.close());
+    const keyring = new KeyringFile(join(dataDir, 'keyring.json'));
+    await keyring.loadOrCreate();
+    const protection = await openPayloadProtection({ nc, keyring });
+    cleanups.push(async () => protection.close());
 
-    figures.push(...(await lifecycle(client, native, nc, dataDir, size('dossiers', 10))));
+    figures.push(...(await lifecycle(connection, native, nc, dataDir, size('dossiers', 10), protection)));
     figures.push(...(await latency(nc, size('rate', 100), smoke ? 200 : 5_000)));
     figures.push(...(await aggregatorThroughput(nc, size('events', 1_000))));
     figures.push(...(await rebuild(nc, size('rebuildEvents', 2_000))));
@@ -127,23 +134,54 @@ async function main(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 
 async function lifecycle(
-  client: Client,
+  connection: Connection,
   native: NativeConnection,
   nc: NatsConnection,
   dataDir: string,
   dossiers: number,
+  protection: PayloadProtection,
 ): Promise<Figure[]> {
-  progress(`lifecycle: ${dossiers} dossiers and ${dossiers} bare workflows …`);
+  progress(
+    `lifecycle: ${dossiers} dossiers without encryption, then ${dossiers} encrypted and ${dossiers} bare workflows …`,
+  );
   const workflowThreadPoolSize = readSetting('TTHC_WORKFLOW_THREADS');
-  const workers = await createDossierWorkers({
-    connection: native,
-    nc,
-    dataDir,
-    workflowBundle: await bundleWorkflowsQuietly({ level: 'error' }),
-    logger,
-    units: ['000.01.41.H99', '000.00.41.H99'],
-    tuning: { workflowThreadPoolSize },
+  const workflowBundle = await bundleWorkflowsQuietly({ level: 'error' });
+  const documents = new FileDocumentStore(join(dataDir, 'documents'));
+  const scan = await documents.put(new TextEncoder().encode('bench scan'), {
+    mediaType: 'application/pdf',
+    name: 'scan.pdf',
   });
+  const startWorkers = (dataConverter: DataConverter) =>
+    createDossierWorkers({
+      connection: native,
+      nc,
+      dataConverter,
+      dataDir,
+      workflowBundle,
+      logger,
+      units: ['000.01.41.H99', '000.00.41.H99'],
+      tuning: { workflowThreadPoolSize },
+    });
+  const codes = await DossierCodeAllocator.open(nc);
+
+  // The same dossiers without the payload codec, on workers of their own, for the encryption's cost.
+  const plainWorkers = await startWorkers({});
+  const plainRuns = plainWorkers.map((w) => w.run());
+  let plainSeconds: number;
+  try {
+    const plainClient = new DossierClient(new Client({ connection }), codes);
+    // Untimed first: the plain run would otherwise pay the warm-up (JIT, caches) for both.
+    await pool(Math.min(dossiers, 20), 32, (i) => runDossier(plainClient, scan.ref, `warm-up-${i}`));
+    plainSeconds = await timed(() =>
+      pool(dossiers, 32, (i) => runDossier(plainClient, scan.ref, `plain-${i}`)),
+    );
+  } finally {
+    for (const w of plainWorkers) if (w.getState() === 'RUNNING') w.shutdown();
+    await Promise.allSettled(plainRuns);
+  }
+
+  const client = new Client({ connection, dataConverter: protection.dataConverter });
+  const workers = await startWorkers(protection.dataConverter);
   const bareBundle = await bundleWorkflowsQuietly({
     workflowsPath: new URL('./bare-workflow.ts', import.meta.url).pathname,
     level: 'error',
@@ -158,18 +196,14 @@ async function lifecycle(
   const all = [...workers, bare];
   const runs = all.map((w) => w.run());
   try {
-    const documents = new FileDocumentStore(join(dataDir, 'documents'));
-    const scan = await documents.put(new TextEncoder().encode('bench scan'), {
-      mediaType: 'application/pdf',
-      name: 'scan.pdf',
-    });
-    const dossierClient = new DossierClient(client, await DossierCodeAllocator.open(nc));
+    const dossierClient = new DossierClient(client, codes);
     const dossierSeconds = await timed(() =>
-      pool(dossiers, 32, (i) => runDossier(dossierClient, scan.ref, i)),
+      pool(dossiers, 32, (i) => runDossier(dossierClient, scan.ref, `run-${i}`)),
     );
+    const bareClient = new Client({ connection });
     const bareSeconds = await timed(() =>
       pool(dossiers, 32, async (i) => {
-        const handle = await client.workflow.start(bareWorkflow, {
+        const handle = await bareClient.workflow.start(bareWorkflow, {
           taskQueue: 'bench-bare',
           workflowId: `bare-${Date.now()}-${i}`,
           args: [{ updates: 5, localPerUpdate: 1, initialRemote: 1, initialLocal: 6, remoteOnUpdate: 3 }],
@@ -191,6 +225,18 @@ async function lifecycle(
         name: 'dossier lifecycle throughput (receive → returned, 5 updates, 2 activities, ~11 local activities)',
         value: dossiers / dossierSeconds,
         unit: 'dossiers/s',
+        note: 'every payload encrypted (AES-256-GCM, a data key per dossier)',
+      },
+      {
+        name: 'dossier lifecycle throughput without payload encryption',
+        value: dossiers / plainSeconds,
+        unit: 'dossiers/s',
+      },
+      {
+        name: 'payload encryption cost (throughput lost to it)',
+        value: 100 * (1 - plainSeconds / dossierSeconds),
+        unit: '%',
+        note: 'target ≤ 5 %',
       },
       {
         name: 'bare baseline throughput (5 updates, 2 activities, 11 local activities, trivial bodies)',
@@ -218,8 +264,8 @@ async function lifecycle(
   }
 }
 
-async function runDossier(client: DossierClient, ref: string, i: number): Promise<void> {
-  const { code } = await client.receive({ application: application(ref, `run-${i}`) });
+async function runDossier(client: DossierClient, ref: string, label: string): Promise<void> {
+  const { code } = await client.receive({ application: application(ref, label) });
   const leader = { id: 'lanh-dao', name: 'Lãnh đạo', unit: '000.00.41.H99', role: 'leader' as const };
   const specialist = {
     id: 'chuyen-vien',

@@ -210,6 +210,24 @@ const settings = {
     description:
       'documents and unit signing keys (all worker processes of a deployment must share it); in `npm start` also Temporal’s SQLite file and the JetStream store',
   }),
+  TTHC_KEYRING_FILE: setting(z.string().min(1).optional(), {
+    group: 'data',
+    shownDefault: '<TTHC_DATA_DIR>/keyring.json',
+    description:
+      'the encryption keyring (mode 0600; `npm start` creates it, `npx tthc keys rotate` adds a key): every process of a deployment needs the same ring',
+  }),
+  TTHC_KEYRING: setting(z.string().min(1).optional(), {
+    group: 'data',
+    shownDefault: '(none)',
+    secret: true,
+    description:
+      'the keyring JSON itself, instead of the file (for secrets injected as environment variables); see “Personal data”',
+  }),
+  TTHC_DATA_KEY_BUCKET: setting(natsName.default('tthc_data_keys'), {
+    group: 'data',
+    description:
+      'NATS KV bucket of the data keys, one per dossier or feedback, wrapped by the keyring (destroyed on erasure)',
+  }),
   TTHC_ORGANISATION: setting(z.string().min(1).default('demo'), {
     group: 'data',
     description: 'organisation registry under `data/organisations/`',
@@ -330,7 +348,7 @@ function issue(name: SettingName, message: string): z.core.$ZodIssue {
   return { code: 'custom', path: [name], message, input: undefined };
 }
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = z.infer<typeof configSchema> & { TTHC_KEYRING_FILE: string };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -375,6 +393,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...config,
     TTHC_DATA_DIR: resolve(config.TTHC_DATA_DIR),
+    TTHC_KEYRING_FILE: resolve(config.TTHC_KEYRING_FILE ?? join(config.TTHC_DATA_DIR, 'keyring.json')),
     TTHC_WORKFLOW_BUNDLE: isAbsolute(config.TTHC_WORKFLOW_BUNDLE)
       ? config.TTHC_WORKFLOW_BUNDLE
       : join(projectRoot, config.TTHC_WORKFLOW_BUNDLE),

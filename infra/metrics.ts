@@ -34,6 +34,18 @@ const publishFailures = new Counter({
   registers: [metricsRegistry],
 });
 
+const payloadDecodeFailures = new Counter({
+  name: 'tthc_payload_decode_failures_total',
+  help: 'Temporal payloads this process could not decrypt, by reason (unknown-key: a key missing from the keyring; erased; tampered; other). Any increase needs an operator.',
+  labelNames: ['reason'] as const,
+  registers: [metricsRegistry],
+});
+
+/** Counts a payload the encryption codec could not decode. */
+export function recordPayloadDecodeFailure(reason: 'unknown-key' | 'erased' | 'tampered' | 'other'): void {
+  payloadDecodeFailures.inc({ reason });
+}
+
 const overdueKinds = new Set(['apology-required', 'overdue', 'overdue-unapologized']);
 
 /** Counts a dossier event that JetStream stored for the first time (not a deduplicated retry). */

@@ -59,6 +59,8 @@ export interface TemporalDevServerOptions {
   dbFile?: string;
   /** Serve the Web UI on this port (headless when absent). */
   uiPort?: number;
+  /** The codec server the Web UI decodes payloads with (the API's `/codec`). */
+  uiCodecEndpoint?: string;
   searchAttributes?: readonly DossierSearchAttributeKey[];
   startupTimeoutMs?: number;
 }
@@ -91,6 +93,7 @@ async function startTemporalOnce(
   }
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
+  if (options.uiPort && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   else args.push('--headless');
 
   const server = spawnServer(binaryPath('temporal'), args, 'Temporal dev server');

@@ -4,6 +4,7 @@
  * has ever handled (it keeps a list of every time-skipping lock and unlock and searches it from the
  * start on each timer; BENCHMARKS.md): k servers each see 1/k of the tasks.
  */
+import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -11,6 +12,8 @@ import type { Logger } from 'pino';
 import { DossierClient } from '../client/dossier-client.js';
 import { FeedbackClient } from '../client/feedback-client.js';
 import { readSetting } from '../config/configuration.js';
+import { openPayloadProtection, type PayloadProtection } from '../encryption/data-converter.js';
+import { KeyringFile } from '../encryption/encryption-keyring.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
 import { binaryPath } from '../infra/tools.js';
@@ -44,9 +47,14 @@ const cachedWorkflows = 2_000;
 export async function startShards(resources: ShardResources): Promise<Shard[]> {
   const workflowBundle = await bundleWorkflowsQuietly({ level: 'error' });
   const codes = await DossierCodeAllocator.open(resources.nc);
+  // The simulation's own keyring, in its temporary data directory: its payloads are encrypted as in production.
+  const keyring = new KeyringFile(join(resources.dataDir, 'keyring.json'));
+  await keyring.loadOrCreate();
+  const protection = await openPayloadProtection({ nc: resources.nc, keyring });
+  resources.defer(async () => protection.close());
   const shards: Shard[] = [];
   for (let i = 0; i < resources.config.servers; i++)
-    shards.push(await startShard(resources, workflowBundle, codes));
+    shards.push(await startShard(resources, workflowBundle, codes, protection));
   return shards;
 }
 
@@ -54,15 +62,18 @@ async function startShard(
   { config, nc, dataDir, logger, defer }: ShardResources,
   workflowBundle: WorkflowBundle,
   codes: DossierCodeAllocator,
+  protection: PayloadProtection,
 ): Promise<Shard> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: binaryPath('temporal-test-server') } },
+    client: { dataConverter: protection.dataConverter },
   });
   defer(() => env.teardown());
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   const workers = await createDossierWorkers({
     connection: env.nativeConnection,
     nc,
+    dataConverter: protection.dataConverter,
     dataDir,
     organisation: config.organisation,
     workflowBundle,

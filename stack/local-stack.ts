@@ -11,18 +11,22 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
+import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { IndicatorService } from '../aggregators/indicator-service.js';
 import { startApiServer } from '../api/api-process.js';
 import { type Config, ConfigError, loadConfig } from '../config/configuration.js';
 import { allSearchAttributeKeys } from '../contract/search-attributes.js';
+import { keyringSource, openPayloadProtection } from '../encryption/data-converter.js';
+import { DecodeFailureMonitor } from '../encryption/decode-failures.js';
+import { KeyringFile, type KeyringSource } from '../encryption/encryption-keyring.js';
 import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
 import { startNatsServer, startTemporalDevServer } from '../infra/server-launchers.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
 import { startPublicationService } from '../publications/publication-service.js';
 import { loadCatalogue } from '../rules/catalogue-loader.js';
 import { loadOrganisation } from '../rules/organisation-loader.js';
-import { createDossierWorkers, workerTuningFrom, workflowsPath } from '../workers/dossier-workers.js';
+import { createDossierWorkers, workerTuningFrom } from '../workers/dossier-workers.js';
+import { bundleWorkflows } from '../workers/workflow-bundler.js';
 import { localTokenSecret, writeDemoTokens } from './demo.js';
 
 /** The running parts, stopped in reverse order of start (workers before connections before servers). */
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
       [config.TTHC_API_PORT, 'TTHC_API_PORT', 'the HTTP API'],
     ]);
     await mkdir(config.TTHC_DATA_DIR, { recursive: true });
+    await ensureKeyring(config);
   } catch (error) {
     process.stderr.write(`tthc: ${(error as Error).message}\n`);
     process.exit(1);
@@ -85,6 +90,7 @@ async function main(): Promise<void> {
     const temporal = await startTemporalDevServer({
       port: config.TTHC_TEMPORAL_PORT,
       uiPort: config.TTHC_TEMPORAL_UI_PORT,
+      uiCodecEndpoint: `http://127.0.0.1:${config.TTHC_API_PORT}/codec`,
       namespace: config.TTHC_TEMPORAL_NAMESPACE,
       dbFile: join(config.TTHC_DATA_DIR, 'temporal.sqlite'),
       searchAttributes: allSearchAttributeKeys,
@@ -99,16 +105,27 @@ async function main(): Promise<void> {
     progress('bundling workflows and starting workers …');
     const nc = await connect({ servers: nats.url, name: 'tthc-local-stack', maxReconnectAttempts: -1 });
     stack.add('NATS connection', () => nc.drain());
+    const decodeFailures = new DecodeFailureMonitor((details) =>
+      logger.error(details, 'a payload cannot be decrypted; its workflow task fails and is retried'),
+    );
+    const protection = await openPayloadProtection({
+      nc,
+      keyring: keyringSource(config),
+      dataKeyBucket: config.TTHC_DATA_KEY_BUCKET,
+      onDecodeFailure: decodeFailures.onDecodeFailure,
+      onKeyringRefreshError: (error) => logger.warn({ error: error.message }, 'keyring refresh failed'),
+    });
+    stack.add('keyring', async () => protection.close());
     const nativeConnection = await NativeConnection.connect({ address: temporal.address });
     stack.add('Temporal connection', () => nativeConnection.close());
     const workers = await createDossierWorkers({
       connection: nativeConnection,
       namespace: temporal.namespace,
       nc,
+      dataConverter: protection.dataConverter,
       dataDir: config.TTHC_DATA_DIR,
       organisation: config.TTHC_ORGANISATION,
-      workflowBundle: await bundleWorkflowCode({
-        workflowsPath,
+      workflowBundle: await bundleWorkflows({
         logger: new PinoTemporalLogger(logger.child({ component: 'bundler' }).child({}, { level: 'warn' })),
       }),
       logger,
@@ -148,7 +165,11 @@ async function main(): Promise<void> {
     stack.add('API Temporal connection', () => apiConnection.close());
     const secret = await localTokenSecret(config.TTHC_DATA_DIR, config.TTHC_TOKEN_SECRET);
     const api = await startApiServer({
-      temporal: new Client({ connection: apiConnection, namespace: temporal.namespace }),
+      temporal: new Client({
+        connection: apiConnection,
+        namespace: temporal.namespace,
+        dataConverter: protection.dataConverter,
+      }),
       nc,
       logger: logger.child({ component: 'api' }),
       settings: {
@@ -173,6 +194,20 @@ async function main(): Promise<void> {
   } catch (error) {
     process.stderr.write(`tthc: ${(error as Error).message}\n`);
     await stack.stop(config.TTHC_DATA_DIR, 1);
+  }
+}
+
+/**
+ * The keyring file is created on the first start (mode 0600); one others can read stops the stack
+ * with a line naming it. With TTHC_KEYRING set, the variable is the keyring and no file is written.
+ */
+async function ensureKeyring(config: Config): Promise<void> {
+  const source: KeyringSource = keyringSource(config);
+  if (source instanceof KeyringFile) {
+    const { created } = await source.loadOrCreate();
+    if (created) progress('created the encryption keyring', source.path, '(mode 0600; keep a backup of it)');
+  } else {
+    await source.load();
   }
 }
 

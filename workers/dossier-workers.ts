@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createDossierActivities } from '../activities/dossier-activities.js';
@@ -21,6 +22,8 @@ export interface DossierWorkerOptions {
   connection: NativeConnection;
   namespace?: string;
   nc: NatsConnection;
+  /** The payload encryption (encryption/data-converter.ts); the same for every client and worker. */
+  dataConverter: DataConverter;
   /** Documents and signing keys live here (embedded defaults). */
   dataDir: string;
   organisation?: string;
@@ -97,6 +100,7 @@ export async function createDossierWorkers(options: DossierWorkerOptions): Promi
   const common = {
     connection: options.connection,
     namespace: options.namespace ?? 'default',
+    dataConverter: options.dataConverter,
     activities,
     ...definedOnly({
       shutdownGraceTime: tuning.shutdownGraceTime,

@@ -9,7 +9,6 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
-  bundleWorkflowCode,
   makeTelemetryFilterString,
   NativeConnection,
   Runtime,
@@ -19,11 +18,18 @@ import {
 import type { Logger } from 'pino';
 import { IndicatorService } from '../aggregators/indicator-service.js';
 import { type Config, ConfigError, loadConfig } from '../config/configuration.js';
+import {
+  keyringSource,
+  openPayloadProtection,
+  type PayloadProtection,
+} from '../encryption/data-converter.js';
+import { DecodeFailureMonitor } from '../encryption/decode-failures.js';
 import { type HttpEndpoints, startHttpEndpoints } from '../infra/health.js';
 import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
 import { enableProcessMetrics, metricsRegistry, registerIndicatorMetrics } from '../infra/metrics.js';
 import { freePort } from '../infra/server-launchers.js';
-import { createDossierWorkers, workerTuningFrom, workflowsPath } from './dossier-workers.js';
+import { createDossierWorkers, workerTuningFrom } from './dossier-workers.js';
+import { bundleWorkflows } from './workflow-bundler.js';
 
 /** Extra time after the grace time for the SDK to cancel activities and report, before giving up. */
 const forceMarginMs = 10_000;
@@ -35,13 +41,19 @@ class WorkerProcess {
   private connection?: NativeConnection;
   private indicators?: IndicatorService;
   private endpoints?: HttpEndpoints;
+  private protection?: PayloadProtection;
+  private readonly decodeFailures: DecodeFailureMonitor;
   private phase: 'starting' | 'ready' | 'stopping' = 'starting';
 
   constructor(
     private readonly config: Config,
     private readonly logger: Logger,
     private readonly sdkMetricsUrl: string,
-  ) {}
+  ) {
+    this.decodeFailures = new DecodeFailureMonitor((details) =>
+      logger.error(details, 'a payload cannot be decrypted; its workflow task fails and is retried'),
+    );
+  }
 
   get stopping(): boolean {
     return this.phase === 'stopping';
@@ -73,12 +85,21 @@ class WorkerProcess {
     const units = config.TTHC_TASK_QUEUES;
     const servesUnits = units === 'all' || units.length > 0;
     if (config.TTHC_SERVE_DOSSIER_QUEUE || servesUnits) {
+      this.protection = await openPayloadProtection({
+        nc: this.nc,
+        keyring: keyringSource(config),
+        dataKeyBucket: config.TTHC_DATA_KEY_BUCKET,
+        replicas: config.TTHC_STREAM_REPLICAS,
+        onDecodeFailure: this.decodeFailures.onDecodeFailure,
+        onKeyringRefreshError: (error) => logger.warn({ error: error.message }, 'keyring refresh failed'),
+      });
       this.connection = await this.connectTemporal();
       if (!this.connection) return;
       this.workers = await createDossierWorkers({
         connection: this.connection,
         namespace: config.TTHC_TEMPORAL_NAMESPACE,
         nc: this.nc,
+        dataConverter: this.protection.dataConverter,
         dataDir: config.TTHC_DATA_DIR,
         organisation: config.TTHC_ORGANISATION,
         units,
@@ -155,6 +176,7 @@ class WorkerProcess {
     const outcomes = await Promise.allSettled(this.runs);
     if (outcomes.some((outcome) => outcome.status === 'rejected')) code = code || 1;
     await this.indicators?.stop().catch((error) => logger.warn({ error: String(error) }, 'aggregator stop'));
+    this.protection?.close();
     await this.nc?.drain().catch(() => undefined);
     await this.connection?.close().catch(() => undefined);
     await this.endpoints?.close();
@@ -191,7 +213,7 @@ class WorkerProcess {
     const bundlerLogger = new PinoTemporalLogger(
       this.logger.child({ component: 'bundler' }, { level: 'warn' }),
     );
-    return bundleWorkflowCode({ workflowsPath, logger: bundlerLogger });
+    return bundleWorkflows({ logger: bundlerLogger });
   }
 
   private watchNats(nc: NatsConnection): void {
@@ -212,6 +234,8 @@ class WorkerProcess {
     const problems: string[] = [];
     if (this.phase !== 'ready') problems.push(this.phase);
     if (!this.nc || this.nc.isClosed()) problems.push('NATS not connected');
+    const decoding = this.decodeFailures.problem();
+    if (decoding) problems.push(decoding);
     for (const worker of this.workers) {
       const state = worker.getState();
       if (state !== 'RUNNING') problems.push(`${worker.options.taskQueue} ${state}`);

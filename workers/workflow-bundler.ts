@@ -1,5 +1,6 @@
 /** Bundling workflow code (webpack, through the Temporal SDK) with webpack's progress kept quiet. */
 import { bundleWorkflowCode, type Logger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { failureConverterPath } from '../encryption/data-converter.js';
 import { workflowsPath as dossierWorkflowsPath } from './dossier-workers.js';
 
 /** Which of webpack's messages reach stderr: warnings and errors, or errors only. */
@@ -22,8 +23,20 @@ export function quietBundlerLogger(level: BundlerLogLevel = 'warn'): Logger {
 export function bundleWorkflowsQuietly(
   options: { workflowsPath?: string; level?: BundlerLogLevel } = {},
 ): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflows({ workflowsPath: options.workflowsPath, logger: quietBundlerLogger(options.level) });
+}
+
+/**
+ * Every workflow bundle of tthc-flow: the workflows with the failure converter that keeps failure
+ * messages inside the encrypted payloads (encryption/failure-converter.cjs).
+ */
+export function bundleWorkflows(options: {
+  workflowsPath?: string;
+  logger?: Logger;
+}): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath: options.workflowsPath ?? dossierWorkflowsPath,
-    logger: quietBundlerLogger(options.level),
+    failureConverterPath,
+    logger: options.logger,
   });
 }

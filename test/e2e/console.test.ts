@@ -22,6 +22,7 @@ import { setActiveBucket } from '../../aggregators/indicator-store.js';
 import { type RunningApi, startApiServer } from '../../api/api-process.js';
 import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
 import { addCalendarDays } from '../../domain/time.js';
+import type { PayloadProtection } from '../../encryption/data-converter.js';
 import { createLogger } from '../../infra/logging.js';
 import { registerSearchAttributes } from '../../infra/temporal.js';
 import { loadCalendar } from '../../rules/calendar-loader.js';
@@ -29,7 +30,12 @@ import { demoOfficials, writeDemoTokens } from '../../stack/demo.js';
 import { createDossierWorkers } from '../../workers/dossier-workers.js';
 import { workflowBundle } from '../support/dossier-env.js';
 import { testLogger } from '../support/test-logging.js';
-import { connectNats, connectTemporal, type TemporalTestConnections } from '../support/test-servers.js';
+import {
+  connectNats,
+  connectTemporal,
+  type TemporalTestConnections,
+  testPayloadProtection,
+} from '../support/test-servers.js';
 
 // Browser globals used inside page.evaluate callbacks, which run in Chromium (the project compiles
 // without lib.dom, so they are declared here, for this file only).
@@ -92,6 +98,7 @@ const logger = testLogger('console-e2e');
 
 let temporal: TemporalTestConnections | undefined;
 let nc: Awaited<ReturnType<typeof connectNats>> | undefined;
+let protection: PayloadProtection;
 let workers: Worker[] = [];
 let runs: Promise<unknown> = Promise.resolve();
 let indicators: IndicatorService | undefined;
@@ -112,7 +119,9 @@ beforeAll(async () => {
   });
   if (install.status !== 0) throw new Error(`browser not available: ${install.stderr.trim()}`);
 
-  temporal = await connectTemporal();
+  nc = await connectNats('console-e2e');
+  protection = await testPayloadProtection(nc);
+  temporal = await connectTemporal(protection);
   const namespace = `tthc-console-e2e-${Date.now()}`;
   await temporal.client.workflowService.registerNamespace({
     namespace,
@@ -127,12 +136,12 @@ beforeAll(async () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
-  nc = await connectNats('console-e2e');
   dataDir = await mkdtemp(join(tmpdir(), 'tthc-console-e2e-'));
   workers = await createDossierWorkers({
     connection: temporal.nativeConnection,
     namespace,
     nc,
+    dataConverter: protection.dataConverter,
     dataDir,
     workflowBundle: await workflowBundle(),
     logger,
@@ -144,7 +153,11 @@ beforeAll(async () => {
   indicators = await IndicatorService.start(nc, logger, metaBucket);
 
   api = await startApiServer({
-    temporal: new Client({ connection: temporal.client.connection, namespace }),
+    temporal: new Client({
+      connection: temporal.client.connection,
+      namespace,
+      dataConverter: protection.dataConverter,
+    }),
     nc,
     logger: createLogger({ level: 'silent' }),
     settings: { secret, port: 0, dataDir, organisation: 'demo', indicatorMetaBucket: metaBucket },
@@ -179,6 +192,7 @@ afterAll(async () => {
       },
     ],
     ['temporal', async () => temporal?.close()],
+    ['keyring', async () => protection?.close()],
     ['nats', async () => nc?.close()],
     ['data', async () => dataDir && rm(dataDir, { recursive: true, force: true })],
     ['profile', async () => profileDir && rm(profileDir, { recursive: true, force: true })],

@@ -66,9 +66,10 @@ async function refusingActivities() {
 
 beforeAll(async () => {
   system = await startDossierSystem({ timeSkipping: false });
-  temporal = await connectTemporal();
+  temporal = await connectTemporal(system.protection);
   const created = await Worker.create({
     connection: temporal.nativeConnection,
+    dataConverter: system.protection.dataConverter,
     namespace: system.temporal.options.namespace,
     taskQueue,
     workflowBundle: await workflowBundle(),

@@ -11,6 +11,7 @@ import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { DossierClient } from '../../client/dossier-client.js';
+import type { PayloadProtection } from '../../encryption/data-converter.js';
 import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { eventStreamName, notificationStreamName } from '../../events/stream.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
@@ -18,7 +19,12 @@ import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
 import { createDossierWorkers } from '../../workers/dossier-workers.js';
 import { bundleWorkflowsQuietly } from '../../workers/workflow-bundler.js';
 import { testLogger } from './test-logging.js';
-import { connectNats, connectTemporal, createTimeSkippingEnv } from './test-servers.js';
+import {
+  connectNats,
+  connectTemporal,
+  createTimeSkippingEnv,
+  testPayloadProtection,
+} from './test-servers.js';
 
 let bundle: Promise<{ code: string }> | undefined;
 
@@ -33,6 +39,8 @@ export interface DossierTestSystem {
   codes: DossierCodeAllocator;
   temporal: Client;
   nc: NatsConnection;
+  /** The payload encryption every client and worker of the system uses. */
+  protection: PayloadProtection;
   documents: FileDocumentStore;
   dataDir: string;
   env?: TestWorkflowEnvironment;
@@ -61,16 +69,18 @@ export async function startDossierSystem(options: {
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const nc = await connectNats();
     cleanups.push(() => nc.drain());
+    const protection = await testPayloadProtection(nc);
+    cleanups.push(async () => protection.close());
     let temporal: Client;
     let connection: NativeConnection;
     let env: TestWorkflowEnvironment | undefined;
     if (options.timeSkipping) {
-      env = await createTimeSkippingEnv();
+      env = await createTimeSkippingEnv(protection);
       cleanups.push(() => (env as TestWorkflowEnvironment).teardown());
       temporal = env.client;
       connection = env.nativeConnection;
     } else {
-      const shared = await connectTemporal();
+      const shared = await connectTemporal(protection);
       cleanups.push(() => shared.close());
       temporal = shared.client;
       connection = shared.nativeConnection;
@@ -81,6 +91,7 @@ export async function startDossierSystem(options: {
       const workers = await createDossierWorkers({
         connection,
         nc,
+        dataConverter: protection.dataConverter,
         dataDir,
         workflowBundle: await workflowBundle(),
         logger,
@@ -103,6 +114,7 @@ export async function startDossierSystem(options: {
       codes,
       temporal,
       nc,
+      protection,
       documents: new FileDocumentStore(join(dataDir, 'documents')),
       dataDir,
       env,

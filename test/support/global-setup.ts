@@ -3,8 +3,12 @@
  * (JetStream on a temporary store) for the whole test run, on free ports; stopped at the end
  * whether tests pass or fail.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { allSearchAttributeKeys } from '../../contract/search-attributes.js';
+import { KeyringFile } from '../../encryption/encryption-keyring.js';
 import {
   type NatsServer,
   startNatsServer,
@@ -17,15 +21,22 @@ declare module 'vitest' {
     temporalAddress: string;
     temporalNamespace: string;
     natsUrl: string;
+    /** The run's encryption keyring (mode 0600): every client, worker and process a test starts uses it. */
+    keyringFile: string;
   }
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started: Array<TemporalDevServer | NatsServer> = [];
+  const keyringDir = await mkdtemp(join(tmpdir(), 'tthc-test-keyring-'));
   const stopAll = async () => {
     await Promise.allSettled(started.map((server) => server.stop()));
+    await rm(keyringDir, { recursive: true, force: true });
   };
   try {
+    const keyringFile = join(keyringDir, 'keyring.json');
+    await new KeyringFile(keyringFile).loadOrCreate();
+    project.provide('keyringFile', keyringFile);
     const [temporal, nats] = await Promise.all([
       startTemporalDevServer({ searchAttributes: allSearchAttributeKeys }).then((s) => {
         started.push(s);

@@ -17,7 +17,7 @@ import { registerSearchAttributes } from '../../infra/temporal.js';
 import { createDossierWorkers } from '../../workers/dossier-workers.js';
 import { workflowBundle } from './dossier-env.js';
 import { testLogger } from './test-logging.js';
-import { connectTemporal } from './test-servers.js';
+import { connectTemporal, testPayloadProtection } from './test-servers.js';
 
 export interface NamespaceSystem {
   namespace: string;
@@ -32,7 +32,8 @@ export async function startNamespaceSystem(
   prefix: string,
   options: { calendarAmendmentBucket?: string } = {},
 ): Promise<NamespaceSystem> {
-  const temporal = await connectTemporal();
+  const protection = await testPayloadProtection(nc);
+  const temporal = await connectTemporal(protection);
   const namespace = `${prefix}-${Date.now()}`;
   await temporal.client.workflowService.registerNamespace({
     namespace,
@@ -53,13 +54,18 @@ export async function startNamespaceSystem(
     connection: temporal.nativeConnection,
     namespace,
     nc,
+    dataConverter: protection.dataConverter,
     dataDir,
     workflowBundle: await workflowBundle(),
     logger: testLogger('namespace-worker'),
     calendarAmendmentBucket: options.calendarAmendmentBucket,
   });
   const runs = Promise.allSettled(workers.map((w) => w.run()));
-  const client = new Client({ connection: temporal.client.connection, namespace });
+  const client = new Client({
+    connection: temporal.client.connection,
+    namespace,
+    dataConverter: protection.dataConverter,
+  });
   return {
     namespace,
     client,
@@ -69,6 +75,7 @@ export async function startNamespaceSystem(
       for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
       await runs;
       await temporal.close();
+      protection.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
