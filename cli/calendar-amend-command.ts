@@ -7,8 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import type { Command } from 'commander';
 import type { RolloutReport } from '../client/calendar-amendment-rollout.js';
+import { keyringSettings } from '../config/configuration.js';
 import type { CalendarAmendment } from '../domain/calendar-amendment.js';
 import { formatVietnameseDate } from '../domain/time.js';
 import { ValidationError } from '../domain/validation.js';
@@ -59,7 +61,9 @@ export function registerCalendarAmendCommand(calendar: Command): void {
       const { DossierClient } = await import('../client/dossier-client.js');
       const amendment = readAmendment(options.file, validateAmendment);
       const report = await withNats(options.nats, async (nc) => {
-        const temporal = await connectTemporal(options);
+        const { keyringSource, openPayloadProtection } = await import('../encryption/data-converter.js');
+        const protection = await openPayloadProtection({ nc, keyring: keyringSource(keyringSettings()) });
+        const temporal = await connectTemporal(options, protection.dataConverter);
         try {
           return await rollOutAmendment(
             amendment,
@@ -75,6 +79,7 @@ export function registerCalendarAmendCommand(calendar: Command): void {
           );
         } finally {
           await temporal.connection.close();
+          protection.close();
         }
       });
       print(options, report, () => describeReport(report, amendment));
@@ -99,11 +104,11 @@ function readAmendment(
   }
 }
 
-async function connectTemporal(options: AmendOptions): Promise<Client> {
+async function connectTemporal(options: AmendOptions, dataConverter: DataConverter): Promise<Client> {
   const { Client, Connection } = await import('@temporalio/client');
   try {
     const connection = await Connection.connect({ address: options.temporal, connectTimeout: 5_000 });
-    return new Client({ connection, namespace: options.namespace });
+    return new Client({ connection, namespace: options.namespace, dataConverter });
   } catch {
     throw new Error(
       `cannot reach Temporal at ${options.temporal}; is the system running (npm start)? Set --temporal or TTHC_TEMPORAL_ADDRESS`,

@@ -413,6 +413,15 @@ export function readSetting<K extends SettingName>(name: K, env: NodeJS.ProcessE
   return result.data as Config[K];
 }
 
+/** Where the keyring comes from (TTHC_KEYRING, else TTHC_KEYRING_FILE, else the data directory's keyring.json). */
+export function keyringSettings(env: NodeJS.ProcessEnv = process.env): {
+  TTHC_KEYRING?: string;
+  TTHC_KEYRING_FILE: string;
+} {
+  const file = readSetting('TTHC_KEYRING_FILE', env) ?? join(readSetting('TTHC_DATA_DIR', env), 'keyring.json');
+  return { TTHC_KEYRING: readSetting('TTHC_KEYRING', env), TTHC_KEYRING_FILE: resolve(file) };
+}
+
 /** Replicas of the domain-event stream (TTHC_STREAM_REPLICAS). */
 export function streamReplicas(env: NodeJS.ProcessEnv = process.env): number {
   return readSetting('TTHC_STREAM_REPLICAS', env);

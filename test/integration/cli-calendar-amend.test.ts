@@ -44,7 +44,10 @@ interface RunResult {
 }
 
 function tthc(args: string[]): Promise<RunResult> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TTHC_')));
+  const env = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TTHC_'))),
+    TTHC_KEYRING_FILE: inject('keyringFile'),
+  };
   const servers = [
     '--temporal',
     inject('temporalAddress'),

@@ -17,6 +17,8 @@ import type { ActionRequest } from '../../contract/dossier-contract.js';
 import type { Actor } from '../../domain/actor.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
 import { parseDossierCode } from '../../domain/dossier-code.js';
+import { openPayloadProtection } from '../../encryption/data-converter.js';
+import { KeyringFile } from '../../encryption/encryption-keyring.js';
 import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { eventStreamName } from '../../events/stream.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
@@ -138,10 +140,20 @@ async function forceStop(running: RunningStack): Promise<void> {
 async function openSession(): Promise<Session> {
   const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
   const nc = await connect({ servers: `nats://127.0.0.1:${ports.nats}`, name: 'ops-restart-test' });
+  // The stack's own keyring, created in its data directory on the first start.
+  const protection = await openPayloadProtection({
+    nc,
+    keyring: new KeyringFile(join(dataDir, 'keyring.json')),
+    keyringRefreshMs: 0,
+  });
   const opened: Session = {
-    dossiers: new DossierClient(new Client({ connection }), await DossierCodeAllocator.open(nc)),
+    dossiers: new DossierClient(
+      new Client({ connection, dataConverter: protection.dataConverter }),
+      await DossierCodeAllocator.open(nc),
+    ),
     nc,
     async close() {
+      protection.close();
       await nc.drain().catch(() => undefined);
       await connection.close().catch(() => undefined);
       if (session === opened) session = undefined;

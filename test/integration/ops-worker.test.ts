@@ -25,6 +25,7 @@ import { DossierClient } from '../../client/dossier-client.js';
 import type { ActionRequest } from '../../contract/dossier-contract.js';
 import type { Actor } from '../../domain/actor.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
+import type { PayloadProtection } from '../../encryption/data-converter.js';
 import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { eventStreamName } from '../../events/stream.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
@@ -34,6 +35,7 @@ import { registerSearchAttributes } from '../../infra/temporal.js';
 import { projectRoot } from '../../infra/tools.js';
 import { buildWorkflowBundle } from '../../workers/bundle.js';
 import { actor, demoUnits } from '../support/fixtures.js';
+import { testPayloadProtection } from '../support/test-servers.js';
 
 const unit = demoUnits.konTumOneStop;
 const agency = demoUnits.konTumCommittee;
@@ -52,6 +54,7 @@ let metaBucket: string;
 let indicatorBucket: string;
 let connection: Connection | undefined;
 let nc: NatsConnection | undefined;
+let protection: PayloadProtection | undefined;
 let dossiers: DossierClient;
 let documents: FileDocumentStore;
 const children = new Set<ChildProcess>();
@@ -102,7 +105,11 @@ beforeAll(async () => {
   nc = await connect({ servers: inject('natsUrl'), name: 'ops-worker-test' });
   // The aggregator of the worker under test gets a read model of its own.
   await (await new Kvm(nc).create(metaBucket)).put('active', indicatorBucket);
-  dossiers = new DossierClient(new Client({ connection, namespace }), await DossierCodeAllocator.open(nc));
+  protection = await testPayloadProtection(nc);
+  dossiers = new DossierClient(
+    new Client({ connection, namespace, dataConverter: protection.dataConverter }),
+    await DossierCodeAllocator.open(nc),
+  );
   documents = new FileDocumentStore(join(dataDir, 'documents'));
   await buildWorkflowBundle(bundlePath);
 });
@@ -119,6 +126,7 @@ afterAll(async () => {
         .then((kv) => kv.destroy())
         .catch(() => undefined);
     }
+    protection?.close();
     await nc.drain().catch(() => undefined);
   }
   await connection?.close().catch(() => undefined);
@@ -129,7 +137,7 @@ afterAll(async () => {
 function workerEnv(values: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('TTHC_')) env[key] = value;
-  return { ...env, ...values };
+  return { ...env, TTHC_KEYRING_FILE: inject('keyringFile'), ...values };
 }
 
 interface RunningWorker {
