@@ -39,7 +39,7 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
-  if (recordingHistories && system) await writeHistories(system.temporal, runs);
+  if (recordingHistories && system) await writeHistories(system.temporal, system.protection.codec, runs);
   await system?.teardown();
 });
 

@@ -447,7 +447,7 @@ describe('replay', () => {
     );
     const failures: string[] = [];
     for await (const result of Worker.runReplayHistories(
-      { workflowBundle: await workflowBundle() },
+      { workflowBundle: await workflowBundle(), dataConverter: system.protection.dataConverter },
       histories,
     )) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);

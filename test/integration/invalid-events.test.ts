@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { optionalTsToMs } from '@temporalio/common/lib/time.js';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -99,14 +99,23 @@ async function poll<T>(what: string, probe: () => Promise<T | undefined>): Promi
   throw new Error(`${what} within 30 s`);
 }
 
+async function decodedFailureMessage(attributes: Payload | null | undefined): Promise<string> {
+  if (!attributes) throw new Error('the failure carries no encoded attributes');
+  const [decoded] = await system.protection.codec.decode([attributes as Payload]);
+  return (defaultPayloadConverter.fromPayload(decoded as Payload) as { message: string }).message;
+}
+
 async function expectKeptWithoutRetryTimers(handle: WorkflowHandle): Promise<void> {
   // The history keeps the first failed workflow task; the retries are not written to it.
   const history = await poll(`no workflow task of ${handle.workflowId} failed`, async () => {
     const fetched = await handle.fetchHistory();
     return fetched.events?.some((event) => event.workflowTaskFailedEventAttributes) ? fetched : undefined;
   });
-  const failure = history.events?.find((event) => event.workflowTaskFailedEventAttributes)
-    ?.workflowTaskFailedEventAttributes?.failure?.message;
+  const encoded = history.events?.find((event) => event.workflowTaskFailedEventAttributes)
+    ?.workflowTaskFailedEventAttributes?.failure;
+  // The failure's message travels encrypted (encodeCommonAttributes): the history shows only a placeholder.
+  expect(encoded?.message).toBe('Encoded failure');
+  const failure = await decodedFailureMessage(encoded?.encodedAttributes);
   expect(failure).toContain('INVALID_EVENT');
   expect(failure).toContain('does not match the schema');
   const timers = (history.events ?? []).flatMap((event) =>
