@@ -15,6 +15,7 @@ registerCatalogueCommands(program);
 registerIndicatorCommands(program);
 (await import('./publications-command.js')).registerPublicationCommands(program);
 (await import('./token-command.js')).registerTokenCommands(program);
+(await import('./keys-command.js')).registerKeysCommands(program);
 (await import('./dossier/dossier-commands.js')).registerDossierCommands(program);
 
 try {

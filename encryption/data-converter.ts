@@ -3,11 +3,13 @@
  * moves failure messages into an encrypted payload. Every Temporal client and worker (workers, API,
  * CLI, simulation, bench, tests) gets its converter from `openPayloadProtection`.
  */
+export { keyringSource } from './encryption-keyring.js';
+
 import { fileURLToPath } from 'node:url';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataConverter } from '@temporalio/common';
 import { DataKeyStore } from './data-keys.js';
-import { KeyringFile, type KeyringSource, KeyringVariable } from './encryption-keyring.js';
+import type { KeyringSource } from './encryption-keyring.js';
 import { LiveKeyring } from './live-keyring.js';
 import { EncryptionCodec, type PayloadCodecHooks } from './payload-codec.js';
 
@@ -53,11 +55,4 @@ export async function openPayloadProtection(options: PayloadProtectionOptions): 
     dataConverter: { payloadCodecs: [codec], failureConverterPath },
     close: () => keyring.close(),
   };
-}
-
-/** `TTHC_KEYRING` (the keyring JSON itself) when set, else the keyring file. */
-export function keyringSource(settings: { TTHC_KEYRING?: string; TTHC_KEYRING_FILE: string }): KeyringSource {
-  return settings.TTHC_KEYRING
-    ? new KeyringVariable('TTHC_KEYRING', settings.TTHC_KEYRING)
-    : new KeyringFile(settings.TTHC_KEYRING_FILE);
 }

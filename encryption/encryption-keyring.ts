@@ -17,7 +17,7 @@ export const KEY_BYTES = 32;
 const KEY_ID = /^k[0-9]{8}-[0-9a-f]{8}$/;
 
 const base64Key = z
-  .string()
+  .string(`must be ${KEY_BYTES} bytes in base64`)
   .regex(/^[A-Za-z0-9+/]{43}=$/, `must be ${KEY_BYTES} bytes in base64`)
   .transform((text) => Buffer.from(text, 'base64'));
 
@@ -30,8 +30,8 @@ const keyEntrySchema = z.strictObject({
 export const keyringFileSchema = z
   .strictObject({
     version: z.literal(1, 'must be 1'),
-    active: z.string().min(1, 'must name the active key'),
-    keys: z.array(keyEntrySchema).min(1, 'must hold at least one key'),
+    active: z.string('must name the active key').min(1, 'must name the active key'),
+    keys: z.array(keyEntrySchema, 'must be a list of keys').min(1, 'must hold at least one key'),
     /** HMAC secret of the applicant pseudonyms (never rotated: a new one would forget every applicant). */
     pseudonymSecret: base64Key,
   })
@@ -230,4 +230,14 @@ export class KeyringVariable implements KeyringSource {
   async load(): Promise<EncryptionKeyring> {
     return EncryptionKeyring.parse(this.value, this.origin);
   }
+}
+
+/** `TTHC_KEYRING` (the keyring JSON itself) when set, else the keyring file. */
+export function keyringSource(settings: {
+  TTHC_KEYRING?: string;
+  TTHC_KEYRING_FILE: string;
+}): KeyringFile | KeyringVariable {
+  return settings.TTHC_KEYRING
+    ? new KeyringVariable('TTHC_KEYRING', settings.TTHC_KEYRING)
+    : new KeyringFile(settings.TTHC_KEYRING_FILE);
 }
