@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { IndicatorReadModel } from '../aggregators/read-model.js';
@@ -42,8 +43,12 @@ export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettin
 }
 
 export interface StartApiOptions {
-  /** Temporal client on the dossier namespace. */
+  /** Temporal client on the dossier namespace (with the data converter of encryption/data-converter.ts). */
   temporal: Client;
+  /** The payload codec the codec endpoint decodes with. */
+  codec?: PayloadCodec;
+  /** Origins allowed to call the codec endpoint (default: TTHC_CODEC_ORIGINS). */
+  codecOrigins?: readonly string[];
   nc: NatsConnection;
   logger: Logger;
   /** Defaults: loadApiSettings() (the environment). */
@@ -82,6 +87,8 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
     secret: settings.secret,
     logger: options.logger,
     calendarAmendments,
+    codec: options.codec,
+    codecOrigins: options.codecOrigins ?? readSetting('TTHC_CODEC_ORIGINS') ?? [],
   });
   const host = options.host ?? '127.0.0.1';
   try {

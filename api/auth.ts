@@ -20,6 +20,8 @@ export type OfficialRole = Exclude<Role, 'applicant'>;
 export const MIN_SECRET_LENGTH = 32;
 const ISSUER = 'tthc-flow';
 const AUDIENCE = 'tthc-api';
+/** The audience of the codec session cookie: good for the codec endpoint only, not for the API. */
+export const CODEC_AUDIENCE = 'tthc-codec';
 
 export const tokenClaimsSchema = z.strictObject({
   sub: z
@@ -93,6 +95,7 @@ export async function issueToken(
   claims: TokenClaims,
   ttl = '8h',
   now: number = Date.now(),
+  audience = AUDIENCE,
 ): Promise<IssuedToken> {
   const parsed = tokenClaimsSchema.safeParse(claims);
   if (!parsed.success)
@@ -104,7 +107,7 @@ export async function issueToken(
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(sub)
     .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
+    .setAudience(audience)
     .setIssuedAt(issuedAt)
     .setExpirationTime(expiresAt)
     .sign(signingKey(secret));
@@ -141,6 +144,7 @@ export async function verifyToken(
   secret: string,
   token: string,
   now: number = Date.now(),
+  audience = AUDIENCE,
 ): Promise<Official> {
   if (!token) throw new AuthenticationError('missing');
   if (token.length > 4096 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) {
@@ -151,7 +155,7 @@ export async function verifyToken(
     ({ payload } = await jwtVerify(token, signingKey(secret), {
       algorithms: ['HS256'],
       issuer: ISSUER,
-      audience: AUDIENCE,
+      audience,
       currentDate: new Date(now),
       requiredClaims: ['exp', 'sub'],
     }));

@@ -307,6 +307,40 @@ export function mayReadIndicators(
   );
 }
 
+/** The codec endpoint returns plaintext: administrators, and supervisors (for their subtree). */
+export function mayUseCodec(official: Official): Decision {
+  if (official.role === 'administrator' || official.role === 'supervisor') return allow;
+  return deny(
+    'Chỉ quản trị hệ thống và cán bộ giám sát được xem dữ liệu đã giải mã',
+    'only administrators and supervisors may decode payloads',
+  );
+}
+
+/**
+ * Decoding the payloads of dossiers and feedback (their codes name the receiving unit): every one
+ * must lie in a supervisor's subtree; administrators decode all.
+ */
+export function mayDecodePayloads(
+  official: Official,
+  subjects: readonly string[],
+  organisation: OrganisationRegistry,
+): Decision {
+  const role = mayUseCodec(official);
+  if (!role.allowed || official.role === 'administrator') return role;
+  const outside = subjects.find((subject) => !within(organisation, receivingUnitOf(subject), official.unit));
+  if (outside === undefined) return allow;
+  return deny(
+    `Dữ liệu của ${outside} không thuộc phạm vi giám sát của ${official.unit}`,
+    `the data of ${outside} is outside the supervised subtree of ${official.unit}`,
+  );
+}
+
+/** The receiving unit written in a dossier code (`<unit>-YYMMDD-XXXX`) or a feedback id (`PAKN-<unit>-…`). */
+function receivingUnitOf(subject: string): string {
+  const code = subject.startsWith('PAKN-') ? subject.slice('PAKN-'.length) : subject;
+  return code.split('-', 1)[0] as string;
+}
+
 function within(organisation: OrganisationRegistry, code: string, ancestor: string): boolean {
   return organisation.has(code) && organisation.has(ancestor) && organisation.isWithin(code, ancestor);
 }

@@ -1,6 +1,7 @@
 /** What the routes share: the dependencies of the API and helpers to authenticate and load dossiers. */
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { IndicatorReadModel } from '../aggregators/read-model.js';
@@ -48,6 +49,10 @@ export interface ApiDeps {
   now?: () => number;
   /** Calendar amendments published at run time (a KV watch), so the API judges as the workflows do. */
   calendarAmendments?: AmendmentSource;
+  /** The payload codec (encryption/payload-codec.ts) the codec endpoint decodes with; 503 without it. */
+  codec?: PayloadCodec;
+  /** Origins allowed to call the codec endpoint (the Temporal Web UI's); none when absent. */
+  codecOrigins?: readonly string[];
 }
 
 export interface ApiContext extends ApiDeps {

@@ -7,6 +7,7 @@
  * Logs go through pino with the personal-data redaction of infra/logging.ts; bodies are never
  * logged, and the lookup secret is cut out of logged URLs.
  */
+import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -24,6 +25,7 @@ import { agencyJurisdiction, amendedChainLoader, loadCalendar } from '../rules/c
 import { AuthenticationError, bearerToken, checkSecret, verifyToken } from './auth.js';
 import type { ApiContext, ApiDeps } from './context.js';
 import { describePart, errorHandler, RequestValidationError } from './http-errors.js';
+import { codecRoutes, registerCodecSessionRoutes } from './routes/codec-routes.js';
 import { registerDocumentRoutes } from './routes/document-routes.js';
 import { registerDossierRoutes } from './routes/dossier-routes.js';
 import { registerCitizenFeedbackRoutes, registerFeedbackRoutes } from './routes/feedback-routes.js';
@@ -117,6 +119,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
         { name: 'feedback', description: 'Feedback and petitions (phản ánh, kiến nghị)' },
         { name: 'citizens', description: 'Lookup with the code and secret on the receipt' },
         { name: 'health', description: 'Liveness and readiness' },
+        { name: 'codec', description: 'Codec server of the Temporal Web UI (decrypted payloads, audited)' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -125,6 +128,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(fastifyCookie);
 
   // Public routes.
   await app.register(async (scope) => {
@@ -147,7 +151,9 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     registerIndicatorRoutes(scope, ctx);
     registerReferenceRoutes(scope, ctx);
     registerFeedbackRoutes(scope, ctx);
+    registerCodecSessionRoutes(scope, ctx);
   });
+  await app.register(codecRoutes, { prefix: '/codec', ctx, origins: deps.codecOrigins ?? [] });
   await app.register(webConsole, { ctx });
 
   await app.ready();

@@ -248,6 +248,27 @@ const settings = {
     description:
       'secret the HTTP API signs and verifies access tokens with (required by the API, at least 32 characters; keep it out of the repository)',
   }),
+  TTHC_CODEC_ORIGINS: setting(
+    z
+      .string()
+      .transform((text) =>
+        text
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter((origin) => origin.length > 0),
+      )
+      .refine(
+        (origins) => origins.every((origin) => /^https?:\/\/[^\s/]+$/.test(origin)),
+        'must be a comma-separated list of origins such as https://temporal-ui.example.gov.vn',
+      )
+      .optional(),
+    {
+      group: 'api',
+      shownDefault: '(the local Web UI)',
+      description:
+        'origins allowed to call the codec endpoint `/codec` (the Temporal Web UI); `npm start` allows its own Web UI',
+    },
+  ),
   TTHC_API_URL: setting(
     z.string().url('must be a URL such as http://127.0.0.1:3000').default('http://127.0.0.1:3000'),
     {

@@ -170,6 +170,11 @@ async function main(): Promise<void> {
         namespace: temporal.namespace,
         dataConverter: protection.dataConverter,
       }),
+      codec: protection.codec,
+      codecOrigins: config.TTHC_CODEC_ORIGINS ?? [
+        `http://127.0.0.1:${config.TTHC_TEMPORAL_UI_PORT}`,
+        `http://localhost:${config.TTHC_TEMPORAL_UI_PORT}`,
+      ],
       nc,
       logger: logger.child({ component: 'api' }),
       settings: {
