@@ -123,6 +123,7 @@ async function main(): Promise<void> {
       namespace: temporal.namespace,
       nc,
       dataConverter: protection.dataConverter,
+      keyring: protection.keyring,
       dataDir: config.TTHC_DATA_DIR,
       organisation: config.TTHC_ORGANISATION,
       workflowBundle: await bundleWorkflows({
@@ -171,6 +172,7 @@ async function main(): Promise<void> {
         dataConverter: protection.dataConverter,
       }),
       nc,
+      keyring: protection.keyring,
       logger: logger.child({ component: 'api' }),
       settings: {
         secret,
