@@ -67,10 +67,14 @@ export class DocumentClaims {
     while (await this.erasingSince(sha256, (age) => age < this.staleMs)) await sleep(POLL_MS);
   }
 
-  /** Removes the directories left empty by a dossier's erasure and a destroyed document. */
-  async tidy(sha256: string | undefined, dossierCode?: string): Promise<void> {
-    if (sha256) await rmdir(this.ownersDir(sha256)).catch(() => undefined);
-    if (dossierCode) await rmdir(this.indexDir(dossierCode)).catch(() => undefined);
+  /** Removes a destroyed document's owner directory, if empty (a claim arriving meanwhile creates it again). */
+  async tidyOwners(sha256: string): Promise<void> {
+    await rmdir(this.ownersDir(sha256)).catch(() => undefined);
+  }
+
+  /** Removes an erased dossier's index directory, if empty. */
+  async tidyIndex(dossierCode: string): Promise<void> {
+    await rmdir(this.indexDir(dossierCode)).catch(() => undefined);
   }
 
   private async mark(sha256: string): Promise<boolean> {

@@ -134,11 +134,11 @@ export class FileDocumentStore implements DocumentStore {
       await this.claims.unindex(sha256, dossierCode);
       if (destroyed) {
         erasure.destroyed.push(documentRef(sha256));
-        await this.claims.tidy(sha256);
+        await this.claims.tidyOwners(sha256);
       }
       erasure.released.push(documentRef(sha256));
     }
-    await this.claims.tidy(undefined, dossierCode);
+    await this.claims.tidyIndex(dossierCode);
     return erasure;
   }
 
