@@ -176,7 +176,10 @@ export async function createDossierActivities(deps: ActivityDependencies) {
       );
     },
 
+    /** Each reused component is claimed for the dossier; one whose document was erased is not reused. */
     async findReusableComponents(request: {
+      /** Absent when a workflow from before documents had owners scheduled it: nothing is claimed then. */
+      dossierCode?: string;
       applicant: Applicant;
       kinds: string[];
       onDate: string;
@@ -185,7 +188,9 @@ export async function createDossierActivities(deps: ActivityDependencies) {
       const found: ReusableComponent[] = [];
       for (const kind of request.kinds) {
         const record = await deps.digitized.findReusable(applicantKey, kind, request.onDate);
-        if (record) found.push({ kind, ref: record.ref, sha256: record.sha256 });
+        if (!record) continue;
+        if (request.dossierCode && !(await deps.store.claim(record.ref, request.dossierCode))) continue;
+        found.push({ kind, ref: record.ref, sha256: record.sha256 });
       }
       return found;
     },
@@ -209,7 +214,9 @@ export async function createDossierActivities(deps: ActivityDependencies) {
           reused: false,
           fromDataStore: false,
         };
-        const stored = document.fileRef ? await deps.store.get(document.fileRef) : null;
+        // Claimed before it is read: from then on no erasure of another dossier destroys it.
+        const claimed = document.fileRef && (await deps.store.claim(document.fileRef, request.dossierCode));
+        const stored = claimed ? await deps.store.get(document.fileRef as string) : null;
         if (!stored) {
           components.push({ ...base, digitized: false });
           continue;
@@ -248,6 +255,11 @@ export async function createDossierActivities(deps: ActivityDependencies) {
       );
       const name = `${request.dossierCode}-${request.kind === 'approval' ? 'ket-qua' : 'tu-choi'}.json`;
       const stored = await deps.store.put(content, { mediaType: 'application/json', name });
+      if (!(await deps.store.claim(stored.ref, request.dossierCode))) {
+        throw new Error(
+          `result ${stored.ref} of ${request.dossierCode} was erased while being stored; retrying`,
+        );
+      }
       const signature = await (await deps.keyring.signerFor(request.agency)).sign(stored.sha256, request.at);
       deps.logger.info(
         { dossierCode: request.dossierCode, kind: request.kind, ref: stored.ref },

@@ -14,6 +14,7 @@ import { IndicatorReadModel } from '../aggregators/read-model.js';
 import { DossierClient } from '../client/dossier-client.js';
 import { FeedbackClient } from '../client/feedback-client.js';
 import { readSetting } from '../config/configuration.js';
+import type { LiveKeyring } from '../encryption/live-keyring.js';
 import { CalendarAmendmentWatch } from '../infra/calendar-amendment-store.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
@@ -50,6 +51,8 @@ export interface StartApiOptions {
   /** Origins allowed to call the codec endpoint (default: TTHC_CODEC_ORIGINS). */
   codecOrigins?: readonly string[];
   nc: NatsConnection;
+  /** The encryption keyring (the data converter's `protection.keyring`): it unwraps the documents' keys. */
+  keyring: LiveKeyring;
   logger: Logger;
   /** Defaults: loadApiSettings() (the environment). */
   settings?: Partial<ApiSettings>;
@@ -74,7 +77,7 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
     dossiers: new DossierClient(options.temporal, await DossierCodeAllocator.open(options.nc)),
     feedback: await FeedbackClient.open(options.temporal, options.nc),
     nc: options.nc,
-    documents: new FileDocumentStore(join(settings.dataDir, 'documents')),
+    documents: new FileDocumentStore(join(settings.dataDir, 'documents'), options.keyring),
     indicators: new IndicatorReadModel(
       options.nc,
       organisation,

@@ -146,7 +146,7 @@ async function lifecycle(
   );
   const workflowThreadPoolSize = readSetting('TTHC_WORKFLOW_THREADS');
   const workflowBundle = await bundleWorkflowsQuietly({ level: 'error' });
-  const documents = new FileDocumentStore(join(dataDir, 'documents'));
+  const documents = new FileDocumentStore(join(dataDir, 'documents'), protection.keyring);
   const scan = await documents.put(new TextEncoder().encode('bench scan'), {
     mediaType: 'application/pdf',
     name: 'scan.pdf',
@@ -156,6 +156,7 @@ async function lifecycle(
       connection: native,
       nc,
       dataConverter,
+      keyring: protection.keyring,
       dataDir,
       workflowBundle,
       logger,

@@ -2,109 +2,222 @@
  * Content-addressed document storage. FileDocumentStore is the embedded default on local disk; a
  * real document management system can replace it behind the DocumentStore interface.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { link, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isDossierCode } from '../domain/dossier-code.js';
+import type { LiveKeyring } from '../encryption/live-keyring.js';
+import { DocumentClaims } from './document-claims.js';
+import {
+  DocumentCorruptedError,
+  type DocumentEntry,
+  type DocumentMeta,
+  destroyedMetadata,
+  documentRef,
+  hashOf,
+  openMetadata,
+  openObject,
+  type ParsedMetadata,
+  parseMetadata,
+  type StoredDocument,
+  sealDocument,
+  sealObject,
+} from './document-envelope.js';
 
-export interface DocumentMeta {
-  mediaType: string;
-  name: string;
-}
+export { DocumentCorruptedError, type DocumentMeta, documentRef, type StoredDocument };
 
-export interface StoredDocument extends DocumentMeta {
-  /** 'sha256:<hex>' */
-  ref: string;
-  sha256: string;
-  size: number;
+/** What erasing a dossier's documents did: the refs it no longer claims, and those destroyed. */
+export interface DossierErasure {
+  released: string[];
+  destroyed: string[];
 }
 
 export interface DocumentStore {
   /** Stores the bytes; storing the same bytes again returns the document already stored. */
   put(content: Uint8Array, meta: DocumentMeta): Promise<StoredDocument>;
+  /** The document; null if it was never stored or was destroyed. */
   get(ref: string): Promise<{ content: Uint8Array; meta: StoredDocument } | null>;
   has(ref: string): Promise<boolean>;
+  /** Records that the dossier uses the document; false (no claim) if the store does not hold it. */
+  claim(ref: string, dossierCode: string): Promise<boolean>;
+  /** Drops the dossier's claims and destroys every document no other dossier claims; repeatable. */
+  eraseDossier(dossierCode: string): Promise<DossierErasure>;
 }
 
-export class DocumentCorruptedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DocumentCorruptedError';
-  }
+export interface FileDocumentStoreOptions {
+  /** After this long an erasure's marker left by a process that died is ignored (default 30 s). */
+  staleErasureMs?: number;
 }
 
 const REF = /^sha256:([0-9a-f]{64})$/;
+const PUT_ATTEMPTS = 5;
 
-export function documentRef(sha256: string): string {
-  return `sha256:${sha256}`;
+interface Paths {
+  dir: string;
+  object: string;
+  meta: string;
 }
 
 /**
  * Objects at `<root>/objects/<first 2 hex>/<other 62 hex>`, their metadata as JSON beside them
- * (`<…>.json`). Each file is written to a temporary name and renamed into place; the metadata is
- * written first, so an object file that exists always has its metadata.
+ * (`<…>.json`), in the format of infra/document-envelope.ts: encrypted under a data key of their
+ * own, wrapped by the keyring. The metadata is written before the object and deleted after it, so
+ * an object file that exists always has its metadata. Claims: infra/document-claims.ts.
  *
  * Metadata belongs to the first put of some bytes: a later put of the same bytes under another
  * name or media type changes nothing and returns the stored document.
  */
 export class FileDocumentStore implements DocumentStore {
-  constructor(private readonly root: string) {}
+  private readonly claims: DocumentClaims;
+
+  constructor(
+    private readonly root: string,
+    private readonly keyring: LiveKeyring,
+    options: FileDocumentStoreOptions = {},
+  ) {
+    this.claims = new DocumentClaims(root, options.staleErasureMs ?? 30_000);
+  }
 
   async put(content: Uint8Array, meta: DocumentMeta): Promise<StoredDocument> {
     checkMeta(meta);
     const sha256 = hashOf(content);
     const paths = this.pathsFor(sha256);
-    if (await exists(paths.object)) return this.readMeta(paths.meta, sha256);
-    const document: StoredDocument = {
-      ref: documentRef(sha256),
-      sha256,
-      size: content.byteLength,
-      mediaType: meta.mediaType,
-      name: meta.name,
-    };
+    await this.claims.waitWhileErasing(sha256);
     await mkdir(paths.dir, { recursive: true });
-    await writeAtomically(paths.meta, `${JSON.stringify(document, null, 2)}\n`);
-    await writeAtomically(paths.object, content);
-    return document;
+    for (let attempt = 1; attempt <= PUT_ATTEMPTS; attempt++) {
+      const entry = await this.readEntry(paths, sha256);
+      if (entry?.kind === 'sealed') return this.completeObject(paths, entry, content);
+      if (entry?.kind === 'legacy' && (await exists(paths.object))) return entry.document;
+      if (entry) await this.claims.exclusively(sha256, () => this.discardUnusable(paths, sha256));
+      else {
+        const created = await this.create(paths, sha256, content, meta);
+        if (created) return created;
+      }
+    }
+    throw new Error(`document sha256:${sha256} could not be stored: its files kept changing under this put`);
   }
 
   async get(ref: string): Promise<{ content: Uint8Array; meta: StoredDocument } | null> {
     const sha256 = parseRef(ref);
     const paths = this.pathsFor(sha256);
-    const content = await readIfExists(paths.object);
-    if (!content) return null;
-    const actual = hashOf(content);
-    if (actual !== sha256) {
-      throw new DocumentCorruptedError(
-        `document ${ref} is corrupted: its stored bytes hash to sha256:${actual}`,
-      );
-    }
-    return { content, meta: await this.readMeta(paths.meta, sha256) };
+    const entry = await this.readEntry(paths, sha256);
+    if (!entry) return this.missingMetadata(paths, sha256);
+    if (entry.kind === 'destroyed') return null;
+    const object = await readIfExists(paths.object);
+    if (!object) return null;
+    return { content: openObject(entry, object), meta: entry.document };
   }
 
   has(ref: string): Promise<boolean> {
-    return exists(this.pathsFor(parseRef(ref)).object);
+    return this.isStored(parseRef(ref));
   }
 
-  private pathsFor(sha256: string): { dir: string; object: string; meta: string } {
+  async claim(ref: string, dossierCode: string): Promise<boolean> {
+    checkDossierCode(dossierCode);
+    const sha256 = parseRef(ref);
+    await this.claims.add(sha256, dossierCode);
+    // An erasure that began before this claim was seen decides first: the document may be gone after it.
+    await this.claims.waitWhileErasing(sha256);
+    if (await this.isStored(sha256)) return true;
+    await this.claims.release(sha256, dossierCode);
+    await this.claims.unindex(sha256, dossierCode);
+    return false;
+  }
+
+  async eraseDossier(dossierCode: string): Promise<DossierErasure> {
+    checkDossierCode(dossierCode);
+    const erasure: DossierErasure = { released: [], destroyed: [] };
+    for (const sha256 of await this.claims.claimedBy(dossierCode)) {
+      await this.claims.release(sha256, dossierCode);
+      const destroyed = await this.claims.ifUnclaimed(sha256, () => this.destroy(sha256));
+      // Unindexed last: an erasure stopped half-way is finished by erasing the dossier again.
+      await this.claims.unindex(sha256, dossierCode);
+      if (destroyed) {
+        erasure.destroyed.push(documentRef(sha256));
+        await this.claims.tidyOwners(sha256);
+      }
+      erasure.released.push(documentRef(sha256));
+    }
+    await this.claims.tidyIndex(dossierCode);
+    return erasure;
+  }
+
+  private async isStored(sha256: string): Promise<boolean> {
+    const paths = this.pathsFor(sha256);
+    const metadata = await this.readMetadata(paths, sha256);
+    return metadata !== null && metadata.kind !== 'destroyed' && (await exists(paths.object));
+  }
+
+  /** The new document's metadata, unless another put created one first (then null). */
+  private async create(
+    paths: Paths,
+    sha256: string,
+    content: Uint8Array,
+    meta: DocumentMeta,
+  ): Promise<StoredDocument | null> {
+    const sealed = sealDocument(this.keyring.active, sha256, content, meta);
+    if (!(await createExclusively(paths.meta, sealed.metadata))) return null;
+    await writeAtomically(paths.object, sealed.object);
+    return sealed.document;
+  }
+
+  /** A document whose metadata exists: its object is written if a put stopped before it. */
+  private async completeObject(
+    paths: Paths,
+    entry: Extract<DocumentEntry, { kind: 'sealed' }>,
+    content: Uint8Array,
+  ): Promise<StoredDocument> {
+    if (!(await exists(paths.object))) {
+      await writeAtomically(paths.object, sealObject(entry.dataKey, entry.document.sha256, content));
+    }
+    return entry.document;
+  }
+
+  /** Metadata no put can complete: left by an erasure that stopped, or a legacy one without its object. */
+  private async discardUnusable(paths: Paths, sha256: string): Promise<void> {
+    const metadata = await this.readMetadata(paths, sha256);
+    if (metadata?.kind === 'destroyed' || (metadata?.kind === 'legacy' && !(await exists(paths.object)))) {
+      await rm(paths.object, { force: true });
+      await rm(paths.meta, { force: true });
+    }
+  }
+
+  /** Crypto-shredding: the metadata (wrapped key, sealed name) is overwritten in place, then both files go. */
+  private async destroy(sha256: string): Promise<boolean> {
+    const paths = this.pathsFor(sha256);
+    const metadata = await readIfExists(paths.meta);
+    const object = await stat(paths.object).catch(() => null);
+    if (metadata) {
+      if (object && !isSealed(metadata, sha256))
+        await overwriteInPlace(paths.object, Buffer.alloc(object.size));
+      await overwriteInPlace(paths.meta, Buffer.from(destroyedMetadata(sha256).padEnd(metadata.byteLength)));
+    }
+    await rm(paths.object, { force: true });
+    await rm(paths.meta, { force: true });
+    return metadata !== null || object !== null;
+  }
+
+  private async readEntry(paths: Paths, sha256: string): Promise<DocumentEntry | null> {
+    const metadata = await this.readMetadata(paths, sha256);
+    return metadata && openMetadata(this.keyring, metadata);
+  }
+
+  private async readMetadata(paths: Paths, sha256: string): Promise<ParsedMetadata | null> {
+    const text = await readIfExists(paths.meta);
+    return text && parseMetadata(Buffer.from(text).toString('utf8'), sha256);
+  }
+
+  private async missingMetadata(paths: Paths, sha256: string): Promise<null> {
+    if (await exists(paths.object)) {
+      throw new DocumentCorruptedError(`document sha256:${sha256} is corrupted: its metadata is missing`);
+    }
+    return null;
+  }
+
+  private pathsFor(sha256: string): Paths {
     const dir = join(this.root, 'objects', sha256.slice(0, 2));
     const object = join(dir, sha256.slice(2));
     return { dir, object, meta: `${object}.json` };
-  }
-
-  private async readMeta(path: string, sha256: string): Promise<StoredDocument> {
-    let meta: StoredDocument;
-    try {
-      meta = JSON.parse(await readFile(path, 'utf8')) as StoredDocument;
-    } catch (error) {
-      if (error instanceof SyntaxError) {
-        throw new DocumentCorruptedError(`metadata of document sha256:${sha256} is not valid JSON`);
-      }
-      throw error;
-    }
-    if (meta.sha256 !== sha256) {
-      throw new DocumentCorruptedError(`metadata of document sha256:${sha256} names sha256:${meta.sha256}`);
-    }
-    return meta;
   }
 }
 
@@ -114,15 +227,24 @@ export function parseRef(ref: string): string {
   return match[1];
 }
 
-function hashOf(content: Uint8Array): string {
-  return createHash('sha256').update(content).digest('hex');
-}
-
 function checkMeta(meta: DocumentMeta): void {
   if (!/^[\w.+-]+\/[\w.+-]+/.test(meta.mediaType)) {
     throw new RangeError(`media type "${meta.mediaType}" must look like type/subtype, e.g. application/pdf`);
   }
   if (meta.name.trim() === '') throw new RangeError('document name must not be empty');
+}
+
+function checkDossierCode(code: string): void {
+  if (!isDossierCode(code)) throw new RangeError(`"${code}" is not a dossier code`);
+}
+
+/** Whether the object beside this metadata is ciphertext (not a legacy plaintext, nor unknown). */
+function isSealed(metadata: Uint8Array, sha256: string): boolean {
+  try {
+    return parseMetadata(Buffer.from(metadata).toString('utf8'), sha256).kind !== 'legacy';
+  } catch {
+    return false;
+  }
 }
 
 async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
@@ -133,6 +255,32 @@ async function writeAtomically(path: string, data: Uint8Array | string): Promise
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
+  }
+}
+
+/** Like writeAtomically, but never replaces an existing file: false if `path` exists. */
+async function createExclusively(path: string, data: string): Promise<boolean> {
+  const temp = `${path}.${randomUUID()}.tmp`;
+  try {
+    await writeFile(temp, data, { flag: 'wx' });
+    await link(temp, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
+
+/** Writes over a file's own blocks (not a new file renamed over it) and syncs, before it is deleted. */
+async function overwriteInPlace(path: string, data: Uint8Array): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.write(data, 0, data.byteLength, 0);
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

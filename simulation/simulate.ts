@@ -74,8 +74,9 @@ export async function runSimulation(
     defer(() => nc.drain());
     const servers = config.servers;
     onProgress(`starting ${servers} time-skipping Temporal server${servers === 1 ? '' : 's'} and workers …`);
-    const shards = await startShards({ config, nc, dataDir, logger, defer });
-    const outcome = await simulateOn(shards, config, dataDir, onProgress, signal);
+    const { shards, keyring } = await startShards({ config, nc, dataDir, logger, defer });
+    const documents = new FileDocumentStore(join(dataDir, 'documents'), keyring);
+    const outcome = await simulateOn(shards, config, documents, onProgress, signal);
     onProgress('computing the indicators …');
     const { report, scoreboards } = await buildSimulationReport(nc, logger, outcome);
     if (exportFile) await exportSimulation(exportFile, outcome.routing, scoreboards, onProgress);
@@ -90,7 +91,7 @@ export async function runSimulation(
 async function simulateOn(
   shards: Shard[],
   config: SimulationConfig,
-  dataDir: string,
+  documents: FileDocumentStore,
   onProgress: Progress,
   signal: AbortSignal | undefined,
 ): Promise<SimulatedOutcome> {
@@ -111,7 +112,7 @@ async function simulateOn(
     shards: new ShardRouting(shards, communes),
     calls,
     totals: new SimulationTotals(),
-    population: new SimulatedPopulation(config.seed, new FileDocumentStore(join(dataDir, 'documents'))),
+    population: new SimulatedPopulation(config.seed, documents),
   };
   signal?.addEventListener('abort', () => stage.scheduler.stop(), { once: true });
   const play = async () => {

@@ -14,6 +14,7 @@ import { FeedbackClient } from '../client/feedback-client.js';
 import { readSetting } from '../config/configuration.js';
 import { openPayloadProtection, type PayloadProtection } from '../encryption/data-converter.js';
 import { KeyringFile } from '../encryption/encryption-keyring.js';
+import type { LiveKeyring } from '../encryption/live-keyring.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
 import { binaryPath } from '../infra/tools.js';
@@ -43,8 +44,13 @@ type WorkflowBundle = Awaited<ReturnType<typeof bundleWorkflowsQuietly>>;
 /** Workflows the workers of all servers keep cached, together. */
 const cachedWorkflows = 2_000;
 
-/** Starts `config.servers` servers, each with the dossier workers on one shared workflow bundle. */
-export async function startShards(resources: ShardResources): Promise<Shard[]> {
+/**
+ * Starts `config.servers` servers, each with the dossier workers on one shared workflow bundle; the
+ * keyring is the one their payloads and documents are encrypted with.
+ */
+export async function startShards(
+  resources: ShardResources,
+): Promise<{ shards: Shard[]; keyring: LiveKeyring }> {
   const workflowBundle = await bundleWorkflowsQuietly({ level: 'error' });
   const codes = await DossierCodeAllocator.open(resources.nc);
   // The simulation's own keyring, in its temporary data directory: its payloads are encrypted as in production.
@@ -55,7 +61,7 @@ export async function startShards(resources: ShardResources): Promise<Shard[]> {
   const shards: Shard[] = [];
   for (let i = 0; i < resources.config.servers; i++)
     shards.push(await startShard(resources, workflowBundle, codes, protection));
-  return shards;
+  return { shards, keyring: protection.keyring };
 }
 
 async function startShard(
@@ -74,6 +80,7 @@ async function startShard(
     connection: env.nativeConnection,
     nc,
     dataConverter: protection.dataConverter,
+    keyring: protection.keyring,
     dataDir,
     organisation: config.organisation,
     workflowBundle,

@@ -123,6 +123,7 @@ async function main(): Promise<void> {
       namespace: temporal.namespace,
       nc,
       dataConverter: protection.dataConverter,
+      keyring: protection.keyring,
       dataDir: config.TTHC_DATA_DIR,
       organisation: config.TTHC_ORGANISATION,
       workflowBundle: await bundleWorkflows({
@@ -176,6 +177,7 @@ async function main(): Promise<void> {
         `http://localhost:${config.TTHC_TEMPORAL_UI_PORT}`,
       ],
       nc,
+      keyring: protection.keyring,
       logger: logger.child({ component: 'api' }),
       settings: {
         secret,

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { createDossierActivities } from '../activities/dossier-activities.js';
 import type { Config } from '../config/configuration.js';
 import { dossierTaskQueue, unitTaskQueue } from '../contract/task-queues.js';
+import type { LiveKeyring } from '../encryption/live-keyring.js';
 import { CalendarAmendmentWatch } from '../infra/calendar-amendment-store.js';
 import { DigitizedRegistry } from '../infra/digitized-registry.js';
 import { FileDocumentStore } from '../infra/document-store.js';
@@ -24,6 +25,8 @@ export interface DossierWorkerOptions {
   nc: NatsConnection;
   /** The payload encryption (encryption/data-converter.ts); the same for every client and worker. */
   dataConverter: DataConverter;
+  /** The encryption keyring (the data converter's `protection.keyring`): it wraps the documents' keys. */
+  keyring: LiveKeyring;
   /** Documents and signing keys live here (embedded defaults). */
   dataDir: string;
   organisation?: string;
@@ -88,7 +91,7 @@ export async function createDossierWorkers(options: DossierWorkerOptions): Promi
   const organisation = options.organisation ?? 'demo';
   const activities = await createDossierActivities({
     nc: options.nc,
-    store: new FileDocumentStore(join(options.dataDir, 'documents')),
+    store: new FileDocumentStore(join(options.dataDir, 'documents'), options.keyring),
     keyring: new UnitKeyring(join(options.dataDir, 'keys')),
     digitized: await DigitizedRegistry.open(options.nc),
     logger: options.logger,

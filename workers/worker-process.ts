@@ -100,6 +100,7 @@ class WorkerProcess {
         namespace: config.TTHC_TEMPORAL_NAMESPACE,
         nc: this.nc,
         dataConverter: this.protection.dataConverter,
+        keyring: this.protection.keyring,
         dataDir: config.TTHC_DATA_DIR,
         organisation: config.TTHC_ORGANISATION,
         units,

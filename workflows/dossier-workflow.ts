@@ -467,6 +467,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
       .filter((kind): kind is string => Boolean(kind));
     if (kinds.length === 0) return;
     const found = await unitActivities(application.receivingUnit).findReusableComponents({
+      dossierCode: input.code,
       applicant: application.applicant,
       kinds,
       onDate: toCivilDate(Date.now()),

@@ -142,6 +142,7 @@ beforeAll(async () => {
     namespace,
     nc,
     dataConverter: protection.dataConverter,
+    keyring: protection.keyring,
     dataDir,
     workflowBundle: await workflowBundle(),
     logger,
@@ -159,6 +160,7 @@ beforeAll(async () => {
       dataConverter: protection.dataConverter,
     }),
     nc,
+    keyring: protection.keyring,
     logger: createLogger({ level: 'silent' }),
     settings: { secret, port: 0, dataDir, organisation: 'demo', indicatorMetaBucket: metaBucket },
   });

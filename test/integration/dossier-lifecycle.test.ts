@@ -3,6 +3,7 @@
  * real workers, the shared nats-server, real document storage and signatures.
  */
 
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DossierValidationError, IllegalActionError } from '../../client/client-errors.js';
@@ -194,6 +195,18 @@ describe('§1.1 happy paths', () => {
     expect(last?.facts.channel).toBe(1);
     expect(last?.facts.components.every((c) => c.digitized)).toBe(true);
     expect(last?.facts.eResultLink).toBeDefined();
+
+    // The components and the result are the dossier's: erasing it destroys them, the result encrypted until then.
+    const result = decided.state.result?.ref ?? '';
+    const resultFile = join(system.dataDir, 'documents', 'objects', result.slice(7, 9), result.slice(9));
+    expect((await readFile(resultFile)).includes(outcome.code)).toBe(false);
+    const refs = [...decided.state.components.map((c) => c.ref ?? ''), result].sort();
+    const erasure = await system.documents.eraseDossier(outcome.code);
+    expect({ released: erasure.released.sort(), destroyed: erasure.destroyed.sort() }).toEqual({
+      released: refs,
+      destroyed: refs,
+    });
+    for (const ref of refs) expect(await system.documents.get(ref)).toBeNull();
   });
 
   it('a same-day procedure needs no receipt unless asked (ND 61 Art 17(4)) and is due today before 15:00', async () => {
@@ -245,6 +258,13 @@ describe('§1.1 intake', () => {
 
     const stranger = await householdBusiness({ documents: second.documents });
     expect((await system.client.receive({ application: stranger })).outcome).toBe('supplement');
+
+    // The reused document is claimed by both dossiers: it outlives the erasure of the first.
+    const shared = original?.ref ?? '';
+    expect((await system.documents.eraseDossier(earlier.code)).destroyed).not.toContain(shared);
+    expect(await system.documents.has(shared)).toBe(true);
+    expect((await system.documents.eraseDossier(outcome.code)).destroyed).toContain(shared);
+    expect(await system.documents.has(shared)).toBe(false);
   });
 
   it('an incomplete dossier gets one request listing every missing item; a second request is refused; supplements complete it (Art 15(3))', async () => {

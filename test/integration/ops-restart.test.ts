@@ -19,6 +19,7 @@ import type { DossierApplicationInput } from '../../domain/application.js';
 import { parseDossierCode } from '../../domain/dossier-code.js';
 import { openPayloadProtection } from '../../encryption/data-converter.js';
 import { KeyringFile } from '../../encryption/encryption-keyring.js';
+import type { LiveKeyring } from '../../encryption/live-keyring.js';
 import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { eventStreamName } from '../../events/stream.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
@@ -52,6 +53,7 @@ interface RunningStack {
 interface Session {
   dossiers: DossierClient;
   nc: NatsConnection;
+  keyring: LiveKeyring;
   close(): Promise<void>;
 }
 
@@ -152,6 +154,7 @@ async function openSession(): Promise<Session> {
       await DossierCodeAllocator.open(nc),
     ),
     nc,
+    keyring: protection.keyring,
     async close() {
       protection.close();
       await nc.drain().catch(() => undefined);
@@ -194,7 +197,6 @@ async function application(
 
 describe('the local stack (npm start) across a restart', () => {
   it('a dossier received before Ctrl-C is finished after the next start; all data is kept', async () => {
-    const documents = new FileDocumentStore(join(dataDir, 'documents'));
     const first = await startStack();
     expect(first.stdout()).toContain(`Temporal        127.0.0.1:${ports.temporal}`);
     expect(first.stdout()).toContain(`NATS JetStream  nats://127.0.0.1:${ports.nats}`);
@@ -202,7 +204,9 @@ describe('the local stack (npm start) across a restart', () => {
 
     expect(first.stdout()).toContain(`HTTP API        http://127.0.0.1:${ports.api}`);
 
-    let { dossiers, nc } = await openSession();
+    let { dossiers, nc, keyring } = await openSession();
+    // Written as the stack's API and workers write them: encrypted under the stack's keyring.
+    const documents = new FileDocumentStore(join(dataDir, 'documents'), keyring);
     const request = await application(documents, `ops-restart-${Date.now()}`);
     // Received through the HTTP API with the demo counter officer's token, as a newcomer would.
     const tokens = JSON.parse(await readFile(join(dataDir, 'demo-tokens.json'), 'utf8')) as Record<

@@ -110,7 +110,7 @@ beforeAll(async () => {
     new Client({ connection, namespace, dataConverter: protection.dataConverter }),
     await DossierCodeAllocator.open(nc),
   );
-  documents = new FileDocumentStore(join(dataDir, 'documents'));
+  documents = new FileDocumentStore(join(dataDir, 'documents'), protection.keyring);
   await buildWorkflowBundle(bundlePath);
 });
 

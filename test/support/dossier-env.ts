@@ -92,6 +92,7 @@ export async function startDossierSystem(options: {
         connection,
         nc,
         dataConverter: protection.dataConverter,
+        keyring: protection.keyring,
         dataDir,
         workflowBundle: await workflowBundle(),
         logger,
@@ -115,7 +116,7 @@ export async function startDossierSystem(options: {
       temporal,
       nc,
       protection,
-      documents: new FileDocumentStore(join(dataDir, 'documents')),
+      documents: new FileDocumentStore(join(dataDir, 'documents'), protection.keyring),
       dataDir,
       env,
       async restartWorkers() {

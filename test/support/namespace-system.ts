@@ -55,6 +55,7 @@ export async function startNamespaceSystem(
     namespace,
     nc,
     dataConverter: protection.dataConverter,
+    keyring: protection.keyring,
     dataDir,
     workflowBundle: await workflowBundle(),
     logger: testLogger('namespace-worker'),
@@ -70,7 +71,7 @@ export async function startNamespaceSystem(
     namespace,
     client,
     dossiers: new DossierClient(client, await DossierCodeAllocator.open(nc)),
-    documents: new FileDocumentStore(join(dataDir, 'documents')),
+    documents: new FileDocumentStore(join(dataDir, 'documents'), protection.keyring),
     async stop() {
       for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
       await runs;
