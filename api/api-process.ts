@@ -7,14 +7,13 @@
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
-import type { PayloadCodec } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { IndicatorReadModel } from '../aggregators/read-model.js';
 import { DossierClient } from '../client/dossier-client.js';
 import { FeedbackClient } from '../client/feedback-client.js';
 import { readSetting } from '../config/configuration.js';
-import type { LiveKeyring } from '../encryption/live-keyring.js';
+import type { PayloadProtection } from '../encryption/data-converter.js';
 import { CalendarAmendmentWatch } from '../infra/calendar-amendment-store.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
@@ -46,13 +45,14 @@ export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettin
 export interface StartApiOptions {
   /** Temporal client on the dossier namespace (with the data converter of encryption/data-converter.ts). */
   temporal: Client;
-  /** The payload codec the codec endpoint decodes with. */
-  codec?: PayloadCodec;
   /** Origins allowed to call the codec endpoint (default: TTHC_CODEC_ORIGINS). */
   codecOrigins?: readonly string[];
   nc: NatsConnection;
-  /** The encryption keyring (the data converter's `protection.keyring`): it unwraps the documents' keys. */
-  keyring: LiveKeyring;
+  /**
+   * The encryption of personal data (encryption/data-converter.ts): the codec the codec endpoint
+   * decodes with, and the keyring that unwraps the documents' keys.
+   */
+  protection: Pick<PayloadProtection, 'codec' | 'keyring'>;
   logger: Logger;
   /** Defaults: loadApiSettings() (the environment). */
   settings?: Partial<ApiSettings>;
@@ -77,7 +77,7 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
     dossiers: new DossierClient(options.temporal, await DossierCodeAllocator.open(options.nc)),
     feedback: await FeedbackClient.open(options.temporal, options.nc),
     nc: options.nc,
-    documents: new FileDocumentStore(join(settings.dataDir, 'documents'), options.keyring),
+    documents: new FileDocumentStore(join(settings.dataDir, 'documents'), options.protection.keyring),
     indicators: new IndicatorReadModel(
       options.nc,
       organisation,
@@ -90,7 +90,7 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
     secret: settings.secret,
     logger: options.logger,
     calendarAmendments,
-    codec: options.codec,
+    codec: options.protection.codec,
     codecOrigins: options.codecOrigins ?? readSetting('TTHC_CODEC_ORIGINS') ?? [],
   });
   const host = options.host ?? '127.0.0.1';

@@ -155,8 +155,7 @@ async function lifecycle(
     createDossierWorkers({
       connection: native,
       nc,
-      dataConverter,
-      keyring: protection.keyring,
+      protection: { dataConverter, keyring: protection.keyring },
       dataDir,
       workflowBundle,
       logger,

@@ -79,8 +79,7 @@ async function startShard(
   const workers = await createDossierWorkers({
     connection: env.nativeConnection,
     nc,
-    dataConverter: protection.dataConverter,
-    keyring: protection.keyring,
+    protection: protection,
     dataDir,
     organisation: config.organisation,
     workflowBundle,

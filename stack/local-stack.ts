@@ -122,8 +122,7 @@ async function main(): Promise<void> {
       connection: nativeConnection,
       namespace: temporal.namespace,
       nc,
-      dataConverter: protection.dataConverter,
-      keyring: protection.keyring,
+      protection: protection,
       dataDir: config.TTHC_DATA_DIR,
       organisation: config.TTHC_ORGANISATION,
       workflowBundle: await bundleWorkflows({
@@ -171,13 +170,12 @@ async function main(): Promise<void> {
         namespace: temporal.namespace,
         dataConverter: protection.dataConverter,
       }),
-      codec: protection.codec,
       codecOrigins: config.TTHC_CODEC_ORIGINS ?? [
         `http://127.0.0.1:${config.TTHC_TEMPORAL_UI_PORT}`,
         `http://localhost:${config.TTHC_TEMPORAL_UI_PORT}`,
       ],
       nc,
-      keyring: protection.keyring,
+      protection,
       logger: logger.child({ component: 'api' }),
       settings: {
         secret,

@@ -4,13 +4,12 @@
  */
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createDossierActivities } from '../activities/dossier-activities.js';
 import type { Config } from '../config/configuration.js';
 import { dossierTaskQueue, unitTaskQueue } from '../contract/task-queues.js';
-import type { LiveKeyring } from '../encryption/live-keyring.js';
+import type { PayloadProtection } from '../encryption/data-converter.js';
 import { CalendarAmendmentWatch } from '../infra/calendar-amendment-store.js';
 import { DigitizedRegistry } from '../infra/digitized-registry.js';
 import { FileDocumentStore } from '../infra/document-store.js';
@@ -23,10 +22,11 @@ export interface DossierWorkerOptions {
   connection: NativeConnection;
   namespace?: string;
   nc: NatsConnection;
-  /** The payload encryption (encryption/data-converter.ts); the same for every client and worker. */
-  dataConverter: DataConverter;
-  /** The encryption keyring (the data converter's `protection.keyring`): it wraps the documents' keys. */
-  keyring: LiveKeyring;
+  /**
+   * The encryption of personal data (encryption/data-converter.ts): the data converter every client
+   * and worker shares, and the keyring that wraps the documents' keys.
+   */
+  protection: Pick<PayloadProtection, 'dataConverter' | 'keyring'>;
   /** Documents and signing keys live here (embedded defaults). */
   dataDir: string;
   organisation?: string;
@@ -91,7 +91,7 @@ export async function createDossierWorkers(options: DossierWorkerOptions): Promi
   const organisation = options.organisation ?? 'demo';
   const activities = await createDossierActivities({
     nc: options.nc,
-    store: new FileDocumentStore(join(options.dataDir, 'documents'), options.keyring),
+    store: new FileDocumentStore(join(options.dataDir, 'documents'), options.protection.keyring),
     keyring: new UnitKeyring(join(options.dataDir, 'keys')),
     digitized: await DigitizedRegistry.open(options.nc),
     logger: options.logger,
@@ -103,7 +103,7 @@ export async function createDossierWorkers(options: DossierWorkerOptions): Promi
   const common = {
     connection: options.connection,
     namespace: options.namespace ?? 'default',
-    dataConverter: options.dataConverter,
+    dataConverter: options.protection.dataConverter,
     activities,
     ...definedOnly({
       shutdownGraceTime: tuning.shutdownGraceTime,

@@ -141,8 +141,7 @@ beforeAll(async () => {
     connection: temporal.nativeConnection,
     namespace,
     nc,
-    dataConverter: protection.dataConverter,
-    keyring: protection.keyring,
+    protection: protection,
     dataDir,
     workflowBundle: await workflowBundle(),
     logger,
@@ -160,7 +159,7 @@ beforeAll(async () => {
       dataConverter: protection.dataConverter,
     }),
     nc,
-    keyring: protection.keyring,
+    protection,
     logger: createLogger({ level: 'silent' }),
     settings: { secret, port: 0, dataDir, organisation: 'demo', indicatorMetaBucket: metaBucket },
   });

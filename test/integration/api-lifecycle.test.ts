@@ -601,7 +601,7 @@ describe('indicators, reference data and health', () => {
     const running = await startApiServer({
       temporal: system.temporal,
       nc: system.nc,
-      keyring: system.protection.keyring,
+      protection: system.protection,
       logger: createLogger({ level: 'silent' }),
       settings: { secret, port: 0, dataDir: system.dataDir, organisation: 'demo' },
     });

@@ -183,7 +183,7 @@ describe('keys a process does not hold, and a rotation', () => {
       connection: connections.nativeConnection,
       namespace,
       nc,
-      dataConverter: protection.dataConverter,
+      protection,
       dataDir: join(dir, 'data'),
       workflowBundle: await workflowBundle(),
       logger: testLogger('keys-worker'),

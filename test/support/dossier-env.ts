@@ -91,8 +91,7 @@ export async function startDossierSystem(options: {
       const workers = await createDossierWorkers({
         connection,
         nc,
-        dataConverter: protection.dataConverter,
-        keyring: protection.keyring,
+        protection: protection,
         dataDir,
         workflowBundle: await workflowBundle(),
         logger,
