@@ -20,7 +20,11 @@ import {
   notificationStreamName,
 } from '../events/stream.js';
 import { dossierEventSubject, notificationSubject } from '../events/subjects.js';
-import { applicantKeyFor, type DigitizedRegistry } from '../infra/digitized-registry.js';
+import {
+  applicantKeyFor,
+  type DigitizedRegistry,
+  legacyApplicantKeyFor,
+} from '../infra/digitized-registry.js';
 import type { DocumentStore } from '../infra/document-store.js';
 import { countPublishFailures, recordPublishedEvent } from '../infra/metrics.js';
 import type { UnitKeyring } from '../infra/signing.js';
@@ -35,6 +39,8 @@ export interface ActivityDependencies {
   store: DocumentStore;
   keyring: UnitKeyring;
   digitized: DigitizedRegistry;
+  /** The keyring's pseudonym secret: applicants are known to the digitized registry by an HMAC under it. */
+  pseudonymSecret: () => Uint8Array;
   logger: Logger;
   /** Name of the organisation registry under data/organisations. */
   organisation: string;
@@ -184,10 +190,11 @@ export async function createDossierActivities(deps: ActivityDependencies) {
       kinds: string[];
       onDate: string;
     }): Promise<ReusableComponent[]> {
-      const applicantKey = applicantKeyFor(request.applicant);
+      const applicantKey = applicantKeyFor(request.applicant, deps.pseudonymSecret());
+      const legacyKey = legacyApplicantKeyFor(request.applicant);
       const found: ReusableComponent[] = [];
       for (const kind of request.kinds) {
-        const record = await deps.digitized.findReusable(applicantKey, kind, request.onDate);
+        const record = await deps.digitized.findReusable(applicantKey, kind, request.onDate, { legacyKey });
         if (!record) continue;
         if (request.dossierCode && !(await deps.store.claim(record.ref, request.dossierCode))) continue;
         found.push({ kind, ref: record.ref, sha256: record.sha256 });
@@ -204,7 +211,7 @@ export async function createDossierActivities(deps: ActivityDependencies) {
       at: string;
     }): Promise<StoredComponent[]> {
       const signer = await deps.keyring.signerFor(request.unit);
-      const applicantKey = applicantKeyFor(request.applicant);
+      const applicantKey = applicantKeyFor(request.applicant, deps.pseudonymSecret());
       const components: StoredComponent[] = [];
       for (const document of request.documents) {
         const base = {

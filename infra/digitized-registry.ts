@@ -3,9 +3,12 @@
  * requested again (ND 45/2020; DOMAIN.md §4). Kept in NATS KV, one entry per applicant and
  * component kind holding the recent records, updated with compare-and-set.
  *
- * Applicants are identified by applicantKeyFor(), a hash, never by their ID number or tax code.
+ * Applicants are identified by applicantKeyFor(), an HMAC under the keyring's pseudonym secret,
+ * never by their ID number or tax code (a plain hash of a 12-digit number is reversed by trying
+ * them all; an HMAC is not, without the secret). Entries keyed by the plain hash of earlier
+ * versions move to the HMAC key the first time the applicant comes back.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JetStreamApiCodes, JetStreamApiError, StorageType } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
@@ -46,14 +49,21 @@ export type ApplicantIdentity =
   | { type: 'citizen'; idNumber: string }
   | { type: 'organisation'; taxCode: string };
 
-/** sha256 hex of `${type}:${digits}`; a tax code is taken without its '-'. */
-export function applicantKeyFor(applicant: ApplicantIdentity): string {
+/** HMAC-SHA256 hex, under the pseudonym secret, of `${type}:${digits}`; a tax code is taken without its '-'. */
+export function applicantKeyFor(applicant: ApplicantIdentity, pseudonymSecret: Uint8Array): string {
+  return createHmac('sha256', pseudonymSecret).update(identityText(applicant), 'utf8').digest('hex');
+}
+
+/** The plain SHA-256 key of earlier versions, only to find and move their entries. */
+export function legacyApplicantKeyFor(applicant: ApplicantIdentity): string {
+  return createHash('sha256').update(identityText(applicant), 'utf8').digest('hex');
+}
+
+function identityText(applicant: ApplicantIdentity): string {
   const id = applicant.type === 'citizen' ? applicant.idNumber : applicant.taxCode;
   const pattern = applicant.type === 'citizen' ? PERSONAL_ID : TAX_CODE;
   if (!pattern.test(id)) throw new RangeError(`the ${applicant.type}'s identifier is malformed`);
-  return createHash('sha256')
-    .update(`${applicant.type}:${id.replaceAll('-', '')}`, 'utf8')
-    .digest('hex');
+  return `${applicant.type}:${id.replaceAll('-', '')}`;
 }
 
 export class DigitizedRegistry {
@@ -88,13 +98,35 @@ export class DigitizedRegistry {
    * The most recently digitised record of this kind that is valid on `onDate`: digitised on or
    * before that day and not expired. Null if there is none.
    */
-  async findReusable(applicantKey: string, kind: string, onDate: CivilDate): Promise<DigitizedRecord | null> {
+  async findReusable(
+    applicantKey: string,
+    kind: string,
+    onDate: CivilDate,
+    options: { legacyKey?: string } = {},
+  ): Promise<DigitizedRecord | null> {
     parseCivilDate(onDate);
-    const records = (await this.read(entryKey(applicantKey, kind))).records;
+    let records = (await this.read(entryKey(applicantKey, kind))).records;
+    if (records.length === 0 && options.legacyKey)
+      records = await this.moveLegacy(options.legacyKey, applicantKey, kind);
     const usable = records.filter(
       (r) => digitizedDate(r) <= onDate && (r.validUntil === undefined || r.validUntil >= onDate),
     );
     return usable.sort(newestFirst)[0] ?? null;
+  }
+
+  /** The records kept under an applicant's plain-hash key, moved to the HMAC key (the old entry purged). */
+  private async moveLegacy(
+    legacyKey: string,
+    applicantKey: string,
+    kind: string,
+  ): Promise<DigitizedRecord[]> {
+    const key = entryKey(legacyKey, kind);
+    const { records } = await this.read(key);
+    if (records.length === 0) return [];
+    const moved = records.map((record) => ({ ...record, applicantKey }));
+    for (const record of moved) await this.record(record);
+    await this.kv.purge(key);
+    return moved;
   }
 
   private async addRecord(key: string, record: DigitizedRecord): Promise<void> {
@@ -117,7 +149,9 @@ export class DigitizedRegistry {
 
 function entryKey(applicantKey: string, kind: string): string {
   if (!/^[0-9a-f]{64}$/.test(applicantKey)) {
-    throw new RangeError('applicantKey must be the hex SHA-256 from applicantKeyFor(), not a raw identifier');
+    throw new RangeError(
+      'applicantKey must be the hex HMAC-SHA256 from applicantKeyFor(), not a raw identifier',
+    );
   }
   if (!KEBAB_ID.test(kind)) throw new RangeError(`component kind "${kind}" must be a kebab-case id`);
   return `a.${applicantKey}.${kind}`;

@@ -94,6 +94,7 @@ export async function createDossierWorkers(options: DossierWorkerOptions): Promi
     store: new FileDocumentStore(join(options.dataDir, 'documents'), options.protection.keyring),
     keyring: new UnitKeyring(join(options.dataDir, 'keys')),
     digitized: await DigitizedRegistry.open(options.nc),
+    pseudonymSecret: () => options.protection.keyring.pseudonymSecret,
     logger: options.logger,
     organisation,
     amendments: options.serveDossierQueue === false ? undefined : await amendmentWatch(options),

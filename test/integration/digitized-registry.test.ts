@@ -1,13 +1,19 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicantKeyFor, type DigitizedRecord, DigitizedRegistry } from '../../infra/digitized-registry.js';
+import {
+  applicantKeyFor,
+  type DigitizedRecord,
+  DigitizedRegistry,
+  legacyApplicantKeyFor,
+} from '../../infra/digitized-registry.js';
 import { connectNats } from '../support/test-servers.js';
 
 const bucket = `test_digitized_${Date.now()}`;
-const citizen = applicantKeyFor({ type: 'citizen', idNumber: '001203004567' });
-const otherCitizen = applicantKeyFor({ type: 'citizen', idNumber: '001203004568' });
+const secret = randomBytes(32);
+const citizen = applicantKeyFor({ type: 'citizen', idNumber: '001203004567' }, secret);
+const otherCitizen = applicantKeyFor({ type: 'citizen', idNumber: '001203004568' }, secret);
 
 function record(overrides: Partial<DigitizedRecord>): DigitizedRecord {
   return {
@@ -22,21 +28,23 @@ function record(overrides: Partial<DigitizedRecord>): DigitizedRecord {
 }
 
 describe('applicantKeyFor', () => {
-  it('hashes the identifier instead of exposing it', () => {
+  it('keys the identifier with the pseudonym secret: no plain hash anyone could recompute', () => {
     expect(citizen).toMatch(/^[0-9a-f]{64}$/);
     expect(citizen).not.toContain('001203004567');
+    expect(citizen).not.toBe(createHash('sha256').update('citizen:001203004567').digest('hex'));
+    expect(citizen).toBe(createHmac('sha256', secret).update('citizen:001203004567').digest('hex'));
+    expect(applicantKeyFor({ type: 'citizen', idNumber: '001203004567' }, randomBytes(32))).not.toBe(citizen);
   });
 
   it('ignores the dash in a branch tax code and separates applicant types', () => {
-    const dashed = applicantKeyFor({ type: 'organisation', taxCode: '0123456789-001' });
-    expect(dashed).toBe(applicantKeyFor({ type: 'organisation', taxCode: '0123456789001' }));
-    expect(dashed).toBe(createHash('sha256').update('organisation:0123456789001').digest('hex'));
-    expect(citizen).toBe(createHash('sha256').update('citizen:001203004567').digest('hex'));
+    const dashed = applicantKeyFor({ type: 'organisation', taxCode: '0123456789-001' }, secret);
+    expect(dashed).toBe(applicantKeyFor({ type: 'organisation', taxCode: '0123456789001' }, secret));
+    expect(dashed).toBe(createHmac('sha256', secret).update('organisation:0123456789001').digest('hex'));
   });
 
   it('rejects a malformed identifier without echoing it', () => {
-    expect(() => applicantKeyFor({ type: 'citizen', idNumber: '12345' })).toThrow(/malformed/);
-    expect(() => applicantKeyFor({ type: 'citizen', idNumber: '12345' })).not.toThrow(/12345/);
+    expect(() => applicantKeyFor({ type: 'citizen', idNumber: '12345' }, secret)).toThrow(/malformed/);
+    expect(() => applicantKeyFor({ type: 'citizen', idNumber: '12345' }, secret)).not.toThrow(/12345/);
   });
 });
 
@@ -112,6 +120,22 @@ describe('DigitizedRegistry', () => {
     for (const r of records) {
       expect(await registry.findReusable(citizen, 'anh-the', r.digitizedAt.slice(0, 10))).toEqual(r);
     }
+  });
+
+  it('moves an entry of the plain-hash key of earlier versions to the HMAC key the first time it is read', async () => {
+    const applicant = { type: 'citizen' as const, idNumber: '001203009999' };
+    const legacyKey = legacyApplicantKeyFor(applicant);
+    const key = applicantKeyFor(applicant, secret);
+    const old = record({ applicantKey: legacyKey, kind: 'so-ho-khau' });
+    await registry.record(old);
+    expect(await registry.findReusable(key, 'so-ho-khau', '2026-04-01')).toBeNull();
+    expect(await registry.findReusable(key, 'so-ho-khau', '2026-04-01', { legacyKey })).toEqual({
+      ...old,
+      applicantKey: key,
+    });
+    // The plain-hash entry is gone; the record now lives under the HMAC key alone.
+    expect(await registry.findReusable(legacyKey, 'so-ho-khau', '2026-04-01')).toBeNull();
+    expect((await registry.findReusable(key, 'so-ho-khau', '2026-04-01'))?.applicantKey).toBe(key);
   });
 
   it('refuses a raw identifier as the applicant key', async () => {

@@ -43,6 +43,7 @@ async function refusingActivities() {
     store: system.documents,
     keyring: new UnitKeyring(join(system.dataDir, 'keys')),
     digitized: await DigitizedRegistry.open(system.nc),
+    pseudonymSecret: () => system.protection.keyring.pseudonymSecret,
     logger: createLogger({ name: 'test-worker', level: 'warn' }),
     organisation: 'demo',
   });
