@@ -418,7 +418,8 @@ export function keyringSettings(env: NodeJS.ProcessEnv = process.env): {
   TTHC_KEYRING?: string;
   TTHC_KEYRING_FILE: string;
 } {
-  const file = readSetting('TTHC_KEYRING_FILE', env) ?? join(readSetting('TTHC_DATA_DIR', env), 'keyring.json');
+  const file =
+    readSetting('TTHC_KEYRING_FILE', env) ?? join(readSetting('TTHC_DATA_DIR', env), 'keyring.json');
   return { TTHC_KEYRING: readSetting('TTHC_KEYRING', env), TTHC_KEYRING_FILE: resolve(file) };
 }
 
