@@ -3,7 +3,8 @@
  * personal data by an official is an entry on the JetStream stream `TTHC_ACCESS_LOG`, subject
  * `tthc.access.<dossier code>` (events/subjects.ts). The stream is append-only: it denies message
  * deletes and purges (`deny_delete`, `deny_purge`, which the server never lets a stream update
- * turn off), has no limits that would age entries out, and refuses rollup headers.
+ * turn off), has no limits that would age entries out, and refuses rollup headers. Deleting the
+ * whole stream or updating its limits is left to NATS permissions (docs/operations.md).
  *
  *   const log = await AccessLog.open(nc);
  *   await log.record({ official, dossierCode, route: 'form', detail: 'receipt' });
@@ -52,6 +53,12 @@ export function accessLogStreamConfig(
     deny_delete: true,
     deny_purge: true,
     allow_rollup_hdrs: false,
+    // No limit ages or pushes entries out. Written out so that a limit added to the stream later
+    // (an update the server allows) is a drift that stops the API at start (ensureStream).
+    max_age: 0,
+    max_msgs: -1,
+    max_bytes: -1,
+    max_msgs_per_subject: -1,
   };
 }
 
