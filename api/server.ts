@@ -24,6 +24,7 @@ import { agencyJurisdiction, amendedChainLoader, loadCalendar } from '../rules/c
 import { AuthenticationError, bearerToken, checkSecret, verifyToken } from './auth.js';
 import type { ApiContext, ApiDeps } from './context.js';
 import { describePart, errorHandler, RequestValidationError } from './http-errors.js';
+import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerDocumentRoutes } from './routes/document-routes.js';
 import { registerDossierRoutes } from './routes/dossier-routes.js';
 import { registerCitizenFeedbackRoutes, registerFeedbackRoutes } from './routes/feedback-routes.js';
@@ -116,6 +117,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
         { name: 'reference', description: 'Catalogue, calendar, organisation' },
         { name: 'feedback', description: 'Feedback and petitions (phản ánh, kiến nghị)' },
         { name: 'citizens', description: 'Lookup with the code and secret on the receipt' },
+        { name: 'audit', description: 'The personal-data access log (administrators)' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
     },
@@ -147,6 +149,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     registerIndicatorRoutes(scope, ctx);
     registerReferenceRoutes(scope, ctx);
     registerFeedbackRoutes(scope, ctx);
+    registerAuditRoutes(scope, ctx);
   });
   await app.register(webConsole, { ctx });
 

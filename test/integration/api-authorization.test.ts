@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndicatorReadModel } from '../../aggregators/read-model.js';
 import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
 import { buildApiServer } from '../../api/server.js';
+import { AccessLog } from '../../audit/access-log.js';
 import { type ActionName, actionNames } from '../../domain/dossier/dossier-actions.js';
 import { addCalendarDays } from '../../domain/time.js';
 import { createLogger } from '../../infra/logging.js';
@@ -32,6 +33,7 @@ beforeAll(async () => {
     temporal: system.temporal,
     dossiers: system.client,
     nc: system.nc,
+    accessLog: await AccessLog.open(system.nc),
     documents: system.documents,
     indicators: new IndicatorReadModel(system.nc, organisation, loadCatalogue().procedures),
     organisation,

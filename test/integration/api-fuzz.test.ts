@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndicatorReadModel } from '../../aggregators/read-model.js';
 import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
 import { buildApiServer } from '../../api/server.js';
+import { AccessLog } from '../../audit/access-log.js';
 import { dossierApplicationSchema } from '../../domain/application.js';
 import { type ActionName, actionNames, actionSchemas } from '../../domain/dossier/dossier-actions.js';
 import { createLogger } from '../../infra/logging.js';
@@ -52,6 +53,7 @@ beforeAll(async () => {
     temporal: system.temporal,
     dossiers: system.client,
     nc: system.nc,
+    accessLog: await AccessLog.open(system.nc),
     documents: system.documents,
     indicators: new IndicatorReadModel(system.nc, organisation, loadCatalogue().procedures),
     organisation,
