@@ -16,6 +16,7 @@ registerIndicatorCommands(program);
 (await import('./publications-command.js')).registerPublicationCommands(program);
 (await import('./token-command.js')).registerTokenCommands(program);
 (await import('./dossier/dossier-commands.js')).registerDossierCommands(program);
+(await import('./audit-command.js')).registerAuditCommand(program);
 
 try {
   await program.parseAsync(process.argv);
