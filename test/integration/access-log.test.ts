@@ -162,9 +162,11 @@ describe('the stream is append-only', () => {
     const code = uniqueCode();
     await log.record({ official: counter, dossierCode: code, route: 'dossier-view' });
     const jsm = await jetstreamManager(nc);
-    const { seq } = await jsm.streams.getMessage(accessLogStreamName, {
+    const stored = await jsm.streams.getMessage(accessLogStreamName, {
       last_by_subj: accessLogSubject(code),
     });
+    const seq = stored?.seq ?? 0;
+    expect(seq).toBeGreaterThan(0);
     await expect(jsm.streams.deleteMessage(accessLogStreamName, seq)).rejects.toThrow(/delete not permitted/);
     await expect(jsm.streams.deleteMessage(accessLogStreamName, seq, true)).rejects.toThrow(
       /delete not permitted/,

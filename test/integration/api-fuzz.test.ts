@@ -290,7 +290,7 @@ describe('malformed requests', () => {
     );
   });
 
-  it('paths: traversal, unicode and huge segments in codes, forms, refs and lookups are never a 5xx', async () => {
+  it('paths: traversal, unicode and huge segments in codes, forms, refs, lookups and the access log are never a 5xx', async () => {
     const templates: Array<(a: string, b: string) => InjectOptions> = [
       (a) => ({ method: 'GET', url: `/v1/dossiers/${a}`, headers: auth('administrator') }),
       (a, b) => ({ method: 'GET', url: `/v1/dossiers/${a}/forms/${b}`, headers: auth('administrator') }),
@@ -315,6 +315,8 @@ describe('malformed requests', () => {
         payload: { reason: 'x' },
       }),
       (a) => ({ method: 'GET', url: `/v1/procedures/${a}`, headers: auth('counter-officer') }),
+      (a) => ({ method: 'GET', url: `/v1/audit/access?dossier=${a}`, headers: auth('administrator') }),
+      (a) => ({ method: 'GET', url: `/v1/audit/access?dossier=${a}`, headers: auth('counter-officer') }),
       (a, b) => ({ method: 'GET', url: `/v1/${a}/${b}`, headers: auth('administrator') }),
       (a) => ({ method: 'DELETE', url: `/v1/dossiers/${a}`, headers: auth('administrator') }),
       (a) => ({
@@ -334,7 +336,7 @@ describe('malformed requests', () => {
     );
   });
 
-  it('query strings of search, indicators and the calendar are validated', async () => {
+  it('query strings of search, indicators, the calendar and the access log are validated', async () => {
     const names = [
       'unit',
       'period',
@@ -345,8 +347,15 @@ describe('malformed requests', () => {
       'status',
       'pageSize',
       'pageToken',
+      'dossier',
     ];
-    const paths = ['/v1/dossiers', '/v1/indicators', '/v1/indicators/ranking', '/v1/indicators/dossiers'];
+    const paths = [
+      '/v1/dossiers',
+      '/v1/indicators',
+      '/v1/indicators/ranking',
+      '/v1/indicators/dossiers',
+      '/v1/audit/access',
+    ];
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...paths, '/v1/calendar/due', '/v1/procedures'),
