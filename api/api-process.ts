@@ -52,6 +52,8 @@ export interface StartApiOptions {
   settings?: Partial<ApiSettings>;
   /** Interface to listen on (default 127.0.0.1; 0.0.0.0 in a container). */
   host?: string;
+  /** The personal-data access log, if the process has opened it; else it is opened here. */
+  accessLog?: AccessLog;
 }
 
 export interface RunningApi {
@@ -66,7 +68,7 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
   const settings = { ...loadApiSettingsLenient(options.settings), ...options.settings } as ApiSettings;
   const organisation = loadOrganisation(settings.organisation);
   // The access log's stream is created (or checked) before the API serves anything.
-  const accessLog = await AccessLog.open(options.nc);
+  const accessLog = options.accessLog ?? (await AccessLog.open(options.nc));
   const calendarAmendments = await CalendarAmendmentWatch.start(options.nc, options.logger);
   const app = await buildApiServer({
     temporal: options.temporal,
