@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
 import { buildApiServer } from '../../api/server.js';
@@ -81,7 +81,15 @@ async function get(url: string, who?: Who, api = app) {
 }
 
 let counter = 0;
-async function receiveDossier(): Promise<{ code: string; lookupSecret: string; scanRef: string }> {
+interface Received {
+  code: string;
+  lookupSecret: string;
+  scanRef: string;
+  /** Sends the same receive request again (same request id). */
+  again(): Promise<LightMyRequestResponse>;
+}
+
+async function receiveDossier(): Promise<Received> {
   const scan = await system.documents.put(
     new TextEncoder().encode(`access log scan ${Date.now()} ${++counter}`),
     {
@@ -89,32 +97,35 @@ async function receiveDossier(): Promise<{ code: string; lookupSecret: string; s
       name: 'cccd.pdf',
     },
   );
-  const response = await app.inject({
-    method: 'POST',
-    url: '/v1/dossiers',
-    headers: { authorization: `Bearer ${await token('counter')}` },
-    payload: {
-      application: {
-        requestId: `api-access-log-${Date.now()}-${counter}`,
-        procedureCode: '1.001612',
-        applicant: { type: 'citizen', fullName: applicantName, idNumber, phone: '0912345678' },
-        channel: 'counter',
-        receivingUnit: demoUnits.camThanhOneStop,
-        competentAgency: demoUnits.camThanhCommittee,
-        documents: [
-          { kind: 'giay-de-nghi-dang-ky-ho-kinh-doanh', form: 'paper', fileRef: scan.ref },
-          { kind: 'giay-to-phap-ly-ca-nhan', form: 'paper', fileRef: scan.ref },
-        ],
+  const requestId = `api-access-log-${Date.now()}-${counter}`;
+  const send = async () =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/dossiers',
+      headers: { authorization: `Bearer ${await token('counter')}` },
+      payload: {
+        application: {
+          requestId,
+          procedureCode: '1.001612',
+          applicant: { type: 'citizen', fullName: applicantName, idNumber, phone: '0912345678' },
+          channel: 'counter',
+          receivingUnit: demoUnits.camThanhOneStop,
+          competentAgency: demoUnits.camThanhCommittee,
+          documents: [
+            { kind: 'giay-de-nghi-dang-ky-ho-kinh-doanh', form: 'paper', fileRef: scan.ref },
+            { kind: 'giay-to-phap-ly-ca-nhan', form: 'paper', fileRef: scan.ref },
+          ],
+        },
+        intake: { receiptRequested: true },
       },
-      intake: { receiptRequested: true },
-    },
-  });
+    });
+  const response = await send();
   expect(response.statusCode, response.body).toBe(201);
   const { code, lookupSecret } = response.json() as { code: string; lookupSecret: string };
   const view = await system.client.get(code);
   const scanRef = view.state.components.find((c) => c.ref?.startsWith('sha256:'))?.ref as string;
   expect(scanRef).toBeTruthy();
-  return { code, lookupSecret, scanRef };
+  return { code, lookupSecret, scanRef, again: send };
 }
 
 function expectEntry(entry: AccessEntry | undefined, who: Who, code: string, route: string, detail?: string) {
@@ -135,7 +146,7 @@ function expectEntry(entry: AccessEntry | undefined, who: Who, code: string, rou
 // ---------------------------------------------------------------------------------------------
 
 describe('reads of personal data are recorded before the answer', () => {
-  let dossier: Awaited<ReturnType<typeof receiveDossier>>;
+  let dossier: Received;
   beforeAll(async () => {
     dossier = await receiveDossier();
   });
@@ -170,6 +181,17 @@ describe('reads of personal data are recorded before the answer', () => {
     const entries = await log.listForDossier(dossier.code);
     expect(entries).toHaveLength(before + 1);
     expectEntry(entries.at(-1), 'leader', dossier.code, 'document', dossier.scanRef);
+  });
+
+  it('a repeated request id answers the stored receipt: one entry, as for the form', async () => {
+    const before = (await log.listForDossier(dossier.code)).length;
+    const response = await dossier.again();
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toMatchObject({ code: dossier.code, existing: true });
+    expect(response.body).toContain(applicantName);
+    const entries = await log.listForDossier(dossier.code);
+    expect(entries).toHaveLength(before + 1);
+    expectEntry(entries.at(-1), 'counter', dossier.code, 'form', 'receipt');
   });
 
   it('reads that carry no applicant data, and refused or missing reads, record nothing', async () => {
