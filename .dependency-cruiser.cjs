@@ -47,6 +47,15 @@ module.exports = {
       to: { path: '^workflows/' },
     },
     {
+      name: 'audit-is-an-io-layer',
+      severity: 'error',
+      comment:
+        'audit/ (the personal-data access log) is I/O like events/ and infra/: it uses domain/, events/, config/ and ' +
+        'NATS, never a surface (api/, cli/, client/, stack/, simulation/, bench/), workers/ or workflows/.',
+      from: { path: '^audit/' },
+      to: { path: '^(api|cli|client|stack|simulation|bench|workers|workflows)/' },
+    },
+    {
       name: 'contract-is-the-boundary',
       severity: 'error',
       comment:

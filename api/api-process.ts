@@ -2,7 +2,8 @@
  * Starting the HTTP API in a process that already has its Temporal client and NATS connection
  * (`npm start`, a deployment's API container). Settings come from config/configuration.ts:
  * TTHC_TOKEN_SECRET (required, ≥ 32 characters), TTHC_API_PORT, TTHC_DATA_DIR, TTHC_ORGANISATION,
- * TTHC_INDICATOR_META_BUCKET.
+ * TTHC_INDICATOR_META_BUCKET. It opens the personal-data access log (stream TTHC_ACCESS_LOG, with
+ * TTHC_STREAM_REPLICAS replicas when it creates it) before it listens.
  */
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -10,6 +11,7 @@ import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { IndicatorReadModel } from '../aggregators/read-model.js';
+import { AccessLog } from '../audit/access-log.js';
 import { DossierClient } from '../client/dossier-client.js';
 import { FeedbackClient } from '../client/feedback-client.js';
 import { readSetting } from '../config/configuration.js';
@@ -58,6 +60,8 @@ export interface StartApiOptions {
   settings?: Partial<ApiSettings>;
   /** Interface to listen on (default 127.0.0.1; 0.0.0.0 in a container). */
   host?: string;
+  /** The personal-data access log, if the process has opened it; else it is opened here. */
+  accessLog?: AccessLog;
 }
 
 export interface RunningApi {
@@ -71,6 +75,8 @@ export interface RunningApi {
 export async function startApiServer(options: StartApiOptions): Promise<RunningApi> {
   const settings = { ...loadApiSettingsLenient(options.settings), ...options.settings } as ApiSettings;
   const organisation = loadOrganisation(settings.organisation);
+  // The access log's stream is created (or checked) before the API serves anything.
+  const accessLog = options.accessLog ?? (await AccessLog.open(options.nc));
   const calendarAmendments = await CalendarAmendmentWatch.start(options.nc, options.logger);
   const app = await buildApiServer({
     temporal: options.temporal,
@@ -78,6 +84,7 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
     feedback: await FeedbackClient.open(options.temporal, options.nc),
     nc: options.nc,
     documents: new FileDocumentStore(join(settings.dataDir, 'documents'), options.protection.keyring),
+    accessLog,
     indicators: new IndicatorReadModel(
       options.nc,
       organisation,

@@ -13,8 +13,8 @@
  * - supervisor (cán bộ giám sát): read-only over their unit's subtree (dossiers, search,
  *   indicators, documents).
  * - administrator (quản trị): reads everything (dossiers, catalogue, calendars, organisation,
- *   indicators); takes one action on any dossier, the audited correction of a data error
- *   (correct-data), and no other.
+ *   indicators) and, alone, the personal-data access log; takes one action on any dossier, the
+ *   audited correction of a data error (correct-data), and no other.
  */
 import type { ActionName } from '../domain/dossier/dossier-actions.js';
 import type { OrganisationRegistry } from '../domain/organisation.js';
@@ -339,6 +339,15 @@ export function mayDecodePayloads(
 function receivingUnitOf(subject: string): string {
   const code = subject.startsWith('PAKN-') ? subject.slice('PAKN-'.length) : subject;
   return code.split('-', 1)[0] as string;
+}
+
+/** The personal-data access log of a dossier (who read it, when, how): administrators only. */
+export function mayReadAccessLog(official: Official): Decision {
+  if (official.role === 'administrator') return allow;
+  return deny(
+    `Nhật ký truy cập dữ liệu cá nhân chỉ dành cho quản trị hệ thống; người gửi yêu cầu là ${roleNames[official.role].vi}`,
+    `the personal-data access log is for administrators only; the caller is a ${roleNames[official.role].en}`,
+  );
 }
 
 function within(organisation: OrganisationRegistry, code: string, ancestor: string): boolean {

@@ -5,6 +5,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { IndicatorReadModel } from '../aggregators/read-model.js';
+import type { AccessLog } from '../audit/access-log.js';
 import type { DossierClient } from '../client/dossier-client.js';
 import type { FeedbackClient } from '../client/feedback-client.js';
 import type { DossierSearch } from '../client/search.js';
@@ -36,6 +37,11 @@ export interface ApiDeps {
   nc: NatsConnection;
   /** Where scanned components and signed results are stored. */
   documents: DocumentStore;
+  /**
+   * The personal-data access log: every route that serves a dossier's personal data to an
+   * official records the read here first (api/access-logging.ts `recordPersonalDataRead`).
+   */
+  accessLog: AccessLog;
   /** Decision 766 read model; the indicator routes answer 503 without it. */
   indicators?: IndicatorReadModel;
   organisation: OrganisationRegistry;

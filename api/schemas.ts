@@ -3,21 +3,14 @@ import { z } from 'zod';
 import { procedureCodeSchema } from '../domain/catalogue.js';
 import { type ActionName, actionNames } from '../domain/dossier/dossier-actions.js';
 import { statusNames } from '../domain/dossier/dossier-status.js';
-import { DOSSIER_CODE, isDossierCode } from '../domain/dossier-code.js';
+import { dossierCodeSchema } from '../domain/dossier-code.js';
 import type { IssuedFormKind } from '../domain/forms/dossier-forms.js';
 import { unitCodeSchema } from '../domain/organisation.js';
 import { isCivilDate, parseInstant } from '../domain/time.js';
 import { isPeriodId } from '../indicators/periods.js';
 import { errorSchema } from './http-errors.js';
 
-export { errorSchema, procedureCodeSchema, unitCodeSchema };
-
-/** `<unit code>-YYMMDD-XXXX`, e.g. 000.01.41.H99-260423-0001 (TT 01/2018 Art 19). */
-export const dossierCodeSchema = z
-  .string()
-  .regex(DOSSIER_CODE, 'must be a dossier code <unit code>-YYMMDD-XXXX, e.g. 000.01.41.H99-260423-0001')
-  .refine(isDossierCode, 'must be a dossier code with a real date and a sequence 0001–9999')
-  .describe('Dossier code (mã số hồ sơ)');
+export { dossierCodeSchema, errorSchema, procedureCodeSchema, unitCodeSchema };
 
 export const codeParamsSchema = z.strictObject({ code: dossierCodeSchema });
 

@@ -25,6 +25,7 @@ import { agencyJurisdiction, amendedChainLoader, loadCalendar } from '../rules/c
 import { AuthenticationError, bearerToken, checkSecret, verifyToken } from './auth.js';
 import type { ApiContext, ApiDeps } from './context.js';
 import { describePart, errorHandler, RequestValidationError } from './http-errors.js';
+import { registerAuditRoutes } from './routes/audit-routes.js';
 import { codecRoutes, registerCodecSessionRoutes } from './routes/codec-routes.js';
 import { registerDocumentRoutes } from './routes/document-routes.js';
 import { registerDossierRoutes } from './routes/dossier-routes.js';
@@ -118,6 +119,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
         { name: 'reference', description: 'Catalogue, calendar, organisation' },
         { name: 'feedback', description: 'Feedback and petitions (phản ánh, kiến nghị)' },
         { name: 'citizens', description: 'Lookup with the code and secret on the receipt' },
+        { name: 'audit', description: 'The personal-data access log (administrators)' },
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'codec', description: 'Codec server of the Temporal Web UI (decrypted payloads, audited)' },
       ],
@@ -152,6 +154,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     registerReferenceRoutes(scope, ctx);
     registerFeedbackRoutes(scope, ctx);
     registerCodecSessionRoutes(scope, ctx);
+    registerAuditRoutes(scope, ctx);
   });
   await app.register(codecRoutes, { prefix: '/codec', ctx, origins: deps.codecOrigins ?? [] });
   await app.register(webConsole, { ctx });

@@ -17,6 +17,7 @@ registerIndicatorCommands(program);
 (await import('./token-command.js')).registerTokenCommands(program);
 (await import('./keys-command.js')).registerKeysCommands(program);
 (await import('./dossier/dossier-commands.js')).registerDossierCommands(program);
+(await import('./audit-command.js')).registerAuditCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -235,7 +235,7 @@ const settings = {
   TTHC_STREAM_REPLICAS: setting(count(1).max(5, 'must be from 1 to 5').default(1), {
     group: 'data',
     description:
-      'replicas of the `TTHC_EVENTS` stream: 3 on a 3-node JetStream cluster in production (see “Durability”)',
+      'replicas of the `TTHC_EVENTS` and `TTHC_ACCESS_LOG` streams: 3 on a 3-node JetStream cluster in production (see “Durability”)',
   }),
   TTHC_API_PORT: setting(port(3000), {
     group: 'api',
@@ -444,7 +444,7 @@ export function keyringSettings(env: NodeJS.ProcessEnv = process.env): {
   return { TTHC_KEYRING: readSetting('TTHC_KEYRING', env), TTHC_KEYRING_FILE: resolve(file) };
 }
 
-/** Replicas of the domain-event stream (TTHC_STREAM_REPLICAS). */
+/** Replicas of the domain-event stream and the personal-data access log (TTHC_STREAM_REPLICAS). */
 export function streamReplicas(env: NodeJS.ProcessEnv = process.env): number {
   return readSetting('TTHC_STREAM_REPLICAS', env);
 }

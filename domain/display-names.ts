@@ -1,8 +1,9 @@
 /**
  * Every name officials read, in one object: statuses, steps, actions, roles, channels, applicant
- * types, history entries, forms and their labels, and the feedback vocabulary. Each name has its
- * source next to the concept it names; this module only gathers them, for the console (served by
- * the API) and the CLI.
+ * types, history entries, forms and their labels, the feedback vocabulary, and the routes through
+ * which officials read a dossier's personal data (with what the citizen reads about them). Each
+ * name has its source next to the concept it names; this module only gathers them, for the
+ * console (served by the API) and the CLI.
  */
 import { roleNames } from './actor.js';
 import { applicantTypeNames } from './catalogue.js';
@@ -20,6 +21,7 @@ import { classificationNames, topicNames } from './feedback/feedback-classificat
 import { limitNames } from './feedback/feedback-limits.js';
 import { feedbackStatusNames } from './feedback/feedback-status.js';
 import { formNames, labels } from './forms/form-labels.js';
+import { accessRouteNames, personalDataAccessLabels } from './personal-data-access.js';
 
 export const displayNames = {
   statuses: statusNames,
@@ -40,6 +42,10 @@ export const displayNames = {
     limits: limitNames,
     criteria: criterionNames,
     measures: measureNames,
+  },
+  personalDataAccess: {
+    routes: accessRouteNames,
+    labels: personalDataAccessLabels,
   },
 } as const;
 

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { type CivilDate, civilDate, isCivilDate, parseCivilDate } from './time.js';
 import { UNIT_CODE, UNIT_CODE_RULE } from './unit-code.js';
 
@@ -65,6 +66,13 @@ export function isDossierCode(text: string): boolean {
     return false;
   }
 }
+
+/** `<unit code>-YYMMDD-XXXX`, e.g. 000.01.41.H99-260423-0001 (TT 01/2018 Art 19). */
+export const dossierCodeSchema = z
+  .string()
+  .regex(DOSSIER_CODE, 'must be a dossier code <unit code>-YYMMDD-XXXX, e.g. 000.01.41.H99-260423-0001')
+  .refine(isDossierCode, 'must be a dossier code with a real date and a sequence 0001–9999')
+  .describe('Dossier code (mã số hồ sơ)');
 
 function parseDatePart(code: string, yymmdd: string): CivilDate {
   if (!/^\d{6}$/.test(yymmdd)) {

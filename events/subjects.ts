@@ -5,6 +5,7 @@
  *   tthc.notify.<dossier code>                                      the applicant-notification outbox
  *   tthc.dead.<consumer>                                            dead letters of a consumer
  *   tthc.remind.<unit>.<kind>                                       reminders to a unit's officials (TTHC_REMINDERS)
+ *   tthc.access.<dossier code>                                      reads of a dossier's personal data (TTHC_ACCESS_LOG)
  * Unit codes and dossier codes are written with their dots as `_` (a subject token has no dots).
  * No schemas here, so any layer may import it.
  */
@@ -84,4 +85,19 @@ export const remindersFilter = everySubjectUnder(reminderSubjectRoot);
 /** `tthc.remind.<unit>.<kind>`: a reminder to the officials of a unit, e.g. of a publication deadline. */
 export function reminderSubject(unitCode: string, kind: string): string {
   return `${reminderSubjectRoot}.${subjectToken(unitCode)}.${kind}`;
+}
+
+export const accessLogSubjectRoot = 'tthc.access';
+export const accessLogFilter = everySubjectUnder(accessLogSubjectRoot);
+
+/** `tthc.access.<dossier code>`: an official's read of the dossier's personal data (the access log). */
+export function accessLogSubject(dossierCode: string): string {
+  return `${accessLogSubjectRoot}.${subjectToken(dossierCode)}`;
+}
+
+/** The dossier code of an access-log subject; `undefined` for any other subject. */
+export function parseAccessLogSubject(subject: string): string | undefined {
+  const parts = subject.split('.');
+  if (parts.length !== 3 || `${parts[0]}.${parts[1]}` !== accessLogSubjectRoot) return undefined;
+  return unitCodeOfToken(parts[2] as string);
 }

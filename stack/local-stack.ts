@@ -14,6 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { IndicatorService } from '../aggregators/indicator-service.js';
 import { startApiServer } from '../api/api-process.js';
+import { AccessLog, accessLogStreamName } from '../audit/access-log.js';
 import { type Config, ConfigError, loadConfig } from '../config/configuration.js';
 import { allSearchAttributeKeys } from '../contract/search-attributes.js';
 import { keyringSource, openPayloadProtection } from '../encryption/data-converter.js';
@@ -160,6 +161,9 @@ async function main(): Promise<void> {
       'Decision 766 aggregator (npx tthc indicators --unit <code> --period <YYYY-MM>)',
     ]);
 
+    progress('opening the personal-data access log …');
+    const accessLog = await AccessLog.open(nc);
+
     progress('starting the HTTP API …');
     const apiConnection = await Connection.connect({ address: temporal.address });
     stack.add('API Temporal connection', () => apiConnection.close());
@@ -176,6 +180,7 @@ async function main(): Promise<void> {
       ],
       nc,
       protection,
+      accessLog,
       logger: logger.child({ component: 'api' }),
       settings: {
         secret,
@@ -186,6 +191,10 @@ async function main(): Promise<void> {
       },
     });
     stack.add('HTTP API', () => api.close());
+    summary.push([
+      'Access log',
+      `every read of personal data, stream ${accessLogStreamName} (npx tthc audit --dossier <code>, administrators)`,
+    ]);
     const demo = await writeDemoTokens(config.TTHC_DATA_DIR, secret);
     summary.push(
       ['HTTP API', api.url],

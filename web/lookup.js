@@ -1,11 +1,13 @@
 /**
  * Citizen lookup, without a token: the dossier code and the lookup secret printed on the receipt
- * (GET /v1/lookup/{code}?secret=) → status, appointment date and apology; no personal data. After
- * the result is handed back, the applicant may rate the service once (POST …/evaluation).
+ * (GET /v1/lookup/{code}?secret=) → status, appointment date and apology, and the units whose
+ * officials read the applicant's personal data, with when (the access log); no personal data, no
+ * official's name. After the result is handed back, the applicant may rate the service once
+ * (POST …/evaluation).
  */
 import { api } from './api.js';
-import { inputPatterns } from './names.js';
-import { errorBox, field, fmtDate, h, mount, select, weekdayOf } from './ui.js';
+import { displayNames, inputPatterns } from './names.js';
+import { errorBox, field, fmtDate, fmtDateTime, h, mount, select, weekdayOf } from './ui.js';
 
 export function lookupScreen(main) {
   const codeInput = h('input', {
@@ -171,6 +173,30 @@ function showResult(box, data, lookupSecret) {
       data.returned && !data.evaluated && !data.ended ? evaluation(data.code, lookupSecret) : null,
       data.evaluated ? h('p', { class: 'muted' }, 'Cảm ơn ông/bà đã đánh giá.') : null,
     ),
+    personalDataAccess(data.personalDataAccess ?? []),
+  );
+}
+
+/** The units that read the applicant's personal data, first read first (names from names.js). */
+function personalDataAccess(accesses) {
+  const { labels, routes } = displayNames.personalDataAccess;
+  const items = accesses.map((access) =>
+    h(
+      'li',
+      { dataset: { unit: access.unit.code } },
+      h('strong', { class: 'access-unit' }, access.unit.name),
+      h(
+        'span',
+        { class: 'muted' },
+        ` — ${labels.lastAccess}: ${fmtDateTime(access.lastAt)}; ${labels.firstAccess}: ${fmtDateTime(access.firstAt)}; ${labels.times}: ${access.count} (${access.routes.map((route) => routes[route] ?? route).join(', ')})`,
+      ),
+    ),
+  );
+  return h(
+    'section',
+    { class: 'card personal-data-access', 'aria-labelledby': 'access-title' },
+    h('h2', { id: 'access-title' }, labels.heading),
+    items.length > 0 ? h('ul', { class: 'access-list' }, items) : h('p', { class: 'muted' }, labels.none),
   );
 }
 

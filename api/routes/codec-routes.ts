@@ -15,7 +15,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import { ServiceUnavailableError } from '../../client/client-errors.js';
+import { isDossierCode } from '../../domain/dossier-code.js';
 import { EncryptionCodec } from '../../encryption/payload-codec.js';
+import { recordPersonalDataRead } from '../access-logging.js';
 import {
   AuthenticationError,
   bearerToken,
@@ -143,7 +145,10 @@ export async function codecRoutes(
       const payloads = request.body.payloads.map(fromJson);
       const subjects = [...new Set(payloads.map(EncryptionCodec.subjectOf).filter((s) => s !== undefined))];
       enforce(mayDecodePayloads(official, subjects, ctx.organisation));
-      const decoded = await Promise.all(payloads.map((payload) => decodeOrKeep(ctx, payload)));
+      // Recorded before anything is decoded: a decode the log cannot record is refused (503).
+      for (const dossierCode of subjects.filter(isDossierCode)) {
+        await recordPersonalDataRead(ctx, official, { dossierCode, route: 'codec-decode' });
+      }
       request.log.info(
         {
           official: official.id,
@@ -154,6 +159,7 @@ export async function codecRoutes(
         },
         'codec decode',
       );
+      const decoded = await Promise.all(payloads.map((payload) => decodeOrKeep(ctx, payload)));
       return { payloads: decoded.map(toJson) };
     },
   );

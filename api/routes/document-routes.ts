@@ -2,11 +2,13 @@
  * GET /v1/documents/{ref}?dossier={code}: a stored document of a dossier (a scanned component or
  * the signed result). The dossier names who may read it: staff of its receiving unit, competent
  * or participating agency, supervisors of the subtree, administrators. A ref that does not belong
- * to the dossier is a 404.
+ * to the dossier is a 404. Every download is recorded in the personal-data access log before it
+ * is sent (a 503 when the log cannot record it).
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { recordPersonalDataRead } from '../access-logging.js';
 import { enforce, mayReadDocument } from '../authorization.js';
 import { type ApiContext, requireOfficial, scopeOf } from '../context.js';
 import { NotFoundError } from '../http-errors.js';
@@ -47,6 +49,8 @@ export function registerDocumentRoutes(scope: FastifyInstance, ctx: ApiContext):
       if (!refs.has(ref)) throw notFound();
       const stored = await ctx.documents.get(ref);
       if (!stored) throw notFound();
+      // Scans and results are personal data: recorded before a byte is sent.
+      await recordPersonalDataRead(ctx, official, { dossierCode: code, route: 'document', detail: ref });
       const fileName = stored.meta.name.replace(/[^\w.-]/g, '_') || 'document';
       return (
         reply

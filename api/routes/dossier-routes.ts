@@ -5,6 +5,11 @@
  *   GET  /v1/dossiers/{code}                        state, and the actions the official may take now
  *   POST /v1/dossiers/{code}/actions/{action}       one route per action of domain/dossier.ts
  *   GET  /v1/dossiers/{code}/forms/{form}           statutory forms
+ * The view and every form naming the applicant are personal data: their reading is recorded in
+ * the access log before the answer is sent (api/access-logging.ts), and so is the stored receipt a
+ * repeated request id answers. Search results and action results carry no applicant data, and a
+ * new receipt only what the counter officer has just entered: not recorded (docs/operations.md,
+ * "Access log").
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -18,6 +23,7 @@ import { buildDossierForm } from '../../domain/forms/dossier-forms.js';
 import type { OrganisationRegistry } from '../../domain/organisation.js';
 import { parseInstant, startOfCivilDay } from '../../domain/time.js';
 import { textSchema } from '../../domain/validation.js';
+import { formCarriesPersonalData, recordPersonalDataRead } from '../access-logging.js';
 import { lookupSecret } from '../auth.js';
 import {
   enforce,
@@ -201,6 +207,14 @@ export function registerDossierRoutes(scope: FastifyInstance, ctx: ApiContext): 
           `requestId đã được dùng cho một hồ sơ khác (the requestId was already used for another dossier)`,
         );
       }
+      if (received.existing && view.forms.receipt) {
+        // A repeated request id answers the stored receipt, which names the applicant as recorded then.
+        await recordPersonalDataRead(ctx, official, {
+          dossierCode: received.code,
+          route: 'form',
+          detail: 'receipt',
+        });
+      }
       const secret = lookupSecret(ctx.secret, received.code);
       request.log.info(
         { dossierCode: received.code, outcome: received.outcome, existing: received.existing },
@@ -280,6 +294,8 @@ export function registerDossierRoutes(scope: FastifyInstance, ctx: ApiContext): 
       const view = await ctx.dossiers.get(request.params.code);
       enforce(mayReadDossier(official, scopeOf(view), ctx.organisation));
       const actions = offeredActions(view, official, ctx.organisation, ctx.now(), ctx.agencyCalendar);
+      // The view carries the application with the applicant: recorded before it is sent.
+      await recordPersonalDataRead(ctx, official, { dossierCode: view.state.code, route: 'dossier-view' });
       return { ...view, actions } as unknown as z.output<typeof dossierViewSchema>;
     },
   );
@@ -302,13 +318,14 @@ export function registerDossierRoutes(scope: FastifyInstance, ctx: ApiContext): 
       const { code, form } = request.params;
       const view = await ctx.dossiers.get(code);
       enforce(mayReadDossier(official, scopeOf(view), ctx.organisation));
-      if (form === 'control-sheet')
-        return controlSheet(ctx, view) as unknown as z.output<typeof formDataSchema>;
-      const data = view.forms[form];
+      const data = form === 'control-sheet' ? controlSheet(ctx, view) : view.forms[form];
       if (!data) {
         throw new NotFoundError(
           `Hồ sơ ${code} chưa có phiếu "${form}" (no ${form} has been issued for ${code})`,
         );
+      }
+      if (formCarriesPersonalData(form)) {
+        await recordPersonalDataRead(ctx, official, { dossierCode: code, route: 'form', detail: form });
       }
       return data as unknown as z.output<typeof formDataSchema>;
     },

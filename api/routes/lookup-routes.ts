@@ -1,14 +1,18 @@
 /**
  * Citizens, without a token, with the dossier code and the lookup secret printed on the receipt:
- *   GET  /v1/lookup/{code}?secret=              status, appointment date, apology; no personal data
+ *   GET  /v1/lookup/{code}?secret=              status, appointment date, apology, and the units that
+ *                                               read the applicant's personal data (the access log,
+ *                                               api/access-logging.ts); no personal data
  *   POST /v1/lookup/{code}/evaluation?secret=   the applicant's evaluation (TT 01/2018 Art 13)
  * A wrong secret is a 404, exactly like an unknown code, so codes cannot be probed.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { summariseUnits } from '../../audit/access-entry.js';
 import { DossierNotFoundError, IllegalActionError } from '../../client/client-errors.js';
 import { actionSchemas } from '../../domain/dossier/dossier-actions.js';
+import { readAccessLog } from '../access-logging.js';
 import { checkLookupSecret } from '../auth.js';
 import { type ApiContext, applicantActor } from '../context.js';
 import { NotFoundError } from '../http-errors.js';
@@ -17,6 +21,18 @@ import { codeParamsSchema, errorResponses } from '../schemas.js';
 const secretQuerySchema = z.strictObject({
   secret: z.string().max(64, 'is not a lookup secret').describe('Mã tra cứu printed on the receipt'),
 });
+
+const unitAccessSchema = z
+  .object({
+    unit: z.object({ code: z.string(), name: z.string() }),
+    firstAt: z.string().describe('The first read (ISO 8601 instant)'),
+    lastAt: z.string().describe('The latest read (ISO 8601 instant)'),
+    count: z.number().int().describe('How many reads'),
+    routes: z
+      .array(z.string())
+      .describe('How: dossier-view, form, document, codec-decode (names in the console’s names.js)'),
+  })
+  .meta({ id: 'UnitAccess' });
 
 export const lookupResponseSchema = z
   .object({
@@ -33,6 +49,11 @@ export const lookupResponseSchema = z
     returned: z.boolean(),
     ended: z.boolean(),
     evaluated: z.boolean(),
+    personalDataAccess: z
+      .array(unitAccessSchema)
+      .describe(
+        'The units whose officials read the applicant’s personal data (the access log), first read first; no official is named',
+      ),
   })
   .meta({ id: 'CitizenLookup', description: 'What a citizen sees: no personal data' });
 
@@ -41,6 +62,11 @@ const notFoundMessage =
 
 export function registerLookupRoutes(scope: FastifyInstance, ctx: ApiContext): void {
   const app = scope.withTypeProvider<ZodTypeProvider>();
+
+  const unitRef = (code: string) => ({
+    code,
+    name: ctx.organisation.has(code) ? ctx.organisation.get(code).name : code,
+  });
 
   const viewFor = async (code: string, secret: string) => {
     // The secret is checked before Temporal is asked: a wrong secret costs nothing and tells nothing.
@@ -70,15 +96,13 @@ export function registerLookupRoutes(scope: FastifyInstance, ctx: ApiContext): v
       const view = await viewFor(code, request.query.secret);
       const { state } = view;
       const unit = state.application.receivingUnit;
+      const accesses = summariseUnits(await readAccessLog(ctx, code));
       return {
         code,
         status: state.status,
         statusName: view.statusName,
         procedure: { code: state.procedure.code, name: state.procedure.name },
-        receivingUnit: {
-          code: unit,
-          name: ctx.organisation.has(unit) ? ctx.organisation.get(unit).name : unit,
-        },
+        receivingUnit: unitRef(unit),
         appointmentDate: view.deadlines.decree?.dueDate,
         apology: state.apology
           ? {
@@ -91,6 +115,7 @@ export function registerLookupRoutes(scope: FastifyInstance, ctx: ApiContext): v
         returned: state.returnedAt !== undefined,
         ended: view.ended,
         evaluated: state.evaluation !== undefined,
+        personalDataAccess: accesses.map((access) => ({ ...access, unit: unitRef(access.unit) })),
       };
     },
   );

@@ -32,6 +32,16 @@ export function dateTime(iso: string | undefined): string {
   }
 }
 
+/** 'dd/MM/yyyy HH:mm' in Vietnam time: the day first, for lists read by date. */
+export function dayAndTime(iso: string): string {
+  try {
+    const instant = parseInstant(iso);
+    return `${formatVietnameseDate(toCivilDate(instant))} ${clock(minutesOfDay(instant))}`;
+  } catch {
+    return iso;
+  }
+}
+
 /** An instant in milliseconds as `dateTime` prints it. */
 export function instantText(instant: Instant | undefined): string | undefined {
   return instant === undefined ? undefined : dateTime(new Date(instant).toISOString());

@@ -17,6 +17,7 @@ import { generateSecret, issueToken } from '../../api/auth.js';
 import type { SearchScope } from '../../api/authorization.js';
 import { buildApiServer } from '../../api/server.js';
 import { inScope } from '../../api/web.js';
+import type { AccessLog } from '../../audit/access-log.js';
 import type { DossierClient } from '../../client/dossier-client.js';
 import { PERSONAL_ID, PHONE, TAX_CODE } from '../../domain/application.js';
 import { displayNames } from '../../domain/display-names.js';
@@ -64,6 +65,7 @@ beforeAll(async () => {
     dossiers: {} as DossierClient,
     nc: {} as NatsConnection,
     documents: {} as DocumentStore,
+    accessLog: {} as AccessLog,
     organisation: loadOrganisation('demo'),
     secret,
     logger: createLogger({ level: 'silent' }),

@@ -607,6 +607,13 @@ describe('the web console in Chromium', () => {
     const notice = (await citizen.locator('.apology-notice').textContent()) ?? '';
     expect(notice).toContain('Cần xác minh thực địa địa điểm kinh doanh');
     expect(notice).toContain(newDate.split('-').reverse().join('/'));
+    // The leader read the dossier: the citizen sees the unit and when, never the official's name.
+    const access = citizen.locator('section.personal-data-access');
+    expect(await access.getByRole('heading').textContent()).toBe(
+      'Các đơn vị đã truy cập dữ liệu cá nhân của bạn',
+    );
+    expect(await access.locator('.access-unit').allTextContents()).toContain('UBND Phường Cẩm Thành');
+    expect(await access.textContent()).not.toContain('Lãnh đạo UBND Cẩm Thành');
     await shot(citizen, 'lookup');
     await citizen.close();
   }, 120_000);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndicatorReadModel } from '../../aggregators/read-model.js';
 import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
 import { buildApiServer } from '../../api/server.js';
+import { AccessLog } from '../../audit/access-log.js';
 import { type ActionName, actionNames } from '../../domain/dossier/dossier-actions.js';
 import { addCalendarDays } from '../../domain/time.js';
 import { createLogger } from '../../infra/logging.js';
@@ -32,6 +33,7 @@ beforeAll(async () => {
     temporal: system.temporal,
     dossiers: system.client,
     nc: system.nc,
+    accessLog: await AccessLog.open(system.nc),
     documents: system.documents,
     indicators: new IndicatorReadModel(system.nc, organisation, loadCatalogue().procedures),
     organisation,
@@ -88,8 +90,17 @@ const mayTake: Record<OfficialRole, readonly ActionName[]> = {
 /** Actions a role takes on the dossiers of every unit, not only its own. */
 const anyUnit: Partial<Record<OfficialRole, readonly ActionName[]>> = { administrator: ['correct-data'] };
 
-type Read = 'receive' | 'dossier' | 'form' | 'document' | 'search' | 'indicators' | 'catalogue';
-const reads: Read[] = ['receive', 'dossier', 'form', 'document', 'search', 'indicators', 'catalogue'];
+type Read = 'receive' | 'dossier' | 'form' | 'document' | 'search' | 'indicators' | 'catalogue' | 'audit';
+const reads: Read[] = [
+  'receive',
+  'dossier',
+  'form',
+  'document',
+  'search',
+  'indicators',
+  'catalogue',
+  'audit',
+];
 
 /** Reads (and receive) allowed per role and side. */
 const mayRead: Record<OfficialRole, Record<Side, readonly Read[]>> = {
@@ -103,9 +114,10 @@ const mayRead: Record<OfficialRole, Record<Side, readonly Read[]>> = {
     own: ['dossier', 'form', 'document', 'search', 'indicators', 'catalogue'],
     other: ['catalogue'],
   },
+  // The personal-data access log: administrators only, of every dossier.
   administrator: {
-    own: ['dossier', 'form', 'document', 'search', 'indicators', 'catalogue'],
-    other: ['dossier', 'form', 'document', 'search', 'indicators', 'catalogue'],
+    own: ['dossier', 'form', 'document', 'search', 'indicators', 'catalogue', 'audit'],
+    other: ['dossier', 'form', 'document', 'search', 'indicators', 'catalogue', 'audit'],
   },
 };
 
@@ -357,6 +369,8 @@ describe('reads and receive: role × operation × own / other unit', () => {
         return inject('GET', `/v1/indicators?unit=${demoUnits.camThanhCommittee}&period=2026`, token);
       case 'catalogue':
         return inject('GET', '/v1/procedures', token);
+      case 'audit':
+        return inject('GET', `/v1/audit/access?dossier=${code}`, token);
     }
   }
 

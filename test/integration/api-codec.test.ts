@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndicatorReadModel } from '../../aggregators/read-model.js';
 import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
 import { buildApiServer } from '../../api/server.js';
+import { AccessLog } from '../../audit/access-log.js';
 import { createLogger } from '../../infra/logging.js';
 import { binaryPath } from '../../infra/tools.js';
 import { loadCatalogue } from '../../rules/catalogue-loader.js';
@@ -54,6 +55,7 @@ beforeAll(async () => {
     organisation,
     secret,
     codec: system.protection.codec,
+    accessLog: await AccessLog.open(system.nc),
     codecOrigins: [uiOrigin],
     logger: createLogger({
       name: 'api-codec-test',
@@ -147,9 +149,21 @@ describe('POST /codec/decode', () => {
     expect(malformed.statusCode).toBe(400);
   });
 
-  it('logs every decode: who, their role and unit, which dossiers', async () => {
+  it('logs every decode: who, their role and unit, which dossiers; and records it in the access log', async () => {
     logLines.length = 0;
+    const log = await AccessLog.open(system.nc);
+    const before = (await log.listForDossier(code)).length;
     await decode({ authorization: `Bearer ${await tokenFor('supervisor', '000.00.00.H99')}` });
+    const entries = await log.listForDossier(code);
+    expect(entries.length).toBe(before + 1);
+    expect(entries.at(-1)).toMatchObject({
+      route: 'codec-decode',
+      dossierCode: code,
+      official: { id: 'supervisor@000.00.00.H99', role: 'supervisor', unit: '000.00.00.H99' },
+    });
+    // A refused decode records nothing.
+    await decode({ authorization: `Bearer ${await tokenFor('counter-officer', demoUnits.camThanhOneStop)}` });
+    expect((await log.listForDossier(code)).length).toBe(before + 1);
     const entry = logLines
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .find((l) => l.msg === 'codec decode');

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
 import type { OfferedAction } from '../../api/offered-actions.js';
 import { buildApiServer } from '../../api/server.js';
+import { AccessLog } from '../../audit/access-log.js';
 import { searchAttributes } from '../../contract/search-attributes.js';
 import type { DossierState } from '../../domain/dossier/dossier-state.js';
 import { createLogger } from '../../infra/logging.js';
@@ -29,6 +30,7 @@ beforeAll(async () => {
     temporal: system.temporal,
     dossiers: system.client,
     nc: system.nc,
+    accessLog: await AccessLog.open(system.nc),
     documents: system.documents,
     organisation,
     secret,

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
 import { buildApiServer } from '../../api/server.js';
+import { AccessLog } from '../../audit/access-log.js';
 import { FeedbackClient } from '../../client/feedback-client.js';
 import { createLogger } from '../../infra/logging.js';
 import { loadOrganisation } from '../../rules/organisation-loader.js';
@@ -35,6 +36,7 @@ beforeAll(async () => {
     dossiers: system.client,
     feedback: await FeedbackClient.open(system.temporal, system.nc),
     nc: system.nc,
+    accessLog: await AccessLog.open(system.nc),
     documents: system.documents,
     organisation,
     secret,

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndicatorReadModel } from '../../aggregators/read-model.js';
 import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
 import { buildApiServer } from '../../api/server.js';
+import { AccessLog } from '../../audit/access-log.js';
 import { dossierApplicationSchema } from '../../domain/application.js';
 import { type ActionName, actionNames, actionSchemas } from '../../domain/dossier/dossier-actions.js';
 import { createLogger } from '../../infra/logging.js';
@@ -52,6 +53,7 @@ beforeAll(async () => {
     temporal: system.temporal,
     dossiers: system.client,
     nc: system.nc,
+    accessLog: await AccessLog.open(system.nc),
     documents: system.documents,
     indicators: new IndicatorReadModel(system.nc, organisation, loadCatalogue().procedures),
     organisation,
@@ -288,7 +290,7 @@ describe('malformed requests', () => {
     );
   });
 
-  it('paths: traversal, unicode and huge segments in codes, forms, refs and lookups are never a 5xx', async () => {
+  it('paths: traversal, unicode and huge segments in codes, forms, refs, lookups and the access log are never a 5xx', async () => {
     const templates: Array<(a: string, b: string) => InjectOptions> = [
       (a) => ({ method: 'GET', url: `/v1/dossiers/${a}`, headers: auth('administrator') }),
       (a, b) => ({ method: 'GET', url: `/v1/dossiers/${a}/forms/${b}`, headers: auth('administrator') }),
@@ -313,6 +315,8 @@ describe('malformed requests', () => {
         payload: { reason: 'x' },
       }),
       (a) => ({ method: 'GET', url: `/v1/procedures/${a}`, headers: auth('counter-officer') }),
+      (a) => ({ method: 'GET', url: `/v1/audit/access?dossier=${a}`, headers: auth('administrator') }),
+      (a) => ({ method: 'GET', url: `/v1/audit/access?dossier=${a}`, headers: auth('counter-officer') }),
       (a, b) => ({ method: 'GET', url: `/v1/${a}/${b}`, headers: auth('administrator') }),
       (a) => ({ method: 'DELETE', url: `/v1/dossiers/${a}`, headers: auth('administrator') }),
       (a) => ({
@@ -332,7 +336,7 @@ describe('malformed requests', () => {
     );
   });
 
-  it('query strings of search, indicators and the calendar are validated', async () => {
+  it('query strings of search, indicators, the calendar and the access log are validated', async () => {
     const names = [
       'unit',
       'period',
@@ -343,8 +347,15 @@ describe('malformed requests', () => {
       'status',
       'pageSize',
       'pageToken',
+      'dossier',
     ];
-    const paths = ['/v1/dossiers', '/v1/indicators', '/v1/indicators/ranking', '/v1/indicators/dossiers'];
+    const paths = [
+      '/v1/dossiers',
+      '/v1/indicators',
+      '/v1/indicators/ranking',
+      '/v1/indicators/dossiers',
+      '/v1/audit/access',
+    ];
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...paths, '/v1/calendar/due', '/v1/procedures'),

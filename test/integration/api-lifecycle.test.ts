@@ -6,6 +6,7 @@ import { startApiServer } from '../../api/api-process.js';
 import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
 import type { OfferedAction } from '../../api/offered-actions.js';
 import { buildApiServer } from '../../api/server.js';
+import { AccessLog } from '../../audit/access-log.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
 import { addCalendarDays } from '../../domain/time.js';
 import { createLogger } from '../../infra/logging.js';
@@ -33,6 +34,7 @@ beforeAll(async () => {
     temporal: system.temporal,
     dossiers: system.client,
     nc: system.nc,
+    accessLog: await AccessLog.open(system.nc),
     documents: system.documents,
     indicators: new IndicatorReadModel(system.nc, organisation, loadCatalogue().procedures),
     organisation,
@@ -626,6 +628,7 @@ describe('indicators, reference data and health', () => {
       temporal: system.temporal,
       dossiers: system.client,
       nc,
+      accessLog: await AccessLog.open(nc),
       documents: system.documents,
       organisation,
       secret,
@@ -657,6 +660,7 @@ describe('search (dev server, own namespace)', () => {
       temporal: searchSystem.client,
       dossiers: searchSystem.dossiers,
       nc: system.nc,
+      accessLog: await AccessLog.open(system.nc),
       documents: searchSystem.documents,
       organisation,
       secret,

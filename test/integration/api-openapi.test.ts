@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecret } from '../../api/auth.js';
 import { buildApiServer, registeredRoutes } from '../../api/server.js';
+import type { AccessLog } from '../../audit/access-log.js';
 import type { DossierClient } from '../../client/dossier-client.js';
 import { actionNames } from '../../domain/dossier/dossier-actions.js';
 import type { DocumentStore } from '../../infra/document-store.js';
@@ -30,6 +31,7 @@ beforeAll(async () => {
     dossiers: {} as DossierClient,
     nc: {} as NatsConnection,
     documents: {} as DocumentStore,
+    accessLog: {} as AccessLog,
     organisation: loadOrganisation('demo'),
     secret: generateSecret(),
     logger: createLogger({ level: 'silent' }),

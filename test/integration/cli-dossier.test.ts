@@ -15,6 +15,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
 import { buildApiServer } from '../../api/server.js';
+import { AccessLog } from '../../audit/access-log.js';
 import { createLogger } from '../../infra/logging.js';
 import { projectRoot } from '../../infra/tools.js';
 import { loadOrganisation } from '../../rules/organisation-loader.js';
@@ -37,6 +38,7 @@ beforeAll(async () => {
     temporal: system.temporal,
     dossiers: system.client,
     nc: system.nc,
+    accessLog: await AccessLog.open(system.nc),
     documents: system.documents,
     organisation,
     secret,
@@ -491,6 +493,7 @@ describe('tthc dossier list (dev server, own namespace)', () => {
       temporal: searchSystem.client,
       dossiers: searchSystem.dossiers,
       nc: system.nc,
+      accessLog: await AccessLog.open(system.nc),
       documents: searchSystem.documents,
       organisation,
       secret,

@@ -13,6 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateSecret, issueToken } from '../../api/auth.js';
 import { buildApiServer } from '../../api/server.js';
+import { AccessLog } from '../../audit/access-log.js';
 import { FeedbackClient } from '../../client/feedback-client.js';
 import { atCivilTime } from '../../domain/time.js';
 import { createLogger } from '../../infra/logging.js';
@@ -45,6 +46,7 @@ beforeAll(async () => {
     dossiers: system.client,
     feedback,
     nc: system.nc,
+    accessLog: await AccessLog.open(system.nc),
     documents: system.documents,
     organisation,
     secret,

@@ -19,6 +19,7 @@ describe('the API and the published amendments', () => {
       dossiers: {} as never,
       nc: {} as never,
       documents: {} as never,
+      accessLog: {} as never,
       organisation: loadOrganisation('demo'),
       secret,
       logger: createLogger({ level: 'silent' }),

@@ -9,6 +9,7 @@ import {
   feedbackActionRoles,
   mayAct,
   mayActOnFeedback,
+  mayReadAccessLog,
   mayReadDocument,
   mayReadDossier,
   mayReadFeedback,
@@ -210,6 +211,19 @@ describe('reading', () => {
     expect(allowed('counter-officer', demoUnits.camThanhOneStop, demoUnits.camThanhOneStop)).toBe(false);
     expect(allowed('specialist', demoUnits.camThanhCommittee, demoUnits.camThanhCommittee)).toBe(false);
     expect(allowed('administrator', demoUnits.konTumOneStop, province)).toBe(true);
+  });
+
+  it('the personal-data access log: administrators only, whatever their unit', () => {
+    for (const unit of [province, demoUnits.camThanhCommittee, demoUnits.konTumOneStop]) {
+      expect(mayReadAccessLog(official('administrator', unit)).allowed).toBe(true);
+      for (const role of ['counter-officer', 'specialist', 'leader', 'supervisor'] as const) {
+        const decision = mayReadAccessLog(official(role, unit));
+        expect(decision.allowed, `${role} at ${unit}`).toBe(false);
+        expect(() => enforce(decision)).toThrow(
+          /^Không có quyền: .*quản trị hệ thống.* \(Forbidden: .*administrators only/,
+        );
+      }
+    }
   });
 });
 

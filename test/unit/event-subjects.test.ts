@@ -3,10 +3,13 @@
  * codes, build/parse round-trips, and that each builder's output lands on its stream's filter.
  */
 import { describe, expect, it } from 'vitest';
+import { accessLogStreamConfig } from '../../audit/access-log.js';
 import { eventTypes } from '../../events/dossier-event-schema.js';
 import { feedbackEventTypes } from '../../events/feedback-event-schema.js';
 import { eventStreamConfig, notificationStreamConfig } from '../../events/stream.js';
 import {
+  accessLogFilter,
+  accessLogSubject,
   deadLetterSubject,
   deadLettersFilter,
   dossierEventSubject,
@@ -16,6 +19,7 @@ import {
   isSubjectUnder,
   notificationSubject,
   notificationsFilter,
+  parseAccessLogSubject,
   parseDossierSubject,
   subjectToken,
   unitCodeOfToken,
@@ -71,6 +75,8 @@ describe('event subjects', () => {
     );
     expect(notificationSubject(dossierCode)).toBe('tthc.notify.000_01_15_H57-260315-0007');
     expect(deadLetterSubject('indicators_main')).toBe('tthc.dead.indicators_main');
+    expect(accessLogSubject(dossierCode)).toBe('tthc.access.000_01_15_H57-260315-0007');
+    expect(accessLogFilter).toBe('tthc.access.>');
     expect([dossierEventsFilter, feedbackEventsFilter, notificationsFilter, deadLettersFilter]).toEqual([
       'tthc.dossier.>',
       'tthc.feedback.>',
@@ -86,6 +92,13 @@ describe('event subjects', () => {
     }
   });
 
+  it('parse an access-log subject back into its dossier code', () => {
+    expect(parseAccessLogSubject(accessLogSubject(dossierCode))).toBe(dossierCode);
+    for (const other of [notificationSubject(dossierCode), 'tthc.access', 'tthc.access.a.b', 'x.access.a']) {
+      expect(parseAccessLogSubject(other), other).toBeUndefined();
+    }
+  });
+
   it.each([
     'tthc.dossier.too.short',
     'tthc.dossier.000_00_15_H57.000_01_15_H57.accepted.extra',
@@ -98,7 +111,13 @@ describe('event subjects', () => {
   });
 
   it('every builder lands on its stream filter and on no other', () => {
-    const filters = [dossierEventsFilter, feedbackEventsFilter, notificationsFilter, deadLettersFilter];
+    const filters = [
+      dossierEventsFilter,
+      feedbackEventsFilter,
+      notificationsFilter,
+      deadLettersFilter,
+      accessLogFilter,
+    ];
     const built: Array<[string, string]> = [
       ...eventTypes.map((type): [string, string] => [
         dossierEventsFilter,
@@ -110,6 +129,7 @@ describe('event subjects', () => {
       ]),
       [notificationsFilter, notificationSubject(dossierCode)],
       [deadLettersFilter, deadLetterSubject('indicators_main')],
+      [accessLogFilter, accessLogSubject(dossierCode)],
     ];
     for (const [filter, subject] of built) {
       expect(
@@ -122,6 +142,7 @@ describe('event subjects', () => {
   it('the streams hold exactly these filters', () => {
     expect(eventStreamConfig(1).subjects).toEqual([dossierEventsFilter, feedbackEventsFilter]);
     expect(notificationStreamConfig().subjects).toEqual([notificationsFilter]);
+    expect(accessLogStreamConfig(1).subjects).toEqual([accessLogFilter]);
   });
 
   it('a subject lies under a root as its `<root>.>` filter says', () => {

@@ -1,0 +1,35 @@
+/**
+ * Reads of a dossier's personal data by officials (Law 91/2025/QH15, Decree 356/2025: processing
+ * of personal data is authorised, logged and limited to its purpose): the routes through which an
+ * official reads it, their names, and the labels the citizen reads next to the units that did.
+ * The access log itself (a JetStream stream) is audit/access-log.ts.
+ */
+
+/**
+ * Every route through which an official reads a dossier's personal data. Extend the list (and
+ * `accessRouteNames`) before any process records a new route; entries recorded by a newer version
+ * with a route not listed here are still read back (audit/access-entry.ts).
+ */
+export const accessRoutes = ['dossier-view', 'form', 'document', 'codec-decode'] as const;
+export type AccessRoute = (typeof accessRoutes)[number];
+
+export const accessRouteNames: Readonly<Record<AccessRoute, string>> = {
+  'dossier-view': 'Xem hồ sơ',
+  form: 'Xem, in biểu mẫu',
+  document: 'Tải tài liệu',
+  'codec-decode': 'Giải mã dữ liệu',
+};
+
+/** What the citizen lookup shows above the units that read their data. */
+export const personalDataAccessLabels = {
+  heading: 'Các đơn vị đã truy cập dữ liệu cá nhân của bạn',
+  none: 'Chưa có đơn vị nào truy cập dữ liệu cá nhân trong hồ sơ của bạn.',
+  lastAccess: 'Lần gần nhất',
+  firstAccess: 'Lần đầu',
+  times: 'Số lần',
+} as const;
+
+/** A route's name; an unknown route (recorded by a newer version) as it is. */
+export function accessRouteName(route: string): string {
+  return (accessRouteNames as Readonly<Record<string, string>>)[route] ?? route;
+}
