@@ -12,6 +12,7 @@ import type { Procedure } from '../domain/catalogue.js';
 import type { ResultDocument, StoredComponent } from '../domain/dossier/dossier-state.js';
 import { toCivilDate } from '../domain/time.js';
 import { type DossierEvent, dossierEventSchema } from '../events/dossier-event-schema.js';
+import { type DetailKeys, sealDetails } from '../events/event-details.js';
 import {
   ensureStream,
   eventStreamConfig,
@@ -39,6 +40,8 @@ export interface ActivityDependencies {
   store: DocumentStore;
   keyring: UnitKeyring;
   digitized: DigitizedRegistry;
+  /** The data keys of dossiers and feedback: events' details are sealed with them. */
+  dataKeys: DetailKeys;
   /** The keyring's pseudonym secret: applicants are known to the digitized registry by an HMAC under it. */
   pseudonymSecret: () => Uint8Array;
   logger: Logger;
@@ -158,9 +161,10 @@ export async function createDossierActivities(deps: ActivityDependencies) {
       const sequences: number[] = [];
       for (const candidate of events) {
         const event = validEventOrFail(dossierEventSchema, candidate);
+        const published = await sealDetails(event, event.dossierCode, deps.dataKeys);
         const ack = await countPublishFailures(
           'events',
-          js.publish(dossierEventSubject(event), JSON.stringify(event), {
+          js.publish(dossierEventSubject(event), JSON.stringify(published), {
             msgID: event.id,
             expect: { streamName: eventStreamName },
           }),

@@ -7,6 +7,7 @@ import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CalendarData } from '../domain/calendar.js';
+import { type DetailKeys, sealDetails } from '../events/event-details.js';
 import { type FeedbackEvent, feedbackEventSchema } from '../events/feedback-event-schema.js';
 import { eventStreamName } from '../events/stream.js';
 import { feedbackEventSubject } from '../events/subjects.js';
@@ -16,6 +17,8 @@ import { validEventOrFail } from './event-validation.js';
 
 export interface FeedbackActivityDependencies {
   nc: NatsConnection;
+  /** The feedback's data key seals the events' details (events/event-details.ts). */
+  dataKeys: DetailKeys;
   /** Name of the organisation registry under data/organisations. */
   organisation: string;
 }
@@ -53,7 +56,8 @@ export function createFeedbackActivities(deps: FeedbackActivityDependencies) {
       const sequences: number[] = [];
       for (const candidate of events) {
         const event = validEventOrFail(feedbackEventSchema, candidate);
-        const ack = await js.publish(feedbackEventSubject(event), JSON.stringify(event), {
+        const published = await sealDetails(event, event.feedbackId, deps.dataKeys);
+        const ack = await js.publish(feedbackEventSubject(event), JSON.stringify(published), {
           msgID: event.id,
           expect: { streamName: eventStreamName },
         });

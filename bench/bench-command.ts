@@ -155,7 +155,7 @@ async function lifecycle(
     createDossierWorkers({
       connection: native,
       nc,
-      protection: { dataConverter, keyring: protection.keyring },
+      protection: { ...protection, dataConverter },
       dataDir,
       workflowBundle,
       logger,

@@ -106,6 +106,11 @@ export const dossierEventSchema = z.strictObject({
   occurredAt: isoInstant,
   actor: z.strictObject({ id: z.string(), unit: z.string(), role: z.string() }).optional(),
   data: z.record(z.string(), z.unknown()),
+  /**
+   * The details of `data`, sealed with the dossier's data key (base64; events/event-details.ts).
+   * Published events carry their details only here, and `data` empty; older events have them in `data`.
+   */
+  sealedData: z.string().optional(),
   facts: dossierFactsSchema,
 });
 

@@ -26,7 +26,7 @@ export interface DossierWorkerOptions {
    * The encryption of personal data (encryption/data-converter.ts): the data converter every client
    * and worker shares, and the keyring that wraps the documents' keys.
    */
-  protection: Pick<PayloadProtection, 'dataConverter' | 'keyring'>;
+  protection: Pick<PayloadProtection, 'dataConverter' | 'keyring' | 'dataKeys'>;
   /** Documents and signing keys live here (embedded defaults). */
   dataDir: string;
   organisation?: string;
@@ -95,6 +95,7 @@ export async function createDossierWorkers(options: DossierWorkerOptions): Promi
     keyring: new UnitKeyring(join(options.dataDir, 'keys')),
     digitized: await DigitizedRegistry.open(options.nc),
     pseudonymSecret: () => options.protection.keyring.pseudonymSecret,
+    dataKeys: options.protection.dataKeys,
     logger: options.logger,
     organisation,
     amendments: options.serveDossierQueue === false ? undefined : await amendmentWatch(options),

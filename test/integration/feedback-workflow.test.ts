@@ -182,7 +182,7 @@ describe('happy path (ND 20 Art 9, 14)', () => {
     expect(final.onTime).toBe(true);
     expect(final.satisfaction).toMatchObject({ rated: true, satisfied: true, countsAsSatisfied: true });
 
-    const published_ = await feedbackEvents(system.nc, receipt.id);
+    const published_ = await feedbackEvents(system, receipt.id);
     const events = published_.map((p) => p.event);
     expect(events.map((e) => e.type)).toEqual([
       'submitted',
@@ -234,7 +234,7 @@ describe('classification (ND 20 Art 9(d))', () => {
     const final = (await system.temporal.workflow.getHandle(receipt.id).result()) as FeedbackView;
     expect(final.state.classification).toBe('khong-tiep-nhan');
     expect(limitOf(final, 'reject').outcome).toBe('met');
-    const events = (await feedbackEvents(system.nc, receipt.id)).map((p) => p.event);
+    const events = (await feedbackEvents(system, receipt.id)).map((p) => p.event);
     expect(events.map((e) => e.type)).toEqual(['submitted', 'rejected']);
     expect(events[1]?.data).toMatchObject({ met: true });
     expect(events[1]?.facts).toMatchObject({ classification: 'khong-tiep-nhan', channel: 'phone' });
@@ -293,7 +293,7 @@ describe('classification (ND 20 Art 9(d))', () => {
       measure: 'tiep-tuc-thu-thap',
     });
 
-    const published = await feedbackEvents(system.nc, receipt.id);
+    const published = await feedbackEvents(system, receipt.id);
     expect(published.map((p) => [p.event.type, p.subject])).toEqual([
       ['submitted', 'tthc.feedback.000_00_11_H99.submitted'],
       ['forwarded', 'tthc.feedback.000_00_12_H99.forwarded'],
@@ -302,6 +302,9 @@ describe('classification (ND 20 Art 9(d))', () => {
       ['answered', 'tthc.feedback.000_00_12_H99.answered'],
     ]);
     expect(published[1]?.event.data).toMatchObject({ from: justice, to: construction, met: true });
+    // On the stream the details (a reason an official typed can name the citizen) are sealed.
+    expect(published[1]?.published.data).toEqual({});
+    expect(published[1]?.published.sealedData).toMatch(/^[A-Za-z0-9+/]+=*$/);
     expect(published.at(-1)?.event.facts).toMatchObject({
       receivingUnit: justice,
       handlingUnit: construction,
@@ -331,7 +334,7 @@ describe('timers on the working-day calendar', () => {
       measure: 'xu-ly-vi-pham',
     });
     expect(limitOf(answered, 'answer').outcome).toBe('missed');
-    const events = (await feedbackEvents(system.nc, receipt.id)).map((p) => p.event);
+    const events = (await feedbackEvents(system, receipt.id)).map((p) => p.event);
     expect(events.map((e) => e.type)).toEqual(['submitted', 'accepted', 'limit-overdue', 'answered']);
     expect(events[2]?.data).toMatchObject({ limit: 'answer', workingDays: 15, dueDate: due.dueDate });
     expect(events[3]?.data).toMatchObject({ met: false });
@@ -372,7 +375,7 @@ describe('satisfaction (indicator 5.3)', () => {
       countsAsSatisfied: false,
     });
     expect((await get(followUp.id)).followsUp).toEqual({ feedbackId: id, linked: true });
-    const events = (await feedbackEvents(system.nc, id)).map((p) => p.event);
+    const events = (await feedbackEvents(system, id)).map((p) => p.event);
     expect(events.slice(-3).map((e) => e.type)).toEqual(['rated', 'reacted', 'followed-up']);
     expect(events.at(-1)?.facts.followUps).toEqual([expect.objectContaining({ feedbackId: followUp.id })]);
   });

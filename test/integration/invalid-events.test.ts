@@ -44,6 +44,7 @@ async function refusingActivities() {
     keyring: new UnitKeyring(join(system.dataDir, 'keys')),
     digitized: await DigitizedRegistry.open(system.nc),
     pseudonymSecret: () => system.protection.keyring.pseudonymSecret,
+    dataKeys: system.protection.dataKeys,
     logger: createLogger({ name: 'test-worker', level: 'warn' }),
     organisation: 'demo',
   });

@@ -1,7 +1,7 @@
 /** Feedback (PAKN) helpers on top of the dossier test system: the client and the published events. */
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
 import { FeedbackClient } from '../../client/feedback-client.js';
+import { openDetails } from '../../events/event-details.js';
 import type { FeedbackEvent } from '../../events/feedback-event-schema.js';
 import { eventStreamName } from '../../events/stream.js';
 import { feedbackEventsFilter } from '../../events/subjects.js';
@@ -11,7 +11,10 @@ export interface PublishedFeedbackEvent {
   subject: string;
   /** The JetStream message id (Nats-Msg-Id header). */
   msgId: string | undefined;
+  /** The event with its details opened (they travel sealed: `sealedData`, `data` empty). */
   event: FeedbackEvent;
+  /** The event as it is on the stream. */
+  published: FeedbackEvent;
 }
 
 export function feedbackClient(system: DossierTestSystem): Promise<FeedbackClient> {
@@ -20,9 +23,10 @@ export function feedbackClient(system: DossierTestSystem): Promise<FeedbackClien
 
 /** Every message on `tthc.feedback.>` for one feedback, in stream order, with subject and message id. */
 export async function feedbackEvents(
-  nc: NatsConnection,
+  system: Pick<DossierTestSystem, 'nc' | 'protection'>,
   feedbackId: string,
 ): Promise<PublishedFeedbackEvent[]> {
+  const { nc } = system;
   const js = jetstream(nc);
   const consumer = await js.consumers.get(eventStreamName, {
     deliver_policy: DeliverPolicy.All,
@@ -31,9 +35,11 @@ export async function feedbackEvents(
   const found: PublishedFeedbackEvent[] = [];
   const messages = await consumer.fetch({ max_messages: 100_000, expires: 2_000 });
   for await (const message of messages) {
-    const event = message.json<FeedbackEvent>();
-    if (event.feedbackId === feedbackId) {
-      found.push({ subject: message.subject, msgId: message.headers?.get('Nats-Msg-Id'), event });
+    const published = message.json<FeedbackEvent>();
+    if (published.feedbackId === feedbackId) {
+      const data = await openDetails(published, feedbackId, system.protection.dataKeys);
+      const event = { ...published, data };
+      found.push({ subject: message.subject, msgId: message.headers?.get('Nats-Msg-Id'), event, published });
     }
     if (message.info.pending === 0) break;
   }
