@@ -4,7 +4,6 @@
  * start on the same data directory, and everything (workflow state, events, dossier-code
  * sequence, documents) is still there.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,10 +24,10 @@ import { eventStreamName } from '../../events/stream.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
 import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
 import { freePort } from '../../infra/server-launchers.js';
-import { projectRoot } from '../../infra/tools.js';
 import { PublicationStore } from '../../publications/publication-store.js';
 import { actor, demoUnits } from '../support/fixtures.js';
 import { scannedHouseholdBusiness } from '../support/scanned-applications.js';
+import { forceStop, interruptStack, type RunningStack, startStackProcess } from '../support/stack-process.js';
 
 const unit = demoUnits.camThanhOneStop;
 const agency = demoUnits.camThanhCommittee;
@@ -42,13 +41,6 @@ let env: NodeJS.ProcessEnv;
 let ports: { temporal: number; ui: number; nats: number; api: number };
 let stack: RunningStack | undefined;
 let session: Session | undefined;
-
-interface RunningStack {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
 
 interface Session {
   dossiers: DossierClient;
@@ -83,60 +75,19 @@ afterAll(async () => {
   }
 });
 
-/** Spawns the stack in its own process group and waits for its summary. */
+/** Spawns the stack (test/support/stack-process.ts) and remembers it for the cleanup. */
 async function startStack(): Promise<RunningStack> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'stack/local-stack.ts'], {
-    cwd: projectRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-20_000);
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const running: RunningStack = { child, stdout: () => stdout, stderr: () => stderr, exited };
-  stack = running;
-  const deadline = Date.now() + 120_000;
-  while (!stdout.includes('tthc-flow is running:')) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the stack exited during start:\n${stderr}`);
-    }
-    if (Date.now() > deadline) throw new Error(`the stack did not start within 120 s:\n${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return running;
+  stack = await startStackProcess(env);
+  return stack;
 }
 
-/** Ctrl-C: SIGINT, then the exit status. */
+/** Ctrl-C (SIGINT), then the exit status. */
 async function interrupt(
   running: RunningStack,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  running.child.kill('SIGINT');
-  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 60_000).unref());
-  const result = await Promise.race([running.exited, timeout]);
-  if (result === 'timeout') throw new Error(`the stack did not stop within 60 s:\n${running.stderr()}`);
+  const result = await interruptStack(running);
   stack = undefined;
   return result;
-}
-
-/** Cleanup on failure: SIGINT, and after 20 s SIGKILL to the whole process group (servers too). */
-async function forceStop(running: RunningStack): Promise<void> {
-  const { child } = running;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGINT');
-  const timer = setTimeout(() => {
-    if (child.pid) process.kill(-child.pid, 'SIGKILL');
-  }, 20_000);
-  await running.exited;
-  clearTimeout(timer);
 }
 
 async function openSession(): Promise<Session> {

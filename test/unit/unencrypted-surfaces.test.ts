@@ -133,7 +133,10 @@ describe('event details', () => {
       return Buffer.from(hex as string, 'hex');
     },
   };
-  const event = { id: '000.01.41.H99-261206-0001:3', data: { reason: 'Ông Nguyễn Văn A thiếu giấy' } };
+  const event: { id: string; data: Record<string, unknown>; sealedData?: string } = {
+    id: '000.01.41.H99-261206-0001:3',
+    data: { reason: 'Ông Nguyễn Văn A thiếu giấy' },
+  };
 
   it('are published empty with the details sealed, bound to the event, and open again', async () => {
     const sealed = await sealDetails(event, '000.01.41.H99-261206-0001', keys);
