@@ -49,6 +49,8 @@ export interface StartApiOptions {
   temporal: Client;
   /** Origins allowed to call the codec endpoint (default: TTHC_CODEC_ORIGINS). */
   codecOrigins?: readonly string[];
+  /** The Temporal Web UI's address (default: TTHC_TEMPORAL_UI_URL). */
+  temporalWebUi?: string;
   nc: NatsConnection;
   /**
    * The encryption of personal data (encryption/data-converter.ts): the codec the codec endpoint
@@ -99,6 +101,7 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
     calendarAmendments,
     codec: options.protection.codec,
     codecOrigins: options.codecOrigins ?? readSetting('TTHC_CODEC_ORIGINS') ?? [],
+    temporalWebUi: options.temporalWebUi ?? readSetting('TTHC_TEMPORAL_UI_URL'),
   });
   const host = options.host ?? '127.0.0.1';
   try {

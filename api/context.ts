@@ -59,6 +59,8 @@ export interface ApiDeps {
   codec?: PayloadCodec;
   /** Origins allowed to call the codec endpoint (the Temporal Web UI's); none when absent. */
   codecOrigins?: readonly string[];
+  /** The Temporal Web UI's address, for the console's link to a dossier's history (decoded through /codec). */
+  temporalWebUi?: string;
 }
 
 export interface ApiContext extends ApiDeps {

@@ -269,6 +269,12 @@ const settings = {
         'origins allowed to call the codec endpoint `/codec` (the Temporal Web UI); `npm start` allows its own Web UI',
     },
   ),
+  TTHC_TEMPORAL_UI_URL: setting(z.url('must be a URL such as https://temporal-ui.example.gov.vn').optional(), {
+    group: 'api',
+    shownDefault: '(the local Web UI)',
+    description:
+      'the Temporal Web UI, for the console’s link from a dossier to its history (decoded through `/codec` for supervisors and administrators)',
+  }),
   TTHC_API_URL: setting(
     z.string().url('must be a URL such as http://127.0.0.1:3000').default('http://127.0.0.1:3000'),
     {

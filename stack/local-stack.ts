@@ -174,6 +174,7 @@ async function main(): Promise<void> {
         namespace: temporal.namespace,
         dataConverter: protection.dataConverter,
       }),
+      temporalWebUi: config.TTHC_TEMPORAL_UI_URL ?? temporal.uiUrl,
       codecOrigins: config.TTHC_CODEC_ORIGINS ?? [
         `http://127.0.0.1:${config.TTHC_TEMPORAL_UI_PORT}`,
         `http://localhost:${config.TTHC_TEMPORAL_UI_PORT}`,

@@ -4,7 +4,7 @@
  * official may take now: those the view's `actions` allow (the server judges them).
  */
 import { openActionDialog } from './actions.js';
-import { decodeToken, get, listenForChanges, organisation, procedureByCode, session } from './api.js';
+import { decodeToken, get, listenForChanges, organisation, post, procedureByCode, session } from './api.js';
 import { displayNames } from './names.js';
 import {
   errorBox,
@@ -35,6 +35,42 @@ function statusClass(status) {
   if (status === 'YEU_CAU_BO_SUNG') return 'status-paused';
   if (closedStatuses.has(status)) return 'status-closed';
   return 'status-open';
+}
+
+/**
+ * Supervisors and administrators may read a dossier's workflow history in the Temporal Web UI,
+ * decoded by the API's codec endpoint: a codec session (an HttpOnly cookie) is opened first, and
+ * the decode is recorded in the access log. The Web UI needs "Include cross-origin credentials" in
+ * its Codec Server settings (docs/operations.md).
+ */
+function historyLink(official, code) {
+  if (official.role !== 'supervisor' && official.role !== 'administrator') return null;
+  const status = h('span', { class: 'small muted', role: 'status' });
+  const open = async () => {
+    status.textContent = '';
+    try {
+      const opened = await post('/v1/codec/session');
+      if (!opened.webUi) {
+        status.textContent = 'Máy chủ chưa cấu hình địa chỉ Temporal Web UI (TTHC_TEMPORAL_UI_URL).';
+        return;
+      }
+      const { url, namespace } = opened.webUi;
+      window.open(
+        `${url}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(code)}`,
+        '_blank',
+        'noopener',
+      );
+    } catch (error) {
+      status.textContent = error.message;
+    }
+  };
+  return h(
+    'p',
+    { class: 'history-link' },
+    h('button', { type: 'button', class: 'secondary', onclick: open }, 'Lịch sử xử lý trên Temporal Web UI'),
+    ' ',
+    status,
+  );
 }
 
 export async function dossierScreen(main, official, code, cleanup) {
@@ -122,6 +158,7 @@ export async function dossierScreen(main, official, code, cleanup) {
             { class: 'muted small' },
             `${roleNames[official.role] ?? official.role} — ${name(official.unit)}`,
           ),
+          historyLink(official, s.code),
           actions.length === 0
             ? h('p', { class: 'no-actions' }, 'Không có thao tác nào dành cho vai trò của bạn ở bước này.')
             : h(

@@ -61,7 +61,14 @@ export function registerCodecSessionRoutes(scope: FastifyInstance, ctx: ApiConte
         tags: ['codec'],
         summary: 'Opens a codec session for the Temporal Web UI (an HttpOnly cookie for /codec)',
         response: {
-          200: z.object({ endpoint: z.string(), expiresAt: z.string() }),
+          200: z.object({
+            endpoint: z.string(),
+            expiresAt: z.string(),
+            webUi: z
+              .object({ url: z.string(), namespace: z.string() })
+              .optional()
+              .describe('The Temporal Web UI the session is for, when the API knows it'),
+          }),
           ...errorResponses(401, 403),
         },
       },
@@ -88,7 +95,10 @@ export function registerCodecSessionRoutes(scope: FastifyInstance, ctx: ApiConte
         { official: official.id, role: official.role, unit: official.unit },
         'codec session opened',
       );
-      return { endpoint: CODEC_PATH, expiresAt: session.expiresAt };
+      const webUi = ctx.temporalWebUi
+        ? { url: ctx.temporalWebUi, namespace: ctx.temporal.options.namespace }
+        : undefined;
+      return { endpoint: CODEC_PATH, expiresAt: session.expiresAt, webUi };
     },
   );
   app.delete(

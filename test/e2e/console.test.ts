@@ -8,7 +8,6 @@
  * days to pass). The aggregator has a meta bucket of its own, so other test files never touch its
  * counters. Screenshots of each screen go to docs/screenshots/ (UPDATE_SCREENSHOTS=1).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +27,7 @@ import { registerSearchAttributes } from '../../infra/temporal.js';
 import { loadCalendar } from '../../rules/calendar-loader.js';
 import { demoOfficials, writeDemoTokens } from '../../stack/demo.js';
 import { createDossierWorkers } from '../../workers/dossier-workers.js';
+import { chromiumFlags, chromiumPath, ensureChromium } from '../support/chromium.js';
 import { workflowBundle } from '../support/dossier-env.js';
 import { testLogger } from '../support/test-logging.js';
 import {
@@ -71,17 +71,6 @@ const projectRoot = new URL('../../', import.meta.url).pathname;
 const screenshots = process.env.UPDATE_SCREENSHOTS
   ? join(projectRoot, 'docs', 'screenshots')
   : join(tmpdir(), 'tthc-console-screenshots');
-const chromiumFlags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--lang=vi',
-];
 const calendar = loadCalendar('VN');
 const camThanh = { oneStop: '000.01.41.H99', committee: '000.00.41.H99' };
 /**
@@ -114,10 +103,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   // The browser: Debian's chromium, installed with apt-get if missing (fast when it is there).
-  const install = spawnSync(process.execPath, [join(projectRoot, 'scripts/install-browser.mjs'), '--quiet'], {
-    encoding: 'utf8',
-  });
-  if (install.status !== 0) throw new Error(`browser not available: ${install.stderr.trim()}`);
+  ensureChromium();
 
   nc = await connectNats('console-e2e');
   protection = await testPayloadProtection(nc);
@@ -170,7 +156,7 @@ beforeAll(async () => {
   await mkdir(screenshots, { recursive: true });
   profileDir = await mkdtemp(join(tmpdir(), 'tthc-console-chromium-'));
   context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    executablePath: chromiumPath,
     headless: true,
     args: chromiumFlags,
     viewport: { width: 1280, height: 900 },
