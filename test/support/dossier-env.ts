@@ -13,6 +13,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import { DossierClient } from '../../client/dossier-client.js';
 import type { PayloadProtection } from '../../encryption/data-converter.js';
 import type { DossierEvent } from '../../events/dossier-event-schema.js';
+import { openDetails } from '../../events/event-details.js';
 import { eventStreamName, notificationStreamName } from '../../events/stream.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
 import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
@@ -46,7 +47,7 @@ export interface DossierTestSystem {
   env?: TestWorkflowEnvironment;
   /** Stops the workers and restarts them (same data directory), as after a crash or deploy. */
   restartWorkers(): Promise<void>;
-  /** Events published for a dossier, in order. */
+  /** Events published for a dossier, in order, with their details opened. */
   events(code: string): Promise<DossierEvent[]>;
   /** Notifications put in the outbox for the applicant's SMS / e-mail gateway, in order. */
   notifications(code: string): Promise<Array<{ kind: string; text: string }>>;
@@ -122,7 +123,16 @@ export async function startDossierSystem(options: {
         await stopWorkers();
         await startWorkers();
       },
-      events: (code) => readStream<DossierEvent>(nc, eventStreamName, (e) => e.dossierCode === code),
+      // Details travel sealed (events/event-details.ts); the tests read them opened.
+      events: async (code) =>
+        Promise.all(
+          (await readStream<DossierEvent>(nc, eventStreamName, (e) => e.dossierCode === code)).map(
+            async (e) => ({
+              ...e,
+              data: await openDetails(e, code, protection.dataKeys),
+            }),
+          ),
+        ),
       notifications: (code) =>
         readStream<{ dossierCode: string; kind: string; text: string }>(
           nc,
