@@ -24,6 +24,8 @@ import {
   type PayloadProtection,
 } from '../encryption/data-converter.js';
 import { DecodeFailureMonitor } from '../encryption/decode-failures.js';
+import { KeyringError } from '../encryption/encryption-keyring.js';
+import { LiveKeyring } from '../encryption/live-keyring.js';
 import { type HttpEndpoints, startHttpEndpoints } from '../infra/health.js';
 import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
 import { enableProcessMetrics, metricsRegistry, registerIndicatorMetrics } from '../infra/metrics.js';
@@ -49,6 +51,8 @@ class WorkerProcess {
     private readonly config: Config,
     private readonly logger: Logger,
     private readonly sdkMetricsUrl: string,
+    /** The keyring, read before anything starts; absent for an aggregator-only process. */
+    private readonly keyring: LiveKeyring | undefined,
   ) {
     this.decodeFailures = new DecodeFailureMonitor((details) =>
       logger.error(details, 'a payload cannot be decrypted; its workflow task fails and is retried'),
@@ -84,14 +88,13 @@ class WorkerProcess {
 
     const units = config.TTHC_TASK_QUEUES;
     const servesUnits = units === 'all' || units.length > 0;
-    if (config.TTHC_SERVE_DOSSIER_QUEUE || servesUnits) {
+    if (this.keyring && (config.TTHC_SERVE_DOSSIER_QUEUE || servesUnits)) {
       this.protection = await openPayloadProtection({
         nc: this.nc,
-        keyring: keyringSource(config),
+        keyring: this.keyring,
         dataKeyBucket: config.TTHC_DATA_KEY_BUCKET,
         replicas: config.TTHC_STREAM_REPLICAS,
         onDecodeFailure: this.decodeFailures.onDecodeFailure,
-        onKeyringRefreshError: (error) => logger.warn({ error: error.message }, 'keyring refresh failed'),
       });
       this.connection = await this.connectTemporal();
       if (!this.connection) return;
@@ -266,11 +269,7 @@ async function main(): Promise<void> {
     process.stderr.write(`tthc-worker: ${error.message}\n`);
     process.exit(2);
   }
-  const servesSomething =
-    config.TTHC_SERVE_DOSSIER_QUEUE ||
-    config.TTHC_TASK_QUEUES === 'all' ||
-    config.TTHC_TASK_QUEUES.length > 0 ||
-    config.TTHC_INDICATOR_AGGREGATOR;
+  const servesSomething = servesQueues(config) || config.TTHC_INDICATOR_AGGREGATOR;
   if (!servesSomething) {
     process.stderr.write(
       'tthc-worker: nothing to run: TTHC_TASK_QUEUES is none, TTHC_SERVE_DOSSIER_QUEUE is false and TTHC_INDICATOR_AGGREGATOR is false\n',
@@ -279,6 +278,7 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger({ name: 'tthc-worker', level: config.TTHC_LOG_LEVEL });
+  const keyring = await readKeyring(config, servesQueues(config), logger);
   const sdkMetricsPort = config.TTHC_SDK_METRICS_PORT || (await freePort());
   Runtime.install({
     logger: new PinoTemporalLogger(
@@ -293,7 +293,7 @@ async function main(): Promise<void> {
   });
   enableProcessMetrics();
 
-  const worker = new WorkerProcess(config, logger, `http://127.0.0.1:${sdkMetricsPort}/metrics`);
+  const worker = new WorkerProcess(config, logger, `http://127.0.0.1:${sdkMetricsPort}/metrics`, keyring);
   process.once('SIGTERM', () => void worker.stop('SIGTERM'));
   process.once('SIGINT', () => void worker.stop('SIGINT'));
   try {
@@ -302,6 +302,30 @@ async function main(): Promise<void> {
     logger.error({ error: String(error) }, 'worker start failed');
     process.stderr.write(`tthc-worker: ${(error as Error).message}\n`);
     await worker.stop('start failed', 1);
+  }
+}
+
+function servesQueues(config: Config): boolean {
+  return (
+    config.TTHC_SERVE_DOSSIER_QUEUE || config.TTHC_TASK_QUEUES === 'all' || config.TTHC_TASK_QUEUES.length > 0
+  );
+}
+
+/** The keyring, before anything starts: a missing or unreadable one stops the process with one line. */
+async function readKeyring(
+  config: Config,
+  needed: boolean,
+  logger: Logger,
+): Promise<LiveKeyring | undefined> {
+  if (!needed) return undefined;
+  try {
+    return await LiveKeyring.open(keyringSource(config), {
+      onRefreshError: (error) => logger.warn({ error: error.message }, 'keyring refresh failed'),
+    });
+  } catch (error) {
+    if (!(error instanceof KeyringError)) throw error;
+    process.stderr.write(`tthc-worker: ${error.message}\n`);
+    process.exit(2);
   }
 }
 

@@ -10,7 +10,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -138,6 +138,27 @@ function workerEnv(values: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('TTHC_')) env[key] = value;
   return { ...env, TTHC_KEYRING_FILE: inject('keyringFile'), ...values };
+}
+
+/** Runs a worker process that is expected to stop at start; its exit code and standard error. */
+async function runWorkerToExit(
+  values: Record<string, string>,
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/worker-process.ts'], {
+    cwd: projectRoot,
+    env: workerEnv({ TTHC_NATS_URL: inject('natsUrl'), ...values }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve) =>
+    child.once('exit', (exitCode) => resolve(exitCode)),
+  );
+  children.delete(child);
+  return { code, stderr };
 }
 
 interface RunningWorker {
@@ -381,21 +402,28 @@ describe('the worker process (npm run worker)', () => {
     expect(text).toMatch(/^tthc_dossier_events_total\{type="approved"\} 1$/m);
   }, 120_000);
 
+  it('refuses to start without a readable keyring, in one line naming the file, exit code 2', async () => {
+    const missing = join(tmp, 'no-such-keyring.json');
+    const open = join(tmp, 'open-keyring.json');
+    await writeFile(open, await readFile(inject('keyringFile'), 'utf8'), { mode: 0o644 });
+    await chmod(open, 0o644);
+    for (const [file, reason] of [
+      [missing, 'does not exist'],
+      [open, 'can be read by others (mode 644)'],
+    ] as const) {
+      const { code, stderr } = await runWorkerToExit({ TTHC_KEYRING_FILE: file });
+      expect(code).toBe(2);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toContain(`tthc-worker: keyring ${file} ${reason}`);
+    }
+  });
+
   it('refuses a bad configuration with one line naming the variable, exit code 2', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'workers/worker-process.ts'], {
-      cwd: projectRoot,
-      env: workerEnv({ TTHC_METRICS_PORT: 'abc', TTHC_TASK_QUEUES: 'none', TTHC_SERVE_DOSSIER_QUEUE: 'no' }),
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { code, stderr } = await runWorkerToExit({
+      TTHC_METRICS_PORT: 'abc',
+      TTHC_TASK_QUEUES: 'none',
+      TTHC_SERVE_DOSSIER_QUEUE: 'no',
     });
-    children.add(child);
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const code = await new Promise<number | null>((resolve) =>
-      child.once('exit', (exitCode) => resolve(exitCode)),
-    );
-    children.delete(child);
     expect(code).toBe(2);
     expect(stderr).toBe(
       'tthc-worker: invalid configuration: TTHC_METRICS_PORT must be a port number (got "abc")\n',
