@@ -79,19 +79,7 @@ export class DigitizedRegistry {
   async record(input: DigitizedRecord): Promise<void> {
     const record = parseOrThrow(digitizedRecordSchema, input, 'digitized record');
     const key = entryKey(record.applicantKey, record.kind);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.addRecord(key, record);
-      } catch (error) {
-        if (!isConflict(error)) throw error;
-        if (attempt >= MAX_ATTEMPTS) {
-          throw new Error(
-            `recording a digitized ${record.kind}: still conflicting after ${MAX_ATTEMPTS} attempts`,
-          );
-        }
-        await sleep(Math.random() * Math.min(2 * attempt, 50));
-      }
-    }
+    await this.withRetries(`recording a digitized ${record.kind}`, () => this.addRecord(key, record));
   }
 
   /**
@@ -112,6 +100,59 @@ export class DigitizedRegistry {
       (r) => digitizedDate(r) <= onDate && (r.validUntil === undefined || r.validUntil >= onDate),
     );
     return usable.sort(newestFirst)[0] ?? null;
+  }
+
+  /**
+   * Removes the records a dossier made for an applicant, of every kind (the dossier's personal data
+   * is being erased: retention/); the applicant's records from other dossiers stay. Returns how many
+   * were removed; removing again finds none.
+   */
+  async removeDossier(
+    applicantKey: string,
+    dossierCode: string,
+    options: { legacyKey?: string } = {},
+  ): Promise<number> {
+    const applicantKeys = [applicantKey, options.legacyKey].filter((key): key is string => key !== undefined);
+    let removed = 0;
+    for (const key of applicantKeys) {
+      for (const entry of await this.entriesOf(key)) {
+        removed += await this.withRetries(`removing ${dossierCode}'s records`, () =>
+          this.dropRecordsOf(entry, dossierCode),
+        );
+      }
+    }
+    return removed;
+  }
+
+  /** The entry keys of every kind the applicant has records of. */
+  private async entriesOf(applicantKey: string): Promise<string[]> {
+    checkApplicantKey(applicantKey);
+    const keys: string[] = [];
+    for await (const key of await this.kv.keys(`a.${applicantKey}.*`)) keys.push(key);
+    return keys;
+  }
+
+  private async dropRecordsOf(key: string, dossierCode: string): Promise<number> {
+    const { records, revision } = await this.read(key);
+    const kept = records.filter((record) => record.dossierCode !== dossierCode);
+    if (revision === null || kept.length === records.length) return 0;
+    if (kept.length === 0) await this.kv.delete(key, { previousSeq: revision });
+    else await this.kv.update(key, JSON.stringify({ records: kept }), revision);
+    return records.length - kept.length;
+  }
+
+  /** Runs a compare-and-set change again while another writer got in first. */
+  private async withRetries<T>(what: string, change: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await change();
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+        if (attempt >= MAX_ATTEMPTS)
+          throw new Error(`${what}: still conflicting after ${MAX_ATTEMPTS} attempts`);
+        await sleep(Math.random() * Math.min(2 * attempt, 50));
+      }
+    }
   }
 
   /** The records kept under an applicant's plain-hash key, moved to the HMAC key (the old entry purged). */
@@ -148,13 +189,17 @@ export class DigitizedRegistry {
 }
 
 function entryKey(applicantKey: string, kind: string): string {
+  checkApplicantKey(applicantKey);
+  if (!KEBAB_ID.test(kind)) throw new RangeError(`component kind "${kind}" must be a kebab-case id`);
+  return `a.${applicantKey}.${kind}`;
+}
+
+function checkApplicantKey(applicantKey: string): void {
   if (!/^[0-9a-f]{64}$/.test(applicantKey)) {
     throw new RangeError(
       'applicantKey must be the hex HMAC-SHA256 from applicantKeyFor(), not a raw identifier',
     );
   }
-  if (!KEBAB_ID.test(kind)) throw new RangeError(`component kind "${kind}" must be a kebab-case id`);
-  return `a.${applicantKey}.${kind}`;
 }
 
 function digitizedDate(record: DigitizedRecord): CivilDate {
