@@ -70,8 +70,10 @@ describe('the OpenAPI document', () => {
       .sort();
     expect(documented).toEqual(registered);
     expect(registered.length).toBeGreaterThan(30);
-    // Hidden are only the docs page's own assets and the document itself.
+    // Hidden are only the docs page's own assets, the document itself, and the CORS preflight
+    // the codec endpoint answers for the Temporal Web UI (@fastify/cors).
     for (const route of registeredRoutes(app).filter((r) => r.hidden)) {
+      if (route.method === 'OPTIONS' && route.url === '/codec*') continue;
       expect(route.url).toMatch(/^\/(docs|openapi\.json)/);
     }
   });
