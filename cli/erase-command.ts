@@ -104,9 +104,7 @@ export function describeErasure(result: ErasureResult): string {
   const parts = [
     `${result.documents.destroyed.length} tài liệu bị hủy`,
     result.dataKeyDestroyed ? 'khóa dữ liệu của hồ sơ đã bị hủy' : 'hồ sơ không có khóa dữ liệu',
-    result.digitizedRegistry === 'view-unavailable'
-      ? 'không đọc được hồ sơ để gỡ bản ghi số hóa'
-      : `${result.digitizedRecordsRemoved} bản ghi số hóa được gỡ`,
+    `${result.digitizedRecordsRemoved} bản ghi số hóa được gỡ`,
   ];
   return `Đã xóa dữ liệu cá nhân của hồ sơ ${result.dossierCode} lúc ${when}: ${parts.join(', ')} (lý do: ${result.reasonName}).`;
 }

@@ -3,6 +3,9 @@
  * requested again (ND 45/2020; DOMAIN.md §4). Kept in NATS KV, one entry per applicant and
  * component kind holding the recent records, updated with compare-and-set.
  *
+ * Keys: `a.<applicant key>.<kind>` (the records), `d.<dossier code>` (which entries a dossier's
+ * records are in, to remove them when the dossier is erased).
+ *
  * Applicants are identified by applicantKeyFor(), an HMAC under the keyring's pseudonym secret,
  * never by their ID number or tax code (a plain hash of a 12-digit number is reversed by trying
  * them all; an HMAC is not, without the secret). Entries keyed by the plain hash of earlier
@@ -75,10 +78,17 @@ export class DigitizedRegistry {
     return new DigitizedRegistry(kv);
   }
 
-  /** Adds a record; recording the same ref again replaces the earlier record (safe to retry). */
+  /**
+   * Adds a record; recording the same ref again replaces the earlier record (safe to retry). The
+   * entry is first noted in the dossier's index, so that erasing the dossier finds its records
+   * without the applicant (whose view Temporal may have forgotten by then).
+   */
   async record(input: DigitizedRecord): Promise<void> {
     const record = parseOrThrow(digitizedRecordSchema, input, 'digitized record');
     const key = entryKey(record.applicantKey, record.kind);
+    await this.withRetries(`indexing a digitized ${record.kind}`, () =>
+      this.addToDossierIndex(record.dossierCode, key),
+    );
     await this.withRetries(`recording a digitized ${record.kind}`, () => this.addRecord(key, record));
   }
 
@@ -103,25 +113,51 @@ export class DigitizedRegistry {
   }
 
   /**
-   * Removes the records a dossier made for an applicant, of every kind (the dossier's personal data
-   * is being erased: retention/); the applicant's records from other dossiers stay. Returns how many
-   * were removed; removing again finds none.
+   * Removes the records a dossier made (its personal data is being erased: retention/); the
+   * applicant's records from other dossiers stay. The dossier's index finds them; with the
+   * applicant's keys, so do the records made before that index existed. Returns how many were
+   * removed; removing again finds none.
    */
   async removeDossier(
-    applicantKey: string,
     dossierCode: string,
-    options: { legacyKey?: string } = {},
+    applicant: { applicantKey?: string; legacyKey?: string } = {},
   ): Promise<number> {
-    const applicantKeys = [applicantKey, options.legacyKey].filter((key): key is string => key !== undefined);
+    const applicantKeys = [applicant.applicantKey, applicant.legacyKey].filter(
+      (key): key is string => key !== undefined,
+    );
+    const entries = new Set(await this.dossierIndex(dossierCode));
+    for (const key of applicantKeys) for (const entry of await this.entriesOf(key)) entries.add(entry);
     let removed = 0;
-    for (const key of applicantKeys) {
-      for (const entry of await this.entriesOf(key)) {
-        removed += await this.withRetries(`removing ${dossierCode}'s records`, () =>
-          this.dropRecordsOf(entry, dossierCode),
-        );
-      }
+    for (const entry of entries) {
+      removed += await this.withRetries(`removing ${dossierCode}'s records`, () =>
+        this.dropRecordsOf(entry, dossierCode),
+      );
     }
+    const index = dossierIndexKey(dossierCode);
+    if (index) await this.kv.purge(index);
     return removed;
+  }
+
+  /** The entry keys a dossier's records were written to. */
+  private async dossierIndex(dossierCode: string): Promise<string[]> {
+    const key = dossierIndexKey(dossierCode);
+    return key ? (await this.readIndex(key)).entries : [];
+  }
+
+  private async addToDossierIndex(dossierCode: string, entry: string): Promise<void> {
+    const key = dossierIndexKey(dossierCode);
+    if (!key) return;
+    const { entries, revision } = await this.readIndex(key);
+    if (entries.includes(entry)) return;
+    const value = JSON.stringify({ entries: [...entries, entry] });
+    if (revision === null) await this.kv.create(key, value);
+    else await this.kv.update(key, value, revision);
+  }
+
+  private async readIndex(key: string): Promise<{ entries: string[]; revision: number | null }> {
+    const entry = await this.kv.get(key);
+    if (entry?.operation !== 'PUT') return { entries: [], revision: null };
+    return { entries: dossierIndexSchema.parse(entry.json()).entries, revision: entry.revision };
   }
 
   /** The entry keys of every kind the applicant has records of. */
@@ -192,6 +228,15 @@ function entryKey(applicantKey: string, kind: string): string {
   checkApplicantKey(applicantKey);
   if (!KEBAB_ID.test(kind)) throw new RangeError(`component kind "${kind}" must be a kebab-case id`);
   return `a.${applicantKey}.${kind}`;
+}
+
+const dossierIndexSchema = z.strictObject({ entries: z.array(z.string()) });
+
+/** `d.<dossier code, dots as _>`: the entries of the dossier's records; undefined for a code KV keys cannot hold. */
+function dossierIndexKey(dossierCode: string): string | undefined {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(dossierCode)
+    ? `d.${dossierCode.replaceAll('.', '_')}`
+    : undefined;
 }
 
 function checkApplicantKey(applicantKey: string): void {

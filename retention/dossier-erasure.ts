@@ -4,8 +4,8 @@
  *
  *  1. refused while the dossier's workflow runs (an open dossier still needs its data); a workflow
  *     Temporal no longer has (its namespace retention passed) counts as closed;
- *  2. the applicant is read from the dossier's view while it can still be decoded, to remove the
- *     digitized-registry records this dossier made for them (skipped when Temporal forgot it);
+ *  2. the digitized-registry records this dossier made are removed: found by the dossier's index
+ *     and, while its view can still be decoded, by the applicant read from it;
  *  3. the documents no other dossier claims are destroyed (infra/document-store.ts);
  *  4. the dossier's data key is destroyed (crypto-shredding): every Temporal payload of the dossier
  *     and its liên thông children becomes undecipherable, so its view is gone;
@@ -23,6 +23,7 @@ import { dossierQuery } from '../contract/dossier-contract.js';
 import type { ErasureReason } from '../domain/personal-data-access.js';
 import type { DataKeyStore } from '../encryption/data-keys.js';
 import {
+  type ApplicantIdentity,
   applicantKeyFor,
   type DigitizedRegistry,
   legacyApplicantKeyFor,
@@ -67,8 +68,11 @@ export interface ErasureOutcome {
   documents: { destroyed: string[]; released: string[] };
   dataKeyDestroyed: boolean;
   digitizedRecordsRemoved: number;
-  /** `view-unavailable`: Temporal no longer has the dossier, so its registry records could not be found. */
-  digitizedRegistry: 'cleaned' | 'view-unavailable' | 'already-erased';
+  /**
+   * `dossier-index-only`: Temporal no longer had the dossier's view, so its registry records were
+   * found by the dossier's own index only (records made before that index existed stay).
+   */
+  digitizedRegistry: 'cleaned' | 'dossier-index-only' | 'already-erased';
 }
 
 export interface DossierEraserDeps {
@@ -94,7 +98,7 @@ export class DossierEraser {
     if (workflow === 'absent' && keyState === 'absent' && !request.knownToHaveEnded) {
       throw new UnknownDossierError(dossierCode);
     }
-    const registry = workflow === 'closed' ? await this.removeRegistryRecords(dossierCode) : undefined;
+    const registry = await this.removeRegistryRecords(dossierCode, workflow === 'closed');
     const documents = await this.deps.documents.eraseDossier(dossierCode);
     const dataKeyDestroyed = await this.deps.dataKeys.destroy(dossierCode);
     const entry = await this.recordErasure(dossierCode, request);
@@ -105,8 +109,8 @@ export class DossierEraser {
       erasedAt: entry.at,
       documents,
       dataKeyDestroyed,
-      digitizedRecordsRemoved: registry ?? 0,
-      digitizedRegistry: registry === undefined ? 'view-unavailable' : 'cleaned',
+      digitizedRecordsRemoved: registry.removed,
+      digitizedRegistry: registry.viewRead ? 'cleaned' : 'dossier-index-only',
     };
     this.log(outcome, request);
     return outcome;
@@ -123,21 +127,34 @@ export class DossierEraser {
     }
   }
 
-  /** The applicant from the dossier's view (still decodable), then their records of this dossier. */
-  private async removeRegistryRecords(dossierCode: string): Promise<number | undefined> {
-    let applicant: Parameters<typeof applicantKeyFor>[0];
+  /**
+   * The dossier's records in the digitized registry: found by the dossier's index and, while the
+   * view can still be decoded, by the applicant read from it (records made before that index).
+   */
+  private async removeRegistryRecords(
+    dossierCode: string,
+    workflowKnown: boolean,
+  ): Promise<{ removed: number; viewRead: boolean }> {
+    const applicant = workflowKnown ? await this.applicantOf(dossierCode) : undefined;
+    const removed = await this.deps.digitized.removeDossier(
+      dossierCode,
+      applicant && {
+        applicantKey: applicantKeyFor(applicant, this.deps.pseudonymSecret()),
+        legacyKey: legacyApplicantKeyFor(applicant),
+      },
+    );
+    return { removed, viewRead: applicant !== undefined };
+  }
+
+  /** The applicant from the dossier's view (the query works on a closed workflow); undefined once Temporal forgot it. */
+  private async applicantOf(dossierCode: string): Promise<ApplicantIdentity | undefined> {
     try {
       const view = await this.deps.temporal.workflow.getHandle(dossierCode).query(dossierQuery);
-      applicant = view.state.application.applicant;
+      return view.state.application.applicant;
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return undefined;
       throw error;
     }
-    return this.deps.digitized.removeDossier(
-      applicantKeyFor(applicant, this.deps.pseudonymSecret()),
-      dossierCode,
-      { legacyKey: legacyApplicantKeyFor(applicant) },
-    );
   }
 
   /**

@@ -41,9 +41,9 @@ export const erasureResultSchema = z
       .describe('The dossier’s data key was destroyed now: its Temporal history is undecipherable'),
     digitizedRecordsRemoved: z.number().int().describe('Records of the digitized-component registry removed'),
     digitizedRegistry: z
-      .enum(['cleaned', 'view-unavailable', 'already-erased'])
+      .enum(['cleaned', 'dossier-index-only', 'already-erased'])
       .describe(
-        'view-unavailable: Temporal no longer had the dossier, so its registry records could not be found',
+        'dossier-index-only: Temporal no longer had the dossier’s view, so its registry records were found by the dossier’s own index only',
       ),
   })
   .meta({ id: 'ErasureResult' });

@@ -10,7 +10,9 @@
  */
 import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
+import { msToTs } from '@temporalio/common/lib/time.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IndicatorService } from '../../aggregators/indicator-service.js';
@@ -28,14 +30,17 @@ import { PayloadDecodeError } from '../../encryption/payload-codec.js';
 import { applicantKeyFor, DigitizedRegistry } from '../../infra/digitized-registry.js';
 import { createLogger } from '../../infra/logging.js';
 import { projectRoot } from '../../infra/tools.js';
+import { DossierEraser, UnknownDossierError } from '../../retention/dossier-erasure.js';
 import type { ErasureResult } from '../../retention/erasure-schemas.js';
 import { type RetentionService, startRetentionService } from '../../retention/retention-service.js';
+import { retentionSweepOfficial } from '../../retention/retention-sweep.js';
 import { loadCatalogue } from '../../rules/catalogue-loader.js';
 import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { actor, demoUnits } from '../support/fixtures.js';
 import { scannedHouseholdBusiness } from '../support/scanned-applications.js';
 import { testLogger } from '../support/test-logging.js';
+import { connectTemporal, type TemporalTestConnections } from '../support/test-servers.js';
 
 const organisation = loadOrganisation('demo');
 const province = '000.00.00.H99';
@@ -249,6 +254,29 @@ function tthc(args: string[], tokenValue: string) {
   });
 }
 
+/** A client on a new namespace of the shared dev server, once the namespace answers. */
+async function emptyNamespace(connections: TemporalTestConnections): Promise<Client> {
+  const namespace = `tthc-forgotten-${process.pid}-${Date.now()}`;
+  await connections.client.workflowService.registerNamespace({
+    namespace,
+    workflowExecutionRetentionPeriod: msToTs('1 day'),
+  });
+  const client = new Client({
+    connection: connections.client.connection,
+    namespace,
+    dataConverter: system.protection.dataConverter,
+  });
+  for (let attempt = 0; ; attempt++) {
+    const answer = await client.workflow
+      .getHandle('probe')
+      .describe()
+      .catch((error: unknown) => error);
+    if (answer instanceof WorkflowNotFoundError) return client;
+    if (attempt > 100) throw answer;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe('the retention sweep', () => {
@@ -458,6 +486,38 @@ describe('a data subject’s request', () => {
     expect(unknown.statusCode).toBe(404);
     const badReason = await requestErasure(open.code, 'administrator', { reason: 'retention-expired' });
     expect(badReason.statusCode).toBe(400);
+  });
+
+  it('erases a dossier Temporal has forgotten: registry records by the dossier’s index, documents, key', async () => {
+    const dossier = await closedDossier();
+    // A namespace of its own that never had the dossier stands for one whose retention has passed.
+    const forgetful = await connectTemporal();
+    try {
+      const eraser = new DossierEraser({
+        temporal: await emptyNamespace(forgetful),
+        dataKeys: system.protection.dataKeys,
+        documents: system.documents,
+        digitized: registry,
+        accessLog,
+        pseudonymSecret: () => system.protection.keyring.pseudonymSecret,
+        logger: testLogger('forgetful-erasure'),
+      });
+      const official = retentionSweepOfficial(organisation);
+      await expect(
+        eraser.erase('000.01.41.H99-991230-0001', { by: official, reason: 'data-subject-request' }),
+      ).rejects.toBeInstanceOf(UnknownDossierError);
+      const outcome = await eraser.erase(dossier.code, { by: official, reason: 'retention-expired' });
+      expect(outcome).toMatchObject({
+        alreadyErased: false,
+        dataKeyDestroyed: true,
+        digitizedRecordsRemoved: 2,
+        digitizedRegistry: 'dossier-index-only',
+      });
+      expect(await registryRecords(dossier)).toEqual([]);
+      expect(await documentsLeft(dossier)).toEqual([]);
+    } finally {
+      await forgetful.close();
+    }
   });
 
   it('tthc erase: confirms in Vietnamese, then says it was already erased; exit 4 for others, 5 for an open dossier', async () => {
