@@ -531,12 +531,13 @@ describe('a data subject’s request', () => {
         `^Đã xóa dữ liệu cá nhân của hồ sơ ${dossier.code.replaceAll('.', '\\.')} lúc \\d\\d/\\d\\d/\\d{4} \\d\\d:\\d\\d: 3 tài liệu bị hủy, khóa dữ liệu của hồ sơ đã bị hủy, 2 bản ghi số hóa được gỡ \\(lý do: Yêu cầu xóa dữ liệu của chủ thể dữ liệu\\)\\.\\n$`,
       ),
     );
-    const [again, asJson, refused, stillOpen, show] = await Promise.all([
+    const [again, asJson, refused, stillOpen, show, audit] = await Promise.all([
       tthc(['erase', '--dossier', dossier.code], admin),
       tthc(['erase', '--dossier', dossier.code, '--json'], admin),
       tthc(['erase', '--dossier', dossier.code], await token('leader', demoUnits.camThanhCommittee)),
       tthc(['erase', '--dossier', open.code], admin),
       tthc(['dossier', 'show', dossier.code], admin),
+      tthc(['audit', '--dossier', dossier.code], admin),
     ]);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(
@@ -549,6 +550,7 @@ describe('a data subject’s request', () => {
     expect(stillOpen.stderr).toMatch(/^tthc: Hồ sơ .* đang được giải quyết.*\(HTTP 409 DOSSIER_OPEN\)\n$/);
     expect(show.code).toBe(3);
     expect(show.stderr).toMatch(/đã được xóa theo quy định.*\(HTTP 410 ERASED\)/);
+    expect(audit.stdout).toContain('Xóa dữ liệu cá nhân: Yêu cầu xóa dữ liệu của chủ thể dữ liệu (YC-42)');
     const usage = await tthc(['erase', '--dossier', dossier.code, '--reason', 'because'], admin);
     expect(usage.code).toBe(2);
   });
