@@ -11,7 +11,13 @@
  * past month of the year and day of the month (`dueFilters`), never the whole bucket. Recording is
  * idempotent: the first ended event of a dossier decides, a redelivered or later one changes nothing.
  */
-import { JetStreamApiCodes, JetStreamApiError, StorageType } from '@nats-io/jetstream';
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamManager,
+  jetstreamManager,
+  StorageType,
+} from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
@@ -89,18 +95,23 @@ export interface EndedDossier {
 }
 
 export class RetentionIndex {
-  private constructor(private readonly kv: KV) {}
+  private constructor(
+    private readonly kv: KV,
+    private readonly jsm: JetStreamManager,
+    private readonly bucket: string,
+  ) {}
 
   static async open(
     nc: NatsConnection,
     options: { bucket?: string; replicas?: number } = {},
   ): Promise<RetentionIndex> {
-    const kv = await new Kvm(nc).create(options.bucket ?? DEFAULT_RETENTION_BUCKET, {
+    const bucket = options.bucket ?? DEFAULT_RETENTION_BUCKET;
+    const kv = await new Kvm(nc).create(bucket, {
       history: 1,
       storage: StorageType.File,
       replicas: options.replicas ?? 1,
     });
-    return new RetentionIndex(kv);
+    return new RetentionIndex(kv, await jetstreamManager(nc), bucket);
   }
 
   /**
@@ -147,7 +158,7 @@ export class RetentionIndex {
     if (record && !record.erasedAt) {
       await this.kv.put(recordKey(entry.dossierCode), JSON.stringify({ ...record, erasedAt: at }));
     }
-    await this.kv.delete(entry.key);
+    await this.forget(entry.key);
   }
 
   /** Moves a dossier still open to a later day: the new entry first, then the old one goes. */
@@ -156,7 +167,15 @@ export class RetentionIndex {
     await this.kv.put(dueKey(to, dossierCode), JSON.stringify({ dossierCode }));
     const record = await this.record(dossierCode);
     if (record) await this.kv.put(recordKey(dossierCode), JSON.stringify({ ...record, scheduledOn: to }));
-    await this.kv.delete(entry.key);
+    await this.forget(entry.key);
+  }
+
+  /**
+   * Removes a due entry from the bucket's stream altogether: a KV delete would leave a marker that
+   * every later listing of its day reads again, so the days would fill with the erased.
+   */
+  private async forget(key: string): Promise<void> {
+    await this.jsm.streams.purge(`KV_${this.bucket}`, { filter: `$KV.${this.bucket}.${key}` });
   }
 }
 
