@@ -56,6 +56,16 @@ module.exports = {
       to: { path: '^(api|cli|client|stack|simulation|bench|workers|workflows)/' },
     },
     {
+      name: 'retention-is-an-io-layer',
+      severity: 'error',
+      comment:
+        "retention/ (the retention index, the sweep and the erasure of a dossier's personal data) is I/O like audit/: " +
+        'it uses domain/, contract/, encryption/, infra/, audit/, events/, rules/ and config/, never a surface ' +
+        '(api/, cli/, client/, stack/, simulation/, bench/), workers/ or workflows/.',
+      from: { path: '^retention/' },
+      to: { path: '^(api|cli|client|stack|simulation|bench|workers|workflows)/' },
+    },
+    {
       name: 'contract-is-the-boundary',
       severity: 'error',
       comment:

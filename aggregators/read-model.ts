@@ -38,6 +38,7 @@ import {
   type CounterRecord,
   type Counts,
   counterKey,
+  dossierKey,
   type EntityRecord,
   feedbackCounterKey,
   openIndicatorBucket,
@@ -154,6 +155,11 @@ export class IndicatorReadModel {
       today: toCivilDate((this.options.clock ?? Date.now)()),
       calendarOf: (unit) => loadAgencyCalendar(this.organisation, unit),
     });
+  }
+
+  /** A dossier's facts as last applied to the counters (no personal data); undefined if none were. */
+  async dossierFacts(code: string): Promise<DossierFacts | undefined> {
+    return (await readJson<EntityRecord<DossierFacts>>(await this.bucket(), dossierKey(code)))?.value.facts;
   }
 
   /** Which dossiers make up a number, e.g. the late ones of indicator 2.1. */

@@ -17,9 +17,11 @@ import { FeedbackClient } from '../client/feedback-client.js';
 import { readSetting } from '../config/configuration.js';
 import type { PayloadProtection } from '../encryption/data-converter.js';
 import { CalendarAmendmentWatch } from '../infra/calendar-amendment-store.js';
+import { DigitizedRegistry } from '../infra/digitized-registry.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
 import { PublicationStore } from '../publications/publication-store.js';
+import { DossierEraser } from '../retention/dossier-erasure.js';
 import { loadCatalogue } from '../rules/catalogue-loader.js';
 import { loadOrganisation } from '../rules/organisation-loader.js';
 import { checkSecret } from './auth.js';
@@ -54,9 +56,10 @@ export interface StartApiOptions {
   nc: NatsConnection;
   /**
    * The encryption of personal data (encryption/data-converter.ts): the codec the codec endpoint
-   * decodes with, and the keyring that unwraps the documents' keys.
+   * decodes with, the keyring that unwraps the documents' keys, and the data keys an erasure
+   * destroys (and that tell an erased dossier from a missing one).
    */
-  protection: Pick<PayloadProtection, 'codec' | 'keyring'>;
+  protection: Pick<PayloadProtection, 'codec' | 'keyring' | 'dataKeys'>;
   logger: Logger;
   /** Defaults: loadApiSettings() (the environment). */
   settings?: Partial<ApiSettings>;
@@ -80,13 +83,30 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
   // The access log's stream is created (or checked) before the API serves anything.
   const accessLog = options.accessLog ?? (await AccessLog.open(options.nc));
   const calendarAmendments = await CalendarAmendmentWatch.start(options.nc, options.logger);
+  const { protection } = options;
+  const documents = new FileDocumentStore(join(settings.dataDir, 'documents'), protection.keyring);
   const app = await buildApiServer({
     temporal: options.temporal,
-    dossiers: new DossierClient(options.temporal, await DossierCodeAllocator.open(options.nc)),
+    dossiers: new DossierClient(
+      options.temporal,
+      await DossierCodeAllocator.open(options.nc),
+      undefined,
+      undefined,
+      protection.dataKeys,
+    ),
     feedback: await FeedbackClient.open(options.temporal, options.nc),
     nc: options.nc,
-    documents: new FileDocumentStore(join(settings.dataDir, 'documents'), options.protection.keyring),
+    documents,
     accessLog,
+    erasure: new DossierEraser({
+      temporal: options.temporal,
+      dataKeys: protection.dataKeys,
+      documents,
+      digitized: await DigitizedRegistry.open(options.nc),
+      accessLog,
+      pseudonymSecret: () => protection.keyring.pseudonymSecret,
+      logger: options.logger.child({ component: 'erasure' }),
+    }),
     indicators: new IndicatorReadModel(
       options.nc,
       organisation,
@@ -99,7 +119,7 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
     secret: settings.secret,
     logger: options.logger,
     calendarAmendments,
-    codec: options.protection.codec,
+    codec: protection.codec,
     codecOrigins: options.codecOrigins ?? readSetting('TTHC_CODEC_ORIGINS') ?? [],
     temporalWebUi: options.temporalWebUi ?? readSetting('TTHC_TEMPORAL_UI_URL'),
   });

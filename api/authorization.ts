@@ -350,6 +350,15 @@ export function mayReadAccessLog(official: Official): Decision {
   );
 }
 
+/** Erasing a closed dossier's personal data on a request (Law 91/2025/QH15): administrators only. */
+export function mayErase(official: Official): Decision {
+  if (official.role === 'administrator') return allow;
+  return deny(
+    `Chỉ quản trị hệ thống được xóa dữ liệu cá nhân của hồ sơ; người gửi yêu cầu là ${roleNames[official.role].vi}`,
+    `only administrators may erase a dossier's personal data; the caller is a ${roleNames[official.role].en}`,
+  );
+}
+
 function within(organisation: OrganisationRegistry, code: string, ancestor: string): boolean {
   return organisation.has(code) && organisation.has(ancestor) && organisation.isWithin(code, ancestor);
 }

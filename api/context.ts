@@ -15,6 +15,7 @@ import type { WorkingCalendar } from '../domain/calendar.js';
 import type { ActionName } from '../domain/dossier/dossier-actions.js';
 import type { OrganisationRegistry } from '../domain/organisation.js';
 import type { DocumentStore } from '../infra/document-store.js';
+import type { DossierEraser } from '../retention/dossier-erasure.js';
 import type { AmendmentSource } from '../rules/calendar-loader.js';
 import { AuthenticationError, type Official } from './auth.js';
 import type { DossierScope } from './authorization.js';
@@ -42,6 +43,11 @@ export interface ApiDeps {
    * official records the read here first (api/access-logging.ts `recordPersonalDataRead`).
    */
   accessLog: AccessLog;
+  /**
+   * Erases a closed dossier's personal data (retention/dossier-erasure.ts), for the administrators'
+   * erasure route; the route answers 503 without it.
+   */
+  erasure?: DossierEraser;
   /** Decision 766 read model; the indicator routes answer 503 without it. */
   indicators?: IndicatorReadModel;
   organisation: OrganisationRegistry;

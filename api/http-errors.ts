@@ -1,18 +1,21 @@
 /**
  * HTTP errors of the API and the one error handler that maps every typed error to a status:
  * 400 bad input (every failing field named), 401 not authenticated, 403 not allowed, 404 unknown
- * resource, 409 the rules do not allow the action now, 503 a backing service is unreachable.
+ * resource, 409 the rules do not allow the action now, 410 the dossier's personal data was erased,
+ * 503 a backing service is unreachable.
  * Input a client sent never yields a 500.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
+  DossierErasedError,
   DossierNotFoundError,
   DossierValidationError,
   IllegalActionError,
   ServiceUnavailableError,
 } from '../client/client-errors.js';
 import { ValidationError } from '../domain/validation.js';
+import { DossierStillOpenError, UnknownDossierError } from '../retention/dossier-erasure.js';
 import { AuthenticationError } from './auth.js';
 import { ForbiddenError } from './authorization.js';
 
@@ -43,6 +46,18 @@ export class NotFoundError extends Error {
   readonly statusCode = 404;
 }
 
+/** 410: the dossier's personal data was erased; `details` are what may still be told (no personal data). */
+export class GoneError extends Error {
+  override name = 'GoneError';
+  readonly statusCode = 410;
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
 /** Request validation failed for one part of the request (params, body, querystring). */
 export class RequestValidationError extends BadRequestError {
   override name = 'RequestValidationError';
@@ -62,7 +77,7 @@ export function describePart(httpPart: string | undefined): string {
 
 interface Mapped {
   status: number;
-  body: ErrorBody;
+  body: ErrorBody & Record<string, unknown>;
   headers?: Record<string, string>;
 }
 
@@ -88,11 +103,23 @@ export function mapError(error: unknown): Mapped | undefined {
   }
   if (error instanceof ForbiddenError)
     return { status: 403, body: { error: error.message, code: 'FORBIDDEN' } };
-  if (error instanceof NotFoundError || error instanceof DossierNotFoundError) {
+  if (
+    error instanceof NotFoundError ||
+    error instanceof DossierNotFoundError ||
+    error instanceof UnknownDossierError
+  ) {
     return { status: 404, body: { error: error.message, code: 'NOT_FOUND' } };
   }
   if (error instanceof IllegalActionError)
     return { status: 409, body: { error: error.message, code: error.code } };
+  if (error instanceof DossierStillOpenError) {
+    return { status: 409, body: { error: error.message, code: 'DOSSIER_OPEN' } };
+  }
+  if (error instanceof GoneError) {
+    return { status: 410, body: { error: error.message, code: 'ERASED', ...error.details } };
+  }
+  if (error instanceof DossierErasedError)
+    return { status: 410, body: { error: error.message, code: 'ERASED' } };
   if (error instanceof ServiceUnavailableError || isUnavailable(error)) {
     return {
       status: 503,

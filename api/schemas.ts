@@ -138,8 +138,28 @@ export const actionResultSchema = z
   })
   .meta({ id: 'ActionResult' });
 
+/** What may still be told of a dossier whose personal data was erased: the indicator read model's facts. */
+export const erasedDossierFactsSchema = z
+  .object({
+    code: z.string(),
+    procedure: z.object({ code: z.string(), name: z.string().optional() }),
+    status: z.string(),
+    statusName: z.string(),
+    receivingUnit: z.string(),
+    competentAgency: z.string(),
+    submittedAt: z.string(),
+    endedAt: z.string().optional(),
+    returnedAt: z.string().optional(),
+  })
+  .meta({ id: 'ErasedDossierFacts', description: 'The non-personal facts of an erased dossier' });
+
+/** 410 of a dossier whose personal data was erased, with its non-personal facts when they are known. */
+export const erasedDossierSchema = errorSchema
+  .extend({ dossier: erasedDossierFactsSchema.optional() })
+  .meta({ id: 'ErasedDossier' });
+
 /** Standard error responses of a route. */
-export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 503>) {
+export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 410 | 503>) {
   return Object.fromEntries(statuses.map((status) => [status, errorSchema])) as Record<
     number,
     typeof errorSchema

@@ -29,6 +29,7 @@ import { registerAuditRoutes } from './routes/audit-routes.js';
 import { codecRoutes, registerCodecSessionRoutes } from './routes/codec-routes.js';
 import { registerDocumentRoutes } from './routes/document-routes.js';
 import { registerDossierRoutes } from './routes/dossier-routes.js';
+import { registerErasureRoutes } from './routes/erasure-routes.js';
 import { registerCitizenFeedbackRoutes, registerFeedbackRoutes } from './routes/feedback-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerIndicatorRoutes } from './routes/indicator-routes.js';
@@ -119,7 +120,11 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
         { name: 'reference', description: 'Catalogue, calendar, organisation' },
         { name: 'feedback', description: 'Feedback and petitions (phản ánh, kiến nghị)' },
         { name: 'citizens', description: 'Lookup with the code and secret on the receipt' },
-        { name: 'audit', description: 'The personal-data access log (administrators)' },
+        {
+          name: 'audit',
+          description:
+            'The personal-data access log, and erasing a closed dossier’s personal data (administrators)',
+        },
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'codec', description: 'Codec server of the Temporal Web UI (decrypted payloads, audited)' },
       ],
@@ -155,6 +160,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     registerFeedbackRoutes(scope, ctx);
     registerCodecSessionRoutes(scope, ctx);
     registerAuditRoutes(scope, ctx);
+    registerErasureRoutes(scope, ctx);
   });
   await app.register(codecRoutes, { prefix: '/codec', ctx, origins: deps.codecOrigins ?? [] });
   await app.register(webConsole, { ctx });

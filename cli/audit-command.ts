@@ -9,7 +9,7 @@ import { type AccessEntry, type AccessLogPage, accessLogPageSchema } from '../au
 import { roleNames } from '../domain/actor.js';
 import { dossierCodeSchema } from '../domain/dossier-code.js';
 import { formNames } from '../domain/forms/form-labels.js';
-import { accessRouteName } from '../domain/personal-data-access.js';
+import { accessRouteName, erasureReasonNames } from '../domain/personal-data-access.js';
 import { formatZodError } from '../domain/validation.js';
 import {
   type ConnectionOptions,
@@ -86,7 +86,15 @@ function unitText(unit: string, names: Readonly<Record<string, string>>): string
 function routeText(entry: AccessEntry): string {
   const route = accessRouteName(entry.route);
   if (!entry.detail) return route;
+  if (entry.route === 'erasure') return `${route}: ${erasureText(entry.detail)}`;
   const form =
     entry.route === 'form' ? (formNames as Readonly<Record<string, string>>)[entry.detail] : undefined;
   return `${route}: ${form ?? entry.detail}`;
+}
+
+/** `<reason>[:<reference>]` as the reason's name and the reference. */
+function erasureText(detail: string): string {
+  const [reason = '', ...rest] = detail.split(':');
+  const name = (erasureReasonNames as Readonly<Record<string, string>>)[reason] ?? reason;
+  return rest.length > 0 ? `${name} (${rest.join(':')})` : name;
 }

@@ -11,7 +11,7 @@ export const apiExitCodes = {
   failure: 1,
   /** Bad usage or input the API refused (400). */
   usage: 2,
-  /** No such dossier or form (404). */
+  /** No such dossier or form (404), or its personal data was erased (410). */
   notFound: 3,
   /** Not authenticated (401) or not allowed (403). */
   forbidden: 4,
@@ -24,7 +24,7 @@ export const exitCodesHelp = `Exit codes:
   0  ok
   1  other failure: the API is unreachable or unavailable (503), an unexpected answer
   2  usage error, or input the API refused (400; every issue is listed)
-  3  not found (404): no such dossier or form
+  3  not found (404): no such dossier or form; or its personal data was erased (410)
   4  not authenticated or not allowed (401, 403)
   5  the action is not allowed now (409), with the reason and its code`;
 
@@ -61,7 +61,7 @@ export class ApiError extends Error {
 
 export function exitCodeOfStatus(status: number): number {
   if (status === 400 || status === 422) return apiExitCodes.usage;
-  if (status === 404) return apiExitCodes.notFound;
+  if (status === 404 || status === 410) return apiExitCodes.notFound;
   if (status === 401 || status === 403) return apiExitCodes.forbidden;
   if (status === 409) return apiExitCodes.illegal;
   return apiExitCodes.failure;

@@ -18,6 +18,7 @@ registerIndicatorCommands(program);
 (await import('./keys-command.js')).registerKeysCommands(program);
 (await import('./dossier/dossier-commands.js')).registerDossierCommands(program);
 (await import('./audit-command.js')).registerAuditCommand(program);
+(await import('./erase-command.js')).registerEraseCommand(program);
 
 try {
   await program.parseAsync(process.argv);

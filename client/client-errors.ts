@@ -33,6 +33,19 @@ export class IllegalActionError extends DossierClientError {
   }
 }
 
+/**
+ * The dossier's personal data was erased (retention or a data subject's request): its data key is
+ * destroyed, so its view can no longer be decoded. The dossier existed; there is nothing to show.
+ */
+export class DossierErasedError extends DossierClientError {
+  override name = 'DossierErasedError';
+  constructor(readonly dossierCode: string) {
+    super(
+      `Dữ liệu cá nhân của hồ sơ ${dossierCode} đã được xóa theo quy định về bảo vệ dữ liệu cá nhân (Luật 91/2025/QH15); hồ sơ không còn xem hay xử lý được (the personal data of the dossier was erased)`,
+    );
+  }
+}
+
 export class ServiceUnavailableError extends DossierClientError {
   override name = 'ServiceUnavailableError';
 }

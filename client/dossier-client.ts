@@ -37,7 +37,13 @@ import { toCivilDate } from '../domain/time.js';
 import { parseOrThrow } from '../domain/validation.js';
 import type { DossierCodeAllocator } from '../infra/dossier-codes.js';
 import { getProcedure } from '../rules/catalogue-loader.js';
-import { DossierValidationError, IllegalActionError, translated, validated } from './client-errors.js';
+import {
+  DossierErasedError,
+  DossierValidationError,
+  IllegalActionError,
+  translated,
+  validated,
+} from './client-errors.js';
 
 export interface ReceiveRequest {
   application: DossierApplicationInput;
@@ -53,12 +59,19 @@ export interface ReceiveResult extends IntakeOutcome {
 /** Where "now" comes from: the wall clock, or a test or simulation server's clock. */
 export type Clock = () => number | Promise<number>;
 
+/** Whether a dossier's personal data was erased (encryption/data-keys.ts DataKeyStore). */
+export interface ErasureCheck {
+  isErased(dossierCode: string): Promise<boolean>;
+}
+
 export class DossierClient {
   constructor(
     private readonly temporal: Client,
     private readonly codes: DossierCodeAllocator,
     private readonly taskQueue: string = dossierTaskQueue,
     private readonly clock: Clock = Date.now,
+    /** With it, a call on an erased dossier fails with DossierErasedError rather than its decoding error. */
+    private readonly erasures?: ErasureCheck,
   ) {}
 
   async receive(request: ReceiveRequest): Promise<ReceiveResult> {
@@ -115,27 +128,38 @@ export class DossierClient {
   }
 
   async act(code: string, request: ActionRequest): Promise<ActionResult> {
-    return translated(`Không tìm thấy hồ sơ ${code}`, () =>
+    return this.onDossier(code, () =>
       this.temporal.workflow.getHandle(code).executeUpdate(actUpdate, { args: [request] }),
     );
   }
 
   async get(code: string): Promise<DossierView> {
-    return translated(`Không tìm thấy hồ sơ ${code}`, () =>
-      this.temporal.workflow.getHandle(code).query(dossierQuery),
-    );
+    return this.onDossier(code, () => this.temporal.workflow.getHandle(code).query(dossierQuery));
+  }
+
+  /**
+   * A call on one dossier, its failures as the client's typed errors. A failure on an erased
+   * dossier (its payloads under a destroyed key, or its workflow gone) is DossierErasedError.
+   */
+  private async onDossier<T>(code: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await translated(`Không tìm thấy hồ sơ ${code}`, call);
+    } catch (error) {
+      if (await this.erasures?.isErased(code).catch(() => false)) throw new DossierErasedError(code);
+      throw error;
+    }
   }
 
   /** The portal-sync service: the national portal acknowledged the dossier's state as of an event. */
   async recordPortalSync(code: string, ack: PortalSyncAck): Promise<void> {
-    await translated(`Không tìm thấy hồ sơ ${code}`, () =>
+    await this.onDossier(code, () =>
       this.temporal.workflow.getHandle(code).executeUpdate(recordPortalSyncUpdate, { args: [ack] }),
     );
   }
 
   /** The notifier: a message to the applicant could not be delivered (it goes on the timeline). */
   async recordNotificationFailure(code: string, failure: NotificationFailure): Promise<void> {
-    await translated(`Không tìm thấy hồ sơ ${code}`, () =>
+    await this.onDossier(code, () =>
       this.temporal.workflow
         .getHandle(code)
         .executeUpdate(recordNotificationFailureUpdate, { args: [failure] }),
@@ -145,7 +169,7 @@ export class DossierClient {
   /** A published calendar amendment reaches the dossier: its deadlines are counted again (idempotent). */
   async applyCalendarAmendment(code: string, amendment: CalendarAmendmentInput): Promise<AmendmentOutcome> {
     const valid = validatedAmendment(amendment);
-    return translated(`Không tìm thấy hồ sơ ${code}`, () =>
+    return this.onDossier(code, () =>
       this.temporal.workflow.getHandle(code).executeUpdate(applyCalendarAmendmentUpdate, { args: [valid] }),
     );
   }
@@ -153,7 +177,7 @@ export class DossierClient {
   /** What the amendment would do to the dossier's deadlines; changes nothing. */
   async previewCalendarAmendment(code: string, amendment: CalendarAmendmentInput): Promise<AmendmentOutcome> {
     const valid = validatedAmendment(amendment);
-    return translated(`Không tìm thấy hồ sơ ${code}`, () =>
+    return this.onDossier(code, () =>
       this.temporal.workflow.getHandle(code).query(calendarAmendmentPreviewQuery, valid),
     );
   }
@@ -172,7 +196,7 @@ export class DossierClient {
         'ILLEGAL_STATE',
         `Hồ sơ ${code} không có yêu cầu liên thông tới ${agency}`,
       );
-    return translated(`Không tìm thấy hồ sơ ${code}`, () =>
+    return this.onDossier(code, () =>
       this.temporal.workflow
         .getHandle(task.workflowId)
         .executeUpdate(completeInterAgencyUpdate, { args: [{ actor, opinion }] }),

@@ -129,6 +129,20 @@ const settings = {
     description:
       'run the Decision 766 indicator aggregator in this process; exactly one process of a deployment may (`npm start` always runs it)',
   }),
+  TTHC_RETENTION_SWEEP: setting(flag().default(false), {
+    group: 'worker',
+    description:
+      'run the retention of personal data in this process: the index of when each ended dossier falls due (from the events) and the sweep that erases the dossiers due (docs/operations.md, “Retention and erasure”); one process of a deployment (`npm start` always runs it)',
+  }),
+  TTHC_RETENTION_SWEEP_INTERVAL: setting(
+    duration.refine((ms) => ms >= 60_000, 'must be at least 1m').default(3_600_000),
+    {
+      group: 'worker',
+      shownDefault: '1h',
+      description:
+        'how often the retention sweep looks for dossiers due for erasure (it also sweeps at start)',
+    },
+  ),
   TTHC_INDICATOR_META_BUCKET: setting(natsName.default('tthc_indicators_meta'), {
     group: 'worker',
     description: 'KV bucket that names the active indicator bucket (isolates test or staging read models)',
@@ -269,12 +283,15 @@ const settings = {
         'origins allowed to call the codec endpoint `/codec` (the Temporal Web UI); `npm start` allows its own Web UI',
     },
   ),
-  TTHC_TEMPORAL_UI_URL: setting(z.url('must be a URL such as https://temporal-ui.example.gov.vn').optional(), {
-    group: 'api',
-    shownDefault: '(the local Web UI)',
-    description:
-      'the Temporal Web UI, for the console’s link from a dossier to its history (decoded through `/codec` for supervisors and administrators)',
-  }),
+  TTHC_TEMPORAL_UI_URL: setting(
+    z.url('must be a URL such as https://temporal-ui.example.gov.vn').optional(),
+    {
+      group: 'api',
+      shownDefault: '(the local Web UI)',
+      description:
+        'the Temporal Web UI, for the console’s link from a dossier to its history (decoded through `/codec` for supervisors and administrators)',
+    },
+  ),
   TTHC_API_URL: setting(
     z.string().url('must be a URL such as http://127.0.0.1:3000').default('http://127.0.0.1:3000'),
     {

@@ -105,6 +105,21 @@ export const interAgencyParticipantSchema = z.strictObject({
   shareOfDeadline: z.number().int('must be a whole number of working days').min(1, 'must be at least 1'),
 });
 
+/**
+ * How long the applicant's personal data of a closed dossier is kept, counted in calendar months
+ * from the day the dossier ended; then it is erased (retention/). The law fixes no period (Law
+ * 91/2025/QH15: kept only as long as the purpose needs), so the figure is the province's setting.
+ */
+export const personalDataRetentionSchema = z.strictObject({
+  months: z
+    .number('must be a number of months')
+    .int('must be a whole number of months')
+    .min(1, 'must be at least 1 month')
+    .max(1200, 'must be at most 1200 months (100 years)'),
+  /** Why this period, or where the province decided it. */
+  note: textSchema.optional(),
+});
+
 export const ruleVersionSchema = z.strictObject({
   version: textSchema,
   effectiveFrom: civilDateSchema,
@@ -139,6 +154,8 @@ const procedureShape = z.strictObject({
   steps: z.array(kebabIdSchema).min(1, 'must list at least one processing step'),
   /** Other agencies taking part (liên thông, ND 61 Art 19(6)–(7)). */
   interAgency: z.array(interAgencyParticipantSchema).optional(),
+  /** Retention of the applicant's personal data after the dossier ended (the province's setting). */
+  personalDataRetention: personalDataRetentionSchema,
   ruleVersion: ruleVersionSchema,
   /** Fields (top-level name, optionally followed by '.detail') not confirmed in a primary text. */
   unconfirmed: z.array(textSchema),
@@ -162,6 +179,7 @@ export type Fee = z.output<typeof feeSchema>;
 export type RequiredDocument = z.output<typeof requiredDocumentSchema>;
 export type InterAgencyParticipant = z.output<typeof interAgencyParticipantSchema>;
 export type RuleVersion = z.output<typeof ruleVersionSchema>;
+export type PersonalDataRetention = z.output<typeof personalDataRetentionSchema>;
 
 function checkProcedure(procedure: ProcedureShape, report: IssueSink): void {
   if (LOCAL_PROCEDURE_CODE.test(procedure.code) && !procedure.unconfirmed.includes('code')) {

@@ -61,6 +61,15 @@ export function addCalendarDays(date: CivilDate, days: number): CivilDate {
   return fromDayNumber(dayNumber(date) + days);
 }
 
+/** The same day `months` calendar months later; a day the month lacks becomes its last day (31/01 + 1 → 28/02). */
+export function addCalendarMonths(date: CivilDate, months: number): CivilDate {
+  const { year, month, day } = parseCivilDate(date);
+  const index = year * 12 + (month - 1) + months;
+  const [toYear, toMonth] = [Math.floor(index / 12), (index % 12) + 1];
+  const lastDay = new Date(Date.UTC(toYear, toMonth, 0)).getUTCDate();
+  return civilDate(toYear, toMonth, Math.min(day, lastDay));
+}
+
 /** 0 = Sunday … 6 = Saturday. */
 export function weekday(date: CivilDate): number {
   return (((dayNumber(date) + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday

@@ -57,6 +57,8 @@ export class MissingDataKeyError extends Error {
   }
 }
 
+export type DataKeyState = 'active' | 'erased' | 'absent';
+
 export class DataKeyStore {
   private readonly cache = new Map<string, Promise<Buffer>>();
 
@@ -95,8 +97,14 @@ export class DataKeyStore {
 
   /** Whether the subject's key was destroyed. */
   async isErased(subject: string): Promise<boolean> {
+    return (await this.keyState(subject)) === 'erased';
+  }
+
+  /** Whether the subject has a key, had one that was destroyed, or never had one. */
+  async keyState(subject: string): Promise<DataKeyState> {
     const entry = await this.kv.get(checkedSubject(subject));
-    return entry !== null && entry.operation !== 'PUT';
+    if (entry === null) return 'absent';
+    return entry.operation === 'PUT' ? 'active' : 'erased';
   }
 
   /** Encrypts bytes that belong to a subject (e.g. contacts on NATS) under its data key. */

@@ -3,6 +3,9 @@
  * requested again (ND 45/2020; DOMAIN.md §4). Kept in NATS KV, one entry per applicant and
  * component kind holding the recent records, updated with compare-and-set.
  *
+ * Keys: `a.<applicant key>.<kind>` (the records), `d.<dossier code>` (which entries a dossier's
+ * records are in, to remove them when the dossier is erased).
+ *
  * Applicants are identified by applicantKeyFor(), an HMAC under the keyring's pseudonym secret,
  * never by their ID number or tax code (a plain hash of a 12-digit number is reversed by trying
  * them all; an HMAC is not, without the secret). Entries keyed by the plain hash of earlier
@@ -75,23 +78,18 @@ export class DigitizedRegistry {
     return new DigitizedRegistry(kv);
   }
 
-  /** Adds a record; recording the same ref again replaces the earlier record (safe to retry). */
+  /**
+   * Adds a record; recording the same ref again replaces the earlier record (safe to retry). The
+   * entry is first noted in the dossier's index, so that erasing the dossier finds its records
+   * without the applicant (whose view Temporal may have forgotten by then).
+   */
   async record(input: DigitizedRecord): Promise<void> {
     const record = parseOrThrow(digitizedRecordSchema, input, 'digitized record');
     const key = entryKey(record.applicantKey, record.kind);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.addRecord(key, record);
-      } catch (error) {
-        if (!isConflict(error)) throw error;
-        if (attempt >= MAX_ATTEMPTS) {
-          throw new Error(
-            `recording a digitized ${record.kind}: still conflicting after ${MAX_ATTEMPTS} attempts`,
-          );
-        }
-        await sleep(Math.random() * Math.min(2 * attempt, 50));
-      }
-    }
+    await this.withRetries(`indexing a digitized ${record.kind}`, () =>
+      this.addToDossierIndex(record.dossierCode, key),
+    );
+    await this.withRetries(`recording a digitized ${record.kind}`, () => this.addRecord(key, record));
   }
 
   /**
@@ -112,6 +110,85 @@ export class DigitizedRegistry {
       (r) => digitizedDate(r) <= onDate && (r.validUntil === undefined || r.validUntil >= onDate),
     );
     return usable.sort(newestFirst)[0] ?? null;
+  }
+
+  /**
+   * Removes the records a dossier made (its personal data is being erased: retention/); the
+   * applicant's records from other dossiers stay. The dossier's index finds them; with the
+   * applicant's keys, so do the records made before that index existed. Returns how many were
+   * removed; removing again finds none.
+   */
+  async removeDossier(
+    dossierCode: string,
+    applicant: { applicantKey?: string; legacyKey?: string } = {},
+  ): Promise<number> {
+    const applicantKeys = [applicant.applicantKey, applicant.legacyKey].filter(
+      (key): key is string => key !== undefined,
+    );
+    const entries = new Set(await this.dossierIndex(dossierCode));
+    for (const key of applicantKeys) for (const entry of await this.entriesOf(key)) entries.add(entry);
+    let removed = 0;
+    for (const entry of entries) {
+      removed += await this.withRetries(`removing ${dossierCode}'s records`, () =>
+        this.dropRecordsOf(entry, dossierCode),
+      );
+    }
+    const index = dossierIndexKey(dossierCode);
+    if (index) await this.kv.purge(index);
+    return removed;
+  }
+
+  /** The entry keys a dossier's records were written to. */
+  private async dossierIndex(dossierCode: string): Promise<string[]> {
+    const key = dossierIndexKey(dossierCode);
+    return key ? (await this.readIndex(key)).entries : [];
+  }
+
+  private async addToDossierIndex(dossierCode: string, entry: string): Promise<void> {
+    const key = dossierIndexKey(dossierCode);
+    if (!key) return;
+    const { entries, revision } = await this.readIndex(key);
+    if (entries.includes(entry)) return;
+    const value = JSON.stringify({ entries: [...entries, entry] });
+    if (revision === null) await this.kv.create(key, value);
+    else await this.kv.update(key, value, revision);
+  }
+
+  private async readIndex(key: string): Promise<{ entries: string[]; revision: number | null }> {
+    const entry = await this.kv.get(key);
+    if (entry?.operation !== 'PUT') return { entries: [], revision: null };
+    return { entries: dossierIndexSchema.parse(entry.json()).entries, revision: entry.revision };
+  }
+
+  /** The entry keys of every kind the applicant has records of. */
+  private async entriesOf(applicantKey: string): Promise<string[]> {
+    checkApplicantKey(applicantKey);
+    const keys: string[] = [];
+    for await (const key of await this.kv.keys(`a.${applicantKey}.*`)) keys.push(key);
+    return keys;
+  }
+
+  private async dropRecordsOf(key: string, dossierCode: string): Promise<number> {
+    const { records, revision } = await this.read(key);
+    const kept = records.filter((record) => record.dossierCode !== dossierCode);
+    if (revision === null || kept.length === records.length) return 0;
+    if (kept.length === 0) await this.kv.delete(key, { previousSeq: revision });
+    else await this.kv.update(key, JSON.stringify({ records: kept }), revision);
+    return records.length - kept.length;
+  }
+
+  /** Runs a compare-and-set change again while another writer got in first. */
+  private async withRetries<T>(what: string, change: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await change();
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+        if (attempt >= MAX_ATTEMPTS)
+          throw new Error(`${what}: still conflicting after ${MAX_ATTEMPTS} attempts`);
+        await sleep(Math.random() * Math.min(2 * attempt, 50));
+      }
+    }
   }
 
   /** The records kept under an applicant's plain-hash key, moved to the HMAC key (the old entry purged). */
@@ -148,13 +225,26 @@ export class DigitizedRegistry {
 }
 
 function entryKey(applicantKey: string, kind: string): string {
+  checkApplicantKey(applicantKey);
+  if (!KEBAB_ID.test(kind)) throw new RangeError(`component kind "${kind}" must be a kebab-case id`);
+  return `a.${applicantKey}.${kind}`;
+}
+
+const dossierIndexSchema = z.strictObject({ entries: z.array(z.string()) });
+
+/** `d.<dossier code, dots as _>`: the entries of the dossier's records; undefined for a code KV keys cannot hold. */
+function dossierIndexKey(dossierCode: string): string | undefined {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(dossierCode)
+    ? `d.${dossierCode.replaceAll('.', '_')}`
+    : undefined;
+}
+
+function checkApplicantKey(applicantKey: string): void {
   if (!/^[0-9a-f]{64}$/.test(applicantKey)) {
     throw new RangeError(
       'applicantKey must be the hex HMAC-SHA256 from applicantKeyFor(), not a raw identifier',
     );
   }
-  if (!KEBAB_ID.test(kind)) throw new RangeError(`component kind "${kind}" must be a kebab-case id`);
-  return `a.${applicantKey}.${kind}`;
 }
 
 function digitizedDate(record: DigitizedRecord): CivilDate {

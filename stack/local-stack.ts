@@ -24,6 +24,7 @@ import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
 import { startNatsServer, startTemporalDevServer } from '../infra/server-launchers.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
 import { startPublicationService } from '../publications/publication-service.js';
+import { startRetentionService } from '../retention/retention-service.js';
 import { loadCatalogue } from '../rules/catalogue-loader.js';
 import { loadOrganisation } from '../rules/organisation-loader.js';
 import { createDossierWorkers, workerTuningFrom } from '../workers/dossier-workers.js';
@@ -164,16 +165,36 @@ async function main(): Promise<void> {
     progress('opening the personal-data access log …');
     const accessLog = await AccessLog.open(nc);
 
-    progress('starting the HTTP API …');
     const apiConnection = await Connection.connect({ address: temporal.address });
     stack.add('API Temporal connection', () => apiConnection.close());
+    const temporalClient = new Client({
+      connection: apiConnection,
+      namespace: temporal.namespace,
+      dataConverter: protection.dataConverter,
+    });
+
+    progress('starting the retention of personal data …');
+    const retention = await startRetentionService({
+      nc,
+      temporal: temporalClient,
+      protection,
+      dataDir: config.TTHC_DATA_DIR,
+      organisation: loadOrganisation(config.TTHC_ORGANISATION),
+      catalogue: loadCatalogue().procedures,
+      accessLog,
+      logger: logger.child({ component: 'retention' }),
+      intervalMs: config.TTHC_RETENTION_SWEEP_INTERVAL,
+    });
+    stack.add('retention sweep', () => retention.stop());
+    summary.push([
+      'Retention',
+      'closed dossiers’ personal data erased when their procedure’s retention ends (npx tthc erase --dossier <code>, administrators)',
+    ]);
+
+    progress('starting the HTTP API …');
     const secret = await localTokenSecret(config.TTHC_DATA_DIR, config.TTHC_TOKEN_SECRET);
     const api = await startApiServer({
-      temporal: new Client({
-        connection: apiConnection,
-        namespace: temporal.namespace,
-        dataConverter: protection.dataConverter,
-      }),
+      temporal: temporalClient,
       temporalWebUi: config.TTHC_TEMPORAL_UI_URL ?? temporal.uiUrl,
       codecOrigins: config.TTHC_CODEC_ORIGINS ?? [
         `http://127.0.0.1:${config.TTHC_TEMPORAL_UI_PORT}`,

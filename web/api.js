@@ -13,6 +13,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = body?.code;
     this.issues = body?.issues ?? [];
+    this.body = body;
   }
 }
 

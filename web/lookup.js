@@ -90,6 +90,10 @@ export function lookupScreen(main) {
       );
       showResult(result, data, lookupSecret);
     } catch (error) {
+      if (error.status === 410) {
+        showErased(result, error.body ?? {});
+        return;
+      }
       mount(
         result,
         error.status === 404
@@ -174,6 +178,15 @@ function showResult(box, data, lookupSecret) {
       data.evaluated ? h('p', { class: 'muted' }, 'Cảm ơn ông/bà đã đánh giá.') : null,
     ),
     personalDataAccess(data.personalDataAccess ?? []),
+  );
+}
+
+/** A dossier whose personal data was erased: the server's message, and who read and erased the data. */
+function showErased(box, body) {
+  mount(
+    box,
+    h('div', { class: 'alert alert-warn lookup-erased', role: 'status' }, body.error ?? ''),
+    personalDataAccess(body.personalDataAccess ?? []),
   );
 }
 

@@ -1,13 +1,14 @@
 /**
  * `npm run worker`: one worker process of a deployment. It connects to Temporal and NATS from the
  * configuration (config/configuration.ts), serves the configured task queues (and, in exactly one process,
- * the indicator aggregator), exposes `/metrics`, `/healthz` and `/readyz`, and on SIGTERM stops
+ * the indicator aggregator and the retention sweep), exposes `/metrics`, `/healthz` and `/readyz`, and on SIGTERM stops
  * polling, lets in-flight work finish within TTHC_SHUTDOWN_GRACE_TIME, closes its connections and
  * exits 0. Run as many processes on the same queues as the load needs: Temporal spreads the tasks.
  */
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Client, Connection } from '@temporalio/client';
 import {
   makeTelemetryFilterString,
   NativeConnection,
@@ -30,6 +31,9 @@ import { type HttpEndpoints, startHttpEndpoints } from '../infra/health.js';
 import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
 import { enableProcessMetrics, metricsRegistry, registerIndicatorMetrics } from '../infra/metrics.js';
 import { freePort } from '../infra/server-launchers.js';
+import { type RetentionService, startRetentionService } from '../retention/retention-service.js';
+import { loadCatalogue } from '../rules/catalogue-loader.js';
+import { loadOrganisation } from '../rules/organisation-loader.js';
 import { createDossierWorkers, workerTuningFrom } from './dossier-workers.js';
 import { bundleWorkflows } from './workflow-bundler.js';
 
@@ -42,6 +46,8 @@ class WorkerProcess {
   private nc?: NatsConnection;
   private connection?: NativeConnection;
   private indicators?: IndicatorService;
+  private retention?: RetentionService;
+  private clientConnection?: Connection;
   private endpoints?: HttpEndpoints;
   private protection?: PayloadProtection;
   private readonly decodeFailures: DecodeFailureMonitor;
@@ -88,14 +94,8 @@ class WorkerProcess {
 
     const units = config.TTHC_TASK_QUEUES;
     const servesUnits = units === 'all' || units.length > 0;
-    if (this.keyring && (config.TTHC_SERVE_DOSSIER_QUEUE || servesUnits)) {
-      this.protection = await openPayloadProtection({
-        nc: this.nc,
-        keyring: this.keyring,
-        dataKeyBucket: config.TTHC_DATA_KEY_BUCKET,
-        replicas: config.TTHC_STREAM_REPLICAS,
-        onDecodeFailure: this.decodeFailures.onDecodeFailure,
-      });
+    if (config.TTHC_SERVE_DOSSIER_QUEUE || servesUnits) {
+      this.protection = await this.openProtection(this.nc);
       this.connection = await this.connectTemporal();
       if (!this.connection) return;
       this.workers = await createDossierWorkers({
@@ -140,6 +140,10 @@ class WorkerProcess {
         }
       });
     }
+    if (config.TTHC_RETENTION_SWEEP) {
+      this.retention = await this.startRetention(this.nc);
+      if (!this.retention) return;
+    }
     if (this.stopping) return;
     this.phase = 'ready';
     logger.info(
@@ -149,6 +153,7 @@ class WorkerProcess {
         nats: config.TTHC_NATS_URL,
         taskQueues: this.workers.map((worker) => worker.options.taskQueue),
         indicatorAggregator: config.TTHC_INDICATOR_AGGREGATOR,
+        retentionSweep: config.TTHC_RETENTION_SWEEP,
       },
       'worker ready',
     );
@@ -179,19 +184,60 @@ class WorkerProcess {
     const outcomes = await Promise.allSettled(this.runs);
     if (outcomes.some((outcome) => outcome.status === 'rejected')) code = code || 1;
     await this.indicators?.stop().catch((error) => logger.warn({ error: String(error) }, 'aggregator stop'));
+    await this.retention?.stop().catch((error) => logger.warn({ error: String(error) }, 'retention stop'));
     this.protection?.close();
     await this.nc?.drain().catch(() => undefined);
     await this.connection?.close().catch(() => undefined);
+    await this.clientConnection?.close().catch(() => undefined);
     await this.endpoints?.close();
     logger.info({ ms: Date.now() - started, exitCode: code }, 'stopped');
     process.exit(code);
   }
 
-  private async connectTemporal(): Promise<NativeConnection | undefined> {
+  private openProtection(nc: NatsConnection): Promise<PayloadProtection> {
+    const { config, keyring } = this;
+    if (!keyring) throw new Error('this process was started without a keyring');
+    return openPayloadProtection({
+      nc,
+      keyring,
+      dataKeyBucket: config.TTHC_DATA_KEY_BUCKET,
+      replicas: config.TTHC_STREAM_REPLICAS,
+      onDecodeFailure: this.decodeFailures.onDecodeFailure,
+    });
+  }
+
+  /** The retention index and sweep (TTHC_RETENTION_SWEEP); undefined if stopped while connecting. */
+  private async startRetention(nc: NatsConnection): Promise<RetentionService | undefined> {
+    const { config } = this;
+    this.protection ??= await this.openProtection(nc);
+    this.clientConnection = await this.retryingTemporal((address) => Connection.connect({ address }));
+    if (!this.clientConnection) return undefined;
+    return startRetentionService({
+      nc,
+      temporal: new Client({
+        connection: this.clientConnection,
+        namespace: config.TTHC_TEMPORAL_NAMESPACE,
+        dataConverter: this.protection.dataConverter,
+      }),
+      protection: this.protection,
+      dataDir: config.TTHC_DATA_DIR,
+      organisation: loadOrganisation(config.TTHC_ORGANISATION),
+      catalogue: loadCatalogue().procedures,
+      logger: this.logger.child({ component: 'retention' }),
+      intervalMs: config.TTHC_RETENTION_SWEEP_INTERVAL,
+      replicas: config.TTHC_STREAM_REPLICAS,
+    });
+  }
+
+  private connectTemporal(): Promise<NativeConnection | undefined> {
+    return this.retryingTemporal((address) => NativeConnection.connect({ address }));
+  }
+
+  private async retryingTemporal<C>(connect: (address: string) => Promise<C>): Promise<C | undefined> {
     const address = this.config.TTHC_TEMPORAL_ADDRESS;
     for (let attempt = 1; !this.stopping; attempt++) {
       try {
-        return await NativeConnection.connect({ address });
+        return await connect(address);
       } catch (error) {
         this.logger.warn({ address, attempt, error: String(error) }, 'cannot reach Temporal yet; retrying');
         await new Promise((resolve) => setTimeout(resolve, Math.min(1_000 * attempt, 5_000)));
@@ -269,16 +315,17 @@ async function main(): Promise<void> {
     process.stderr.write(`tthc-worker: ${error.message}\n`);
     process.exit(2);
   }
-  const servesSomething = servesQueues(config) || config.TTHC_INDICATOR_AGGREGATOR;
+  const servesSomething =
+    servesQueues(config) || config.TTHC_INDICATOR_AGGREGATOR || config.TTHC_RETENTION_SWEEP;
   if (!servesSomething) {
     process.stderr.write(
-      'tthc-worker: nothing to run: TTHC_TASK_QUEUES is none, TTHC_SERVE_DOSSIER_QUEUE is false and TTHC_INDICATOR_AGGREGATOR is false\n',
+      'tthc-worker: nothing to run: TTHC_TASK_QUEUES is none, TTHC_SERVE_DOSSIER_QUEUE, TTHC_INDICATOR_AGGREGATOR and TTHC_RETENTION_SWEEP are false\n',
     );
     process.exit(2);
   }
 
   const logger = createLogger({ name: 'tthc-worker', level: config.TTHC_LOG_LEVEL });
-  const keyring = await readKeyring(config, servesQueues(config), logger);
+  const keyring = await readKeyring(config, servesQueues(config) || config.TTHC_RETENTION_SWEEP, logger);
   const sdkMetricsPort = config.TTHC_SDK_METRICS_PORT || (await freePort());
   Runtime.install({
     logger: new PinoTemporalLogger(

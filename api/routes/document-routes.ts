@@ -31,7 +31,7 @@ export function registerDocumentRoutes(scope: FastifyInstance, ctx: ApiContext):
             description: 'The document bytes, with its media type',
             content: { 'application/octet-stream': { schema: z.string().describe('binary') } },
           },
-          ...errorResponses(400, 401, 403, 404, 503),
+          ...errorResponses(400, 401, 403, 404, 410, 503),
         },
       },
     },

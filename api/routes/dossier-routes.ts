@@ -36,6 +36,7 @@ import {
   searchScope,
 } from '../authorization.js';
 import { type ApiContext, actorForAction, actorOf, requireOfficial, scopeOf } from '../context.js';
+import { viewOrGone } from '../erased-dossiers.js';
 import { BadRequestError, NotFoundError } from '../http-errors.js';
 import { endedDossierReason, offeredActions } from '../offered-actions.js';
 import {
@@ -43,6 +44,7 @@ import {
   codeParamsSchema,
   dossierCodeSchema,
   dossierViewSchema,
+  erasedDossierSchema,
   errorResponses,
   formDataSchema,
   formKinds,
@@ -285,13 +287,19 @@ export function registerDossierRoutes(scope: FastifyInstance, ctx: ApiContext): 
       schema: {
         tags: ['dossiers'],
         summary: 'The state of a dossier, and the actions the signed-in official may take now',
+        description:
+          'A dossier whose personal data was erased (retention, or a data subject’s request) answers 410 with its non-personal facts, when the indicators hold them.',
         params: codeParamsSchema,
-        response: { 200: dossierViewSchema, ...errorResponses(400, 401, 403, 404, 409, 503) },
+        response: {
+          200: dossierViewSchema,
+          ...errorResponses(400, 401, 403, 404, 409, 503),
+          410: erasedDossierSchema,
+        },
       },
     },
     async (request) => {
       const official = requireOfficial(request);
-      const view = await ctx.dossiers.get(request.params.code);
+      const view = await viewOrGone(ctx, official, request.params.code);
       enforce(mayReadDossier(official, scopeOf(view), ctx.organisation));
       const actions = offeredActions(view, official, ctx.organisation, ctx.now(), ctx.agencyCalendar);
       // The view carries the application with the applicant: recorded before it is sent.
@@ -310,7 +318,7 @@ export function registerDossierRoutes(scope: FastifyInstance, ctx: ApiContext): 
           code: dossierCodeSchema,
           form: z.enum(formKinds, `must be one of ${formKinds.join(', ')}`),
         }),
-        response: { 200: formDataSchema, ...errorResponses(400, 401, 403, 404, 409, 503) },
+        response: { 200: formDataSchema, ...errorResponses(400, 401, 403, 404, 409, 410, 503) },
       },
     },
     async (request) => {
@@ -348,7 +356,7 @@ function registerAction(app: FastifyInstance, ctx: ApiContext, action: ActionNam
         operationId: `action-${action}`,
         params: codeParamsSchema,
         body,
-        response: { 200: actionResultSchema, ...errorResponses(400, 401, 403, 404, 409, 503) },
+        response: { 200: actionResultSchema, ...errorResponses(400, 401, 403, 404, 409, 410, 503) },
       },
     },
     async (request) => {

@@ -2,7 +2,9 @@
  * Citizens, without a token, with the dossier code and the lookup secret printed on the receipt:
  *   GET  /v1/lookup/{code}?secret=              status, appointment date, apology, and the units that
  *                                               read the applicant's personal data (the access log,
- *                                               api/access-logging.ts); no personal data
+ *                                               api/access-logging.ts); no personal data. A dossier
+ *                                               whose personal data was erased answers 410 with the
+ *                                               units, the erasure included
  *   POST /v1/lookup/{code}/evaluation?secret=   the applicant's evaluation (TT 01/2018 Art 13)
  * A wrong secret is a 404, exactly like an unknown code, so codes cannot be probed.
  */
@@ -10,13 +12,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { summariseUnits } from '../../audit/access-entry.js';
-import { DossierNotFoundError, IllegalActionError } from '../../client/client-errors.js';
+import { DossierErasedError, DossierNotFoundError, IllegalActionError } from '../../client/client-errors.js';
 import { actionSchemas } from '../../domain/dossier/dossier-actions.js';
 import { readAccessLog } from '../access-logging.js';
 import { checkLookupSecret } from '../auth.js';
 import { type ApiContext, applicantActor } from '../context.js';
-import { NotFoundError } from '../http-errors.js';
-import { codeParamsSchema, errorResponses } from '../schemas.js';
+import { erasedDossierFacts } from '../erased-dossiers.js';
+import { GoneError, NotFoundError } from '../http-errors.js';
+import { codeParamsSchema, erasedDossierSchema, errorResponses } from '../schemas.js';
 
 const secretQuerySchema = z.strictObject({
   secret: z.string().max(64, 'is not a lookup secret').describe('Mã tra cứu printed on the receipt'),
@@ -30,7 +33,7 @@ const unitAccessSchema = z
     count: z.number().int().describe('How many reads'),
     routes: z
       .array(z.string())
-      .describe('How: dossier-view, form, document, codec-decode (names in the console’s names.js)'),
+      .describe('How: dossier-view, form, document, codec-decode, erasure (names in the console’s names.js)'),
   })
   .meta({ id: 'UnitAccess' });
 
@@ -57,6 +60,19 @@ export const lookupResponseSchema = z
   })
   .meta({ id: 'CitizenLookup', description: 'What a citizen sees: no personal data' });
 
+const erasedLookupSchema = erasedDossierSchema
+  .extend({
+    personalDataAccess: z
+      .array(unitAccessSchema)
+      .describe(
+        'The units that read the applicant’s personal data, and the one that erased it (route erasure)',
+      ),
+  })
+  .meta({
+    id: 'ErasedCitizenLookup',
+    description: 'A dossier whose personal data was erased, as the citizen sees it',
+  });
+
 const notFoundMessage =
   'Không tìm thấy hồ sơ với mã số và mã tra cứu này (no dossier with this code and lookup secret)';
 
@@ -68,6 +84,12 @@ export function registerLookupRoutes(scope: FastifyInstance, ctx: ApiContext): v
     name: ctx.organisation.has(code) ? ctx.organisation.get(code).name : code,
   });
 
+  const accessesOf = async (code: string) =>
+    summariseUnits(await readAccessLog(ctx, code)).map((access) => ({
+      ...access,
+      unit: unitRef(access.unit),
+    }));
+
   const viewFor = async (code: string, secret: string) => {
     // The secret is checked before Temporal is asked: a wrong secret costs nothing and tells nothing.
     if (!checkLookupSecret(ctx.secret, code, secret)) throw new NotFoundError(notFoundMessage);
@@ -75,6 +97,11 @@ export function registerLookupRoutes(scope: FastifyInstance, ctx: ApiContext): v
       return await ctx.dossiers.get(code);
     } catch (error) {
       if (error instanceof DossierNotFoundError) throw new NotFoundError(notFoundMessage);
+      if (error instanceof DossierErasedError) {
+        // Who read the data, and who erased it and when, stays for the citizen to see.
+        const dossier = await erasedDossierFacts(ctx, code);
+        throw new GoneError(error.message, { dossier, personalDataAccess: await accessesOf(code) });
+      }
       throw error;
     }
   };
@@ -88,7 +115,11 @@ export function registerLookupRoutes(scope: FastifyInstance, ctx: ApiContext): v
         security: [],
         params: codeParamsSchema,
         querystring: secretQuerySchema,
-        response: { 200: lookupResponseSchema, ...errorResponses(400, 404, 409, 503) },
+        response: {
+          200: lookupResponseSchema,
+          ...errorResponses(400, 404, 409, 503),
+          410: erasedLookupSchema,
+        },
       },
     },
     async (request) => {
@@ -96,7 +127,7 @@ export function registerLookupRoutes(scope: FastifyInstance, ctx: ApiContext): v
       const view = await viewFor(code, request.query.secret);
       const { state } = view;
       const unit = state.application.receivingUnit;
-      const accesses = summariseUnits(await readAccessLog(ctx, code));
+      const personalDataAccess = await accessesOf(code);
       return {
         code,
         status: state.status,
@@ -115,7 +146,7 @@ export function registerLookupRoutes(scope: FastifyInstance, ctx: ApiContext): v
         returned: state.returnedAt !== undefined,
         ended: view.ended,
         evaluated: state.evaluation !== undefined,
-        personalDataAccess: accesses.map((access) => ({ ...access, unit: unitRef(access.unit) })),
+        personalDataAccess,
       };
     },
   );
@@ -132,7 +163,7 @@ export function registerLookupRoutes(scope: FastifyInstance, ctx: ApiContext): v
         body: actionSchemas.evaluate,
         response: {
           200: z.object({ code: z.string(), status: z.string(), statusName: z.string() }),
-          ...errorResponses(400, 404, 409, 503),
+          ...errorResponses(400, 404, 409, 410, 503),
         },
       },
     },

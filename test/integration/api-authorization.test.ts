@@ -12,7 +12,9 @@ import { buildApiServer } from '../../api/server.js';
 import { AccessLog } from '../../audit/access-log.js';
 import { type ActionName, actionNames } from '../../domain/dossier/dossier-actions.js';
 import { addCalendarDays } from '../../domain/time.js';
+import { DigitizedRegistry } from '../../infra/digitized-registry.js';
 import { createLogger } from '../../infra/logging.js';
+import { DossierEraser } from '../../retention/dossier-erasure.js';
 import { loadCalendar } from '../../rules/calendar-loader.js';
 import { loadCatalogue } from '../../rules/catalogue-loader.js';
 import { loadOrganisation } from '../../rules/organisation-loader.js';
@@ -29,12 +31,23 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   system = await startDossierSystem({ timeSkipping: true });
+  const accessLog = await AccessLog.open(system.nc);
   app = await buildApiServer({
     temporal: system.temporal,
     dossiers: system.client,
     nc: system.nc,
-    accessLog: await AccessLog.open(system.nc),
+    accessLog,
     documents: system.documents,
+    // Asked of the matrix's open dossier: an administrator gets as far as the 409 DOSSIER_OPEN.
+    erasure: new DossierEraser({
+      temporal: system.temporal,
+      dataKeys: system.protection.dataKeys,
+      documents: system.documents,
+      digitized: await DigitizedRegistry.open(system.nc),
+      accessLog,
+      pseudonymSecret: () => system.protection.keyring.pseudonymSecret,
+      logger: createLogger({ level: 'silent' }),
+    }),
     indicators: new IndicatorReadModel(system.nc, organisation, loadCatalogue().procedures),
     organisation,
     secret,
@@ -90,7 +103,16 @@ const mayTake: Record<OfficialRole, readonly ActionName[]> = {
 /** Actions a role takes on the dossiers of every unit, not only its own. */
 const anyUnit: Partial<Record<OfficialRole, readonly ActionName[]>> = { administrator: ['correct-data'] };
 
-type Read = 'receive' | 'dossier' | 'form' | 'document' | 'search' | 'indicators' | 'catalogue' | 'audit';
+type Read =
+  | 'receive'
+  | 'dossier'
+  | 'form'
+  | 'document'
+  | 'search'
+  | 'indicators'
+  | 'catalogue'
+  | 'audit'
+  | 'erasure';
 const reads: Read[] = [
   'receive',
   'dossier',
@@ -100,6 +122,7 @@ const reads: Read[] = [
   'indicators',
   'catalogue',
   'audit',
+  'erasure',
 ];
 
 /** Reads (and receive) allowed per role and side. */
@@ -114,10 +137,10 @@ const mayRead: Record<OfficialRole, Record<Side, readonly Read[]>> = {
     own: ['dossier', 'form', 'document', 'search', 'indicators', 'catalogue'],
     other: ['catalogue'],
   },
-  // The personal-data access log: administrators only, of every dossier.
+  // The personal-data access log and erasure on request: administrators only, of every dossier.
   administrator: {
-    own: ['dossier', 'form', 'document', 'search', 'indicators', 'catalogue', 'audit'],
-    other: ['dossier', 'form', 'document', 'search', 'indicators', 'catalogue', 'audit'],
+    own: ['dossier', 'form', 'document', 'search', 'indicators', 'catalogue', 'audit', 'erasure'],
+    other: ['dossier', 'form', 'document', 'search', 'indicators', 'catalogue', 'audit', 'erasure'],
   },
 };
 
@@ -371,6 +394,8 @@ describe('reads and receive: role × operation × own / other unit', () => {
         return inject('GET', '/v1/procedures', token);
       case 'audit':
         return inject('GET', `/v1/audit/access?dossier=${code}`, token);
+      case 'erasure':
+        return inject('POST', `/v1/dossiers/${code}/erasure`, token, { reason: 'data-subject-request' });
     }
   }
 
@@ -387,8 +412,10 @@ describe('reads and receive: role × operation × own / other unit', () => {
       const what = `${c.role} (${c.side}) ${c.read}`;
       if (c.allowed) {
         expectAllowed(response.statusCode, response.body, what);
-        // Search answers 503 on the time-skipping server (no visibility), after authorization.
-        if (c.read !== 'search') expect(response.statusCode, what).toBeLessThan(300);
+        // Search answers 503 on the time-skipping server (no visibility), after authorization;
+        // the dossier is open, so its erasure is refused for that.
+        if (c.read === 'erasure') expect(response.json(), what).toMatchObject({ code: 'DOSSIER_OPEN' });
+        else if (c.read !== 'search') expect(response.statusCode, what).toBeLessThan(300);
       } else {
         expectDenied(response.statusCode, response.body, what);
       }

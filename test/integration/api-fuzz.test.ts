@@ -13,7 +13,9 @@ import { buildApiServer } from '../../api/server.js';
 import { AccessLog } from '../../audit/access-log.js';
 import { dossierApplicationSchema } from '../../domain/application.js';
 import { type ActionName, actionNames, actionSchemas } from '../../domain/dossier/dossier-actions.js';
+import { DigitizedRegistry } from '../../infra/digitized-registry.js';
 import { createLogger } from '../../infra/logging.js';
+import { DossierEraser } from '../../retention/dossier-erasure.js';
 import { loadCatalogue } from '../../rules/catalogue-loader.js';
 import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
@@ -49,12 +51,22 @@ const validApplication = {
 
 beforeAll(async () => {
   system = await startDossierSystem({ timeSkipping: true });
+  const accessLog = await AccessLog.open(system.nc);
   app = await buildApiServer({
     temporal: system.temporal,
     dossiers: system.client,
     nc: system.nc,
-    accessLog: await AccessLog.open(system.nc),
+    accessLog,
     documents: system.documents,
+    erasure: new DossierEraser({
+      temporal: system.temporal,
+      dataKeys: system.protection.dataKeys,
+      documents: system.documents,
+      digitized: await DigitizedRegistry.open(system.nc),
+      accessLog,
+      pseudonymSecret: () => system.protection.keyring.pseudonymSecret,
+      logger: createLogger({ level: 'silent' }),
+    }),
     indicators: new IndicatorReadModel(system.nc, organisation, loadCatalogue().procedures),
     organisation,
     secret,
@@ -290,6 +302,26 @@ describe('malformed requests', () => {
     );
   });
 
+  it('erasure: random bodies are a 4xx, and the open dossier keeps its data', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(anyJson, fc.record({ reason: weirdStrings, reference: weirdStrings })),
+        async (body) => {
+          const response = await inject({
+            method: 'POST',
+            url: `/v1/dossiers/${reference.code}/erasure`,
+            headers: { ...auth('administrator'), 'content-type': 'application/json' },
+            payload: JSON.stringify(body) ?? 'null',
+          });
+          expectHandled(response, `erasure ${JSON.stringify(body)?.slice(0, 200)}`);
+          expect(response.statusCode).toBeGreaterThanOrEqual(400);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(await system.protection.dataKeys.keyState(reference.code)).toBe('active');
+  });
+
   it('paths: traversal, unicode and huge segments in codes, forms, refs, lookups and the access log are never a 5xx', async () => {
     const templates: Array<(a: string, b: string) => InjectOptions> = [
       (a) => ({ method: 'GET', url: `/v1/dossiers/${a}`, headers: auth('administrator') }),
@@ -315,6 +347,18 @@ describe('malformed requests', () => {
         payload: { reason: 'x' },
       }),
       (a) => ({ method: 'GET', url: `/v1/procedures/${a}`, headers: auth('counter-officer') }),
+      (a) => ({
+        method: 'POST',
+        url: `/v1/dossiers/${a}/erasure`,
+        headers: auth('administrator'),
+        payload: { reason: 'data-subject-request' },
+      }),
+      (a, b) => ({
+        method: 'POST',
+        url: `/v1/dossiers/${a}/erasure`,
+        headers: auth('counter-officer'),
+        payload: { reason: b },
+      }),
       (a) => ({ method: 'GET', url: `/v1/audit/access?dossier=${a}`, headers: auth('administrator') }),
       (a) => ({ method: 'GET', url: `/v1/audit/access?dossier=${a}`, headers: auth('counter-officer') }),
       (a, b) => ({ method: 'GET', url: `/v1/${a}/${b}`, headers: auth('administrator') }),

@@ -138,6 +138,40 @@ describe('DigitizedRegistry', () => {
     expect((await registry.findReusable(key, 'so-ho-khau', '2026-04-01'))?.applicantKey).toBe(key);
   });
 
+  it('removes the records of an erased dossier, found by its index; the applicant’s other records stay', async () => {
+    const applicant = applicantKeyFor({ type: 'citizen', idNumber: '001203007777' }, secret);
+    const [erased, kept] = ['000.00.15.H57-260316-0001', '000.00.15.H57-260316-0002'];
+    const ref = (c: string) => ({ ref: `sha256:${c.repeat(64)}`, sha256: c.repeat(64) });
+    const own = [
+      record({ applicantKey: applicant, dossierCode: erased, kind: 'ban-sao-mot', ...ref('c') }),
+      record({ applicantKey: applicant, dossierCode: erased, kind: 'ban-sao-hai', ...ref('d') }),
+    ];
+    const other = record({
+      applicantKey: applicant,
+      dossierCode: kept,
+      kind: 'ban-sao-mot',
+      digitizedAt: '2026-03-16T09:00:00+07:00',
+      ...ref('e'),
+    });
+    for (const r of [...own, other]) await registry.record(r);
+
+    expect(await registry.removeDossier(erased)).toBe(2);
+    expect(await registry.findReusable(applicant, 'ban-sao-hai', '2026-04-01')).toBeNull();
+    expect(await registry.findReusable(applicant, 'ban-sao-mot', '2026-04-01')).toEqual(other);
+    expect(await registry.removeDossier(erased)).toBe(0);
+  });
+
+  it('finds a dossier’s records made before its index by the applicant’s key', async () => {
+    const applicant = applicantKeyFor({ type: 'citizen', idNumber: '001203008888' }, secret);
+    const dossierCode = '000.00.15.H57-260317-0001';
+    const old = record({ applicantKey: applicant, dossierCode, kind: 'giay-ket-hon' });
+    const kv = await new Kvm(nc).open(bucket);
+    await kv.put(`a.${applicant}.giay-ket-hon`, JSON.stringify({ records: [old] }));
+    expect(await registry.removeDossier(dossierCode)).toBe(0);
+    expect(await registry.removeDossier(dossierCode, { applicantKey: applicant })).toBe(1);
+    expect(await registry.findReusable(applicant, 'giay-ket-hon', '2026-04-01')).toBeNull();
+  });
+
   it('refuses a raw identifier as the applicant key', async () => {
     await expect(registry.findReusable('001203004567', 'can-cuoc', '2026-04-01')).rejects.toThrow(
       /applicantKeyFor/,

@@ -181,7 +181,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('runs several workers, exactly one aggregator, and gives workers time to drain', () => {
+  it('runs several workers, exactly one aggregator and retention sweep, and gives workers time to drain', () => {
     const worker = compose.services.worker;
     const indicators = compose.services.indicators;
     expect(worker?.deploy?.replicas ?? 1).toBeGreaterThanOrEqual(2);
@@ -190,6 +190,10 @@ describe('docker-compose.yml', () => {
       ([, service]) => environment(service).TTHC_INDICATOR_AGGREGATOR === 'true',
     );
     expect(aggregators.map(([name]) => name)).toEqual(['indicators']);
+    const sweeps = projectServices.filter(
+      ([, service]) => environment(service).TTHC_RETENTION_SWEEP === 'true',
+    );
+    expect(sweeps.map(([name]) => name)).toEqual(['indicators']);
     for (const [name, service] of projectServices) {
       const config = loadConfig(
         Object.fromEntries(

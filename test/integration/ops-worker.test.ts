@@ -3,7 +3,7 @@
  * a namespace of its own (no other test's workers poll it): readiness, Prometheus metrics, a dossier
  * that progresses, a SIGTERM that drains an in-flight activity and exits 0 (the dossier continues
  * on the next process), and a SIGKILL mid-activity after which a new process completes the dossier
- * without a duplicated event.
+ * without a duplicated event; a process that runs only the retention sweep.
  *
  * A preload module written by this test delays one `publishEvents` activity (after it published)
  * when an "arm" file exists, so that "in flight" is deterministic.
@@ -30,7 +30,7 @@ import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { eventStreamName } from '../../events/stream.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
 import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
-import { freePort } from '../../infra/server-launchers.js';
+import { freePort, startNatsServer } from '../../infra/server-launchers.js';
 import { registerSearchAttributes } from '../../infra/temporal.js';
 import { projectRoot } from '../../infra/tools.js';
 import { buildWorkflowBundle } from '../../workers/bundle.js';
@@ -428,5 +428,30 @@ describe('the worker process (npm run worker)', () => {
     expect(stderr).toBe(
       'tthc-worker: invalid configuration: TTHC_METRICS_PORT must be a port number (got "abc")\n',
     );
+  });
+});
+
+describe('a worker process that runs only the retention sweep', () => {
+  it('becomes ready with the retention consumer and sweep, and stops cleanly on SIGTERM', async () => {
+    // A nats-server of its own: the sweep erases whatever it finds due, so it sees no other test's events.
+    const nats = await startNatsServer();
+    try {
+      const worker = await startWorker({
+        TTHC_NATS_URL: nats.url,
+        TTHC_TASK_QUEUES: 'none',
+        TTHC_SERVE_DOSSIER_QUEUE: 'false',
+        TTHC_RETENTION_SWEEP: 'true',
+      });
+      expect(worker.output()).toContain('retention sweep running');
+      expect(worker.output()).toMatch(/"retentionSweep":true.*"msg":"worker ready"/);
+      const own = await connect({ servers: nats.url, name: 'ops-worker-retention' });
+      const consumers = await (await jetstreamManager(own)).consumers.list(eventStreamName).next();
+      expect(consumers.map((consumer) => consumer.name)).toContain('tthc_retention');
+      await own.drain();
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      await nats.stop();
+    }
   });
 });

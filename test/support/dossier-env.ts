@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NativeConnection, Worker } from '@temporalio/worker';
@@ -17,6 +17,7 @@ import { openDetails } from '../../events/event-details.js';
 import { eventStreamName, notificationStreamName } from '../../events/stream.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
 import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
+import { startNatsServer } from '../../infra/server-launchers.js';
 import { createDossierWorkers } from '../../workers/dossier-workers.js';
 import { bundleWorkflowsQuietly } from '../../workers/workflow-bundler.js';
 import { testLogger } from './test-logging.js';
@@ -60,6 +61,11 @@ export async function startDossierSystem(options: {
   calendarAmendmentBucket?: string;
   /** Another procedure catalogue for the workers' rules (the client still checks codes against the default one). */
   catalogueFile?: URL;
+  /**
+   * A nats-server of the system's own instead of the run's shared one: its streams, data keys and
+   * buckets hold this system's dossiers only (a test that erases everything due, say).
+   */
+  privateNats?: boolean;
 }): Promise<DossierTestSystem> {
   const cleanups: Array<() => Promise<unknown>> = [];
   const teardown = async () => {
@@ -68,7 +74,7 @@ export async function startDossierSystem(options: {
   try {
     const dataDir = await mkdtemp(join(tmpdir(), 'tthc-test-data-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const nc = await connectNats();
+    const nc = options.privateNats ? await privateNats(cleanups) : await connectNats();
     cleanups.push(() => nc.drain());
     const protection = await testPayloadProtection(nc);
     cleanups.push(async () => protection.close());
@@ -111,7 +117,7 @@ export async function startDossierSystem(options: {
     cleanups.push(stopWorkers);
     const codes = await DossierCodeAllocator.open(nc);
     return {
-      client: new DossierClient(temporal, codes),
+      client: new DossierClient(temporal, codes, undefined, undefined, protection.dataKeys),
       codes,
       temporal,
       nc,
@@ -145,6 +151,13 @@ export async function startDossierSystem(options: {
     await teardown();
     throw error;
   }
+}
+
+/** A nats-server (JetStream) for one system, stopped with it. */
+async function privateNats(cleanups: Array<() => Promise<unknown>>): Promise<NatsConnection> {
+  const server = await startNatsServer();
+  cleanups.push(() => server.stop());
+  return connect({ servers: server.url, name: 'tthc-test-private' });
 }
 
 /** Every message of a stream that matches, read with an ordered consumer from the start. */

@@ -61,6 +61,15 @@ describe('the seed catalogue (DOMAIN.md §7)', () => {
     expect(procedureCodes(catalogue.procedures).sort()).toEqual([...SEED_CODES].sort());
   });
 
+  it('Law 91/2025: every procedure version keeps personal data for a period the province set', () => {
+    for (const procedure of catalogue.procedures) {
+      expect(procedure.personalDataRetention.months, procedure.code).toBeGreaterThanOrEqual(12);
+      expect(procedure.personalDataRetention.note, procedure.code).toContain('do tỉnh cấu hình');
+    }
+    expect(seed('1.001193').personalDataRetention.months).toBe(60);
+    expect(seed('1.001612').personalDataRetention.months).toBe(60);
+  });
+
   it('§7 #11: 1.001612 Đăng ký thành lập hộ kinh doanh takes 3 working days', () => {
     expect(seed('1.001612').duration).toEqual({ unit: 'working-days', value: 3 });
   });
@@ -207,6 +216,31 @@ describe('catalogue validation', () => {
     delete incomplete.submissionMethods;
     for (const document of incomplete.requiredDocuments) delete document.copies;
     expect(procedureSchema.safeParse(incomplete).success).toBe(true);
+  });
+
+  it('Law 91/2025: requires a personal-data retention of whole months, naming the field', () => {
+    const issuesOfProcedure = (change: Record<string, unknown>) => {
+      const result = procedureSchema.safeParse({ ...base, ...change });
+      return result.success ? [] : formatZodError(result.error);
+    };
+    const { personalDataRetention: _, ...without } = base;
+    const missing = procedureSchema.safeParse(without);
+    expect(missing.success ? [] : formatZodError(missing.error)).toEqual([
+      'personalDataRetention: is required',
+    ]);
+    expect(issuesOfProcedure({ personalDataRetention: { months: 0 } })).toEqual([
+      'personalDataRetention.months: must be at least 1 month',
+    ]);
+    expect(issuesOfProcedure({ personalDataRetention: { months: 6.5 } })).toEqual([
+      'personalDataRetention.months: must be a whole number of months',
+    ]);
+    expect(issuesOfProcedure({ personalDataRetention: { months: '60' } })).toEqual([
+      'personalDataRetention.months: must be a number of months',
+    ]);
+    expect(issuesOfProcedure({ personalDataRetention: { years: 5 } })).toEqual([
+      'personalDataRetention.months: must be a number of months',
+      'personalDataRetention.years: is not a known field',
+    ]);
   });
 
   it('requires a provisional code to be listed as unconfirmed', () => {
