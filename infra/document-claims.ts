@@ -112,8 +112,9 @@ export class DocumentClaims {
 /** An empty marker file; its directory is created, again if a tidy removed it meanwhile. */
 async function writeMarker(dir: string, name: string, flag: 'w' | 'wx'): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    await mkdir(dir, { recursive: true });
     try {
+      // mkdir too can meet ENOENT: a tidy may remove a parent while it creates the path.
+      await mkdir(dir, { recursive: true });
       await writeFile(join(dir, name), '', { flag });
       return;
     } catch (error) {

@@ -294,7 +294,7 @@ describe('the retention sweep', () => {
     await system.env?.sleep(20 * 86_400_000);
     const notYetDue = await closedDossier();
     await settled();
-    const eventsBefore = await system.events(erased.code);
+    const eventsBefore = await system.publishedEvents(erased.code);
     const factsBefore = await readModel.dossierFacts(erased.code);
     expect(factsBefore?.status).toBe('DA_TRA_KET_QUA');
 
@@ -320,7 +320,7 @@ describe('the retention sweep', () => {
     expect((await retention.index.record(erased.code))?.erasedAt).toBeDefined();
     // What the indicators need stays: the events and the indicator record, unchanged.
     await settled();
-    expect(await system.events(erased.code)).toEqual(eventsBefore);
+    expect(await system.publishedEvents(erased.code)).toEqual(eventsBefore);
     expect(await readModel.dossierFacts(erased.code)).toEqual(factsBefore);
     // The erasure is in the access log, as the system's, at the organisation's root unit.
     const entries = await accessLog.listForDossier(erased.code);
