@@ -4,7 +4,7 @@
  * start on the same data directory, and everything (workflow state, events, dossier-code
  * sequence, documents) is still there.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
@@ -218,5 +218,23 @@ describe('the local stack (npm start) across a restart', () => {
     await session?.close();
 
     expect(await interrupt(second)).toEqual({ code: 0, signal: null });
+    // npm start created the keyring on the first start, readable by its owner only.
+    expect((await stat(join(dataDir, 'keyring.json'))).mode & 0o777).toBe(0o600);
   }, 300_000);
+
+  it('refuses to start with a keyring others can read, in one line naming the file', async () => {
+    const keyring = join(dataDir, 'keyring.json');
+    await chmod(keyring, 0o644);
+    try {
+      const error = await startStack().catch((e: Error) => e);
+      expect(error).toBeInstanceOf(Error);
+      const lines = (error as Error).message.split('\n').filter((line) => line.startsWith('tthc:'));
+      expect(lines).toEqual([
+        `tthc: keyring ${keyring} can be read by others (mode 644); run chmod 600 ${keyring}`,
+      ]);
+    } finally {
+      stack = undefined;
+      await chmod(keyring, 0o600);
+    }
+  });
 });
