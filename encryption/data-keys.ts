@@ -5,12 +5,13 @@
  * NATS; destroying the key erases all of it at once (crypto-shredding, `tthc erase`).
  */
 import { randomBytes } from 'node:crypto';
-import { JetStreamApiCodes, JetStreamApiError, jetstreamManager, StorageType } from '@nats-io/jetstream';
+import { jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { type KV, type KvEntry, Kvm, KvWatchInclude } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { DOSSIER_CODE } from '../domain/dossier-code.js';
 import { FEEDBACK_ID } from '../domain/feedback/feedback-submission.js';
+import { isKvConflict } from '../infra/kv-conflicts.js';
 import { open, seal } from './aead.js';
 import { KEY_BYTES } from './encryption-keyring.js';
 import type { LiveKeyring } from './live-keyring.js';
@@ -168,7 +169,7 @@ export class DataKeyStore {
       await this.kv.create(key, JSON.stringify(stored));
       return fresh;
     } catch (error) {
-      if (!isConflict(error)) throw error;
+      if (!isKvConflict(error)) throw error;
       return this.readExisting(subject);
     }
   }
@@ -204,12 +205,4 @@ function checkedSubject(subject: string): string {
     throw new RangeError(`"${subject}" is not a data subject (a dossier code or a feedback id)`);
   }
   return subject;
-}
-
-function isConflict(error: unknown): boolean {
-  return (
-    error instanceof JetStreamApiError &&
-    (error.code === JetStreamApiCodes.StreamWrongLastSequence ||
-      error.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
-  );
 }

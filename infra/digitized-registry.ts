@@ -13,7 +13,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { JetStreamApiCodes, JetStreamApiError, StorageType } from '@nats-io/jetstream';
+import { StorageType } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
@@ -26,6 +26,7 @@ import {
   kebabIdSchema,
   parseOrThrow,
 } from '../domain/validation.js';
+import { isKvConflict } from './kv-conflicts.js';
 
 export const DEFAULT_DIGITIZED_BUCKET = 'tthc_digitized';
 /** Records kept per applicant and kind; the oldest beyond this are dropped. */
@@ -183,7 +184,7 @@ export class DigitizedRegistry {
       try {
         return await change();
       } catch (error) {
-        if (!isConflict(error)) throw error;
+        if (!isKvConflict(error)) throw error;
         if (attempt >= MAX_ATTEMPTS)
           throw new Error(`${what}: still conflicting after ${MAX_ATTEMPTS} attempts`);
         await sleep(Math.random() * Math.min(2 * attempt, 50));
@@ -253,12 +254,4 @@ function digitizedDate(record: DigitizedRecord): CivilDate {
 
 function newestFirst(a: DigitizedRecord, b: DigitizedRecord): number {
   return parseInstant(b.digitizedAt) - parseInstant(a.digitizedAt);
-}
-
-function isConflict(error: unknown): boolean {
-  return (
-    error instanceof JetStreamApiError &&
-    (error.code === JetStreamApiCodes.StreamWrongLastSequence ||
-      error.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
-  );
 }

@@ -5,11 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { JetStreamApiCodes, JetStreamApiError, StorageType } from '@nats-io/jetstream';
+import { StorageType } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { formatDossierCode, MAX_DAILY_SEQUENCE } from '../domain/dossier-code.js';
 import type { CivilDate } from '../domain/time.js';
+import { isKvConflict } from './kv-conflicts.js';
 
 export const DEFAULT_DOSSIER_CODE_BUCKET = 'tthc_dossier_codes';
 const MAX_ATTEMPTS = 50;
@@ -66,7 +67,7 @@ export class DossierCodeAllocator {
       await this.kv.create(key, JSON.stringify({ code }));
       return { code, existing: false };
     } catch (error) {
-      if (!isConflict(error)) throw error;
+      if (!isKvConflict(error)) throw error;
       const winner = await this.reservedCode(key);
       if (!winner) throw error;
       return { code: winner, existing: true };
@@ -101,7 +102,7 @@ export class DossierCodeAllocator {
       try {
         return await step();
       } catch (error) {
-        if (!isConflict(error)) throw error;
+        if (!isKvConflict(error)) throw error;
         if (attempt >= MAX_ATTEMPTS) {
           throw new DossierCodeAllocationError(
             `${what}: still conflicting with concurrent writers after ${MAX_ATTEMPTS} attempts`,
@@ -119,16 +120,4 @@ function parseCounter(key: string, text: string): number {
     throw new DossierCodeAllocationError(`counter ${key} holds "${text}", not a whole number`);
   }
   return value;
-}
-
-/**
- * 10071: the key's last revision was not the one expected (create on an existing key, stale update).
- * 10164 (StreamWrongLastSequenceUnknown) is treated the same way, as @nats-io/kv's own create() does.
- */
-function isConflict(error: unknown): boolean {
-  return (
-    error instanceof JetStreamApiError &&
-    (error.code === JetStreamApiCodes.StreamWrongLastSequence ||
-      error.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
-  );
 }

@@ -11,7 +11,7 @@
  * read without a restart, and KV keeps each record's previous revisions. data/publications/ holds
  * the versioned records an organisation starts from; the local stack adds the missing ones.
  */
-import { JetStreamApiCodes, JetStreamApiError, StorageType } from '@nats-io/jetstream';
+import { StorageType } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { OrganisationRegistry } from '../domain/organisation.js';
@@ -27,6 +27,7 @@ import {
   referenceIssues,
 } from '../domain/publication-records.js';
 import { ValidationError } from '../domain/validation.js';
+import { isKvConflict } from '../infra/kv-conflicts.js';
 import { describeRecordIssues } from '../rules/publication-loader.js';
 
 export const publicationBucket = 'tthc_publications';
@@ -161,7 +162,7 @@ export class PublicationStore implements PublicationSource {
       await kv.create(this.key('reminders', id), JSON.stringify(sent));
       return true;
     } catch (error) {
-      if (isConflict(error)) return false;
+      if (isKvConflict(error)) return false;
       throw error;
     }
   }
@@ -199,12 +200,4 @@ function orphanedDisclosures(
     const disclosure = kept[issue.path[1] as number];
     return `stored disclosure of ${disclosure?.procedure} after ${disclosure?.decision}: ${issue.message}`;
   });
-}
-
-function isConflict(error: unknown): boolean {
-  return (
-    error instanceof JetStreamApiError &&
-    (error.code === JetStreamApiCodes.StreamWrongLastSequence ||
-      error.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
-  );
 }

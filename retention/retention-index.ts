@@ -11,13 +11,7 @@
  * past month of the year and day of the month (`dueFilters`), never the whole bucket. Recording is
  * idempotent: the first ended event of a dossier decides, a redelivered or later one changes nothing.
  */
-import {
-  JetStreamApiCodes,
-  JetStreamApiError,
-  type JetStreamManager,
-  jetstreamManager,
-  StorageType,
-} from '@nats-io/jetstream';
+import { type JetStreamManager, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
@@ -25,6 +19,7 @@ import { dossierCodeSchema } from '../domain/dossier-code.js';
 import { type CivilDate, parseCivilDate } from '../domain/time.js';
 import { civilDateSchema, instantSchema } from '../domain/validation.js';
 import { subjectToken, unitCodeOfToken } from '../events/subjects.js';
+import { isKvConflict } from '../infra/kv-conflicts.js';
 
 export const DEFAULT_RETENTION_BUCKET = 'tthc_retention';
 
@@ -129,7 +124,7 @@ export class RetentionIndex {
       await this.kv.create(recordKey(record.dossierCode), JSON.stringify(record));
       return 'recorded';
     } catch (error) {
-      if (isConflict(error)) return 'known';
+      if (isKvConflict(error)) return 'known';
       throw error;
     }
   }
@@ -177,12 +172,4 @@ export class RetentionIndex {
   private async forget(key: string): Promise<void> {
     await this.jsm.streams.purge(`KV_${this.bucket}`, { filter: `$KV.${this.bucket}.${key}` });
   }
-}
-
-function isConflict(error: unknown): boolean {
-  return (
-    error instanceof JetStreamApiError &&
-    (error.code === JetStreamApiCodes.StreamWrongLastSequence ||
-      error.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
-  );
 }

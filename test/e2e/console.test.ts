@@ -12,7 +12,6 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time.js';
 import type { Worker } from '@temporalio/worker';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -23,12 +22,12 @@ import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js
 import { addCalendarDays } from '../../domain/time.js';
 import type { PayloadProtection } from '../../encryption/data-converter.js';
 import { createLogger } from '../../infra/logging.js';
-import { registerSearchAttributes } from '../../infra/temporal.js';
 import { loadCalendar } from '../../rules/calendar-loader.js';
 import { demoOfficials, writeDemoTokens } from '../../stack/demo.js';
 import { createDossierWorkers } from '../../workers/dossier-workers.js';
 import { chromiumFlags, chromiumPath, ensureChromium } from '../support/chromium.js';
 import { workflowBundle } from '../support/dossier-env.js';
+import { registerTestNamespace } from '../support/namespace-system.js';
 import { testLogger } from '../support/test-logging.js';
 import {
   connectNats,
@@ -108,20 +107,7 @@ beforeAll(async () => {
   nc = await connectNats('console-e2e');
   protection = await testPayloadProtection(nc);
   temporal = await connectTemporal(protection);
-  const namespace = `tthc-console-e2e-${Date.now()}`;
-  await temporal.client.workflowService.registerNamespace({
-    namespace,
-    workflowExecutionRetentionPeriod: msToTs('1 day'),
-  });
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await registerSearchAttributes(temporal.client.connection as Connection, namespace);
-      break;
-    } catch (error) {
-      if (attempt > 50) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
+  const namespace = await registerTestNamespace(temporal.client.connection as Connection, 'tthc-console-e2e');
   dataDir = await mkdtemp(join(tmpdir(), 'tthc-console-e2e-'));
   workers = await createDossierWorkers({
     connection: temporal.nativeConnection,

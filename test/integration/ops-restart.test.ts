@@ -23,11 +23,17 @@ import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { eventStreamName } from '../../events/stream.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
 import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
-import { freePort } from '../../infra/server-launchers.js';
 import { PublicationStore } from '../../publications/publication-store.js';
 import { actor, demoUnits } from '../support/fixtures.js';
 import { scannedHouseholdBusiness } from '../support/scanned-applications.js';
-import { forceStop, interruptStack, type RunningStack, startStackProcess } from '../support/stack-process.js';
+import {
+  forceStop,
+  interruptStack,
+  type RunningStack,
+  type StackPorts,
+  stackEnvironment,
+  startStackProcess,
+} from '../support/stack-process.js';
 
 const unit = demoUnits.camThanhOneStop;
 const agency = demoUnits.camThanhCommittee;
@@ -38,7 +44,7 @@ const specialist = actor('specialist', agency, 'chuyen-vien-restart');
 let tmp: string;
 let dataDir: string;
 let env: NodeJS.ProcessEnv;
-let ports: { temporal: number; ui: number; nats: number; api: number };
+let ports: StackPorts;
 let stack: RunningStack | undefined;
 let session: Session | undefined;
 
@@ -52,18 +58,7 @@ interface Session {
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'tthc-ops-restart-'));
   dataDir = join(tmp, 'data');
-  ports = { temporal: await freePort(), ui: await freePort(), nats: await freePort(), api: await freePort() };
-  env = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('TTHC_')) env[key] = value;
-  Object.assign(env, {
-    TTHC_DATA_DIR: dataDir,
-    TTHC_TEMPORAL_PORT: String(ports.temporal),
-    TTHC_TEMPORAL_UI_PORT: String(ports.ui),
-    TTHC_NATS_PORT: String(ports.nats),
-    TTHC_API_PORT: String(ports.api),
-    TTHC_LOG_LEVEL: 'warn',
-    TTHC_SHUTDOWN_GRACE_TIME: '5s',
-  });
+  ({ env, ports } = await stackEnvironment(dataDir, { TTHC_LOG_LEVEL: 'warn' }));
 });
 
 afterAll(async () => {

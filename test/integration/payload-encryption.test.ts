@@ -15,7 +15,6 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Client, type Connection } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { msToTs } from '@temporalio/common/lib/time.js';
 import protoPackage from '@temporalio/proto';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,11 +26,11 @@ import { DEFAULT_DATA_KEY_BUCKET } from '../../encryption/data-keys.js';
 import { KeyringFile } from '../../encryption/encryption-keyring.js';
 import { EncryptionCodec } from '../../encryption/payload-codec.js';
 import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
-import { registerSearchAttributes } from '../../infra/temporal.js';
 import { projectRoot } from '../../infra/tools.js';
 import { createDossierWorkers } from '../../workers/dossier-workers.js';
 import { type DossierTestSystem, startDossierSystem, workflowBundle } from '../support/dossier-env.js';
 import { actor, demoUnits } from '../support/fixtures.js';
+import { registerTestNamespace } from '../support/namespace-system.js';
 import { scannedHouseholdBusiness } from '../support/scanned-applications.js';
 import { testLogger } from '../support/test-logging.js';
 import { connectNats, connectTemporal, type TemporalTestConnections } from '../support/test-servers.js';
@@ -148,20 +147,10 @@ describe('keys a process does not hold, and a rotation', () => {
     dir = await mkdtemp(join(tmpdir(), 'tthc-keys-'));
     nc = await connectNats('payload-encryption-keys');
     connections = await connectTemporal();
-    namespace = `tthc-keys-${process.pid}-${Date.now()}`;
-    await connections.client.workflowService.registerNamespace({
-      namespace,
-      workflowExecutionRetentionPeriod: msToTs('1 day'),
-    });
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await registerSearchAttributes(connections.client.connection as Connection, namespace);
-        break;
-      } catch (error) {
-        if (attempt > 50) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
+    namespace = await registerTestNamespace(
+      connections.client.connection as Connection,
+      `tthc-keys-${process.pid}`,
+    );
   });
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);

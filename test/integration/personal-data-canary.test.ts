@@ -21,9 +21,15 @@ import { issueToken } from '../../api/auth.js';
 import { KeyringFile } from '../../encryption/encryption-keyring.js';
 import { LiveKeyring } from '../../encryption/live-keyring.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
-import { freePort } from '../../infra/server-launchers.js';
 import { demoUnits } from '../support/fixtures.js';
-import { forceStop, interruptStack, type RunningStack, startStackProcess } from '../support/stack-process.js';
+import {
+  forceStop,
+  interruptStack,
+  type RunningStack,
+  type StackPorts,
+  stackEnvironment,
+  startStackProcess,
+} from '../support/stack-process.js';
 
 const { History } = protoPackage.temporal.api.history.v1;
 
@@ -50,7 +56,7 @@ let tmp: string;
 let dataDir: string;
 let stack: RunningStack | undefined;
 let api: string;
-let ports: { temporal: number; ui: number; nats: number; api: number };
+let ports: StackPorts;
 let tokens: Record<string, string>;
 const codes: string[] = [];
 let requestSerial = 0;
@@ -58,20 +64,10 @@ let requestSerial = 0;
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'tthc-canary-'));
   dataDir = join(tmp, 'data');
-  ports = { temporal: await freePort(), ui: await freePort(), nats: await freePort(), api: await freePort() };
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('TTHC_')) env[key] = value;
-  Object.assign(env, {
-    TTHC_DATA_DIR: dataDir,
-    TTHC_TEMPORAL_PORT: String(ports.temporal),
-    TTHC_TEMPORAL_UI_PORT: String(ports.ui),
-    TTHC_NATS_PORT: String(ports.nats),
-    TTHC_API_PORT: String(ports.api),
-    // Every log line the system can write is searched.
-    TTHC_LOG_LEVEL: 'debug',
-    TTHC_SDK_LOG_LEVEL: 'debug',
-    TTHC_SHUTDOWN_GRACE_TIME: '5s',
-  });
+  // Every log line the system can write is searched.
+  const prepared = await stackEnvironment(dataDir, { TTHC_LOG_LEVEL: 'debug', TTHC_SDK_LOG_LEVEL: 'debug' });
+  ports = prepared.ports;
+  const { env } = prepared;
   stack = await startStackProcess(env);
   api = `http://127.0.0.1:${ports.api}`;
   tokens = JSON.parse(await readFile(join(dataDir, 'demo-tokens.json'), 'utf8')) as Record<string, string>;

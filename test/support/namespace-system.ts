@@ -27,6 +27,25 @@ export interface NamespaceSystem {
   stop(): Promise<void>;
 }
 
+/** A new namespace on the shared dev server, named `<prefix>-<now>`, with the dossier search attributes. */
+export async function registerTestNamespace(connection: Connection, prefix: string): Promise<string> {
+  const namespace = `${prefix}-${Date.now()}`;
+  await connection.workflowService.registerNamespace({
+    namespace,
+    workflowExecutionRetentionPeriod: msToTs('1 day'),
+  });
+  // A new namespace takes a moment to accept search attributes.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await registerSearchAttributes(connection, namespace);
+      return namespace;
+    } catch (error) {
+      if (attempt > 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
 export async function startNamespaceSystem(
   nc: NatsConnection,
   prefix: string,
@@ -34,21 +53,7 @@ export async function startNamespaceSystem(
 ): Promise<NamespaceSystem> {
   const protection = await testPayloadProtection(nc);
   const temporal = await connectTemporal(protection);
-  const namespace = `${prefix}-${Date.now()}`;
-  await temporal.client.workflowService.registerNamespace({
-    namespace,
-    workflowExecutionRetentionPeriod: msToTs('1 day'),
-  });
-  // A new namespace takes a moment to accept search attributes.
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await registerSearchAttributes(temporal.client.connection as Connection, namespace);
-      break;
-    } catch (error) {
-      if (attempt > 50) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
+  const namespace = await registerTestNamespace(temporal.client.connection as Connection, prefix);
   const dataDir = await mkdtemp(join(tmpdir(), `${prefix}-`));
   const workers: Worker[] = await createDossierWorkers({
     connection: temporal.nativeConnection,

@@ -3,7 +3,43 @@
  * process in its own process group, for the tests that exercise the whole system.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { freePort } from '../../infra/server-launchers.js';
 import { projectRoot } from '../../infra/tools.js';
+
+export interface StackPorts {
+  temporal: number;
+  ui: number;
+  nats: number;
+  api: number;
+}
+
+/**
+ * The environment of a stack on free ports and a data directory of its own: this process's
+ * environment without its TTHC_* variables, plus `settings`.
+ */
+export async function stackEnvironment(
+  dataDir: string,
+  settings: Record<string, string> = {},
+): Promise<{ env: NodeJS.ProcessEnv; ports: StackPorts }> {
+  const ports = {
+    temporal: await freePort(),
+    ui: await freePort(),
+    nats: await freePort(),
+    api: await freePort(),
+  };
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('TTHC_')) env[key] = value;
+  Object.assign(env, {
+    TTHC_DATA_DIR: dataDir,
+    TTHC_TEMPORAL_PORT: String(ports.temporal),
+    TTHC_TEMPORAL_UI_PORT: String(ports.ui),
+    TTHC_NATS_PORT: String(ports.nats),
+    TTHC_API_PORT: String(ports.api),
+    TTHC_SHUTDOWN_GRACE_TIME: '5s',
+    ...settings,
+  });
+  return { env, ports };
+}
 
 export interface RunningStack {
   child: ChildProcess;
