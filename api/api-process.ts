@@ -122,6 +122,7 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
     codec: protection.codec,
     codecOrigins: options.codecOrigins ?? readSetting('TTHC_CODEC_ORIGINS') ?? [],
     temporalWebUi: options.temporalWebUi ?? readSetting('TTHC_TEMPORAL_UI_URL'),
+    uploadLimitBytes: readSetting('TTHC_UPLOAD_MAX_SIZE'),
   });
   const host = options.host ?? '127.0.0.1';
   try {

@@ -307,6 +307,15 @@ export function mayReadIndicators(
   );
 }
 
+/** Uploading a component: the counter officers who receive dossiers (citizens, online, later). */
+export function mayUpload(official: Official): Decision {
+  if (official.role === 'counter-officer') return allow;
+  return deny(
+    'Chỉ cán bộ một cửa được tải lên thành phần hồ sơ',
+    'only counter officers may upload dossier components',
+  );
+}
+
 /** The codec endpoint returns plaintext: administrators, and supervisors (for their subtree). */
 export function mayUseCodec(official: Official): Decision {
   if (official.role === 'administrator' || official.role === 'supervisor') return allow;

@@ -65,6 +65,8 @@ export interface ApiDeps {
   codec?: PayloadCodec;
   /** Origins allowed to call the codec endpoint (the Temporal Web UI's); none when absent. */
   codecOrigins?: readonly string[];
+  /** The largest upload taken (bytes; default 10 MiB). */
+  uploadLimitBytes?: number;
   /** The Temporal Web UI's address, for the console's link to a dossier's history (decoded through /codec). */
   temporalWebUi?: string;
 }

@@ -35,6 +35,7 @@ import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerIndicatorRoutes } from './routes/indicator-routes.js';
 import { registerLookupRoutes } from './routes/lookup-routes.js';
 import { registerReferenceRoutes } from './routes/reference-routes.js';
+import { registerUploadRoutes } from './routes/upload-routes.js';
 import { webConsole } from './web.js';
 
 export type { ApiDeps } from './context.js';
@@ -159,6 +160,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     registerReferenceRoutes(scope, ctx);
     registerFeedbackRoutes(scope, ctx);
     registerCodecSessionRoutes(scope, ctx);
+    registerUploadRoutes(scope, ctx);
     registerAuditRoutes(scope, ctx);
     registerErasureRoutes(scope, ctx);
   });

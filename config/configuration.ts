@@ -61,6 +61,15 @@ const duration = z
     return Math.round(value * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[unit as 'ms']);
   });
 
+/** `10MiB`, `512KiB`, or plain bytes; parsed to bytes. */
+const byteSize = z
+  .string()
+  .regex(/^\d+(KiB|MiB)?$/, 'must be a size such as 10MiB, 512KiB, or plain bytes')
+  .transform((text) => {
+    const match = /^(\d+)(KiB|MiB)?$/.exec(text);
+    return Number(match?.[1]) * (match?.[2] === 'MiB' ? 1024 * 1024 : match?.[2] === 'KiB' ? 1024 : 1);
+  });
+
 const hostPort = z.string().regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'must be host:port, e.g. temporal:7233');
 
 const natsUrls = z
@@ -283,6 +292,12 @@ const settings = {
         'origins allowed to call the codec endpoint `/codec` (the Temporal Web UI); `npm start` allows its own Web UI',
     },
   ),
+  TTHC_UPLOAD_MAX_SIZE: setting(byteSize.default(10 * 1024 * 1024), {
+    group: 'api',
+    shownDefault: '10MiB',
+    description:
+      'the largest component the API takes in `POST /v1/uploads` (413 beyond it, refused while the bytes arrive)',
+  }),
   TTHC_TEMPORAL_UI_URL: setting(
     z.url('must be a URL such as https://temporal-ui.example.gov.vn').optional(),
     {
