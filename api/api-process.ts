@@ -20,6 +20,7 @@ import { CalendarAmendmentWatch } from '../infra/calendar-amendment-store.js';
 import { DigitizedRegistry } from '../infra/digitized-registry.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
+import { UnitTargetStore } from '../infra/unit-target-store.js';
 import { PublicationStore } from '../publications/publication-store.js';
 import { DossierEraser } from '../retention/dossier-erasure.js';
 import { loadCatalogue } from '../rules/catalogue-loader.js';
@@ -123,6 +124,7 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
     codecOrigins: options.codecOrigins ?? readSetting('TTHC_CODEC_ORIGINS') ?? [],
     temporalWebUi: options.temporalWebUi ?? readSetting('TTHC_TEMPORAL_UI_URL'),
     uploadLimitBytes: readSetting('TTHC_UPLOAD_MAX_SIZE'),
+    targets: new UnitTargetStore(options.nc),
   });
   const host = options.host ?? '127.0.0.1';
   try {

@@ -307,6 +307,16 @@ export function mayReadIndicators(
   );
 }
 
+/** Giving units their yearly targets: administrators, and supervisors of the issuing unit itself. */
+export function mayGiveTargets(official: Official, issuedBy: string): Decision {
+  if (official.role === 'administrator') return allow;
+  if (official.role === 'supervisor' && official.unit === issuedBy) return allow;
+  return deny(
+    `Chỉ quản trị hệ thống và cán bộ giám sát của ${issuedBy} được giao chỉ tiêu`,
+    `only administrators and supervisors of ${issuedBy} may give its targets`,
+  );
+}
+
 /** Uploading a component: the counter officers who receive dossiers (citizens, online, later). */
 export function mayUpload(official: Official): Decision {
   if (official.role === 'counter-officer') return allow;

@@ -15,6 +15,7 @@ import type { WorkingCalendar } from '../domain/calendar.js';
 import type { ActionName } from '../domain/dossier/dossier-actions.js';
 import type { OrganisationRegistry } from '../domain/organisation.js';
 import type { DocumentStore } from '../infra/document-store.js';
+import type { UnitTargetStore } from '../infra/unit-target-store.js';
 import type { DossierEraser } from '../retention/dossier-erasure.js';
 import type { AmendmentSource } from '../rules/calendar-loader.js';
 import { AuthenticationError, type Official } from './auth.js';
@@ -65,6 +66,8 @@ export interface ApiDeps {
   codec?: PayloadCodec;
   /** Origins allowed to call the codec endpoint (the Temporal Web UI's); none when absent. */
   codecOrigins?: readonly string[];
+  /** The units' yearly targets (giao chỉ tiêu); the target routes answer 503 without it. */
+  targets?: UnitTargetStore;
   /** The largest upload taken (bytes; default 10 MiB). */
   uploadLimitBytes?: number;
   /** The Temporal Web UI's address, for the console's link to a dossier's history (decoded through /codec). */

@@ -35,6 +35,7 @@ import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerIndicatorRoutes } from './routes/indicator-routes.js';
 import { registerLookupRoutes } from './routes/lookup-routes.js';
 import { registerReferenceRoutes } from './routes/reference-routes.js';
+import { registerTargetRoutes } from './routes/target-routes.js';
 import { registerUploadRoutes } from './routes/upload-routes.js';
 import { webConsole } from './web.js';
 
@@ -161,6 +162,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     registerFeedbackRoutes(scope, ctx);
     registerCodecSessionRoutes(scope, ctx);
     registerUploadRoutes(scope, ctx);
+    registerTargetRoutes(scope, ctx);
     registerAuditRoutes(scope, ctx);
     registerErasureRoutes(scope, ctx);
   });

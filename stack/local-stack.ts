@@ -9,7 +9,7 @@
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { connect } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Client, Connection } from '@temporalio/client';
 import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { IndicatorService } from '../aggregators/indicator-service.js';
@@ -23,10 +23,12 @@ import { KeyringFile, type KeyringSource } from '../encryption/encryption-keyrin
 import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
 import { startNatsServer, startTemporalDevServer } from '../infra/server-launchers.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
+import { UnitTargetStore } from '../infra/unit-target-store.js';
 import { startPublicationService } from '../publications/publication-service.js';
 import { startRetentionService } from '../retention/retention-service.js';
 import { loadCatalogue } from '../rules/catalogue-loader.js';
 import { loadOrganisation } from '../rules/organisation-loader.js';
+import { loadOrganisationTargets } from '../rules/target-loader.js';
 import { createDossierWorkers, workerTuningFrom } from '../workers/dossier-workers.js';
 import { bundleWorkflows } from '../workers/workflow-bundler.js';
 import { localTokenSecret, writeDemoTokens } from './demo.js';
@@ -157,6 +159,8 @@ async function main(): Promise<void> {
     });
     stack.add('publication reminders', () => publications.stop());
     summary.push(['Publications', 'QĐCB records and reminders (npx tthc publications due --within 5)']);
+    const seeded = await seedTargets(nc, config.TTHC_ORGANISATION);
+    if (seeded > 0) progress(`gave the demo units their yearly targets (${seeded} year(s), data/targets/)`);
     summary.push([
       'Indicators',
       'Decision 766 aggregator (npx tthc indicators --unit <code> --period <YYYY-MM>)',
@@ -245,6 +249,17 @@ async function ensureKeyring(config: Config): Promise<void> {
   } else {
     await source.load();
   }
+}
+
+/** The yearly targets of data/targets/ for years that have none yet (a province's own stay). */
+async function seedTargets(nc: NatsConnection, organisation: string): Promise<number> {
+  const store = new UnitTargetStore(nc);
+  const registry = loadOrganisation(organisation);
+  let seeded = 0;
+  for (const targets of loadOrganisationTargets(organisation)) {
+    if (await store.putIfMissing(targets, registry)) seeded++;
+  }
+  return seeded;
 }
 
 function readConfig(): Config {
