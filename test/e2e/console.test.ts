@@ -8,7 +8,7 @@
  * days to pass). The aggregator has a meta bucket of its own, so other test files never touch its
  * counters. Screenshots of each screen go to docs/screenshots/ (UPDATE_SCREENSHOTS=1).
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type Connection } from '@temporalio/client';
@@ -25,7 +25,7 @@ import type { PayloadProtection } from '../../encryption/data-converter.js';
 import { createLogger } from '../../infra/logging.js';
 import { registerSearchAttributes } from '../../infra/temporal.js';
 import { loadCalendar } from '../../rules/calendar-loader.js';
-import { demoOfficials, writeDemoTokens } from '../../stack/demo.js';
+import { demoOfficials } from '../../stack/demo.js';
 import { createDossierWorkers } from '../../workers/dossier-workers.js';
 import { chromiumFlags, chromiumPath, ensureChromium } from '../support/chromium.js';
 import { workflowBundle } from '../support/dossier-env.js';
@@ -147,11 +147,14 @@ beforeAll(async () => {
     nc,
     protection,
     logger: createLogger({ level: 'silent' }),
+    devSharedSecretTokens: true,
     settings: { secret, port: 0, dataDir, organisation: 'demo', indicatorMetaBucket: metaBucket },
   });
-  const demo = await writeDemoTokens(dataDir, secret);
-  demoTokensFile = demo.file;
-  Object.assign(tokens, demo.tokens);
+  for (const official of demoOfficials) {
+    tokens[official.role] = (await issueToken(secret, official, '8h')).token;
+  }
+  demoTokensFile = join(dataDir, 'demo-tokens.json');
+  await writeFile(demoTokensFile, JSON.stringify(tokens));
 
   await mkdir(screenshots, { recursive: true });
   profileDir = await mkdtemp(join(tmpdir(), 'tthc-console-chromium-'));

@@ -42,6 +42,8 @@ beforeAll(async () => {
     documents: system.documents,
     organisation,
     secret,
+    // Shared-secret tokens (tthc token issue), a development setting: this test's own API.
+    devSharedSecretTokens: true,
     logger: createLogger({ level: 'silent' }),
   });
   apiUrl = await listen(app);
@@ -497,6 +499,8 @@ describe('tthc dossier list (dev server, own namespace)', () => {
       documents: searchSystem.documents,
       organisation,
       secret,
+      // Shared-secret tokens (tthc token issue), a development setting: this test's own API.
+      devSharedSecretTokens: true,
       logger: createLogger({ level: 'silent' }),
     });
     searchUrl = await listen(searchApp);
