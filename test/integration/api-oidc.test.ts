@@ -11,7 +11,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSecret, issueToken } from '../../api/auth.js';
+import { generateSecret, issueToken, lookupSecret } from '../../api/auth.js';
 import { buildApiServer } from '../../api/server.js';
 import { SecurityLog } from '../../audit/security-log.js';
 import { RoleAssignments } from '../../identity/role-assignments.js';
@@ -405,6 +405,104 @@ describe('the console sign-in (authorization code with PKCE, through the provide
     } finally {
       await api.close();
       await down.stop().catch(() => undefined);
+    }
+  });
+});
+
+describe('hardening', () => {
+  it('a lookup brute-force loop is stopped: the code is locked after 5 wrong secrets, even for the right one', async () => {
+    // The per-address rate limit raised, so that the lockout alone is seen.
+    const api = await build({ limits: { lookupPerMinute: 10_000 } });
+    const code = '000.01.41.H99-260423-0042';
+    const statuses: number[] = [];
+    const codes = new Set<string>();
+    const started = performance.now();
+    for (let i = 0; i < 300; i++) {
+      const response = await api.inject({
+        method: 'GET',
+        url: `/v1/lookup/${code}?secret=WRONG${String(i).padStart(5, '0')}`,
+      });
+      statuses.push(response.statusCode);
+      if (response.statusCode === 429) codes.add(response.json().code);
+    }
+    const elapsed = performance.now() - started;
+    expect(statuses.slice(0, 4)).toEqual([404, 404, 404, 404]);
+    expect(statuses.slice(4).every((status) => status === 429)).toBe(true);
+    expect([...codes]).toEqual(['LOOKUP_LOCKED']);
+    const locked = await api.inject({
+      method: 'GET',
+      url: `/v1/lookup/${code}?secret=${lookupSecret(secret, code)}`,
+    });
+    await api.close();
+    expect(locked.statusCode).toBe(429);
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(locked.json().error).toMatch(/thử lại sau 15 phút \(sau \d{2}:\d{2} ngày/);
+    // The default per-address limit (60 a minute) stops a loop over many codes too.
+    const spread: number[] = [];
+    for (let i = 0; i < 70; i++) {
+      spread.push(
+        (
+          await app.inject({
+            method: 'GET',
+            url: `/v1/lookup/000.01.41.H99-260423-${String(1000 + i)}?secret=X`,
+          })
+        ).statusCode,
+      );
+    }
+    expect(spread.filter((status) => status === 429).length).toBeGreaterThanOrEqual(10);
+    // Recorded for the report, never asserted on timing.
+    console.info(
+      `lookup brute force: 300 attempts in ${elapsed.toFixed(0)} ms, ${statuses.filter((s) => s === 404).length} answered`,
+    );
+  });
+
+  it('CORS only for the configured origins; none by default', async () => {
+    const preflight = (api: FastifyInstance, origin: string) =>
+      api.inject({
+        method: 'OPTIONS',
+        url: '/v1/procedures',
+        headers: { origin, 'access-control-request-method': 'GET' },
+      });
+    expect(
+      (await preflight(app, 'https://evil.example')).headers['access-control-allow-origin'],
+    ).toBeUndefined();
+    const api = await build({ corsOrigins: ['https://mot-cua.example.gov.vn'] });
+    try {
+      expect(
+        (await preflight(api, 'https://mot-cua.example.gov.vn')).headers['access-control-allow-origin'],
+      ).toBe('https://mot-cua.example.gov.vn');
+      expect(
+        (await preflight(api, 'https://evil.example')).headers['access-control-allow-origin'],
+      ).toBeUndefined();
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('writes are rate-limited per official; bodies over the limit are refused', async () => {
+    const api = await build({ limits: { writesPerMinute: 3, bodyLimit: 2048 } });
+    try {
+      const token = await identity.token(admin);
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const response = await api.inject({
+          method: 'POST',
+          url: '/v1/role-assignments/nobody/revocation',
+          headers: { authorization: `Bearer ${token}` },
+          payload: { reason: 'thử' },
+        });
+        statuses.push(response.statusCode);
+      }
+      expect(statuses).toEqual([404, 404, 404, 429, 429]);
+      const big = await api.inject({
+        method: 'PUT',
+        url: '/v1/role-assignments/x',
+        headers: { authorization: `Bearer ${await identity.token({ ...admin, sub: 'quan-tri-02' })}` },
+        payload: { reason: 'x'.repeat(4096), role: 'leader', unit: '000.00.41.H99' },
+      });
+      expect(big.statusCode).toBe(413);
+    } finally {
+      await api.close();
     }
   });
 });
