@@ -8,7 +8,7 @@
  * days to pass). The aggregator has a meta bucket of its own, so other test files never touch its
  * counters. Screenshots of each screen go to docs/screenshots/ (UPDATE_SCREENSHOTS=1).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type Connection } from '@temporalio/client';

@@ -61,6 +61,7 @@ beforeAll(async () => {
     TTHC_TEMPORAL_UI_PORT: String(ports.ui),
     TTHC_NATS_PORT: String(ports.nats),
     TTHC_API_PORT: String(ports.api),
+    TTHC_OIDC_PORT: String(await freePort()),
     TTHC_LOG_LEVEL: 'warn',
     TTHC_SHUTDOWN_GRACE_TIME: '5s',
   });

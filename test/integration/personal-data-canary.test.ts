@@ -67,6 +67,9 @@ beforeAll(async () => {
     TTHC_TEMPORAL_UI_PORT: String(ports.ui),
     TTHC_NATS_PORT: String(ports.nats),
     TTHC_API_PORT: String(ports.api),
+    TTHC_OIDC_PORT: String(await freePort()),
+    // Officials of other units than the demo ones: shared-secret tokens, a development setting on in this stack only.
+    TTHC_DEV_SHARED_SECRET_TOKENS: 'true',
     // Every log line the system can write is searched.
     TTHC_LOG_LEVEL: 'debug',
     TTHC_SDK_LOG_LEVEL: 'debug',
