@@ -66,6 +66,15 @@ module.exports = {
       to: { path: '^(api|cli|client|stack|simulation|bench|workers|workflows)/' },
     },
     {
+      name: 'identity-is-an-io-layer',
+      severity: 'error',
+      comment:
+        'identity/ (the embedded OpenID Connect provider, the role-assignment table) is I/O like audit/: it uses ' +
+        'domain/, config/ and NATS, never a surface (api/, cli/, client/, stack/, simulation/, bench/), workers/ or workflows/.',
+      from: { path: '^identity/' },
+      to: { path: '^(api|cli|client|stack|simulation|bench|workers|workflows)/' },
+    },
+    {
       name: 'contract-is-the-boundary',
       severity: 'error',
       comment:

@@ -369,6 +369,15 @@ export function mayReadAccessLog(official: Official): Decision {
   );
 }
 
+/** The role-assignment table and the security log: administrators only. */
+export function mayManageRoles(official: Official): Decision {
+  if (official.role === 'administrator') return allow;
+  return deny(
+    `Chỉ quản trị hệ thống được xem và gán vai trò, xem nhật ký đăng nhập; người gửi yêu cầu là ${roleNames[official.role].vi}`,
+    `only administrators may read and change role assignments or read the security log; the caller is a ${roleNames[official.role].en}`,
+  );
+}
+
 /** Erasing a closed dossier's personal data on a request (Law 91/2025/QH15): administrators only. */
 export function mayErase(official: Official): Decision {
   if (official.role === 'administrator') return allow;

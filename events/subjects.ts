@@ -87,6 +87,14 @@ export function reminderSubject(unitCode: string, kind: string): string {
   return `${reminderSubjectRoot}.${subjectToken(unitCode)}.${kind}`;
 }
 
+/** The security log (audit/security-log.ts): sign-ins, failed sign-ins, role changes; `tthc.security.<kind>`. */
+export const securityLogSubjectRoot = 'tthc.security';
+export const securityLogFilter = everySubjectUnder(securityLogSubjectRoot);
+
+export function securityLogSubject(kind: string): string {
+  return `${securityLogSubjectRoot}.${subjectToken(kind)}`;
+}
+
 export const accessLogSubjectRoot = 'tthc.access';
 export const accessLogFilter = everySubjectUnder(accessLogSubjectRoot);
 

@@ -64,8 +64,13 @@ let requestSerial = 0;
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'tthc-canary-'));
   dataDir = join(tmp, 'data');
-  // Every log line the system can write is searched.
-  const prepared = await stackEnvironment(dataDir, { TTHC_LOG_LEVEL: 'debug', TTHC_SDK_LOG_LEVEL: 'debug' });
+  // Every log line the system can write is searched. Officials of other units than the demo ones
+  // carry shared-secret tokens: a development setting, on in this stack only.
+  const prepared = await stackEnvironment(dataDir, {
+    TTHC_LOG_LEVEL: 'debug',
+    TTHC_SDK_LOG_LEVEL: 'debug',
+    TTHC_DEV_SHARED_SECRET_TOKENS: 'true',
+  });
   ports = prepared.ports;
   const { env } = prepared;
   stack = await startStackProcess(env);

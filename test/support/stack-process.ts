@@ -11,6 +11,7 @@ export interface StackPorts {
   ui: number;
   nats: number;
   api: number;
+  oidc: number;
 }
 
 /**
@@ -26,6 +27,7 @@ export async function stackEnvironment(
     ui: await freePort(),
     nats: await freePort(),
     api: await freePort(),
+    oidc: await freePort(),
   };
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('TTHC_')) env[key] = value;
@@ -35,6 +37,7 @@ export async function stackEnvironment(
     TTHC_TEMPORAL_UI_PORT: String(ports.ui),
     TTHC_NATS_PORT: String(ports.nats),
     TTHC_API_PORT: String(ports.api),
+    TTHC_OIDC_PORT: String(ports.oidc),
     TTHC_SHUTDOWN_GRACE_TIME: '5s',
     ...settings,
   });
