@@ -17,6 +17,7 @@
  *   Content-Security-Policy (identity/provider-pages.ts).
  */
 import {
+  createHash,
   createHmac,
   generateKeyPairSync,
   randomBytes,
@@ -292,7 +293,13 @@ export class EmbeddedProvider {
     provider.use(async (ctx, next) => {
       await next();
       if (String(ctx.response.type).includes('html')) {
-        ctx.set('content-security-policy', csp);
+        // oidc-provider's own auto-submitting forms (the device flow's code from the link) carry an
+        // inline script: that script alone is allowed, by its hash; the pages of this module have none.
+        const scripts = inlineScriptHashes(typeof ctx.body === 'string' ? ctx.body : '');
+        ctx.set(
+          'content-security-policy',
+          scripts.length > 0 ? `${csp}; script-src ${scripts.join(' ')}` : csp,
+        );
         ctx.set('x-frame-options', 'DENY');
       }
     });
@@ -508,4 +515,14 @@ async function writeKeys(dir: string, keys: KeyFile): Promise<void> {
   const file = join(dir, 'keys.json');
   await writeFile(file, `${JSON.stringify(keys)}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
+}
+
+/** `'sha256-…'` sources of the inline scripts of an HTML page, for its Content-Security-Policy. */
+function inlineScriptHashes(html: string): string[] {
+  return [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
+    (match) =>
+      `'sha256-${createHash('sha256')
+        .update(match[1] ?? '', 'utf8')
+        .digest('base64')}'`,
+  );
 }

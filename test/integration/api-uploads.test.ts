@@ -72,6 +72,8 @@ beforeAll(async () => {
     indicators: new IndicatorReadModel(system.nc, organisation, loadCatalogue().procedures),
     organisation,
     secret,
+    // Officials' tokens here are signed with the secret: a development setting, on in this API only.
+    devSharedSecretTokens: true,
     uploadLimitBytes: limit,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
