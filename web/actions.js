@@ -5,7 +5,22 @@
  */
 import { post } from './api.js';
 import { displayNames } from './names.js';
-import { addDays, errorBox, field, fmtDate, h, isWeekend, mount, openDialog, toast, uid } from './ui.js';
+import {
+  addDays,
+  dateInput,
+  dateOf,
+  errorBox,
+  field,
+  fmtDate,
+  formatNumber,
+  h,
+  isWeekend,
+  mount,
+  openDialog,
+  parseVnNumber,
+  toast,
+  uid,
+} from './ui.js';
 
 /** Select options from a served name table, in its order. */
 const optionsOf = (names) => Object.entries(names).map(([value, label]) => ({ value, label }));
@@ -77,8 +92,7 @@ const specs = {
           name: 'newDueDate',
           label: 'Ngày hẹn trả kết quả mới',
           type: 'date',
-          min: due ? addDays(due, 1) : undefined,
-          hint: 'Một ngày làm việc sau ngày hẹn hiện tại.',
+          hint: `Ngày làm việc sau ngày hẹn hiện tại, dạng dd/mm/yyyy (sớm nhất ${fmtDate(due ? addDays(due, 1) : '')}).`,
           check: (v) => {
             if (!v) return 'Chọn ngày hẹn mới.';
             if (due && v <= due) return `Ngày hẹn mới phải sau ngày hẹn hiện tại (${fmtDate(due)}).`;
@@ -171,10 +185,15 @@ const specs = {
       {
         name: 'amountVnd',
         label: 'Số tiền (đồng)',
-        type: 'number',
-        min: '0',
-        value: String((ctx.view.state.procedure.fees ?? []).reduce((s, f) => s + f.amountVnd, 0)),
-        check: (v) => (/^\d+$/.test(String(v)) ? '' : 'Nhập số tiền (đồng).'),
+        type: 'money',
+        value: formatNumber((ctx.view.state.procedure.fees ?? []).reduce((s, f) => s + f.amountVnd, 0)),
+        hint: 'Ví dụ 100.000',
+        check: (v) => {
+          const n = parseVnNumber(v);
+          return n !== undefined && Number.isInteger(n) && n >= 0
+            ? ''
+            : 'Nhập số tiền (đồng), ví dụ 100.000.';
+        },
       },
       {
         name: 'channel',
@@ -185,7 +204,7 @@ const specs = {
       { name: 'receiptRef', label: 'Số biên lai (không bắt buộc)', type: 'text' },
     ],
     body: (v) => ({
-      amountVnd: Number(v.amountVnd),
+      amountVnd: parseVnNumber(v.amountVnd),
       channel: v.channel,
       ...(v.receiptRef.trim() ? { receiptRef: v.receiptRef.trim() } : {}),
     }),
@@ -304,7 +323,21 @@ function input(spec) {
         spec.options.map((o) => h('option', { value: o.value, selected: o.value === spec.value }, o.label)),
       );
     case 'date':
-      return h('input', { type: 'date', name: spec.name, min: spec.min, value: spec.value });
+      return dateInput(spec.name, { value: spec.value });
+    case 'money': {
+      const el = h('input', {
+        type: 'text',
+        name: spec.name,
+        value: spec.value,
+        inputmode: 'numeric',
+        autocomplete: 'off',
+      });
+      el.addEventListener('blur', () => {
+        const n = parseVnNumber(el.value);
+        if (n !== undefined) el.value = formatNumber(n);
+      });
+      return el;
+    }
     case 'number':
       return h('input', {
         type: 'number',
@@ -411,8 +444,11 @@ function controls(specs) {
     const el = Array.isArray(built) ? built[0] : built;
     const f = field({ label: spec.label, input: el, hint: spec.hint, required: Boolean(spec.check) });
     if (Array.isArray(built)) f.wrap.append(built[1]);
+    // A date is read as YYYY-MM-DD; a text that is no date is an error of its own.
+    const read = () => (spec.type === 'date' ? (dateOf(el).iso ?? '') : el.value);
     const validate = () => {
-      const message = spec.check ? spec.check(el.value) : '';
+      const typed = spec.type === 'date' ? dateOf(el) : undefined;
+      const message = typed?.error ?? (spec.check ? spec.check(read()) : '');
       f.setError(message);
       return message;
     };
@@ -420,7 +456,7 @@ function controls(specs) {
       if (el.getAttribute('aria-invalid')) validate();
     });
     el.addEventListener('change', validate);
-    return { node: f.wrap, read: () => el.value, validate };
+    return { node: f.wrap, read, validate };
   });
   return {
     nodes: parts.map((p) => p.node),

@@ -1,7 +1,11 @@
 /**
  * Small DOM helpers for the console: an element builder that never parses HTML (text is always
- * text), Vietnam-time formatting, form fields with labels and inline errors, dialogs and toasts.
+ * text), Vietnam-time formatting, form fields with labels and inline errors, date fields typed
+ * dd/mm/yyyy, dialogs and toasts.
  */
+import { formatNumber, formatVnDate, parseVnDate } from './vn-format.js';
+
+export { formatNumber, parseVnNumber } from './vn-format.js';
 
 /**
  * h('button', { class: 'primary', onclick: fn, 'aria-label': '…' }, 'Text', child, [more])
@@ -95,11 +99,7 @@ export function isWeekend(civil) {
 }
 
 /** 'YYYY-MM-DD' → 'dd/MM/yyyy'. */
-export function fmtDate(civil) {
-  if (!civil || !/^\d{4}-\d{2}-\d{2}/.test(civil)) return civil ?? '';
-  const [y, m, d] = civil.slice(0, 10).split('-');
-  return `${d}/${m}/${y}`;
-}
+export const fmtDate = formatVnDate;
 
 /** An instant → 'HH:mm dd/MM/yyyy' in Vietnam time. */
 export function fmtDateTime(instant) {
@@ -121,7 +121,7 @@ export function weekdayOf(civil) {
 }
 
 export function fmtMoney(vnd) {
-  return `${new Intl.NumberFormat('vi-VN').format(vnd)} đồng`;
+  return `${formatNumber(vnd)} đồng`;
 }
 
 export function fmtDuration(ms) {
@@ -170,6 +170,38 @@ export function field({ label, input, hint, required = false, className }) {
     else input.removeAttribute('aria-invalid');
   };
   return { wrap, input, setError };
+}
+
+/**
+ * A date typed dd/mm/yyyy, whatever the browser's locale (an `<input type=date>` shows the
+ * browser's own format). On leaving the field a valid date is written out in full (1/2/2026 →
+ * 01/02/2026) and the weekday is said under it. Read it with `dateOf(input)`.
+ */
+export function dateInput(name, attrs = {}) {
+  const input = h('input', {
+    type: 'text',
+    name,
+    inputmode: 'numeric',
+    autocomplete: 'off',
+    placeholder: 'dd/mm/yyyy',
+    maxlength: '14',
+    class: 'date-input',
+    ...attrs,
+  });
+  input.addEventListener('blur', () => {
+    const iso = parseVnDate(input.value);
+    if (iso) input.value = formatVnDate(iso);
+  });
+  return input;
+}
+
+/** The date of a `dateInput`: { iso } ('' when empty) or { error } when it is not a date. */
+export function dateOf(input) {
+  const text = input.value.trim();
+  if (!text) return { iso: '' };
+  const iso = parseVnDate(text);
+  if (iso) return { iso };
+  return { error: 'Nhập ngày theo dạng ngày/tháng/năm (dd/mm/yyyy), ví dụ 29/04/2026.' };
 }
 
 /** A plain text input that the browser does not fill in from earlier entries. */

@@ -46,6 +46,12 @@ interface DueDates {
   ): string;
   byDueDate(a: { code: string; dueAt?: string }, b: { code: string; dueAt?: string }): number;
 }
+interface VnFormat {
+  formatVnDate(civil: string): string;
+  parseVnDate(text: string): string | undefined;
+  formatNumber(value: number): string;
+  parseVnNumber(text: string): number | undefined;
+}
 interface DashboardChoices {
   periodChoices(today: string): Array<{ value: string; label: string }>;
 }
@@ -183,6 +189,31 @@ describe('the console’s own logic', () => {
       { code: 'a', dueAt: '2026-04-24T10:00:00Z' },
     ];
     expect([...items].sort(rules.byDueDate).map((i) => i.code)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('reads and writes dates as dd/mm/yyyy and numbers with Vietnamese separators', async () => {
+    const f = await web<VnFormat>('vn-format.js');
+    expect(f.formatVnDate('2026-04-29')).toBe('29/04/2026');
+    expect(f.parseVnDate('29/04/2026')).toBe('2026-04-29');
+    expect(f.parseVnDate(' 1/2/2026 ')).toBe('2026-02-01');
+    expect(f.parseVnDate('01-02-2026')).toBe('2026-02-01');
+    expect(f.parseVnDate('29.02.2028')).toBe('2028-02-29');
+    for (const bad of ['31/02/2026', '29/02/2027', '2026-04-29', '04/29/2026', '1/2/26', '', 'hôm nay'])
+      expect(f.parseVnDate(bad), bad).toBeUndefined();
+    expect(f.formatNumber(1234567.5)).toBe('1.234.567,5');
+    expect(f.formatNumber(98)).toBe('98');
+    expect(f.parseVnNumber('1.234.567,5')).toBe(1234567.5);
+    expect(f.parseVnNumber('100.000')).toBe(100000);
+    expect(f.parseVnNumber('97,5')).toBe(97.5);
+    expect(f.parseVnNumber('97.5')).toBe(97.5);
+    expect(f.parseVnNumber('100000')).toBe(100000);
+    for (const bad of ['', 'abc', '1,2,3', '1.23.4']) expect(f.parseVnNumber(bad), bad).toBeUndefined();
+  });
+
+  it('types no date into an input whose format follows the browser’s locale', async () => {
+    for (const { file, text } of await webSources()) {
+      expect(text, file).not.toMatch(/h\('input',\s*\{[^}]*type:\s*'(date|datetime-local|month|week)'/);
+    }
   });
 
   it('offers only periods the indicator API accepts', async () => {

@@ -8,36 +8,14 @@
  * days to pass). The aggregator has a meta bucket of its own, so other test files never touch its
  * counters. Screenshots of each screen go to docs/screenshots/ (UPDATE_SCREENSHOTS=1).
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client, type Connection } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { IndicatorService } from '../../aggregators/indicator-service.js';
-import { setActiveBucket } from '../../aggregators/indicator-store.js';
-import { type RunningApi, startApiServer } from '../../api/api-process.js';
-import { generateSecret, type OfficialRole } from '../../api/auth.js';
+import type { OfficialRole } from '../../api/auth.js';
 import { addCalendarDays } from '../../domain/time.js';
-import type { PayloadProtection } from '../../encryption/data-converter.js';
-import { createLogger } from '../../infra/logging.js';
-import { freePort } from '../../infra/server-launchers.js';
-import { registerSearchAttributes } from '../../infra/temporal.js';
 import { loadCalendar } from '../../rules/calendar-loader.js';
-import { demoOfficials } from '../../stack/demo.js';
-import { createDossierWorkers } from '../../workers/dossier-workers.js';
-import { chromiumFlags, chromiumPath, ensureChromium } from '../support/chromium.js';
-import { workflowBundle } from '../support/dossier-env.js';
-import { startTestIdentity, type TestIdentity } from '../support/identity.js';
-import { registerTestNamespace } from '../support/namespace-system.js';
-import { testLogger } from '../support/test-logging.js';
-import {
-  connectNats,
-  connectTemporal,
-  type TemporalTestConnections,
-  testPayloadProtection,
-} from '../support/test-servers.js';
+import { axeViolations } from '../support/axe.js';
+import { type ConsoleSystem, passwordOf, startConsoleSystem } from '../support/console-system.js';
+import type { TestIdentity } from '../support/identity.js';
 
 // Browser globals used inside page.evaluate callbacks, which run in Chromium (the project compiles
 // without lib.dom, so they are declared here, for this file only).
@@ -56,7 +34,6 @@ declare const document: {
   styleSheets: Iterable<{ cssRules: Iterable<unknown> }>;
   querySelector(selector: string): BrowserElement | null;
   querySelectorAll(selector: string): Iterable<BrowserControl>;
-  getElementById(id: string): { replaceChildren(): void } | null;
   cookie: string;
 };
 declare const sessionStorage: Record<string, string>;
@@ -68,14 +45,6 @@ declare class CSSPageRule {
   style: { getPropertyValue(name: string): string };
 }
 
-const projectRoot = new URL('../../', import.meta.url).pathname;
-/**
- * Screenshots of every screen: to docs/screenshots/ with UPDATE_SCREENSHOTS=1 (they are committed
- * for docs/console.md), else to a temporary folder, so that a test run leaves the work tree clean.
- */
-const screenshots = process.env.UPDATE_SCREENSHOTS
-  ? join(projectRoot, 'docs', 'screenshots')
-  : join(tmpdir(), 'tthc-console-screenshots');
 const calendar = loadCalendar('VN');
 const camThanh = { oneStop: '000.01.41.H99', committee: '000.00.41.H99' };
 /**
@@ -88,116 +57,43 @@ const agriculture = {
   procedure: 'LOCAL.DKBD-QSDD',
   documents: ['don-dang-ky-bien-dong', 'giay-chung-nhan-qsdd', 'hop-dong-chuyen-nhuong', 'giay-to-tuy-than'],
 };
-const logger = testLogger('console-e2e');
 
-let temporal: TemporalTestConnections | undefined;
-let nc: Awaited<ReturnType<typeof connectNats>> | undefined;
-let protection: PayloadProtection;
-let workers: Worker[] = [];
-let runs: Promise<unknown> = Promise.resolve();
-let indicators: IndicatorService | undefined;
-let api: RunningApi | undefined;
-let browser: Browser | undefined;
-let identity: TestIdentity | undefined;
-let dataDir = '';
-/** The API's clock runs ahead by this much (a session's expiry without waiting 8 hours). */
-let clockOffset = 0;
-/** The demo officials' passwords at the test's identity provider. */
-const passwordOf = (sub: string) => `mat-khau-${sub}`;
-const secret = generateSecret();
-const tokens: Partial<Record<OfficialRole, string>> = {};
-/** Uncaught errors in the console's pages: none are expected. */
-const pageErrors: string[] = [];
+let system: ConsoleSystem;
 
 beforeAll(async () => {
-  // The browser: Debian's chromium, installed with apt-get if missing (fast when it is there).
-  ensureChromium();
-
-  nc = await connectNats('console-e2e');
-  protection = await testPayloadProtection(nc);
-  temporal = await connectTemporal(protection);
-  const namespace = await registerTestNamespace(temporal.client.connection as Connection, 'tthc-console-e2e');
-  dataDir = await mkdtemp(join(tmpdir(), 'tthc-console-e2e-'));
-  workers = await createDossierWorkers({
-    connection: temporal.nativeConnection,
-    namespace,
-    nc,
-    protection: protection,
-    dataDir,
-    workflowBundle: await workflowBundle(),
-    logger,
-  });
-  runs = Promise.allSettled(workers.map((w) => w.run()));
-
-  const metaBucket = `tthc_console_meta_${Date.now()}`;
-  await setActiveBucket(nc, `tthc_console_ind_${Date.now()}`, metaBucket);
-  indicators = await IndicatorService.start(nc, logger, metaBucket);
-
-  const apiPort = await freePort();
-  identity = await startTestIdentity({ redirectUris: [`http://127.0.0.1:${apiPort}/auth/callback`] });
-  for (const official of demoOfficials) {
-    identity.account({
-      id: official.sub,
-      password: passwordOf(official.sub),
-      name: official.name,
-      unit: official.unit,
-      role: official.role,
-    });
-    tokens[official.role] = await identity.provider.issueAccessToken(official.sub);
-  }
-  api = await startApiServer({
-    temporal: new Client({
-      connection: temporal.client.connection,
-      namespace,
-      dataConverter: protection.dataConverter,
-    }),
-    nc,
-    protection,
-    logger: createLogger({ level: 'silent' }),
-    oidcIssuer: identity.provider.issuer,
-    now: () => Date.now() + clockOffset,
-    // One address signs in many officials here in a minute (the default allows 20 sign-in requests).
-    limits: { signInPerMinute: 10_000 },
-    settings: { secret, port: apiPort, dataDir, organisation: 'demo', indicatorMetaBucket: metaBucket },
-  });
-
-  await mkdir(screenshots, { recursive: true });
-  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumFlags });
+  system = await startConsoleSystem('tthc-console-e2e');
 });
 
 afterAll(async () => {
-  const steps: Array<[string, () => Promise<unknown>]> = [
-    ['browser', async () => browser?.close()],
-    ['api', async () => api?.close()],
-    ['identity provider', async () => identity?.stop()],
-    ['indicators', async () => indicators?.stop()],
-    [
-      'workers',
-      async () => {
-        for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
-        await runs;
-      },
-    ],
-    ['temporal', async () => temporal?.close()],
-    ['keyring', async () => protection?.close()],
-    ['nats', async () => nc?.close()],
-    ['data', async () => dataDir && rm(dataDir, { recursive: true, force: true })],
-  ];
-  for (const [, step] of steps) await step().catch(() => undefined);
+  await system?.stop();
 });
 
 afterEach(() => {
-  expect(pageErrors).toEqual([]);
+  expect(system.pageErrors.splice(0)).toEqual([]);
 });
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-const url = (path = '') => `${api?.url}${path}`;
-/** A screenshot for docs/console.md (passing notices are cleared first, so that nothing hides the screen). */
-async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  await page.evaluate(() => document.getElementById('toast')?.replaceChildren());
-  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage });
+const url = (path = '') => system.url(path);
+const shot = (page: Page, name: string, fullPage = true) => system.shot(page, name, fullPage);
+const newPage = (options?: Parameters<ConsoleSystem['newPage']>[0]) => system.newPage(options);
+const signIn = (page: Page, role: OfficialRole, hash = '') => system.signIn(page, role, hash);
+const providerLogin = (page: Page, username: string, password: string) =>
+  system.providerLogin(page, username, password);
+const call = <T = Record<string, unknown>>(
+  method: 'GET' | 'POST',
+  path: string,
+  token?: string,
+  body?: unknown,
+) => system.call<T>(method, path, token, body);
+const tokens = new Proxy({} as ConsoleSystem['tokens'], {
+  get: (_target, role: string) => system.tokens[role as OfficialRole],
+});
+
+/** No serious or critical accessibility violation (axe-core) on the page as it is now. */
+async function expectAccessible(page: Page, screen: string): Promise<void> {
+  expect(await axeViolations(page, screen), screen).toEqual([]);
 }
 
 /** Visible form controls without a label (a <label for>, aria-label or aria-labelledby): none allowed. */
@@ -210,58 +106,6 @@ function unlabelledControls(page: Page): Promise<string[]> {
       )
       .map((el) => `${el.type} ${el.name}`),
   );
-}
-
-async function newPage(): Promise<Page> {
-  if (!browser) throw new Error('no browser');
-  // A browser context per page: the session cookie is per browser, as for two officials at two desks.
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    locale: 'vi-VN',
-    timezoneId: 'Asia/Ho_Chi_Minh',
-  });
-  context.setDefaultTimeout(20_000);
-  const page = await context.newPage();
-  page.on('close', () => void context.close());
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return page;
-}
-
-/** Signs in through the identity provider's page as the demo official of the role. */
-async function signIn(page: Page, role: OfficialRole, hash = ''): Promise<void> {
-  const official = demoOfficials.find((o) => o.role === role);
-  if (!official) throw new Error(`no demo official for ${role}`);
-  await page.goto(url(`/console/${hash}`));
-  await page.getByRole('button', { name: 'Đăng nhập bằng tài khoản cán bộ' }).click();
-  await providerLogin(page, official.sub, passwordOf(official.sub));
-  await page.locator('.user-name').waitFor();
-}
-
-/** The provider's sign-in page: user name, password, submit. */
-async function providerLogin(page: Page, username: string, password: string): Promise<void> {
-  await page.locator('input[name="username"]').waitFor();
-  await page.fill('input[name="username"]', username);
-  await page.fill('input[name="password"]', password);
-  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-}
-
-async function call<T = Record<string, unknown>>(
-  method: 'GET' | 'POST',
-  path: string,
-  token?: string,
-  body?: unknown,
-): Promise<T> {
-  const response = await fetch(url(path), {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = (await response.json()) as T;
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(data)}`);
-  return data;
 }
 
 let serial = 0;
@@ -304,7 +148,7 @@ async function receiveByApi(
   const token =
     desk === camThanh
       ? tokens['counter-officer']
-      : await (identity as TestIdentity).token({
+      : await (system.identity as TestIdentity).token({
           sub: 'mot-cua-tinh',
           name: 'Cán bộ một cửa tỉnh',
           unit: desk.oneStop,
@@ -388,10 +232,11 @@ describe('the web console in Chromium', () => {
     await page.getByRole('button', { name: 'Đăng nhập bằng tài khoản cán bộ' }).waitFor();
     await shot(page, 'signin');
     expect(await unlabelledControls(page)).toEqual([]);
+    await expectAccessible(page, 'sign-in');
     await page.getByRole('button', { name: 'Đăng nhập bằng tài khoản cán bộ' }).click();
     // The provider's own page, under its strict policy: a wrong password is said in Vietnamese.
     await page.locator('input[name="username"]').waitFor();
-    expect(page.url()).toContain((identity as TestIdentity).provider.issuer);
+    expect(page.url()).toContain((system.identity as TestIdentity).provider.issuer);
     await providerLogin(page, 'mot-cua-cam-thanh', 'sai-mat-khau');
     await page.getByText('Tên đăng nhập hoặc mật khẩu không đúng.').waitFor();
     await shot(page, 'provider-signin');
@@ -428,6 +273,7 @@ describe('the web console in Chromium', () => {
     await expect.poll(() => page.locator('.missing-summary').textContent()).toContain('Đủ các thành phần');
     await shot(page, 'counter');
     expect(await unlabelledControls(page)).toEqual([]);
+    await expectAccessible(page, 'counter');
 
     await page.getByRole('button', { name: 'Tiếp nhận hồ sơ', exact: true }).click();
     await page.getByRole('heading', { name: 'Đã tiếp nhận hồ sơ' }).waitFor();
@@ -444,6 +290,7 @@ describe('the web console in Chromium', () => {
     expect(receiptText).toContain(code);
     expect(receiptText).toContain(lookupSecret);
     await shot(page, 'receipt');
+    await expectAccessible(page, 'intake result (receipt)');
     const view = await call<{ deadlines: { decree: { dueDate: string } } }>(
       'GET',
       `/v1/dossiers/${code}`,
@@ -494,6 +341,7 @@ describe('the web console in Chromium', () => {
       true,
     );
     await shot(page, 'counter-narrow');
+    await expectAccessible(page, 'counter, narrow');
     await page.close();
   }, 120_000);
 
@@ -532,13 +380,13 @@ describe('the web console in Chromium', () => {
     await page.fill('input[name="fullName"]', 'Phạm Văn Đức');
     await page.fill('input[name="idNumber"]', '079085099999');
     // Nine hours later (the provider's access tokens last eight): the session has ended.
-    clockOffset = 9 * 3_600_000;
+    system.clockOffset = 9 * 3_600_000;
     await page.getByRole('button', { name: 'Tiếp nhận hồ sơ', exact: true }).click();
     const notice = page.locator('.session-expired');
     await notice.waitFor();
     expect(await notice.textContent()).toContain('Phiên đăng nhập đã hết hạn');
     expect(await page.inputValue('input[name="fullName"]')).toBe('Phạm Văn Đức');
-    clockOffset = 0;
+    system.clockOffset = 0;
     const [popup] = await Promise.all([
       page.waitForEvent('popup'),
       notice.getByRole('button', { name: 'Đăng nhập lại' }).click(),
@@ -581,6 +429,7 @@ describe('the web console in Chromium', () => {
       .map((d) => d.split('/').reverse().join('-'));
     expect(asIso).toEqual([...asIso].sort());
     await shot(leader, 'worklist');
+    await expectAccessible(leader, 'worklist');
 
     await row.getByRole('link', { name: code }).click();
     await leader.locator('#dossier-title').waitFor();
@@ -618,6 +467,7 @@ describe('the web console in Chromium', () => {
       .evaluateAll((items) => items.map((i) => (i as BrowserElement).dataset.action));
     expect(timeline).toEqual(['accept', 'assign', 'appraise', 'approve']);
     await shot(leader, 'dossier');
+    await expectAccessible(leader, 'dossier page');
     await leader.close();
     await specialist.close();
   }, 120_000);
@@ -625,25 +475,33 @@ describe('the web console in Chromium', () => {
   it('the apology dialog takes a reason and a new date; the citizen sees both', async () => {
     const dossier = await receiveByApi();
     apologized = dossier.code;
-    const leader = await newPage();
+    // A browser set to American English: the console still takes and shows dates as dd/mm/yyyy.
+    const leader = await newPage({ locale: 'en-US' });
+    const typed = (iso: string) => iso.split('-').reverse().join('/');
     await signIn(leader, 'leader');
     await openDossier(leader, dossier.code);
     await leader.locator('button.action[data-action="apologize"]').click();
     const dialog = leader.locator('dialog[open]');
     await dialog.getByLabel('Lý do chậm trả kết quả').fill('Cần xác minh thực địa địa điểm kinh doanh');
     // A date not after the current appointment is refused in the dialog, before anything is sent.
-    await dialog.getByLabel('Ngày hẹn trả kết quả mới').fill(dossier.appointmentDate);
+    await dialog.getByLabel('Ngày hẹn trả kết quả mới').fill(typed(dossier.appointmentDate));
     await dialog.getByRole('button', { name: 'Xin lỗi và hẹn lại ngày trả' }).click();
     await dialog.locator('[role="alert"]').waitFor();
     expect(await dialog.locator('[role="alert"]').textContent()).toContain('phải sau ngày hẹn hiện tại');
     let newDate = addCalendarDays(dossier.appointmentDate, 5);
     while (!calendar.isWorkingDay(newDate)) newDate = addCalendarDays(newDate, 1);
-    await dialog.getByLabel('Ngày hẹn trả kết quả mới').fill(newDate);
+    // Not a date: said under the field.
+    await dialog.getByLabel('Ngày hẹn trả kết quả mới').fill('31/02/2026');
+    await dialog.getByRole('button', { name: 'Xin lỗi và hẹn lại ngày trả' }).click();
+    await expect.poll(() => dialog.locator('[role="alert"]').textContent()).toContain('dd/mm/yyyy');
+    await dialog.getByLabel('Ngày hẹn trả kết quả mới').fill(typed(newDate));
     await shot(leader, 'apology-dialog', false);
     expect(await unlabelledControls(leader)).toEqual([]);
+    await expectAccessible(leader, 'apology dialog');
     await dialog.getByRole('button', { name: 'Xin lỗi và hẹn lại ngày trả' }).click();
     await leader.locator('dd.apology').waitFor();
     expect(await leader.locator('dd.decree-due').getAttribute('data-due')).toBe(newDate);
+    expect(await leader.locator('dd.decree-due').textContent()).toContain(typed(newDate));
     expect(await actionButtons(leader)).not.toContain('apologize');
     await leader.close();
 
@@ -664,6 +522,7 @@ describe('the web console in Chromium', () => {
     expect(await access.locator('.access-unit').allTextContents()).toContain('UBND Phường Cẩm Thành');
     expect(await access.textContent()).not.toContain('Lãnh đạo UBND Cẩm Thành');
     await shot(citizen, 'lookup');
+    await expectAccessible(citizen, 'citizen lookup');
     await citizen.close();
   }, 120_000);
 
@@ -730,16 +589,22 @@ describe('the web console in Chromium', () => {
     expect(page.url()).toContain('#/giam-sat');
     await page.locator('[data-stat="accepted"]').waitFor();
     await page.locator('.live-badge[data-state="live"]').waitFor();
-    await indicators?.caughtUp();
+    await system.indicators.caughtUp();
     await page.waitForTimeout(300);
     await shot(page, 'dashboard');
     expect(await unlabelledControls(page)).toEqual([]);
+    await expectAccessible(page, 'dashboard');
 
-    await indicators?.caughtUp();
+    await system.indicators.caughtUp();
     await page.selectOption('#unit-select', agriculture.committee);
     await page.locator(`.board[data-unit="${agriculture.committee}"] [data-stat="accepted"]`).waitFor();
     const accepted = async () =>
-      Number((await page.locator('[data-stat="accepted"] .stat-value').textContent()) ?? 'NaN');
+      Number(
+        ((await page.locator('[data-stat="accepted"] .stat-value').textContent()) ?? 'NaN').replace(
+          /\./g,
+          '',
+        ),
+      );
     await expect.poll(accepted).toBeGreaterThanOrEqual(0);
     const before = await accepted();
     await page.evaluate(() => {
@@ -757,7 +622,7 @@ describe('the web console in Chromium', () => {
 
   it('streams a "changed" message for each dossier event to the officials whose scope covers it', async () => {
     const konTumCounter = {
-      token: await (identity as TestIdentity).token({
+      token: await (system.identity as TestIdentity).token({
         sub: 'mot-cua-kon-tum',
         name: 'Cán bộ một cửa Kon Tum',
         unit: '000.01.42.H99',
@@ -808,6 +673,7 @@ describe('the web console in Chromium', () => {
     await signIn(page, 'counter-officer');
     await page.goto(url(`/console/#/bieu-mau/${code}/receipt`));
     await page.locator('.form-sheet[data-kind="receipt"]').waitFor();
+    await expectAccessible(page, 'form (receipt)');
     await page.emulateMedia({ media: 'print' });
     const layout = await page.evaluate(() => {
       const pageRules = [...document.styleSheets]
@@ -870,6 +736,7 @@ describe('the web console in Chromium', () => {
         expect([Math.round(Number(box?.[1])), Math.round(Number(box?.[2]))]).toEqual([595, 420]);
         await leader.emulateMedia({ media: 'screen' });
         await shot(leader, 'control-sheet');
+        await expectAccessible(leader, 'form (control sheet)');
       }
     }
     await leader.close();

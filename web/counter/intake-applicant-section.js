@@ -4,7 +4,7 @@
  */
 import { checkEmail, checkPersonalId, checkPhone, checkRequiredText, checkTaxCode } from '../input-checks.js';
 import { displayNames } from '../names.js';
-import { field, h, textInput } from '../ui.js';
+import { dateInput, dateOf, field, h, textInput, todayVN } from '../ui.js';
 
 function citizenFields() {
   return {
@@ -19,7 +19,11 @@ function citizenFields() {
       required: true,
       hint: '12 chữ số trên thẻ Căn cước / Căn cước công dân.',
     }),
-    dateOfBirth: field({ label: 'Ngày sinh', input: h('input', { type: 'date', name: 'dateOfBirth' }) }),
+    dateOfBirth: field({
+      label: 'Ngày sinh',
+      input: dateInput('dateOfBirth', { autocomplete: 'bday' }),
+      hint: 'Dạng ngày/tháng/năm, ví dụ 05/09/1985.',
+    }),
   };
 }
 
@@ -91,6 +95,13 @@ export function intakeApplicantSection() {
   live(citizen.idNumber, (v) => (isCitizen() ? checkPersonalId(v) : ''));
   live(organisation.name, (v) => (isCitizen() ? '' : checkRequiredText(v, 'tên tổ chức')));
   live(organisation.taxCode, (v) => (isCitizen() ? '' : checkTaxCode(v)));
+  live(citizen.dateOfBirth, () => {
+    if (!isCitizen()) return '';
+    const typed = dateOf(citizen.dateOfBirth.input);
+    if (typed.error) return typed.error;
+    if (typed.iso && typed.iso > todayVN()) return 'Ngày sinh không được sau ngày hôm nay.';
+    return '';
+  });
   live(contact.phone, (v) => checkPhone(v));
   live(contact.email, (v) => checkEmail(v));
 
@@ -156,7 +167,7 @@ export function intakeApplicantSection() {
             type: 'citizen',
             fullName: citizen.fullName.input.value.trim(),
             idNumber: citizen.idNumber.input.value.trim(),
-            dateOfBirth: optional(citizen.dateOfBirth.input.value),
+            dateOfBirth: dateOf(citizen.dateOfBirth.input).iso || undefined,
           }
         : {
             type: 'organisation',
