@@ -5,6 +5,7 @@
  */
 import { post } from './api.js';
 import { displayNames } from './names.js';
+import { scanAttachment } from './scan-attachment.js';
 import {
   addDays,
   dateInput,
@@ -302,10 +303,17 @@ function supplementSpec(ctx) {
                     { value: 'electronic', label: 'Bản điện tử' },
                   ],
           },
+          { name: 'scan', label: 'giấy tờ bổ sung', type: 'scan' },
         ],
       },
     ],
-    body: (v) => ({ documents: v.documents.map((d) => ({ kind: d.kind, form: d.form })) }),
+    body: (v) => ({
+      documents: v.documents.map((d) => ({
+        kind: d.kind,
+        form: d.form,
+        ...(d.scan ? { fileRef: d.scan } : {}),
+      })),
+    }),
   };
 }
 
@@ -399,6 +407,14 @@ function controls(specs) {
         ),
         read: () => radios.find((r) => r.radio.checked)?.radio.value ?? '',
         validate: () => '',
+      };
+    }
+    if (spec.type === 'scan') {
+      const scan = scanAttachment(spec.label);
+      return {
+        node: scan.node,
+        read: () => scan.fileRef() ?? '',
+        validate: () => (scan.busy() ? 'Đang tải tệp quét lên; chờ tải xong rồi gửi.' : ''),
       };
     }
     if (spec.type === 'repeat') {

@@ -100,6 +100,33 @@ export async function api(method, path, body, { auth = true, signal } = {}) {
   return data;
 }
 
+/**
+ * Uploads a scanned component (POST /v1/uploads?name=…, the file as the raw body, with the CSRF
+ * token like every state-changing request): { ref, sha256, size, mediaType, name }.
+ */
+export async function upload(file) {
+  const headers = { accept: 'application/json', 'content-type': file.type || 'application/octet-stream' };
+  if (current?.csrfToken) headers['x-csrf-token'] = current.csrfToken;
+  let response;
+  try {
+    response = await fetch(`/v1/uploads?name=${encodeURIComponent(file.name || 'tep-quet')}`, {
+      method: 'POST',
+      headers,
+      body: file,
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError(0, { error: 'Không kết nối được máy chủ (the server cannot be reached)' });
+  }
+  const data = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
+  if (!response.ok) {
+    const error = new ApiError(response.status, data);
+    if (response.status === 401 && current) onUnauthorized(error);
+    throw error;
+  }
+  return data;
+}
+
 export const get = (path, options) => api('GET', path, undefined, options);
 export const post = (path, body, options) => api('POST', path, body ?? {}, options);
 

@@ -5,6 +5,7 @@
  */
 import { openActionDialog } from './actions.js';
 import { get, listenForChanges, organisation, post, procedureByCode } from './api.js';
+import { componentsTable } from './components-table.js';
 import { displayNames } from './names.js';
 import {
   errorBox,
@@ -367,39 +368,7 @@ export async function dossierScreen(main, official, code, cleanup) {
         h('h2', { id: 'docs-title' }, 'Thành phần hồ sơ'),
         s.components.length === 0
           ? h('p', { class: 'muted' }, 'Chưa có thành phần hồ sơ.')
-          : tableWrap(
-              h(
-                'table',
-                { class: 'list' },
-                h(
-                  'thead',
-                  {},
-                  h(
-                    'tr',
-                    {},
-                    ['Tên giấy tờ', 'Hình thức', 'Số hóa', 'Tái sử dụng', 'Mã lưu trữ'].map((t) =>
-                      h('th', { scope: 'col' }, t),
-                    ),
-                  ),
-                ),
-                h(
-                  'tbody',
-                  {},
-                  s.components.map((c) =>
-                    h(
-                      'tr',
-                      {},
-                      h('td', {}, c.name),
-                      h('td', {}, c.form === 'paper' ? 'Bản giấy' : 'Bản điện tử'),
-                      h('td', {}, c.digitized ? 'Có' : 'Không'),
-                      h('td', {}, c.reused || c.fromDataStore ? 'Có' : 'Không'),
-                      h('td', { class: 'mono small' }, c.ref ? `${String(c.ref).slice(0, 19)}…` : ''),
-                    ),
-                  ),
-                ),
-              ),
-              'Thành phần hồ sơ',
-            ),
+          : componentsTable(s.code, s.components, name),
         s.supplements.length
           ? h(
               'div',

@@ -188,7 +188,7 @@ export async function startConsoleSystem(prefix: string): Promise<ConsoleSystem>
         });
         context.setDefaultTimeout(20_000);
         const page = await context.newPage();
-        page.on('close', () => void context.close());
+        page.on('close', () => void context.close().catch(() => undefined));
         page.on('pageerror', (error) => pageErrors.push(error.message));
         return page;
       },

@@ -69,6 +69,12 @@ function renderIntake(main, desk) {
     procedure.check(errors);
     applicant.check(errors);
     const intake = decision.decision(errors);
+    if (documents.uploading()) {
+      errors.push({
+        message: 'Đang tải tệp quét lên; chờ tải xong rồi tiếp nhận.',
+        input: form.querySelector('.scan-file'),
+      });
+    }
     if (errors.length) return { errors };
     const p = procedure.selected();
     if (p.duration?.unit === 'same-day') intake.receiptRequested = documents.receiptRequested();

@@ -3,6 +3,7 @@
  * paper or electronic, the main document or an alternative), the summary of what is missing (a
  * receipt or a supplementation request will be issued), and the same-day receipt request.
  */
+import { acceptDrops, scanAttachment } from '../scan-attachment.js';
 import { h, mount, select } from '../ui.js';
 
 const noProcedureText = 'Chọn thủ tục để hiện danh mục thành phần hồ sơ.';
@@ -54,9 +55,12 @@ function documentRow(doc, i, onChange) {
     onChange();
   };
   for (const input of [present, paper, electronic]) input.addEventListener('change', sync);
+  // The scan: attached once the document is ticked as brought (or dropped onto the row, which ticks it).
+  const scan = scanAttachment(doc.name);
+  details.append(scan.node);
   const item = h(
     'li',
-    { class: ['doc', doc.required ? 'required' : 'optional'] },
+    { class: ['doc', doc.required ? 'required' : 'optional'], dataset: { kind: doc.kind } },
     h(
       'div',
       { class: 'check doc-main' },
@@ -74,7 +78,14 @@ function documentRow(doc, i, onChange) {
     doc.note ? h('p', { class: 'hint' }, doc.note) : null,
     details,
   );
-  return { doc, item, present, electronic, kindSelect };
+  acceptDrops(item, (file) => {
+    if (!present.checked) {
+      present.checked = true;
+      sync();
+    }
+    scan.attach(file);
+  });
+  return { doc, item, present, electronic, kindSelect, scan };
 }
 
 function missingSummary(missing) {
@@ -92,6 +103,11 @@ function missingSummary(missing) {
       'ul',
       {},
       missing.map((r) => h('li', {}, r.doc.name)),
+    ),
+    h(
+      'p',
+      { class: 'hint' },
+      'Thành phần mà người nộp đã có bản số hóa từ hồ sơ trước được dùng lại tự động, không phải nộp lại (ND 45/2020).',
     ),
   );
 }
@@ -161,7 +177,10 @@ export function intakeDocumentsSection() {
         .map((r) => ({
           kind: r.kindSelect ? r.kindSelect.value : r.doc.kind,
           form: r.electronic.checked ? 'electronic' : 'paper',
+          ...(r.scan.fileRef() ? { fileRef: r.scan.fileRef() } : {}),
         })),
+    /** Whether a scan is still being uploaded. */
+    uploading: () => rows.some((r) => r.present.checked && r.scan.busy()),
     receiptRequested: () => receiptRequested.checked,
   };
 }

@@ -2,7 +2,8 @@
  * What the counter sees once a dossier is received: its code, status, appointment and lookup
  * secret, and the form issued (receipt, supplementation request or refusal) ready to print.
  */
-import { get } from '../api.js';
+import { get, unitName } from '../api.js';
+import { componentsTable } from '../components-table.js';
 import { renderForm } from '../forms.js';
 import { errorBox, fmtDate, fmtDateTime, h, mount, toast, weekdayOf } from '../ui.js';
 
@@ -59,6 +60,17 @@ export async function showIntakeResult(main, received, again) {
       formError = error;
     }
   }
+  // The components as the workflow recorded them: digitized and signed at intake, or reused.
+  let components = [];
+  let names = new Map();
+  try {
+    const view = await get(`/v1/dossiers/${encodeURIComponent(code)}`);
+    components = view.state.components ?? [];
+    const units = [...new Set(components.map((c) => c.signedBy).filter(Boolean))];
+    names = new Map(await Promise.all(units.map(async (u) => [u, await unitName(u)])));
+  } catch {
+    // The form and the code are what matter here; the dossier page shows the components too.
+  }
   mount(
     main,
     h(
@@ -83,6 +95,14 @@ export async function showIntakeResult(main, received, again) {
         h('button', { type: 'button', class: 'secondary', onclick: again }, 'Tiếp nhận hồ sơ mới'),
       ),
       formError ? errorBox(formError) : null,
+      components.length
+        ? h(
+            'section',
+            { class: 'card', 'aria-labelledby': 'components-title' },
+            h('h2', { id: 'components-title' }, 'Thành phần hồ sơ đã tiếp nhận'),
+            componentsTable(code, components, (u) => names.get(u) ?? u),
+          )
+        : null,
       h('p', { class: 'muted small' }, `Tiếp nhận lúc ${fmtDateTime(Date.now())}.`),
     ),
     formData

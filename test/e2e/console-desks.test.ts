@@ -1,0 +1,221 @@
+/**
+ * The counter's scans and the inter-agency (liên thông) steps in Chromium, over the real system
+ * (test/support/console-system.ts): a dossier received with the keyboard only, its scan chosen from
+ * the keyboard; a scan dropped onto its component, replaced before the dossier is signed, and a
+ * component reused from the same applicant's earlier dossier; a supplement with its scan; a leader
+ * who asks another agency for its opinion, that agency's specialist who finds the step in their
+ * list and answers, and the leader who follows it. Every screen is checked with axe-core.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from '../support/axe.js';
+import { type ConsoleSystem, startConsoleSystem } from '../support/console-system.js';
+
+declare const document: { activeElement: { matches(selector: string): boolean } | null };
+declare class DataTransfer {
+  items: { add(file: File): void };
+}
+declare class File {
+  constructor(parts: unknown[], name: string, options: { type: string });
+}
+
+const camThanh = { oneStop: '000.01.41.H99', committee: '000.00.41.H99' };
+const kinds = { request: 'giay-de-nghi-dang-ky-ho-kinh-doanh', papers: 'giay-to-phap-ly-ca-nhan' };
+/** A one-pixel PNG and a small PDF: the server reads their types from the content. */
+const png = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+const pdf = Buffer.from(
+  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
+);
+
+let system: ConsoleSystem;
+
+beforeAll(async () => {
+  system = await startConsoleSystem('tthc-console-desks');
+});
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+afterEach(() => {
+  expect(system.pageErrors.splice(0)).toEqual([]);
+});
+
+async function expectAccessible(page: Page, screen: string): Promise<void> {
+  expect(await axeViolations(page, screen), screen).toEqual([]);
+}
+
+/** Presses Tab until the focused element matches the selector (keyboard only; at most 80 presses). */
+async function tabTo(page: Page, selector: string): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    if (await page.evaluate((s) => Boolean(document.activeElement?.matches(s)), selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+const row = (page: Page, kind: string) => page.locator(`table.components tr[data-kind="${kind}"]`);
+
+let serial = 0;
+const applicantId = () => `0790920${String(Date.now() % 100_000).padStart(5, '0')}`.slice(0, 12);
+
+describe('the counter attaches scans', () => {
+  let firstApplicant = '';
+
+  it('receives a dossier with the keyboard only, its scan chosen from the keyboard; digitized and signed at intake', async () => {
+    firstApplicant = applicantId();
+    const page = await system.newPage();
+    await system.signIn(page, 'counter-officer', '#/quay');
+    await page.locator('#intake-title').waitFor();
+
+    // The procedure: a closed select changes with the arrow keys.
+    await tabTo(page, 'select[name="procedure"]');
+    const options = await page
+      .locator('select[name="procedure"] option')
+      .evaluateAll((o) => o.map((x) => (x as unknown as { value: string }).value));
+    for (let i = 0; i < options.indexOf('1.001612'); i++) await page.keyboard.press('ArrowDown');
+    await page.locator('#doc-0-present').waitFor();
+    await tabTo(page, 'input[name="fullName"]');
+    await page.keyboard.type('Nguyễn Văn Quét');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(firstApplicant);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('5/9/1985');
+    await page.keyboard.press('Tab');
+    expect(await page.inputValue('input[name="dateOfBirth"]')).toBe('05/09/1985');
+
+    // The first document: ticked with the space bar, its scan chosen with Enter on the file field.
+    await tabTo(page, '#doc-0-present');
+    await page.keyboard.press('Space');
+    await tabTo(page, `li.doc[data-kind="${kinds.request}"] input.scan-file:not([capture])`);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    await chooser.setFiles({ name: 'de-nghi.pdf', mimeType: 'application/pdf', buffer: pdf });
+    const preview = page.locator(`li.doc[data-kind="${kinds.request}"] .scan-preview`);
+    await preview.waitFor();
+    expect(await preview.textContent()).toContain('de-nghi.pdf');
+    await tabTo(page, '#doc-1-present');
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.locator('.missing-summary').textContent()).toContain('Đủ các thành phần');
+    await system.shot(page, 'counter-scan');
+    await expectAccessible(page, 'counter with a scan');
+
+    await tabTo(page, 'button[type="submit"].big');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Đã tiếp nhận hồ sơ' }).waitFor();
+    await row(page, kinds.request).waitFor();
+    expect(await row(page, kinds.request).getAttribute('data-digitized')).toBe('true');
+    expect(await row(page, kinds.request).locator('td.signed').textContent()).toContain(
+      'Trung tâm phục vụ hành chính công Phường Cẩm Thành',
+    );
+    expect(await row(page, kinds.papers).getAttribute('data-digitized')).toBe('false');
+    await expectAccessible(page, 'intake result with components');
+    // The stored scan opens from the dossier's page (its reading is access-logged).
+    const href = (await row(page, kinds.request).locator('a.document-link').getAttribute('href')) ?? '';
+    const stored = await page.request.get(system.url(href));
+    expect(stored.status()).toBe(200);
+    expect(stored.headers()['content-type']).toBe('application/pdf');
+    expect(Buffer.from(await stored.body()).equals(pdf)).toBe(true);
+    await page.close();
+  }, 120_000);
+
+  it('takes a scan dropped onto its component, replaces it before signing, reuses the applicant’s earlier scan and refuses what is not a scan', async () => {
+    const page = await system.newPage();
+    await system.signIn(page, 'counter-officer', '#/quay');
+    await page.selectOption('select[name="procedure"]', '1.001612');
+    await page.fill('input[name="fullName"]', 'Nguyễn Văn Quét');
+    await page.fill('input[name="idNumber"]', firstApplicant);
+
+    // Dropped onto the second document: it is ticked and the file uploaded.
+    const papers = page.locator(`li.doc[data-kind="${kinds.papers}"]`);
+    const dropped = await page.evaluateHandle(
+      (bytes) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(bytes)], 'cccd-mat-truoc.png', { type: 'image/png' }));
+        return transfer;
+      },
+      [...png],
+    );
+    await papers.dispatchEvent('drop', { dataTransfer: dropped });
+    await papers.locator('.scan-preview').waitFor();
+    expect(await page.isChecked('#doc-1-present')).toBe(true);
+    expect(await papers.locator('img.scan-thumb').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    const firstRef = await papers.locator('.scan-preview').getAttribute('data-ref');
+
+    // Not a scan: refused by the server, said under the component.
+    await papers
+      .locator('input.scan-file:not([capture])')
+      .setInputFiles({ name: 'ghi-chu.txt', mimeType: 'text/plain', buffer: Buffer.from('ghi chú') });
+    await expect
+      .poll(() => papers.locator('.scan-status [role="alert"]').textContent())
+      .toContain('Chỉ nhận tệp PDF, JPEG hoặc PNG');
+
+    // Replaced before the dossier is sent (and so before it is signed): the new file counts.
+    await papers
+      .locator('input.scan-file[capture]')
+      .setInputFiles({ name: 'cccd-chup-lai.png', mimeType: 'image/png', buffer: png });
+    await expect.poll(() => papers.locator('.scan-preview').textContent()).toContain('cccd-chup-lai.png');
+    const secondRef = await papers.locator('.scan-preview').getAttribute('data-ref');
+    // The same bytes are stored once (content-addressed): the reference is the file's hash.
+    expect(secondRef).toBe(firstRef);
+    await papers
+      .locator('input.scan-file:not([capture])')
+      .setInputFiles({ name: 'cccd-ban-sao.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await expect.poll(() => papers.locator('.scan-preview').textContent()).toContain('cccd-ban-sao.pdf');
+    const replacedRef = await papers.locator('.scan-preview').getAttribute('data-ref');
+    expect(replacedRef).not.toBe(firstRef);
+
+    // The request form is not brought: the applicant's scan from the first dossier is reused.
+    await page.getByRole('button', { name: 'Tiếp nhận hồ sơ', exact: true }).click();
+    await page.getByRole('heading', { name: 'Đã tiếp nhận hồ sơ' }).waitFor();
+    await row(page, kinds.request).waitFor();
+    expect(await row(page, kinds.request).getAttribute('data-reused')).toBe('true');
+    expect(await row(page, kinds.papers).getAttribute('data-digitized')).toBe('true');
+    expect(await row(page, kinds.papers).locator('a.document-link').getAttribute('href')).toContain(
+      encodeURIComponent(replacedRef ?? ''),
+    );
+    await system.shot(page, 'intake-components');
+    await page.close();
+  }, 120_000);
+
+  it('takes a supplement with its scan at the counter', async () => {
+    serial++;
+    const received = await system.call<{ code: string; outcome: string }>(
+      'POST',
+      '/v1/dossiers',
+      system.tokens['counter-officer'],
+      {
+        application: {
+          requestId: `console-desks-${Date.now()}-${serial}`,
+          procedureCode: '1.001612',
+          applicant: {
+            type: 'citizen',
+            fullName: 'Trần Bổ Sung',
+            idNumber: applicantId().replace(/^07/, '08'),
+          },
+          channel: 'counter',
+          receivingUnit: camThanh.oneStop,
+          competentAgency: camThanh.committee,
+          documents: [{ kind: kinds.request, form: 'paper' }],
+        },
+      },
+    );
+    expect(received.outcome).toBe('supplement');
+    const page = await system.newPage();
+    await system.signIn(page, 'counter-officer', `#/ho-so/${received.code}`);
+    await page.locator('button.action[data-action="provide-intake-supplement"]').click();
+    const dialog = page.locator('dialog[open]');
+    await dialog.getByLabel('Giấy tờ', { exact: true }).selectOption(kinds.papers);
+    await dialog
+      .locator('input.scan-file:not([capture])')
+      .setInputFiles({ name: 'bo-sung.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await dialog.locator('.scan-preview').waitFor();
+    await expectAccessible(page, 'supplement dialog with a scan');
+    await dialog.getByRole('button', { name: 'Nhận bổ sung khi tiếp nhận' }).click();
+    await row(page, kinds.papers).waitFor();
+    expect(await row(page, kinds.papers).getAttribute('data-digitized')).toBe('true');
+    await page.close();
+  }, 120_000);
+});
