@@ -494,3 +494,36 @@ export function mayReadFeedback(
     `feedback ${feedback.id} did not go through ${official.unit}`,
   );
 }
+
+/**
+ * The feedback an official may list: everything (administrator), what was received at or is held
+ * by a unit of their subtree (supervisor), or by their own unit (counter officers, specialists,
+ * leaders). Visibility knows the receiving and the handling unit, not the units a feedback passed
+ * through on the way: those read it by its id (mayReadFeedback).
+ */
+export type FeedbackListScope = { kind: 'all' } | { kind: 'units'; units: string[] };
+
+export function feedbackListScope(official: Official, organisation: OrganisationRegistry): FeedbackListScope {
+  const scope = searchScope(official, organisation);
+  if (scope.kind === 'all') return scope;
+  if (scope.kind === 'subtree') return { kind: 'units', units: scope.units };
+  return { kind: 'units', units: [official.unit] };
+}
+
+/** Whether the unit filters of a feedback list stay inside the official's scope. */
+export function mayListFeedback(
+  official: Official,
+  filter: { receivingUnit?: string; handlingUnit?: string },
+  organisation: OrganisationRegistry,
+): Decision {
+  const scope = feedbackListScope(official, organisation);
+  if (scope.kind === 'all') return allow;
+  const bad = [filter.receivingUnit, filter.handlingUnit].find(
+    (unit) => unit !== undefined && !scope.units.includes(unit),
+  );
+  if (bad === undefined) return allow;
+  return deny(
+    `Không được xem phản ánh, kiến nghị của ${bad}: ngoài phạm vi của ${official.unit}`,
+    `may not list the feedback of ${bad}: outside the scope of ${official.unit}`,
+  );
+}

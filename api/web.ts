@@ -28,7 +28,13 @@ import type { Subscription } from '@nats-io/transport-node';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type DossierSubjectParts, dossierEventsFilter, parseDossierSubject } from '../events/subjects.js';
+import {
+  type DossierSubjectParts,
+  dossierEventsFilter,
+  feedbackEventsFilter,
+  parseDossierSubject,
+  parseFeedbackSubject,
+} from '../events/subjects.js';
 import type { Official } from './auth.js';
 import { type SearchScope, searchScope } from './authorization.js';
 import { consoleNamesModule } from './console-names.js';
@@ -222,9 +228,16 @@ export async function webConsole(scope: FastifyInstance, options: WebConsoleOpti
   );
 }
 
-/** What a browser is told about one dossier event. */
+/**
+ * What a browser is told about one dossier or feedback event. For feedback, `competentAgency` is the
+ * unit holding it (as in its search attributes) and `receivingUnit` where it was received.
+ */
 export interface ChangedMessage extends DossierSubjectParts {
+  kind: 'dossier' | 'feedback';
+  /** The dossier's code. */
   code?: string;
+  /** The feedback's id. */
+  id?: string;
 }
 
 /** Whether an official with this search scope may hear about a dossier of these units. */
@@ -253,7 +266,7 @@ interface Listener {
 /** One NATS subscription shared by every open stream; opened with the first, closed with the last. */
 class DossierEventFanOut {
   private readonly listeners = new Set<Listener>();
-  private subscription?: Subscription;
+  private subscriptions: Subscription[] = [];
   private counter = 0;
 
   constructor(
@@ -326,34 +339,65 @@ class DossierEventFanOut {
   }
 
   private subscribe(): void {
-    if (this.subscription) return;
-    this.subscription = this.ctx.nc.subscribe(dossierEventsFilter, {
-      callback: (error, message) => {
-        if (error) return;
-        const parsed = parseDossierSubject(message.subject);
-        if (!parsed) return;
-        let code: string | undefined;
-        try {
-          const value = message.json<{ dossierCode?: unknown }>();
-          if (typeof value.dossierCode === 'string' && value.dossierCode.length <= 64)
-            code = value.dossierCode;
-        } catch {
-          // Not JSON: the units and type from the subject are enough.
-        }
-        const changed: ChangedMessage = { ...parsed, code };
-        const chunk = `id: ${++this.counter}\nevent: changed\ndata: ${JSON.stringify(changed)}\n\n`;
-        for (const listener of this.listeners) if (inScope(listener.scope, changed)) listener.write(chunk);
-      },
-    });
+    if (this.subscriptions.length > 0) return;
+    const short = (value: unknown) => (typeof value === 'string' && value.length <= 64 ? value : undefined);
+    this.subscriptions = [
+      this.ctx.nc.subscribe(dossierEventsFilter, {
+        callback: (error, message) => {
+          if (error) return;
+          const parsed = parseDossierSubject(message.subject);
+          if (!parsed) return;
+          let code: string | undefined;
+          try {
+            code = short(message.json<{ dossierCode?: unknown }>().dossierCode);
+          } catch {
+            // Not JSON: the units and type from the subject are enough.
+          }
+          this.send({ kind: 'dossier', ...parsed, code });
+        },
+      }),
+      // Feedback events (the dashboard's group 5, the feedback list): the unit holding it from the
+      // subject, where it was received and its id from the event's public facts.
+      this.ctx.nc.subscribe(feedbackEventsFilter, {
+        callback: (error, message) => {
+          if (error) return;
+          const parsed = parseFeedbackSubject(message.subject);
+          if (!parsed) return;
+          let id: string | undefined;
+          let receivingUnit = parsed.handlingUnit;
+          try {
+            const value = message.json<{ feedbackId?: unknown; facts?: { receivingUnit?: unknown } }>();
+            id = short(value.feedbackId);
+            receivingUnit = short(value.facts?.receivingUnit) ?? receivingUnit;
+          } catch {
+            // Not JSON: the unit and type from the subject are enough.
+          }
+          this.send({
+            kind: 'feedback',
+            type: parsed.type,
+            competentAgency: parsed.handlingUnit,
+            receivingUnit,
+            id,
+          });
+        },
+      }),
+    ];
+  }
+
+  private send(changed: ChangedMessage): void {
+    const chunk = `id: ${++this.counter}\nevent: changed\ndata: ${JSON.stringify(changed)}\n\n`;
+    for (const listener of this.listeners) if (inScope(listener.scope, changed)) listener.write(chunk);
   }
 
   private unsubscribe(): void {
-    const subscription = this.subscription;
-    this.subscription = undefined;
-    try {
-      subscription?.unsubscribe();
-    } catch {
-      // The connection is already closed.
+    const subscriptions = this.subscriptions;
+    this.subscriptions = [];
+    for (const subscription of subscriptions) {
+      try {
+        subscription.unsubscribe();
+      } catch {
+        // The connection is already closed.
+      }
     }
   }
 }

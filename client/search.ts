@@ -9,9 +9,11 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { dossierWorkflowType } from '../contract/dossier-contract.js';
+import { feedbackWorkflowType } from '../contract/feedback-contract.js';
 import { searchAttributes } from '../contract/search-attributes.js';
 import { isProcedureCode } from '../domain/catalogue.js';
 import { type DossierStatus, statusNames } from '../domain/dossier/dossier-status.js';
+import { type FeedbackStatus, feedbackStatusNames } from '../domain/feedback/feedback-status.js';
 import { isUnitCode } from '../domain/organisation.js';
 import { DossierValidationError, ServiceUnavailableError } from './client-errors.js';
 
@@ -101,6 +103,55 @@ export function buildDossierQuery(filter: DossierSearchFilter): string {
   return clauses.join(' AND ');
 }
 
+/**
+ * Feedback (PAKN) through the same visibility: feedback workflows keep the dossier search
+ * attributes, DossierCompetentAgency holding the unit handling the feedback now and DossierDueAt its
+ * open answer or publication limit.
+ */
+export interface FeedbackSearchFilter {
+  receivingUnits?: readonly string[];
+  handlingUnits?: readonly string[];
+  /** Received at, or handled by, one of these units. */
+  involvingUnits?: readonly string[];
+  status?: FeedbackStatus;
+  overdue?: boolean;
+}
+
+export interface FeedbackSummary {
+  id: string;
+  receivingUnit?: string;
+  handlingUnit?: string;
+  channel?: string;
+  procedure?: string;
+  status?: string;
+  statusName?: string;
+  dueAt?: string;
+  overdue: boolean;
+  submittedAt?: string;
+  closed: boolean;
+}
+
+const isFeedbackStatus = (text: string): boolean => Object.hasOwn(feedbackStatusNames, text);
+
+/** The visibility query of a feedback filter. Throws DossierValidationError for an invalid value. */
+export function buildFeedbackQuery(filter: FeedbackSearchFilter): string {
+  const sa = searchAttributes;
+  const clauses = [`WorkflowType = '${feedbackWorkflowType}'`];
+  if (filter.receivingUnits)
+    clauses.push(inList(sa.receivingUnit.name, filter.receivingUnits, 'receivingUnit'));
+  if (filter.handlingUnits)
+    clauses.push(inList(sa.competentAgency.name, filter.handlingUnits, 'handlingUnit'));
+  if (filter.involvingUnits) {
+    clauses.push(
+      `(${inList(sa.receivingUnit.name, filter.involvingUnits, 'unit')} OR ${inList(sa.competentAgency.name, filter.involvingUnits, 'unit')})`,
+    );
+  }
+  if (filter.status !== undefined)
+    clauses.push(`${sa.status.name} = ${quote(filter.status, isFeedbackStatus, 'status')}`);
+  if (filter.overdue !== undefined) clauses.push(`${sa.overdue.name} = ${filter.overdue ? 'true' : 'false'}`);
+  return clauses.join(' AND ');
+}
+
 export class DossierSearch {
   constructor(
     private readonly temporal: Client,
@@ -112,7 +163,23 @@ export class DossierSearch {
     filter: DossierSearchFilter,
     page: { pageSize?: number; pageToken?: string } = {},
   ): Promise<DossierSearchPage> {
-    const query = buildDossierQuery(filter);
+    const { items, nextPageToken } = await this.list(buildDossierQuery(filter), page);
+    return { items: items.map(summaryOf), nextPageToken };
+  }
+
+  /** Feedback in the filter, newest first, paged like the dossier search. */
+  async searchFeedback(
+    filter: FeedbackSearchFilter,
+    page: { pageSize?: number; pageToken?: string } = {},
+  ): Promise<{ items: FeedbackSummary[]; nextPageToken?: string }> {
+    const { items, nextPageToken } = await this.list(buildFeedbackQuery(filter), page);
+    return { items: items.map(feedbackSummaryOf), nextPageToken };
+  }
+
+  private async list(
+    query: string,
+    page: { pageSize?: number; pageToken?: string },
+  ): Promise<{ items: RawExecution[]; nextPageToken?: string }> {
     const pageSize = Math.min(Math.max(1, Math.trunc(page.pageSize ?? 20)), MAX_PAGE_SIZE);
     const nextPageToken = page.pageToken ? this.openToken(query, page.pageToken) : undefined;
     let response: Awaited<ReturnType<Client['workflowService']['listWorkflowExecutions']>>;
@@ -126,7 +193,7 @@ export class DossierSearch {
     } catch (error) {
       throw translateVisibilityError(error);
     }
-    const items = (response.executions ?? []).map(summaryOf);
+    const items = (response.executions ?? []) as RawExecution[];
     const token = response.nextPageToken;
     return {
       items,
@@ -226,6 +293,25 @@ function summaryOf(raw: RawExecution): DossierSummary {
         : undefined,
     // WORKFLOW_EXECUTION_STATUS_RUNNING = 1
     closed: raw.status !== 1,
+  };
+}
+
+function feedbackSummaryOf(raw: RawExecution): FeedbackSummary {
+  const dossier = summaryOf(raw);
+  const status = dossier.status;
+  return {
+    id: dossier.code,
+    receivingUnit: dossier.receivingUnit,
+    handlingUnit: dossier.competentAgency,
+    channel: dossier.channel,
+    procedure: dossier.procedure,
+    status,
+    statusName:
+      status && isFeedbackStatus(status) ? feedbackStatusNames[status as FeedbackStatus] : undefined,
+    dueAt: dossier.dueAt,
+    overdue: dossier.overdue,
+    submittedAt: dossier.startedAt,
+    closed: dossier.closed,
   };
 }
 

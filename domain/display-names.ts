@@ -16,10 +16,11 @@ import {
   stepNames,
 } from './dossier/dossier-labels.js';
 import { statusNames } from './dossier/dossier-status.js';
-import { criterionNames, measureNames } from './feedback/feedback-actions.js';
+import { criterionNames, feedbackActionTitles, measureNames } from './feedback/feedback-actions.js';
 import { classificationNames, topicNames } from './feedback/feedback-classification.js';
-import { limitNames } from './feedback/feedback-limits.js';
+import { limitNames, limitOutcomeNames } from './feedback/feedback-limits.js';
 import { feedbackStatusNames } from './feedback/feedback-status.js';
+import { feedbackChannelNames } from './feedback/feedback-submission.js';
 import { formNames, labels } from './forms/form-labels.js';
 import { accessRouteNames, personalDataAccessLabels } from './personal-data-access.js';
 import { targetLabels, targetMeasureNames } from './unit-targets.js';
@@ -41,8 +42,11 @@ export const displayNames = {
     topics: topicNames,
     classifications: classificationNames,
     limits: limitNames,
+    limitOutcomes: limitOutcomeNames,
     criteria: criterionNames,
     measures: measureNames,
+    actions: feedbackActionTitles,
+    channels: feedbackChannelNames,
   },
   personalDataAccess: {
     routes: accessRouteNames,

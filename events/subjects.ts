@@ -64,6 +64,14 @@ export function feedbackEventSubject(event: { type: string; facts: { handlingUni
   return `${feedbackSubjectRoot}.${subjectToken(event.facts.handlingUnit)}.${event.type}`;
 }
 
+/** The handling unit and type of a feedback event's subject; `undefined` for any other subject. */
+export function parseFeedbackSubject(subject: string): { type: string; handlingUnit: string } | undefined {
+  const parts = subject.split('.');
+  if (parts.length !== 4 || `${parts[0]}.${parts[1]}` !== feedbackSubjectRoot) return undefined;
+  const [, , unit, type] = parts as [string, string, string, string];
+  return { type, handlingUnit: unitCodeOfToken(unit) };
+}
+
 /** `tthc.notify.<dossier code>`: the outbox the SMS / e-mail / portal gateway reads. */
 export function notificationSubject(dossierCode: string): string {
   return `${notificationSubjectRoot}.${subjectToken(dossierCode)}`;

@@ -3,7 +3,10 @@
  *
  * Officials (bearer token):
  *   POST /v1/feedback                              register a feedback received at their unit
- *   GET  /v1/feedback/{id}                         state (units it went through, supervisors above)
+ *   GET  /v1/feedback                              list (Temporal visibility): received at or held by
+ *                                                  a unit in the caller's scope, overdue flagged
+ *   GET  /v1/feedback/{id}                         state (units it went through, supervisors above),
+ *                                                  with the actions the caller may take now
  *   POST /v1/feedback/{id}/actions/{action}        accept, reject, forward, request-supplement,
  *                                                  assess, answer, publish (unit holding it)
  * Citizens (no token; the lookup secret returned at submission):
@@ -23,15 +26,24 @@ import {
 import type { FeedbackClient } from '../../client/feedback-client.js';
 import type { FeedbackView } from '../../contract/feedback-contract.js';
 import type { Actor } from '../../domain/actor.js';
-import { feedbackActionSchemas } from '../../domain/feedback/feedback-actions.js';
+import {
+  type FeedbackAction,
+  feedbackActionSchemas,
+  feedbackActionTitles,
+} from '../../domain/feedback/feedback-actions.js';
+import { checkAction } from '../../domain/feedback/feedback-checks.js';
+import { FeedbackActionRejected } from '../../domain/feedback/feedback-rejection.js';
 import { feedbackSchema } from '../../domain/feedback/feedback-schema.js';
+import { type FeedbackStatus, feedbackStatusNames } from '../../domain/feedback/feedback-status.js';
 import { FEEDBACK_ID, submitterId } from '../../domain/feedback/feedback-submission.js';
 import { formatInstant } from '../../domain/time.js';
 import { checkLookupSecret, lookupSecret, type Official } from '../auth.js';
 import {
   enforce,
   type FeedbackScope,
+  feedbackListScope,
   mayActOnFeedback,
+  mayListFeedback,
   mayReadFeedback,
   mayRegisterFeedback,
   type OfficialFeedbackAction,
@@ -39,7 +51,7 @@ import {
 } from '../authorization.js';
 import { type ApiContext, actorOf, requireOfficial } from '../context.js';
 import { BadRequestError, NotFoundError } from '../http-errors.js';
-import { errorResponses } from '../schemas.js';
+import { errorResponses, unitCodeSchema } from '../schemas.js';
 
 const feedbackIdSchema = z
   .string()
@@ -76,6 +88,14 @@ const feedbackResultSchema = z
   })
   .meta({ id: 'FeedbackActionResult' });
 
+const offeredFeedbackActionSchema = z.object({
+  name: z.string(),
+  title: z.string().describe('The button’s Vietnamese title (displayNames.feedback.actions)'),
+  allowed: z.boolean(),
+  code: z.string().optional().describe('Why not: FORBIDDEN, or the rules’ rejection code'),
+  reason: z.string().optional(),
+});
+
 const feedbackViewSchema = z
   .looseObject({
     state: z.looseObject({ id: z.string(), status: z.string(), handlingUnit: z.string() }),
@@ -84,8 +104,47 @@ const feedbackViewSchema = z
     onTime: z.boolean(),
     eventSeq: z.number(),
     ended: z.boolean(),
+    actions: z
+      .array(offeredFeedbackActionSchema)
+      .describe('Every official action, with whether the caller may take it now and why not'),
   })
   .meta({ id: 'FeedbackView' });
+
+const feedbackStatuses = Object.keys(feedbackStatusNames) as [FeedbackStatus, ...FeedbackStatus[]];
+
+const feedbackListQuerySchema = z.strictObject({
+  receivingUnit: unitCodeSchema.optional().describe('Received at this unit'),
+  handlingUnit: unitCodeSchema.optional().describe('Held by this unit now'),
+  status: z.enum(feedbackStatuses, `must be one of ${feedbackStatuses.join(', ')}`).optional(),
+  overdue: z.enum(['true', 'false'], 'must be "true" or "false"').optional(),
+  pageSize: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a whole number 1–100')
+    .refine((text) => Number(text) >= 1 && Number(text) <= 100, 'must be a whole number 1–100')
+    .optional(),
+  pageToken: z.string().max(12_000, 'is not a page token').optional(),
+});
+
+const feedbackListSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.string(),
+        receivingUnit: z.string().optional(),
+        handlingUnit: z.string().optional(),
+        channel: z.string().optional(),
+        procedure: z.string().optional(),
+        status: z.string().optional(),
+        statusName: z.string().optional(),
+        dueAt: z.string().optional().describe('The open answer or publication limit'),
+        overdue: z.boolean().describe('A limit has passed (indicator 5.2)'),
+        submittedAt: z.string().optional(),
+        closed: z.boolean(),
+      }),
+    ),
+    nextPageToken: z.string().optional(),
+  })
+  .meta({ id: 'FeedbackListPage' });
 
 const citizenFeedbackSchema = z
   .object({
@@ -131,6 +190,41 @@ function scopeOf(view: FeedbackView): FeedbackScope {
       ]),
     ],
   };
+}
+
+/**
+ * Every official action on the feedback, with whether this official may take it now: the API's
+ * authorization (role, the unit holding it), the feedback not having ended, then the domain's own
+ * checks (domain/feedback/feedback-checks.ts), as the act route and the workflow would judge it.
+ */
+export function offeredFeedbackActions(
+  view: FeedbackView,
+  official: Official,
+  now: number,
+): z.output<typeof offeredFeedbackActionSchema>[] {
+  return officialActions.map((name) => {
+    const title = feedbackActionTitles[name];
+    const decision = mayActOnFeedback(official, name, scopeOf(view));
+    if (!decision.allowed) return { name, title, allowed: false, code: 'FORBIDDEN', reason: decision.vi };
+    if (view.ended) {
+      return {
+        name,
+        title,
+        allowed: false,
+        code: 'ILLEGAL_STATE',
+        reason: `Phản ánh, kiến nghị ${view.state.id} đã kết thúc`,
+      };
+    }
+    // Only forwarding looks at its payload here: to another unit than the one holding it.
+    const payload = name === 'forward' ? { to: '', topic: 'quy-dinh', reason: '' } : {};
+    try {
+      checkAction(view.state, { name, actor: actorOf(official), payload } as FeedbackAction, now);
+      return { name, title, allowed: true };
+    } catch (error) {
+      if (!(error instanceof FeedbackActionRejected)) throw error;
+      return { name, title, allowed: false, code: error.code, reason: error.message };
+    }
+  });
 }
 
 function checkUnits(ctx: ApiContext, fields: Record<string, string>): void {
@@ -211,7 +305,50 @@ export function registerFeedbackRoutes(scope: FastifyInstance, ctx: ApiContext):
       const official = requireOfficial(request);
       const view = await client(ctx).get(request.params.id);
       enforce(mayReadFeedback(official, scopeOf(view), ctx.organisation));
-      return view as unknown as z.output<typeof feedbackViewSchema>;
+      return {
+        ...view,
+        actions: offeredFeedbackActions(view, official, ctx.now()),
+      } as unknown as z.output<typeof feedbackViewSchema>;
+    },
+  );
+
+  app.get(
+    '/v1/feedback',
+    {
+      schema: {
+        tags: ['feedback'],
+        summary: 'List feedback received at or held by units in the caller’s scope, newest first, paged',
+        description:
+          'Administrators: all; supervisors: their subtree; other officials: their own unit. Overdue ' +
+          'feedback (a limit passed) is flagged; `overdue=true` lists only those.',
+        querystring: feedbackListQuerySchema,
+        response: { 200: feedbackListSchema, ...errorResponses(400, 401, 403, 503) },
+      },
+    },
+    async (request) => {
+      const official = requireOfficial(request);
+      const q = request.query;
+      enforce(
+        mayListFeedback(
+          official,
+          { receivingUnit: q.receivingUnit, handlingUnit: q.handlingUnit },
+          ctx.organisation,
+        ),
+      );
+      const scope = feedbackListScope(official, ctx.organisation);
+      return ctx.search.searchFeedback(
+        {
+          receivingUnits: q.receivingUnit ? [q.receivingUnit] : undefined,
+          handlingUnits: q.handlingUnit ? [q.handlingUnit] : undefined,
+          involvingUnits: scope.kind === 'units' ? scope.units : undefined,
+          status: q.status,
+          overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
+        },
+        {
+          pageSize: q.pageSize === undefined ? undefined : Number(q.pageSize),
+          pageToken: q.pageToken,
+        },
+      );
     },
   );
 

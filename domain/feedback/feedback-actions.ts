@@ -90,6 +90,20 @@ export const feedbackActionSchemas = lazyRecord({
   react: () => z.strictObject({ like: z.boolean() }),
 });
 
+/** The Vietnamese title of each action, as officials and submitters read it on its button. */
+export const feedbackActionTitles = {
+  accept: 'Tiếp nhận, phân loại',
+  reject: 'Không tiếp nhận',
+  forward: 'Chuyển cơ quan có thẩm quyền',
+  'request-supplement': 'Yêu cầu bổ sung thông tin',
+  'provide-supplement': 'Bổ sung thông tin',
+  assess: 'Đánh giá quy định theo 6 tiêu chí',
+  answer: 'Trả lời phản ánh, kiến nghị',
+  publish: 'Công khai kết quả',
+  rate: 'Đánh giá mức độ hài lòng',
+  react: 'Thích / không thích kết quả',
+} as const;
+
 export type FeedbackActionName = keyof typeof feedbackActionSchemas;
 export const feedbackActionNames = Object.keys(feedbackActionSchemas) as FeedbackActionName[];
 export type FeedbackActionPayload<A extends FeedbackActionName> = z.output<(typeof feedbackActionSchemas)[A]>;

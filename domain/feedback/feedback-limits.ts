@@ -44,6 +44,14 @@ export const defaultFeedbackLimitRules: FeedbackLimitRules = {
  */
 export type LimitOutcome = 'pending' | 'overdue' | 'met' | 'missed' | 'not-applicable';
 
+export const limitOutcomeNames: Record<LimitOutcome, string> = {
+  pending: 'Còn trong hạn',
+  overdue: 'Quá hạn',
+  met: 'Đúng hạn',
+  missed: 'Trễ hạn',
+  'not-applicable': 'Không áp dụng',
+};
+
 export interface FeedbackLimit {
   workingDays: number;
   /** Counting starts from this instant (submission, latest transfer, or the answer for publication). */

@@ -5,6 +5,15 @@ import type { Applicant } from '../application.js';
 export const feedbackChannels = ['direct', 'postal', 'online', 'phone', 'opinion-form'] as const;
 export type FeedbackChannel = (typeof feedbackChannels)[number];
 
+/** How the feedback reached the unit, as officials read it. */
+export const feedbackChannelNames: Record<FeedbackChannel, string> = {
+  direct: 'Trực tiếp tại cơ quan',
+  postal: 'Qua dịch vụ bưu chính',
+  online: 'Trực tuyến',
+  phone: 'Qua điện thoại (đường dây nóng)',
+  'opinion-form': 'Phiếu lấy ý kiến',
+};
+
 /** `PAKN-<receiving unit>-YYMMDD-XXXX`: the workflow id of a feedback. */
 export const FEEDBACK_ID = /^PAKN-\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}$/;
 

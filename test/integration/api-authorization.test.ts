@@ -116,6 +116,7 @@ type Read =
   | 'form'
   | 'document'
   | 'search'
+  | 'feedback-list'
   | 'indicators'
   | 'catalogue'
   | 'audit'
@@ -126,6 +127,7 @@ const reads: Read[] = [
   'form',
   'document',
   'search',
+  'feedback-list',
   'indicators',
   'catalogue',
   'audit',
@@ -135,19 +137,40 @@ const reads: Read[] = [
 /** Reads (and receive) allowed per role and side. */
 const mayRead: Record<OfficialRole, Record<Side, readonly Read[]>> = {
   'counter-officer': {
-    own: ['receive', 'dossier', 'form', 'document', 'search', 'catalogue'],
+    own: ['receive', 'dossier', 'form', 'document', 'search', 'feedback-list', 'catalogue'],
     other: ['catalogue'],
   },
+  // The feedback list is filtered on the counter's unit: the committee's staff list only their own.
   specialist: { own: ['dossier', 'form', 'document', 'search', 'catalogue'], other: ['catalogue'] },
   leader: { own: ['dossier', 'form', 'document', 'search', 'indicators', 'catalogue'], other: ['catalogue'] },
   supervisor: {
-    own: ['dossier', 'form', 'document', 'search', 'indicators', 'catalogue'],
+    own: ['dossier', 'form', 'document', 'search', 'feedback-list', 'indicators', 'catalogue'],
     other: ['catalogue'],
   },
   // The personal-data access log and erasure on request: administrators only, of every dossier.
   administrator: {
-    own: ['dossier', 'form', 'document', 'search', 'indicators', 'catalogue', 'audit', 'erasure'],
-    other: ['dossier', 'form', 'document', 'search', 'indicators', 'catalogue', 'audit', 'erasure'],
+    own: [
+      'dossier',
+      'form',
+      'document',
+      'search',
+      'feedback-list',
+      'indicators',
+      'catalogue',
+      'audit',
+      'erasure',
+    ],
+    other: [
+      'dossier',
+      'form',
+      'document',
+      'search',
+      'feedback-list',
+      'indicators',
+      'catalogue',
+      'audit',
+      'erasure',
+    ],
   },
 };
 
@@ -395,6 +418,8 @@ describe('reads and receive: role × operation × own / other unit', () => {
           `/v1/dossiers?receivingUnit=${demoUnits.camThanhOneStop}&competentAgency=${demoUnits.camThanhCommittee}`,
           token,
         );
+      case 'feedback-list':
+        return inject('GET', `/v1/feedback?receivingUnit=${demoUnits.camThanhOneStop}`, token);
       case 'indicators':
         return inject('GET', `/v1/indicators?unit=${demoUnits.camThanhCommittee}&period=2026`, token);
       case 'catalogue':
@@ -422,7 +447,8 @@ describe('reads and receive: role × operation × own / other unit', () => {
         // Search answers 503 on the time-skipping server (no visibility), after authorization;
         // the dossier is open, so its erasure is refused for that.
         if (c.read === 'erasure') expect(response.json(), what).toMatchObject({ code: 'DOSSIER_OPEN' });
-        else if (c.read !== 'search') expect(response.statusCode, what).toBeLessThan(300);
+        else if (c.read !== 'search' && c.read !== 'feedback-list')
+          expect(response.statusCode, what).toBeLessThan(300);
       } else {
         expectDenied(response.statusCode, response.body, what);
       }

@@ -382,8 +382,10 @@ describe('malformed requests', () => {
     );
   });
 
-  it('query strings of search, indicators, the calendar and the access log are validated', async () => {
+  it('query strings of search, the feedback list, indicators, the calendar and the access log are validated', async () => {
     const names = [
+      'receivingUnit',
+      'handlingUnit',
       'unit',
       'period',
       'indicator',
@@ -397,6 +399,7 @@ describe('malformed requests', () => {
     ];
     const paths = [
       '/v1/dossiers',
+      '/v1/feedback',
       '/v1/indicators',
       '/v1/indicators/ranking',
       '/v1/indicators/dossiers',

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DossierValidationError } from '../../client/client-errors.js';
-import { buildDossierQuery } from '../../client/search.js';
+import { buildDossierQuery, buildFeedbackQuery } from '../../client/search.js';
 
 describe('buildDossierQuery', () => {
   it('ANDs the filters onto the dossier workflow type', () => {
@@ -51,6 +51,43 @@ describe('buildDossierQuery', () => {
           });
           // Only reached for a value valid as all three, which cannot exist.
           expect(query).toBe('unreachable');
+        } catch (error) {
+          expect(error).toBeInstanceOf(DossierValidationError);
+        }
+      }),
+    );
+  });
+});
+
+describe('buildFeedbackQuery', () => {
+  it('ANDs the filters onto the feedback workflow type, on the dossier search attributes', () => {
+    expect(buildFeedbackQuery({})).toBe("WorkflowType = 'feedbackWorkflow'");
+    expect(
+      buildFeedbackQuery({
+        involvingUnits: ['000.00.11.H99'],
+        handlingUnits: ['000.00.11.H99'],
+        status: 'DANG_XU_LY',
+        overdue: true,
+      }),
+    ).toBe(
+      "WorkflowType = 'feedbackWorkflow' AND DossierCompetentAgency IN ('000.00.11.H99') AND " +
+        "(DossierReceivingUnit IN ('000.00.11.H99') OR DossierCompetentAgency IN ('000.00.11.H99')) AND " +
+        "DossierStatus = 'DANG_XU_LY' AND DossierOverdue = true",
+    );
+  });
+
+  it('rejects any value that is not exactly a unit code or a feedback status', () => {
+    for (const value of ["000.00.11.H99' OR '1'='1", "x') OR WorkflowType != ('"]) {
+      expect(() => buildFeedbackQuery({ handlingUnits: [value] })).toThrow(DossierValidationError);
+      expect(() => buildFeedbackQuery({ receivingUnits: [value] })).toThrow(DossierValidationError);
+    }
+    // A dossier status is not a feedback status.
+    expect(() => buildFeedbackQuery({ status: 'MOI_TIEP_NHAN' as never })).toThrow(DossierValidationError);
+    fc.assert(
+      fc.property(fc.string(), (value) => {
+        try {
+          const query = buildFeedbackQuery({ involvingUnits: [value] });
+          expect(query).not.toMatch(/'.*'.*'/s.test(value) ? /OR WorkflowType/ : /$^/);
         } catch (error) {
           expect(error).toBeInstanceOf(DossierValidationError);
         }

@@ -7,8 +7,10 @@ import {
   enforce,
   ForbiddenError,
   feedbackActionRoles,
+  feedbackListScope,
   mayAct,
   mayActOnFeedback,
+  mayListFeedback,
   mayReadAccessLog,
   mayReadDocument,
   mayReadDossier,
@@ -320,5 +322,41 @@ describe('feedback (PAKN)', () => {
     expect(reads('supervisor', province)).toBe(true);
     expect(reads('supervisor', demoUnits.konTumCommittee)).toBe(false);
     expect(reads('administrator', demoUnits.konTumOneStop)).toBe(true);
+  });
+
+  it('lists what was received at or is held by the official’s unit; supervisors their subtree; administrators all', () => {
+    const lists = (
+      role: OfficialRole,
+      unit: string,
+      filter: { receivingUnit?: string; handlingUnit?: string },
+    ) => mayListFeedback(official(role, unit), filter, organisation).allowed;
+    for (const role of ['counter-officer', 'specialist', 'leader'] as const) {
+      expect(feedbackListScope(official(role, demoUnits.justiceDepartment), organisation)).toEqual({
+        kind: 'units',
+        units: [demoUnits.justiceDepartment],
+      });
+      expect(lists(role, demoUnits.justiceDepartment, { handlingUnit: demoUnits.justiceDepartment })).toBe(
+        true,
+      );
+      expect(lists(role, demoUnits.justiceDepartment, { receivingUnit: demoUnits.justiceDepartment })).toBe(
+        true,
+      );
+      expect(
+        lists(role, demoUnits.justiceDepartment, { handlingUnit: demoUnits.konTumCommittee }),
+        role,
+      ).toBe(false);
+      expect(
+        lists(role, demoUnits.justiceDepartment, { receivingUnit: demoUnits.camThanhOneStop }),
+        role,
+      ).toBe(false);
+    }
+    const supervisor = feedbackListScope(official('supervisor', province), organisation);
+    expect(supervisor.kind === 'units' && supervisor.units).toContain(demoUnits.camThanhOneStop);
+    expect(lists('supervisor', province, { handlingUnit: demoUnits.konTumCommittee })).toBe(true);
+    expect(
+      lists('supervisor', demoUnits.camThanhCommittee, { handlingUnit: demoUnits.konTumCommittee }),
+    ).toBe(false);
+    expect(feedbackListScope(official('administrator', province), organisation)).toEqual({ kind: 'all' });
+    expect(lists('administrator', province, { receivingUnit: demoUnits.konTumOneStop })).toBe(true);
   });
 });
