@@ -6,6 +6,7 @@
 import { PERSONAL_ID, PHONE, TAX_CODE } from '../domain/application.js';
 import { displayNames } from '../domain/display-names.js';
 import { DOSSIER_CODE } from '../domain/dossier-code.js';
+import { FEEDBACK_ID } from '../domain/feedback/feedback-submission.js';
 
 /** The patterns the API validates input with, that the console checks as the official types. */
 export const consoleInputPatterns = {
@@ -13,6 +14,7 @@ export const consoleInputPatterns = {
   taxCode: TAX_CODE,
   phone: PHONE,
   dossierCode: DOSSIER_CODE,
+  feedbackId: FEEDBACK_ID,
 } as const;
 
 function regExpSource(pattern: RegExp): string {

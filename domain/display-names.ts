@@ -16,7 +16,12 @@ import {
   stepNames,
 } from './dossier/dossier-labels.js';
 import { statusNames } from './dossier/dossier-status.js';
-import { criterionNames, feedbackActionTitles, measureNames } from './feedback/feedback-actions.js';
+import {
+  assessmentBasisNames,
+  criterionNames,
+  feedbackActionTitles,
+  measureNames,
+} from './feedback/feedback-actions.js';
 import { classificationNames, topicNames } from './feedback/feedback-classification.js';
 import { limitNames, limitOutcomeNames } from './feedback/feedback-limits.js';
 import { feedbackStatusNames } from './feedback/feedback-status.js';
@@ -44,6 +49,7 @@ export const displayNames = {
     limits: limitNames,
     limitOutcomes: limitOutcomeNames,
     criteria: criterionNames,
+    assessmentBases: assessmentBasisNames,
     measures: measureNames,
     actions: feedbackActionTitles,
     channels: feedbackChannelNames,

@@ -481,17 +481,19 @@ function controls(specs) {
   };
 }
 
-/** Opens the dialog of an action; `done()` runs after the API accepted it. */
-export function openActionDialog(action, ctx, done) {
-  const spec = specs[action](ctx);
-  const code = ctx.view.state.code;
-  return openDialog(`${displayNames.actions[action]} — ${code}`, (close) => {
+/**
+ * A dialog with a form built from field specs (the same kinds as the dossier actions'): checked
+ * before sending; `send(values)` posts it and resolves with the API's answer; the API's refusal is
+ * shown in the dialog. `done(result)` runs after the API accepted it.
+ */
+export function openSpecDialog({ title, spec, submitLabel, kind, send, done }) {
+  return openDialog(title, (close) => {
     const built = controls(spec.fields);
     const status = h('div', { class: 'dialog-status', 'aria-live': 'assertive' });
-    const submit = h('button', { type: 'submit', class: 'primary' }, displayNames.actions[action]);
+    const submit = h('button', { type: 'submit', class: 'primary' }, submitLabel);
     const form = h(
       'form',
-      { class: ['action-form', `action-${action}`], novalidate: true, dataset: { action } },
+      { class: ['action-form', `action-${kind}`], novalidate: true, dataset: { action: kind } },
       spec.intro ? h('p', { class: 'intro' }, spec.intro) : null,
       built.nodes,
       status,
@@ -517,11 +519,7 @@ export function openActionDialog(action, ctx, done) {
       submit.disabled = true;
       mount(status, h('p', { class: 'loading' }, 'Đang gửi…'));
       try {
-        const result = await post(
-          `/v1/dossiers/${encodeURIComponent(code)}/actions/${action}`,
-          spec.body(values, ctx),
-        );
-        toast(`${displayNames.actions[action]}: hồ sơ ${code} — ${result.statusName}`, 'success');
+        const result = await send(values);
         close();
         done(result);
       } catch (error) {
@@ -530,5 +528,26 @@ export function openActionDialog(action, ctx, done) {
       }
     });
     return form;
+  });
+}
+
+/** Opens the dialog of an action; `done()` runs after the API accepted it. */
+export function openActionDialog(action, ctx, done) {
+  const spec = specs[action](ctx);
+  const code = ctx.view.state.code;
+  return openSpecDialog({
+    title: `${displayNames.actions[action]} — ${code}`,
+    spec,
+    submitLabel: displayNames.actions[action],
+    kind: action,
+    send: async (values) => {
+      const result = await post(
+        `/v1/dossiers/${encodeURIComponent(code)}/actions/${action}`,
+        spec.body(values, ctx),
+      );
+      toast(`${displayNames.actions[action]}: hồ sơ ${code} — ${result.statusName}`, 'success');
+      return result;
+    },
+    done,
   });
 }

@@ -9,11 +9,18 @@
  *   #/bieu-mau/{code}/{form}   a statutory form, ready to print on A5
  *   #/giam-sat                 Decision 766 dashboard, live
  *   #/tra-cuu                  citizen lookup (no sign-in)
+ *   #/phan-anh-kien-nghi       a citizen sends a feedback or petition (no sign-in)
+ *   #/tra-cuu-phan-anh         a citizen follows it (no sign-in)
+ *   #/phan-anh                 officials: feedback received at or held by my unit
+ *   #/phan-anh/moi             officials: register a feedback received directly, by post or phone
+ *   #/phan-anh/{id}            officials: one feedback, with my actions
  */
 import { organisation, session, setUnauthorizedHandler } from './api.js';
 import { counterScreen } from './counter/counter-screen.js';
 import { dashboardScreen } from './dashboard.js';
 import { dossierScreen } from './dossier.js';
+import { feedbackLookupScreen, feedbackSubmitScreen } from './feedback-citizen.js';
+import { feedbackListScreen, feedbackRegisterScreen, feedbackScreen } from './feedback-desk.js';
 import { printScreen } from './forms.js';
 import { lookupScreen } from './lookup.js';
 import { displayNames } from './names.js';
@@ -25,25 +32,20 @@ const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 const userBox = document.getElementById('user');
 
+const feedbackItem = ['#/phan-anh', 'Phản ánh, kiến nghị'];
 const menus = {
-  'counter-officer': [
-    ['#/quay', 'Tiếp nhận hồ sơ'],
-    ['#/ho-so', 'Danh sách hồ sơ'],
-  ],
-  specialist: [['#/ho-so', 'Hồ sơ cần xử lý']],
-  leader: [
-    ['#/ho-so', 'Hồ sơ cần xử lý'],
-    ['#/giam-sat', 'Chỉ số 766'],
-  ],
-  supervisor: [
-    ['#/giam-sat', 'Chỉ số 766'],
-    ['#/ho-so', 'Hồ sơ'],
-  ],
-  administrator: [
-    ['#/giam-sat', 'Chỉ số 766'],
-    ['#/ho-so', 'Hồ sơ'],
-  ],
+  'counter-officer': [['#/quay', 'Tiếp nhận hồ sơ'], ['#/ho-so', 'Danh sách hồ sơ'], feedbackItem],
+  specialist: [['#/ho-so', 'Hồ sơ cần xử lý'], feedbackItem],
+  leader: [['#/ho-so', 'Hồ sơ cần xử lý'], feedbackItem, ['#/giam-sat', 'Chỉ số 766']],
+  supervisor: [['#/giam-sat', 'Chỉ số 766'], ['#/ho-so', 'Hồ sơ'], feedbackItem],
+  administrator: [['#/giam-sat', 'Chỉ số 766'], ['#/ho-so', 'Hồ sơ'], feedbackItem],
 };
+/** The citizens' links, for everyone. */
+const publicItems = [
+  ['#/tra-cuu', 'Tra cứu hồ sơ'],
+  ['#/phan-anh-kien-nghi', 'Gửi phản ánh, kiến nghị'],
+  ['#/tra-cuu-phan-anh', 'Tra cứu phản ánh'],
+];
 
 const homes = {
   'counter-officer': '#/quay',
@@ -64,8 +66,16 @@ function renderChrome(official, path) {
     h(
       'ul',
       {},
-      [...items, ['#/tra-cuu', 'Tra cứu hồ sơ']].map(([href, label]) =>
-        h('li', {}, h('a', { href, 'aria-current': path.startsWith(href) ? 'page' : undefined }, label)),
+      [...items, ...publicItems].map(([href, label]) =>
+        h(
+          'li',
+          {},
+          h(
+            'a',
+            { href, 'aria-current': path === href || path.startsWith(`${href}/`) ? 'page' : undefined },
+            label,
+          ),
+        ),
       ),
     ),
   );
@@ -120,6 +130,16 @@ async function route() {
     lookupScreen(main);
     return focusMain();
   }
+  if (screen === 'phan-anh-kien-nghi') {
+    document.title = 'Gửi phản ánh, kiến nghị — tthc-flow';
+    await feedbackSubmitScreen(main);
+    return focusMain();
+  }
+  if (screen === 'tra-cuu-phan-anh') {
+    document.title = 'Tra cứu phản ánh, kiến nghị — tthc-flow';
+    feedbackLookupScreen(main);
+    return focusMain();
+  }
   if (official && screen === 'dang-nhap') {
     location.replace(homes[official.role] ?? '#/ho-so');
     return;
@@ -157,6 +177,18 @@ async function route() {
     case 'bieu-mau':
       document.title = `Biểu mẫu ${b ?? ''} — ${a ?? ''}`;
       await printScreen(main, a, b);
+      break;
+    case 'phan-anh':
+      if (a === 'moi') {
+        document.title = 'Tiếp nhận phản ánh, kiến nghị — tthc-flow';
+        await feedbackRegisterScreen(main, official);
+      } else if (a) {
+        document.title = `Phản ánh, kiến nghị ${a} — tthc-flow`;
+        await feedbackScreen(main, official, a, onCleanup);
+      } else {
+        document.title = 'Phản ánh, kiến nghị — tthc-flow';
+        await feedbackListScreen(main, official, onCleanup);
+      }
       break;
     case 'giam-sat':
       document.title = 'Chỉ số 766 — tthc-flow';

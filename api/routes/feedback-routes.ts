@@ -10,6 +10,7 @@
  *   POST /v1/feedback/{id}/actions/{action}        accept, reject, forward, request-supplement,
  *                                                  assess, answer, publish (unit holding it)
  * Citizens (no token; the lookup secret returned at submission):
+ *   GET  /v1/feedback/online/choices               the units that receive feedback, the procedures
  *   POST /v1/feedback/online                       submit online
  *   GET  /v1/lookup/feedback/{id}?secret=          status, limits, the answer; no personal data
  *   POST /v1/lookup/feedback/{id}/supplement?secret=   the supplement asked for
@@ -26,6 +27,7 @@ import {
 import type { FeedbackClient } from '../../client/feedback-client.js';
 import type { FeedbackView } from '../../contract/feedback-contract.js';
 import type { Actor } from '../../domain/actor.js';
+import { findProcedureVersion } from '../../domain/catalogue.js';
 import {
   type FeedbackAction,
   feedbackActionSchemas,
@@ -36,7 +38,8 @@ import { FeedbackActionRejected } from '../../domain/feedback/feedback-rejection
 import { feedbackSchema } from '../../domain/feedback/feedback-schema.js';
 import { type FeedbackStatus, feedbackStatusNames } from '../../domain/feedback/feedback-status.js';
 import { FEEDBACK_ID, submitterId } from '../../domain/feedback/feedback-submission.js';
-import { formatInstant } from '../../domain/time.js';
+import { formatInstant, toCivilDate } from '../../domain/time.js';
+import { loadCatalogue } from '../../rules/catalogue-loader.js';
 import { checkLookupSecret, lookupSecret, type Official } from '../auth.js';
 import {
   enforce,
@@ -417,6 +420,60 @@ export function registerCitizenFeedbackRoutes(scope: FastifyInstance, ctx: ApiCo
     unit: 'applicant',
     role: 'applicant',
   });
+
+  app.get(
+    '/v1/feedback/online/choices',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary:
+          'What a citizen chooses from when submitting online: the units that receive feedback and the procedures in force',
+        description:
+          'Public information (ND 20/2008 Art 6: where feedback is received is published): unit codes and names, ' +
+          'procedure codes and names; no personal data.',
+        security: [],
+        response: {
+          200: z
+            .object({
+              units: z.array(
+                z.object({
+                  code: z.string(),
+                  name: z.string(),
+                  kind: z.string().optional(),
+                  parent: z.string().optional(),
+                  province: z.string(),
+                }),
+              ),
+              procedures: z.array(z.object({ code: z.string(), name: z.string() })),
+            })
+            .meta({ id: 'FeedbackChoices' }),
+        },
+      },
+    },
+    async () => {
+      const org = ctx.organisation;
+      const today = toCivilDate(ctx.now());
+      const all = loadCatalogue().procedures;
+      const procedures = [...new Set(all.map((p) => p.code))].flatMap((code) => {
+        try {
+          const version = findProcedureVersion(all, code, today);
+          return [{ code: version.code, name: version.name }];
+        } catch {
+          return [];
+        }
+      });
+      return {
+        units: org.units.map((unit) => ({
+          code: unit.code,
+          name: unit.name,
+          kind: unit.kind,
+          parent: unit.parent,
+          province: org.provinceOf(unit.code).code,
+        })),
+        procedures,
+      };
+    },
+  );
 
   app.post(
     '/v1/feedback/online',

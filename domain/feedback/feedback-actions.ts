@@ -34,6 +34,12 @@ export const measureNames = {
 export type Measure = keyof typeof measureNames;
 const measures = Object.keys(measureNames) as [Measure, ...Measure[]];
 
+/** ND 20 Art 14(b): whether there is enough basis to assess the regulation. */
+export const assessmentBasisNames = {
+  'du-can-cu': 'Đủ căn cứ để đánh giá',
+  'chua-du-can-cu': 'Chưa đủ căn cứ, tiếp tục thu thập thông tin',
+} as const;
+
 const assessmentSchema = z
   .strictObject({
     /** Art 14(b): enough basis to assess, or not enough (keep collecting information). */

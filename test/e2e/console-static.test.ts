@@ -22,6 +22,7 @@ import type { DossierClient } from '../../client/dossier-client.js';
 import { PERSONAL_ID, PHONE, TAX_CODE } from '../../domain/application.js';
 import { displayNames } from '../../domain/display-names.js';
 import { DOSSIER_CODE } from '../../domain/dossier-code.js';
+import { FEEDBACK_ID } from '../../domain/feedback/feedback-submission.js';
 import { parseDossierSubject } from '../../events/subjects.js';
 import { isPeriodId } from '../../indicators/periods.js';
 import type { DocumentStore } from '../../infra/document-store.js';
@@ -30,7 +31,7 @@ import { loadOrganisation } from '../../rules/organisation-loader.js';
 
 interface ServedNames {
   displayNames: unknown;
-  inputPatterns: Record<'personalId' | 'taxCode' | 'phone' | 'dossierCode', RegExp>;
+  inputPatterns: Record<'personalId' | 'taxCode' | 'phone' | 'dossierCode' | 'feedbackId', RegExp>;
 }
 interface InputChecks {
   checkPersonalId(value: string): string;
@@ -130,6 +131,7 @@ describe('the console takes the rules’ names and patterns from the server', ()
     expect(names.inputPatterns.phone.source).toBe(PHONE.source);
     expect(names.inputPatterns.dossierCode.source).toBe(DOSSIER_CODE.source);
     expect(names.inputPatterns.dossierCode.test('000.01.41.H99-260423-0001')).toBe(true);
+    expect(names.inputPatterns.feedbackId.source).toBe(FEEDBACK_ID.source);
     expect(names.inputPatterns.dossierCode.test('000.01.41.H99-260423-001')).toBe(false);
   });
 

@@ -64,6 +64,12 @@ export interface ConsoleSystem {
   newPage(options?: PageOptions): Promise<Page>;
   /** Signs in through the identity provider's page as the demo official of the role. */
   signIn(page: Page, role: OfficialRole, hash?: string): Promise<void>;
+  /** Signs in as an official of any unit and role (the account is added to the provider first). */
+  signInAs(
+    page: Page,
+    official: { sub: string; name: string; unit: string; role: OfficialRole },
+    hash?: string,
+  ): Promise<void>;
   /** The provider's sign-in page: user name, password, submit. */
   providerLogin(page: Page, username: string, password: string): Promise<void>;
   /** A JSON call of the API with a bearer token; throws on an error status. */
@@ -195,6 +201,17 @@ export async function startConsoleSystem(prefix: string): Promise<ConsoleSystem>
       async signIn(page: Page, role: OfficialRole, hash = '') {
         const official = demoOfficials.find((o) => o.role === role);
         if (!official) throw new Error(`no demo official for ${role}`);
+        await page.goto(url(`/console/${hash}`));
+        await page.getByRole('button', { name: 'Đăng nhập bằng tài khoản cán bộ' }).click();
+        await providerLogin(page, official.sub, passwordOf(official.sub));
+        await page.locator('.user-name').waitFor();
+      },
+      async signInAs(
+        page: Page,
+        official: { sub: string; name: string; unit: string; role: OfficialRole },
+        hash = '',
+      ) {
+        identity.account({ id: official.sub, password: passwordOf(official.sub), ...official });
         await page.goto(url(`/console/${hash}`));
         await page.getByRole('button', { name: 'Đăng nhập bằng tài khoản cán bộ' }).click();
         await providerLogin(page, official.sub, passwordOf(official.sub));
