@@ -527,3 +527,32 @@ export function mayListFeedback(
     `may not list the feedback of ${bad}: outside the scope of ${official.unit}`,
   );
 }
+
+/**
+ * The liên thông steps an official may list: those asked of their own agency (specialists,
+ * leaders), of their subtree (supervisors), all (administrators). Counter officers give no opinion.
+ */
+export function interAgencyListScope(
+  official: Official,
+  organisation: OrganisationRegistry,
+): { allowed: false; decision: Decision } | { allowed: true; agencies?: string[] } {
+  switch (official.role) {
+    case 'administrator':
+      return { allowed: true };
+    case 'supervisor': {
+      const scope = searchScope(official, organisation);
+      return { allowed: true, agencies: scope.kind === 'subtree' ? scope.units : [official.unit] };
+    }
+    case 'specialist':
+    case 'leader':
+      return { allowed: true, agencies: [official.unit] };
+    case 'counter-officer':
+      return {
+        allowed: false,
+        decision: deny(
+          'Cán bộ một cửa không cho ý kiến liên thông',
+          'counter officers give no liên thông opinion',
+        ),
+      };
+  }
+}

@@ -10,6 +10,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { dossierWorkflowType } from '../contract/dossier-contract.js';
 import { feedbackWorkflowType } from '../contract/feedback-contract.js';
+import { interAgencyWorkflowType } from '../contract/inter-agency-contract.js';
 import { searchAttributes } from '../contract/search-attributes.js';
 import { isProcedureCode } from '../domain/catalogue.js';
 import { type DossierStatus, statusNames } from '../domain/dossier/dossier-status.js';
@@ -152,6 +153,27 @@ export function buildFeedbackQuery(filter: FeedbackSearchFilter): string {
   return clauses.join(' AND ');
 }
 
+/** The liên thông steps (child workflows) asked of these agencies; open ones only unless `all`. */
+export interface InterAgencyFilter {
+  agencies?: readonly string[];
+  open?: boolean;
+}
+
+export interface InterAgencyTaskSummary {
+  dossierCode: string;
+  agency: string;
+  leadAgency?: string;
+  startedAt?: string;
+  closed: boolean;
+}
+
+export function buildInterAgencyQuery(filter: InterAgencyFilter): string {
+  const clauses = [`WorkflowType = '${interAgencyWorkflowType}'`];
+  if (filter.agencies) clauses.push(inList(searchAttributes.competentAgency.name, filter.agencies, 'agency'));
+  if (filter.open) clauses.push(`ExecutionStatus = 'Running'`);
+  return clauses.join(' AND ');
+}
+
 export class DossierSearch {
   constructor(
     private readonly temporal: Client,
@@ -174,6 +196,29 @@ export class DossierSearch {
   ): Promise<{ items: FeedbackSummary[]; nextPageToken?: string }> {
     const { items, nextPageToken } = await this.list(buildFeedbackQuery(filter), page);
     return { items: items.map(feedbackSummaryOf), nextPageToken };
+  }
+
+  /** The liên thông steps in the filter, newest first, paged like the dossier search. */
+  async searchInterAgencyTasks(
+    filter: InterAgencyFilter,
+    page: { pageSize?: number; pageToken?: string } = {},
+  ): Promise<{ items: InterAgencyTaskSummary[]; nextPageToken?: string }> {
+    const { items, nextPageToken } = await this.list(buildInterAgencyQuery(filter), page);
+    return {
+      items: items.map((raw) => {
+        const summary = summaryOf(raw);
+        // The child's id is `<dossier code>/lien-thong/<agency>` (contract/dossier-contract.ts).
+        const [dossierCode = '', , agency = ''] = summary.code.split('/');
+        return {
+          dossierCode,
+          agency: summary.competentAgency ?? agency,
+          leadAgency: summary.receivingUnit,
+          startedAt: summary.startedAt,
+          closed: summary.closed,
+        };
+      }),
+      nextPageToken,
+    };
   }
 
   private async list(

@@ -47,6 +47,11 @@ export async function worklistScreen(main, official, cleanup) {
   const liveBadge = h('span', { class: 'live-badge', role: 'status' }, 'Đang kết nối…');
   const summary = h('p', { class: 'worklist-summary', 'aria-live': 'polite' });
   const body = h('div', {}, loading());
+  // Liên thông: the steps other agencies asked of mine (GET /v1/inter-agency-tasks).
+  const interAgency =
+    official.role === 'counter-officer'
+      ? null
+      : h('section', { class: 'card inter-agency-tasks', 'aria-labelledby': 'inter-agency-title' });
   mount(
     main,
     h('div', { class: 'page-head' }, h('h1', {}, heading(official, name)), liveBadge),
@@ -59,10 +64,47 @@ export async function worklistScreen(main, official, cleanup) {
       h('span', { class: 'due-chip due-tomorrow' }, '◐ Đến hạn ngày mai'),
       ' Hồ sơ đến hạn sớm nhất ở trên cùng.',
     ),
+    interAgency,
     summary,
     body,
   );
   statusSelect.addEventListener('change', () => load());
+
+  const unitLabel = (code) => unitName(code).catch(() => code);
+  async function loadInterAgency() {
+    if (!interAgency) return;
+    const title = h('h2', { id: 'inter-agency-title' }, 'Liên thông: hồ sơ cơ quan khác đề nghị cho ý kiến');
+    try {
+      const { items } = await get(`/v1/inter-agency-tasks${query({ pageSize: 100 })}`);
+      const rows = await Promise.all(
+        items.map(async (t) => ({
+          ...t,
+          lead: await unitLabel(t.leadAgency),
+          asked: await unitLabel(t.agency),
+        })),
+      );
+      mount(
+        interAgency,
+        title,
+        rows.length === 0
+          ? h('p', { class: 'muted' }, 'Không có đề nghị cho ý kiến liên thông nào đang chờ.')
+          : h(
+              'ul',
+              { class: 'plain' },
+              rows.map((t) =>
+                h(
+                  'li',
+                  { dataset: { code: t.dossierCode, agency: t.agency } },
+                  h('a', { href: `#/ho-so/${t.dossierCode}` }, t.dossierCode),
+                  ` — ${t.lead} đề nghị ${t.asked} cho ý kiến`,
+                ),
+              ),
+            ),
+      );
+    } catch (error) {
+      mount(interAgency, title, h('p', { class: 'muted' }, error.message));
+    }
+  }
 
   let catalogue = [];
   procedures()
@@ -168,13 +210,18 @@ export async function worklistScreen(main, official, cleanup) {
     );
   }
 
-  await load();
+  await Promise.all([load(), loadInterAgency()]);
   let timers = [];
   const stop = listenForChanges(
-    () => {
+    (message) => {
+      if (message.kind === 'feedback') return;
+      const again = () => {
+        load();
+        loadInterAgency();
+      };
       // Visibility follows the workflow a moment later: look again shortly, and once more after.
       for (const t of timers) clearTimeout(t);
-      timers = [setTimeout(load, 600), setTimeout(load, 2500)];
+      timers = [setTimeout(again, 600), setTimeout(again, 2500)];
     },
     (state) => {
       liveBadge.textContent =

@@ -5,6 +5,7 @@
  *   GET  /v1/dossiers/{code}                        state, and the actions the official may take now
  *   POST /v1/dossiers/{code}/actions/{action}       one route per action of domain/dossier.ts
  *   GET  /v1/dossiers/{code}/forms/{form}           statutory forms
+ *   GET  /v1/inter-agency-tasks                     the liên thông steps asked of the caller's agency
  * The view and every form naming the applicant are personal data: their reading is recorded in
  * the access log before the answer is sent (api/access-logging.ts), and so is the stored receipt a
  * repeated request id answers. Search results and action results carry no applicant data, and a
@@ -27,6 +28,7 @@ import { formCarriesPersonalData, recordPersonalDataRead } from '../access-loggi
 import { lookupSecret } from '../auth.js';
 import {
   enforce,
+  interAgencyListScope,
   mayAct,
   mayReadDossier,
   mayReceive,
@@ -278,6 +280,55 @@ export function registerDossierRoutes(scope: FastifyInstance, ctx: ApiContext): 
         pageSize: q.pageSize === undefined ? undefined : Number(q.pageSize),
         pageToken: q.pageToken,
       });
+    },
+  );
+
+  app.get(
+    '/v1/inter-agency-tasks',
+    {
+      schema: {
+        tags: ['dossiers'],
+        summary:
+          'The liên thông steps asked of the caller’s agency (its subtree for supervisors), newest first, paged',
+        description:
+          'Each item names the dossier (its page carries the task, its due date and the opinion action). ' +
+          '`open=false` also lists the steps already answered. Counter officers give no opinion: 403.',
+        querystring: z.strictObject({
+          open: z.enum(['true', 'false'], 'must be "true" or "false"').optional(),
+          pageSize: searchQuerySchema.shape.pageSize,
+          pageToken: searchQuerySchema.shape.pageToken,
+        }),
+        response: {
+          200: z
+            .object({
+              items: z.array(
+                z.object({
+                  dossierCode: z.string(),
+                  agency: z.string().describe('The agency asked for its opinion'),
+                  leadAgency: z.string().optional().describe('The competent agency that asked'),
+                  startedAt: z.string().optional(),
+                  closed: z.boolean().describe('The opinion was given'),
+                }),
+              ),
+              nextPageToken: z.string().optional(),
+            })
+            .meta({ id: 'InterAgencyTaskPage' }),
+          ...errorResponses(400, 401, 403, 503),
+        },
+      },
+    },
+    async (request) => {
+      const official = requireOfficial(request);
+      const scope = interAgencyListScope(official, ctx.organisation);
+      if (!scope.allowed) {
+        enforce(scope.decision);
+        return { items: [] };
+      }
+      const q = request.query;
+      return ctx.search.searchInterAgencyTasks(
+        { agencies: scope.agencies, open: q.open !== 'false' },
+        { pageSize: q.pageSize === undefined ? undefined : Number(q.pageSize), pageToken: q.pageToken },
+      );
     },
   );
 

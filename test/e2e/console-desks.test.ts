@@ -219,3 +219,101 @@ describe('the counter attaches scans', () => {
     await page.close();
   }, 120_000);
 });
+
+describe('the inter-agency (liên thông) steps', () => {
+  it('a leader asks another agency for its opinion; that agency finds the step in its list and answers; the leader follows it live', async () => {
+    serial++;
+    const received = await system.call<{ code: string }>(
+      'POST',
+      '/v1/dossiers',
+      system.tokens['counter-officer'],
+      {
+        application: {
+          requestId: `console-desks-lt-${Date.now()}-${serial}`,
+          procedureCode: '1.001612',
+          applicant: {
+            type: 'citizen',
+            fullName: 'Hoàng Liên Thông',
+            idNumber: applicantId().replace(/^07/, '09'),
+          },
+          channel: 'counter',
+          receivingUnit: camThanh.oneStop,
+          competentAgency: camThanh.committee,
+          documents: [kinds.request, kinds.papers].map((kind) => ({ kind, form: 'electronic' })),
+        },
+      },
+    );
+    const code = received.code;
+    const lead = await system.newPage();
+    await system.signIn(lead, 'leader', `#/ho-so/${code}`);
+    await lead.locator('button.action[data-action="start-inter-agency"]').click();
+    const ask = lead.locator('dialog[open]');
+    await ask.getByLabel('Cơ quan', { exact: true }).selectOption({ label: 'Sở Tư pháp' });
+    await ask.getByLabel('Nội dung cần cho ý kiến').fill('Xác nhận nhân thân chủ hộ kinh doanh');
+    await ask.getByLabel('Thời hạn (ngày làm việc)').fill('2');
+    await expectAccessible(lead, 'start-inter-agency dialog');
+    await ask.getByRole('button', { name: 'Gửi lấy ý kiến liên thông' }).click();
+    await lead.locator('.timeline li[data-action="start-inter-agency"]').waitFor();
+    const tasks = lead.locator('section[aria-labelledby="docs-title"]');
+    await expect
+      .poll(() => tasks.textContent())
+      .toContain('Sở Tư pháp: Xác nhận nhân thân chủ hộ kinh doanh');
+
+    // The participating agency's specialist finds the step in the worklist's liên thông section.
+    const justice = await system.newPage();
+    await system.signInAs(
+      justice,
+      {
+        sub: 'chuyen-vien-so-tu-phap',
+        name: 'Chuyên viên Sở Tư pháp',
+        unit: '000.00.11.H99',
+        role: 'specialist',
+      },
+      '#/ho-so',
+    );
+    const step = justice.locator(`.inter-agency-tasks li[data-code="${code}"]`);
+    await expect
+      .poll(async () => {
+        await justice.reload();
+        await justice.locator('#inter-agency-title').waitFor();
+        return step.isVisible();
+      })
+      .toBe(true);
+    expect(await step.textContent()).toContain('UBND Phường Cẩm Thành đề nghị Sở Tư pháp cho ý kiến');
+    await system.shot(justice, 'inter-agency-worklist');
+    await expectAccessible(justice, 'worklist with liên thông steps');
+    // The agency's answer, with the keyboard only: the step's link, the action, the opinion.
+    await tabTo(justice, `.inter-agency-tasks li[data-code="${code}"] a`);
+    await justice.keyboard.press('Enter');
+    await justice.locator('#dossier-title').waitFor();
+    const offered = await justice
+      .locator('button.action')
+      .evaluateAll((b) => b.map((x) => (x as unknown as { dataset: { action: string } }).dataset.action));
+    expect(offered).toEqual(['complete-inter-agency']);
+    await tabTo(justice, 'button.action[data-action="complete-inter-agency"]');
+    await justice.keyboard.press('Enter');
+    await tabTo(justice, 'dialog[open] textarea[name="opinion"]');
+    await justice.keyboard.type('Thông tin nhân thân khớp với Cơ sở dữ liệu quốc gia về dân cư');
+    await expectAccessible(justice, 'complete-inter-agency dialog');
+    await tabTo(justice, 'dialog[open] button[type="submit"]');
+    await justice.keyboard.press('Enter');
+    await justice.locator('dialog[open]').waitFor({ state: 'detached' });
+
+    // The lead agency's page follows without a reload; the step leaves the agency's list.
+    await expect
+      .poll(() => tasks.textContent(), { timeout: 20_000 })
+      .toContain('đã cho ý kiến: Thông tin nhân thân khớp');
+    await lead.locator('.timeline li[data-action="complete-inter-agency"]').waitFor();
+    await system.shot(lead, 'inter-agency-dossier');
+    await justice.goto(system.url('/console/#/ho-so'));
+    await expect
+      .poll(async () => {
+        await justice.reload();
+        await justice.locator('#inter-agency-title').waitFor();
+        return step.count();
+      })
+      .toBe(0);
+    await lead.close();
+    await justice.close();
+  }, 120_000);
+});

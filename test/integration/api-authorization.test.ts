@@ -117,6 +117,7 @@ type Read =
   | 'document'
   | 'search'
   | 'feedback-list'
+  | 'inter-agency'
   | 'indicators'
   | 'catalogue'
   | 'audit'
@@ -128,6 +129,7 @@ const reads: Read[] = [
   'document',
   'search',
   'feedback-list',
+  'inter-agency',
   'indicators',
   'catalogue',
   'audit',
@@ -141,36 +143,32 @@ const mayRead: Record<OfficialRole, Record<Side, readonly Read[]>> = {
     other: ['catalogue'],
   },
   // The feedback list is filtered on the counter's unit: the committee's staff list only their own.
-  specialist: { own: ['dossier', 'form', 'document', 'search', 'catalogue'], other: ['catalogue'] },
-  leader: { own: ['dossier', 'form', 'document', 'search', 'indicators', 'catalogue'], other: ['catalogue'] },
-  supervisor: {
-    own: ['dossier', 'form', 'document', 'search', 'feedback-list', 'indicators', 'catalogue'],
-    other: ['catalogue'],
+  // The liên thông steps are always those asked of the caller's own agency (or subtree).
+  specialist: {
+    own: ['dossier', 'form', 'document', 'search', 'inter-agency', 'catalogue'],
+    other: ['inter-agency', 'catalogue'],
   },
-  // The personal-data access log and erasure on request: administrators only, of every dossier.
-  administrator: {
+  leader: {
+    own: ['dossier', 'form', 'document', 'search', 'inter-agency', 'indicators', 'catalogue'],
+    other: ['inter-agency', 'catalogue'],
+  },
+  supervisor: {
     own: [
       'dossier',
       'form',
       'document',
       'search',
       'feedback-list',
+      'inter-agency',
       'indicators',
       'catalogue',
-      'audit',
-      'erasure',
     ],
-    other: [
-      'dossier',
-      'form',
-      'document',
-      'search',
-      'feedback-list',
-      'indicators',
-      'catalogue',
-      'audit',
-      'erasure',
-    ],
+    other: ['inter-agency', 'catalogue'],
+  },
+  // The personal-data access log and erasure on request: administrators only, of every dossier.
+  administrator: {
+    own: [...reads.filter((r) => r !== 'receive')],
+    other: [...reads.filter((r) => r !== 'receive')],
   },
 };
 
@@ -418,6 +416,8 @@ describe('reads and receive: role × operation × own / other unit', () => {
           `/v1/dossiers?receivingUnit=${demoUnits.camThanhOneStop}&competentAgency=${demoUnits.camThanhCommittee}`,
           token,
         );
+      case 'inter-agency':
+        return inject('GET', '/v1/inter-agency-tasks', token);
       case 'feedback-list':
         return inject('GET', `/v1/feedback?receivingUnit=${demoUnits.camThanhOneStop}`, token);
       case 'indicators':
@@ -447,7 +447,7 @@ describe('reads and receive: role × operation × own / other unit', () => {
         // Search answers 503 on the time-skipping server (no visibility), after authorization;
         // the dossier is open, so its erasure is refused for that.
         if (c.read === 'erasure') expect(response.json(), what).toMatchObject({ code: 'DOSSIER_OPEN' });
-        else if (c.read !== 'search' && c.read !== 'feedback-list')
+        else if (!['search', 'feedback-list', 'inter-agency'].includes(c.read))
           expect(response.statusCode, what).toBeLessThan(300);
       } else {
         expectDenied(response.statusCode, response.body, what);

@@ -400,6 +400,7 @@ describe('malformed requests', () => {
     const paths = [
       '/v1/dossiers',
       '/v1/feedback',
+      '/v1/inter-agency-tasks',
       '/v1/indicators',
       '/v1/indicators/ranking',
       '/v1/indicators/dossiers',
@@ -408,7 +409,9 @@ describe('malformed requests', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...paths, '/v1/calendar/due', '/v1/procedures'),
-        fc.array(fc.tuple(fc.constantFrom(...names, 'dueBefore', 'overdue', 'x'), segment), { maxLength: 5 }),
+        fc.array(fc.tuple(fc.constantFrom(...names, 'dueBefore', 'overdue', 'open', 'x'), segment), {
+          maxLength: 5,
+        }),
         async (path, pairs) => {
           const query = pairs.map(([key, value]) => `${key}=${value}`).join('&');
           const response = await inject({

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DossierValidationError, IllegalActionError } from '../../client/client-errors.js';
-import type { ActionRequest } from '../../contract/dossier-contract.js';
+import { type ActionRequest, interAgencyWorkflowId } from '../../contract/dossier-contract.js';
 import type { Actor } from '../../domain/actor.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
 import { addCalendarDays, atCivilTime, toCivilDate, weekday } from '../../domain/time.js';
@@ -444,6 +444,10 @@ describe('§1.1 step 5 processing rules', () => {
       'Không có ý kiến khác',
     );
     await waitFor(async () => (await system.client.get(code)).state.interAgency.every((t) => t.completedAt));
+    // The participating agencies' steps are recorded too (their replay guards their patches).
+    const test = expect.getState().currentTestName ?? 'unnamed';
+    for (const agency of [tax, construction])
+      runs.push({ name: test, workflowId: interAgencyWorkflowId(code, agency) });
     await act(code, 'appraise', specialist, { recommendation: 'approve', note: 'Đủ điều kiện' });
     await act(code, 'approve', leader, {});
     const view = await system.client.get(code);

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DossierValidationError } from '../../client/client-errors.js';
-import { buildDossierQuery, buildFeedbackQuery } from '../../client/search.js';
+import { buildDossierQuery, buildFeedbackQuery, buildInterAgencyQuery } from '../../client/search.js';
 
 describe('buildDossierQuery', () => {
   it('ANDs the filters onto the dossier workflow type', () => {
@@ -92,6 +92,18 @@ describe('buildFeedbackQuery', () => {
           expect(error).toBeInstanceOf(DossierValidationError);
         }
       }),
+    );
+  });
+});
+
+describe('buildInterAgencyQuery', () => {
+  it('lists the liên thông steps asked of the agencies, the open ones by default in the API', () => {
+    expect(buildInterAgencyQuery({})).toBe("WorkflowType = 'interAgencyTaskWorkflow'");
+    expect(buildInterAgencyQuery({ agencies: ['000.00.11.H99'], open: true })).toBe(
+      "WorkflowType = 'interAgencyTaskWorkflow' AND DossierCompetentAgency IN ('000.00.11.H99') AND ExecutionStatus = 'Running'",
+    );
+    expect(() => buildInterAgencyQuery({ agencies: ["000.00.11.H99' OR '1'='1"] })).toThrow(
+      DossierValidationError,
     );
   });
 });

@@ -8,6 +8,7 @@ import {
   ForbiddenError,
   feedbackActionRoles,
   feedbackListScope,
+  interAgencyListScope,
   mayAct,
   mayActOnFeedback,
   mayListFeedback,
@@ -358,5 +359,26 @@ describe('feedback (PAKN)', () => {
     ).toBe(false);
     expect(feedbackListScope(official('administrator', province), organisation)).toEqual({ kind: 'all' });
     expect(lists('administrator', province, { receivingUnit: demoUnits.konTumOneStop })).toBe(true);
+  });
+});
+
+describe('liên thông steps', () => {
+  it('are listed for the caller’s own agency, a supervisor’s subtree, or all; never for counter officers', () => {
+    expect(interAgencyListScope(official('specialist', demoUnits.justiceDepartment), organisation)).toEqual({
+      allowed: true,
+      agencies: [demoUnits.justiceDepartment],
+    });
+    expect(interAgencyListScope(official('leader', demoUnits.justiceDepartment), organisation)).toEqual({
+      allowed: true,
+      agencies: [demoUnits.justiceDepartment],
+    });
+    const supervisor = interAgencyListScope(official('supervisor', province), organisation);
+    expect(supervisor.allowed && supervisor.agencies).toContain(demoUnits.justiceDepartment);
+    expect(interAgencyListScope(official('administrator', province), organisation)).toEqual({
+      allowed: true,
+    });
+    expect(
+      interAgencyListScope(official('counter-officer', demoUnits.camThanhOneStop), organisation).allowed,
+    ).toBe(false);
   });
 });
