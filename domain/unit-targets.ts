@@ -25,6 +25,16 @@ export const targetLabels = {
   forecast: 'Dự báo cuối năm',
   behind: 'Có nguy cơ không đạt',
   noTargets: 'Chưa giao chỉ tiêu cho năm này',
+  give: 'Giao chỉ tiêu năm',
+  year: 'Năm',
+  decisionNumber: 'Số quyết định giao chỉ tiêu',
+  decisionDate: 'Ngày quyết định',
+  unit: 'Đơn vị',
+  percentHint: 'Tỷ lệ phần trăm từ 0 đến 100, ví dụ 97,5; để trống nếu không giao.',
+  save: 'Lưu chỉ tiêu',
+  saved: 'Đã lưu chỉ tiêu năm',
+  onlyIssuer: 'Chỉ cán bộ giám sát của UBND tỉnh và quản trị hệ thống giao chỉ tiêu.',
+  seeProgress: 'Xem tiến độ thực hiện trên bảng Chỉ số 766',
 } as const;
 
 const percent = z

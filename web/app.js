@@ -7,7 +7,8 @@
  *   #/ho-so                    worklist of my unit
  *   #/ho-so/{code}             one dossier: timeline, deadlines, my actions
  *   #/bieu-mau/{code}/{form}   a statutory form, ready to print on A5
- *   #/giam-sat                 Decision 766 dashboard, live
+ *   #/giam-sat                 Decision 766 dashboard, live, with the units' yearly targets
+ *   #/chi-tieu                 the province gives its units their yearly targets
  *   #/tra-cuu                  citizen lookup (no sign-in)
  *   #/phan-anh-kien-nghi       a citizen sends a feedback or petition (no sign-in)
  *   #/tra-cuu-phan-anh         a citizen follows it (no sign-in)
@@ -25,6 +26,7 @@ import { printScreen } from './forms.js';
 import { lookupScreen } from './lookup.js';
 import { displayNames } from './names.js';
 import { sessionExpiredNotice, signInScreen } from './signin.js';
+import { targetsScreen } from './targets.js';
 import { h, mount, toast } from './ui.js';
 import { worklistScreen } from './worklist.js';
 
@@ -33,12 +35,13 @@ const nav = document.getElementById('nav');
 const userBox = document.getElementById('user');
 
 const feedbackItem = ['#/phan-anh', 'Phản ánh, kiến nghị'];
+const targetsItem = ['#/chi-tieu', displayNames.targets.labels.give];
 const menus = {
   'counter-officer': [['#/quay', 'Tiếp nhận hồ sơ'], ['#/ho-so', 'Danh sách hồ sơ'], feedbackItem],
   specialist: [['#/ho-so', 'Hồ sơ cần xử lý'], feedbackItem],
   leader: [['#/ho-so', 'Hồ sơ cần xử lý'], feedbackItem, ['#/giam-sat', 'Chỉ số 766']],
-  supervisor: [['#/giam-sat', 'Chỉ số 766'], ['#/ho-so', 'Hồ sơ'], feedbackItem],
-  administrator: [['#/giam-sat', 'Chỉ số 766'], ['#/ho-so', 'Hồ sơ'], feedbackItem],
+  supervisor: [['#/giam-sat', 'Chỉ số 766'], targetsItem, ['#/ho-so', 'Hồ sơ'], feedbackItem],
+  administrator: [['#/giam-sat', 'Chỉ số 766'], targetsItem, ['#/ho-so', 'Hồ sơ'], feedbackItem],
 };
 /** The citizens' links, for everyone. */
 const publicItems = [
@@ -189,6 +192,10 @@ async function route() {
         document.title = 'Phản ánh, kiến nghị — tthc-flow';
         await feedbackListScreen(main, official, onCleanup);
       }
+      break;
+    case 'chi-tieu':
+      document.title = `${displayNames.targets.labels.give} — tthc-flow`;
+      await targetsScreen(main, official);
       break;
     case 'giam-sat':
       document.title = 'Chỉ số 766 — tthc-flow';

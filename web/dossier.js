@@ -7,18 +7,7 @@ import { openActionDialog } from './actions.js';
 import { get, listenForChanges, organisation, post, procedureByCode } from './api.js';
 import { componentsTable } from './components-table.js';
 import { displayNames } from './names.js';
-import {
-  errorBox,
-  fmtDate,
-  fmtDateTime,
-  fmtDuration,
-  fmtMoney,
-  h,
-  loading,
-  mount,
-  tableWrap,
-  weekdayOf,
-} from './ui.js';
+import { errorBox, fmtDate, fmtDateTime, fmtDuration, fmtMoney, h, loading, mount, weekdayOf } from './ui.js';
 
 const {
   channels: channelNames,

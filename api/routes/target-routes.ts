@@ -2,6 +2,8 @@
  * Yearly targets of units (giao chỉ tiêu: domain/unit-targets.ts):
  *   GET /v1/targets?unit=&year=    a unit and the units under it: each measure's share so far, the
  *                                  target, the forecast to the end of the year, and who falls behind
+ *   GET /v1/targets/{year}         the targets as given (the decision, every unit's), for the form
+ *                                  that gives them again (the console's #/chi-tieu)
  *   PUT /v1/targets/{year}         the targets a province (the issuing unit) gives for a year
  */
 import type { FastifyInstance } from 'fastify';
@@ -103,6 +105,34 @@ export function registerTargetRoutes(scope: FastifyInstance, ctx: ApiContext): v
         ...(targets ? { decision: targets.decision, issuedBy: targets.issuedBy } : {}),
         units: progress,
       };
+    },
+  );
+
+  app.get(
+    '/v1/targets/:year',
+    {
+      schema: {
+        tags: ['indicators'],
+        summary: 'The targets a province gave for a year, as given (404 before any)',
+        description:
+          '`issuedBy` defaults to the caller’s province. Readable by whoever reads that unit’s indicators.',
+        params: z.strictObject({ year: yearSchema }),
+        querystring: z.strictObject({ issuedBy: unitCodeSchema.optional() }),
+        response: { 200: yearTargetsSchema, ...errorResponses(400, 401, 403, 404, 503) },
+      },
+    },
+    async (request) => {
+      const official = requireOfficial(request);
+      const issuedBy = request.query.issuedBy ?? ctx.organisation.provinceOf(official.unit).code;
+      if (!ctx.organisation.has(issuedBy))
+        throw new NotFoundError(`Không có đơn vị ${issuedBy} (no unit ${issuedBy})`);
+      enforce(mayReadIndicators(official, issuedBy, ctx.organisation));
+      const targets = await store().get(issuedBy, request.params.year);
+      if (!targets)
+        throw new NotFoundError(
+          `Chưa giao chỉ tiêu năm ${request.params.year} (no targets for ${request.params.year})`,
+        );
+      return targets;
     },
   );
 

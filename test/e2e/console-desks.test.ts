@@ -317,3 +317,96 @@ describe('the inter-agency (liên thông) steps', () => {
     await justice.close();
   }, 120_000);
 });
+
+describe('the yearly targets (giao chỉ tiêu)', () => {
+  it('the province’s supervisor gives them with the keyboard; the dashboard shows progress, the forecast and the units behind', async () => {
+    // A dossier of Cẩm Thành received at the counter this year: its online share is 0 %.
+    serial++;
+    await system.call('POST', '/v1/dossiers', system.tokens['counter-officer'], {
+      application: {
+        requestId: `console-desks-targets-${Date.now()}-${serial}`,
+        procedureCode: '1.001612',
+        applicant: { type: 'citizen', fullName: 'Lê Chỉ Tiêu', idNumber: applicantId().replace(/^07/, '06') },
+        channel: 'counter',
+        receivingUnit: camThanh.oneStop,
+        competentAgency: camThanh.committee,
+        documents: [kinds.request, kinds.papers].map((kind) => ({ kind, form: 'electronic' })),
+      },
+    });
+    const year = new Date(Date.now() + 7 * 3_600_000).getUTCFullYear();
+    const konTum = '000.00.42.H99';
+    const cell = (unit: string, measure: string) => `input[name="${unit}:${measure}"]`;
+    const page = await system.newPage();
+    await system.signIn(page, 'supervisor', '#/chi-tieu');
+    await page.locator('#targets-form-title').waitFor();
+    expect(await page.locator('#targets-year').inputValue()).toBe(String(year));
+
+    // The decision, dd/mm/yyyy whatever the browser's locale, and Cẩm Thành's four targets.
+    await tabTo(page, 'input[name="decisionNumber"]');
+    await page.keyboard.type('15/QĐ-UBND');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(`20/1/${year}`);
+    await tabTo(page, cell(camThanh.committee, 'online'));
+    expect(await page.inputValue('input[name="decisionDate"]')).toBe(`20/01/${year}`);
+    for (const value of ['40', '30', '97,5', '80']) {
+      await page.keyboard.type(value);
+      await page.keyboard.press('Tab');
+    }
+    // A share above 100 % is refused before anything is sent.
+    await tabTo(page, cell(konTum, 'online'));
+    await page.keyboard.type('120');
+    await tabTo(page, 'form.targets-form button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.locator('.targets-status [role="alert"]').textContent())
+      .toContain('UBND Phường Kon Tum, Tỷ lệ hồ sơ nộp trực tuyến: "120" không phải tỷ lệ từ 0 đến 100');
+    expect(await page.getAttribute(cell(konTum, 'online'), 'aria-invalid')).toBe('true');
+    await expectAccessible(page, 'targets form with an error');
+    await expect(system.call('GET', `/v1/targets/${year}`, system.tokens.supervisor)).rejects.toThrow('404');
+
+    await tabTo(page, cell(konTum, 'online'));
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('25');
+    await tabTo(page, 'form.targets-form button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.locator('.targets-status [role="status"]').textContent())
+      .toContain(`Đã lưu chỉ tiêu năm ${year}: 2 đơn vị, theo 15/QĐ-UBND ngày 20/01/${year}`);
+    const stored = await system.call<{ targets: unknown[]; decision: unknown }>(
+      'GET',
+      `/v1/targets/${year}`,
+      system.tokens.supervisor,
+    );
+    expect(stored.decision).toEqual({ number: '15/QĐ-UBND', date: `${year}-01-20` });
+    expect(stored.targets).toEqual([
+      { unit: camThanh.committee, online: 40, onlinePayment: 30, onTime: 97.5, digitization: 80 },
+      { unit: konTum, online: 25 },
+    ]);
+    await system.shot(page, 'targets');
+    await expectAccessible(page, 'targets form saved');
+
+    // Read again, the form shows what was given, with Vietnamese separators.
+    await page.reload();
+    await page.locator('#targets-form-title').waitFor();
+    expect(await page.inputValue(cell(camThanh.committee, 'onTime'))).toBe('97,5');
+    expect(await page.inputValue('input[name="decisionDate"]')).toBe(`20/01/${year}`);
+
+    // The dashboard: the share so far against the target, the forecast, who falls behind.
+    await page.goto(system.url('/console/#/giam-sat'));
+    const card = page.locator('section.targets');
+    await card.waitFor();
+    const camThanhRow = card.locator(`tr[data-unit="${camThanh.committee}"]`);
+    await expect
+      .poll(async () => camThanhRow.locator('td[data-measure="online"]').textContent(), { timeout: 30_000 })
+      .toMatch(/^0% \/ 40%→ 0%$/);
+    expect(await camThanhRow.getAttribute('data-behind')).toBe('true');
+    expect(await card.locator(`tr[data-unit="${konTum}"]`).getAttribute('data-behind')).toBe('false');
+    expect(await card.textContent()).toContain(`Theo 15/QĐ-UBND, ngày 20/01/${year}`);
+    expect(await card.locator('.behind-units').textContent()).toContain(
+      'UBND Phường Cẩm Thành: Tỷ lệ hồ sơ nộp trực tuyến 0% < 40%',
+    );
+    await system.shot(page, 'dashboard-targets');
+    await expectAccessible(page, 'dashboard with targets');
+    await page.close();
+  }, 120_000);
+});

@@ -176,4 +176,30 @@ describe('yearly targets', () => {
     });
     expect(other.statusCode).toBe(403);
   });
+
+  it('as given are read back for the form that gives them again (GET /v1/targets/{year})', async () => {
+    const supervisor = await tokenFor('supervisor', province);
+    expect((await putTargets(supervisor)).statusCode).toBe(200);
+    const read = (token: string, url: string) =>
+      app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+    // The caller's province by default; the stored document as it was given.
+    const given = await read(supervisor, `/v1/targets/${year}`);
+    expect(given.statusCode, given.body).toBe(200);
+    expect(given.json()).toEqual(targets);
+    expect((await read(supervisor, `/v1/targets/${year}?issuedBy=${province}`)).json()).toEqual(targets);
+    // Before any decision for the year: 404 with the year named.
+    const none = await read(supervisor, `/v1/targets/${year + 2}`);
+    expect(none.statusCode).toBe(404);
+    expect(none.json().error).toContain(`Chưa giao chỉ tiêu năm ${year + 2}`);
+    // Staff of a commune may not read the province's; bad input is named.
+    expect((await read(await tokenFor('supervisor', commune), `/v1/targets/${year}`)).statusCode).toBe(403);
+    expect((await read(await tokenFor('counter-officer', oneStop), `/v1/targets/${year}`)).statusCode).toBe(
+      403,
+    );
+    const badYear = await read(supervisor, '/v1/targets/26');
+    expect(badYear.statusCode).toBe(400);
+    expect(JSON.stringify(badYear.json().issues)).toContain('must be a year such as 2026');
+    expect((await read(supervisor, `/v1/targets/${year}?issuedBy=x`)).statusCode).toBe(400);
+    expect((await read(supervisor, `/v1/targets/${year}?issuedBy=999.99.99.H99`)).statusCode).toBe(404);
+  });
 });
