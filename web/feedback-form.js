@@ -3,12 +3,13 @@
  * about (a regulation or procedure, a dossier), who sends it (name, ID or tax code, and the phone
  * and address ND 20 Art 7 asks for), its content. Citizens send it online
  * (POST /v1/feedback/online, no sign-in); officials register one received directly, by post or by
- * phone at their unit (POST /v1/feedback). The units and procedures come from
+ * phone at their unit (POST /v1/feedback), with the day it reached the unit when earlier (a letter by
+ * post: its limits run from then). The units and procedures come from
  * GET /v1/feedback/online/choices; names from names.js.
  */
 import { checkEmail, checkPersonalId, checkPhone, checkRequiredText, checkTaxCode } from './input-checks.js';
 import { displayNames, inputPatterns } from './names.js';
-import { field, h, mount, select, textInput, uid } from './ui.js';
+import { dateInput, dateOf, field, h, mount, select, textInput, todayVN, uid } from './ui.js';
 
 const { applicantTypes, feedback: feedbackNames } = displayNames;
 
@@ -51,6 +52,13 @@ export function feedbackForm({ choices, official, send, onSent }) {
     { name: 'channel' },
   );
   const channelField = field({ label: 'Hình thức tiếp nhận', input: channelSelect });
+  // A letter that came by post some days ago: its limits run from the day it reached the unit.
+  const receivedField = field({
+    label: 'Ngày nhận (không bắt buộc)',
+    input: dateInput('receivedOn'),
+    hint: 'dd/mm/yyyy; để trống nếu nhận hôm nay. Thời hạn xử lý tính từ ngày nhận.',
+  });
+  const receivedOn = () => dateOf(receivedField.input);
 
   const about = radios(
     'about',
@@ -139,6 +147,14 @@ export function feedbackForm({ choices, official, send, onSent }) {
   });
 
   const checks = [
+    [
+      receivedField,
+      () => {
+        const day = receivedOn();
+        if (day.error) return day.error;
+        return day.iso && day.iso > todayVN() ? 'Ngày nhận không được sau hôm nay.' : '';
+      },
+    ],
     [unitField, () => (official || unitSelect.value ? '' : 'Chọn cơ quan nhận phản ánh, kiến nghị.')],
     [
       dossierField,
@@ -171,7 +187,7 @@ export function feedbackForm({ choices, official, send, onSent }) {
       'section',
       { class: 'card' },
       h('h2', {}, '1. Nơi nhận và nội dung liên quan'),
-      official ? h('div', { class: 'grid-2' }, channelField.wrap) : unitField.wrap,
+      official ? h('div', { class: 'grid-2' }, channelField.wrap, receivedField.wrap) : unitField.wrap,
       h(
         'fieldset',
         { class: 'inline' },
@@ -258,6 +274,8 @@ export function feedbackForm({ choices, official, send, onSent }) {
         title: optional(title.input.value),
         content: content.input.value.trim(),
         about: aboutValue,
+        submittedAt:
+          receivedOn().iso && receivedOn().iso < todayVN() ? `${receivedOn().iso}T08:00:00+07:00` : undefined,
       },
     };
     mount(errorSummary);

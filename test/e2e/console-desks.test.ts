@@ -305,6 +305,7 @@ describe('the inter-agency (liên thông) steps', () => {
       .toContain('đã cho ý kiến: Thông tin nhân thân khớp');
     await lead.locator('.timeline li[data-action="complete-inter-agency"]').waitFor();
     await system.shot(lead, 'inter-agency-dossier');
+    await expectAccessible(lead, 'dossier page with the liên thông opinion');
     await justice.goto(system.url('/console/#/ho-so'));
     await expect
       .poll(async () => {

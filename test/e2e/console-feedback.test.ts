@@ -249,4 +249,53 @@ describe('feedback and petitions in the console', () => {
       .toBe(true);
     await page.close();
   }, 60_000);
+
+  it('a letter received by post months ago is registered with its date; its limits have passed and the list flags it overdue', async () => {
+    const received = new Date(Date.now() + 7 * 3_600_000 - 90 * 86_400_000).toISOString().slice(0, 10);
+    const [y, m, d] = received.split('-');
+    const page = await system.newPage();
+    await system.signIn(page, 'counter-officer', '#/phan-anh/moi');
+    await page.getByRole('heading', { name: 'Tiếp nhận phản ánh, kiến nghị', level: 1 }).waitFor();
+    await page.getByLabel('Hình thức tiếp nhận').selectOption('postal');
+    // A date after today is refused before anything is sent.
+    await page.getByLabel('Ngày nhận (không bắt buộc)').fill('31/12/2099');
+    await page.getByLabel('Họ và tên').fill('Trương Văn Thư');
+    await page.getByLabel('Số định danh cá nhân').fill('079195004322');
+    await page.getByLabel('Số điện thoại').fill('0905666778');
+    await page.getByLabel('Địa chỉ liên hệ').fill('8 Phan Bội Châu');
+    await page.getByLabel('Nội dung phản ánh, kiến nghị').fill('Thư kiến nghị về thời gian cấp phép.');
+    await page.getByRole('button', { name: 'Gửi phản ánh, kiến nghị' }).click();
+    await expect
+      .poll(() => page.locator('.error-summary [role="alert"]').textContent())
+      .toContain('Ngày nhận không được sau hôm nay.');
+    expect(page.url()).toContain('#/phan-anh/moi');
+    await page.getByLabel('Ngày nhận (không bắt buộc)').fill(`${Number(d)}/${Number(m)}/${y}`);
+    await page.getByLabel('Nội dung phản ánh, kiến nghị').focus();
+    expect(await page.inputValue('input[name="receivedOn"]')).toBe(`${d}/${m}/${y}`);
+    await page.getByRole('button', { name: 'Gửi phản ánh, kiến nghị' }).click();
+    await page.locator('#feedback-title').waitFor();
+    const id = ((await page.locator('#feedback-title').textContent()) ?? '').replace(
+      'Phản ánh, kiến nghị ',
+      '',
+    );
+    expect(await page.locator('main').textContent()).toContain(`${d}/${m}/${y}`);
+
+    // In the list, with only the overdue ones shown: flagged, in words as well as in colour.
+    await page.goto(system.url('/console/#/phan-anh'));
+    await page.locator('#feedback-overdue-only').check();
+    const row = page.locator(`tr[data-id="${id}"]`);
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Làm mới' }).click();
+          return (await row.isVisible()) && (await row.getAttribute('data-overdue'));
+        },
+        { timeout: 30_000 },
+      )
+      .toBe('true');
+    expect(await row.textContent()).toContain('Quá hạn');
+    await system.shot(page, 'feedback-overdue');
+    await expectAccessible(page, 'feedback list, overdue only');
+    await page.close();
+  }, 90_000);
 });

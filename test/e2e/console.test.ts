@@ -240,6 +240,7 @@ describe('the web console in Chromium', () => {
     await providerLogin(page, 'mot-cua-cam-thanh', 'sai-mat-khau');
     await page.getByText('Tên đăng nhập hoặc mật khẩu không đúng.').waitFor();
     await shot(page, 'provider-signin');
+    await expectAccessible(page, 'identity provider sign-in, wrong password');
     await page.fill('input[name="password"]', passwordOf('mot-cua-cam-thanh'));
     await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
     await page.locator('#intake-title').waitFor();
@@ -313,6 +314,7 @@ describe('the web console in Chromium', () => {
     expect(requestText).toContain('PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ');
     expect(requestText).toContain('giấy tờ pháp lý của cá nhân');
     await shot(page, 'supplementation-request');
+    await expectAccessible(page, 'intake result (supplementation request)');
 
     // A refusal at intake (Mẫu 03).
     await page.getByRole('button', { name: 'Tiếp nhận hồ sơ mới' }).click();
@@ -331,6 +333,7 @@ describe('the web console in Chromium', () => {
     expect(refusal).toContain('Mẫu số 03');
     expect(refusal).toContain('Ngành nghề kinh doanh thuộc danh mục cấm');
     await shot(page, 'refusal');
+    await expectAccessible(page, 'intake result (refusal)');
 
     // A narrow counter screen: everything fits without sideways scrolling.
     await page.setViewportSize({ width: 390, height: 844 });
@@ -386,6 +389,7 @@ describe('the web console in Chromium', () => {
     await notice.waitFor();
     expect(await notice.textContent()).toContain('Phiên đăng nhập đã hết hạn');
     expect(await page.inputValue('input[name="fullName"]')).toBe('Phạm Văn Đức');
+    await expectAccessible(page, 'session expired notice');
     system.clockOffset = 0;
     const [popup] = await Promise.all([
       page.waitForEvent('popup'),
@@ -540,20 +544,22 @@ describe('the web console in Chromium', () => {
       await counter.locator('#waiting-title').waitFor();
       await counter.waitForTimeout(300);
     }
+    await expectAccessible(counter, 'counter with the results waiting');
     await waiting.click();
     await counter.locator('#dossier-title').waitFor();
     expect(await actionButtons(counter)).toContain('return-result');
     await counter.locator('button.action[data-action="return-result"]').click();
     const dialog = counter.locator('dialog[open]');
     await dialog.getByLabel('Hình thức trả').selectOption('counter');
+    await expectAccessible(counter, 'return-result dialog');
     await dialog.getByRole('button', { name: 'Trả kết quả' }).click();
     await expect.poll(() => statusBadge(counter).textContent()).toBe('Đã trả kết quả');
     expect(await actionButtons(counter)).toEqual(['evaluate']);
     await counter.close();
   }, 120_000);
 
-  it('the citizen looks the dossier up with the code and secret, and sees no personal data', async () => {
-    const citizen = await newPage();
+  it('the citizen looks the dossier up on a phone with the code and secret, and sees no personal data', async () => {
+    const citizen = await newPage({ viewport: { width: 390, height: 844 } });
     await citizen.goto(url('/console/#/tra-cuu'));
     // With the keyboard only: the page's heading has the focus, Tab goes to the code, then the secret.
     await citizen.getByRole('heading', { name: 'Tra cứu tình trạng hồ sơ' }).waitFor();
@@ -576,6 +582,12 @@ describe('the web console in Chromium', () => {
     for (const personal of ['Trần Thị Bình', '079085012345', '0987654321', '12 Lê Lợi']) {
       expect(text).not.toContain(personal);
     }
+    // A phone-sized layout: nothing scrolls sideways.
+    expect(await citizen.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(
+      true,
+    );
+    await shot(citizen, 'lookup-phone');
+    await expectAccessible(citizen, 'citizen lookup with the rating form (phone)');
     // The applicant rates the service once.
     await citizen.getByLabel('Thái độ của cán bộ').selectOption('2');
     await citizen.getByRole('button', { name: 'Gửi đánh giá' }).click();
