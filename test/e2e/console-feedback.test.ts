@@ -63,13 +63,19 @@ async function tabTo(page: Page, selector: string): Promise<void> {
 const fitsWidth = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 
-/** Opens an action's dialog, fills it with `fill`, sends it and waits for the page to show `after`. */
+/**
+ * Opens an action's dialog from the keyboard (Tab to its button, Enter), fills it with `fill`,
+ * sends it from the keyboard and waits for the timeline to show the action.
+ */
 async function act(page: Page, action: string, fill: (dialog: ReturnType<Page['locator']>) => Promise<void>) {
-  await page.locator(`button.action[data-action="${action}"]`).click();
+  await tabTo(page, `button.action[data-action="${action}"]`);
+  await page.keyboard.press('Enter');
   const dialog = page.locator('dialog[open]');
+  await dialog.waitFor();
   await fill(dialog);
   await expectAccessible(page, `feedback ${action} dialog`);
-  await dialog.locator('button[type="submit"]').click();
+  await tabTo(page, 'dialog[open] button[type="submit"]');
+  await page.keyboard.press('Enter');
   await page.locator(`.timeline li[data-action="${action}"]`).waitFor();
 }
 

@@ -30,6 +30,7 @@ interface BrowserControl {
   getClientRects(): ArrayLike<unknown>;
 }
 declare const document: {
+  activeElement: { matches(selector: string): boolean } | null;
   documentElement: { scrollWidth: number };
   styleSheets: Iterable<{ cssRules: Iterable<unknown> }>;
   querySelector(selector: string): BrowserElement | null;
@@ -100,6 +101,15 @@ const tokens = new Proxy({} as ConsoleSystem['tokens'], {
 /** No serious or critical accessibility violation (axe-core) on the page as it is now. */
 async function expectAccessible(page: Page, screen: string): Promise<void> {
   expect(await axeViolations(page, screen), screen).toEqual([]);
+}
+
+/** Presses Tab until the focused element matches the selector (keyboard only; at most 80 presses). */
+async function tabTo(page: Page, selector: string): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    if (await page.evaluate((s) => Boolean(document.activeElement?.matches(s)), selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector}`);
 }
 
 /** The elements that reach past the right edge of the screen (nothing may scroll sideways). */
@@ -459,19 +469,26 @@ describe('the web console in Chromium', () => {
     const dialog = leader.locator('dialog[open]');
     await dialog.getByLabel('Mã cán bộ của chuyên viên').fill('chuyen-vien-cam-thanh');
     await dialog.getByLabel('Họ tên chuyên viên').fill('Chuyên viên UBND Cẩm Thành');
+    await expectAccessible(leader, 'assign dialog');
     await dialog.getByRole('button', { name: 'Phân công' }).click();
     await expect.poll(() => statusBadge(leader).textContent()).toBe('Đang xử lý');
     expect(await actionButtons(leader)).not.toContain('approve');
 
     const specialist = await newPage();
     await signIn(specialist, 'specialist');
-    await specialist.locator(`tr[data-code="${code}"]`).getByRole('link').click();
+    // The specialist's part with the keyboard only: the worklist's link, the action, the dialog.
+    await specialist.locator(`tr[data-code="${code}"]`).waitFor();
+    await tabTo(specialist, `tr[data-code="${code}"] a`);
+    await specialist.keyboard.press('Enter');
     await specialist.locator('#dossier-title').waitFor();
     expect(await actionButtons(specialist)).toContain('appraise');
-    await specialist.locator('button.action[data-action="appraise"]').click();
-    const appraise = specialist.locator('dialog[open]');
-    await appraise.getByLabel('Ý kiến thẩm định').fill('Hồ sơ đủ điều kiện đăng ký hộ kinh doanh');
-    await appraise.getByRole('button', { name: 'Thẩm định' }).click();
+    await tabTo(specialist, 'button.action[data-action="appraise"]');
+    await specialist.keyboard.press('Enter');
+    await tabTo(specialist, 'dialog[open] textarea[name="note"]');
+    await specialist.keyboard.type('Hồ sơ đủ điều kiện đăng ký hộ kinh doanh');
+    await expectAccessible(specialist, 'appraise dialog');
+    await tabTo(specialist, 'dialog[open] button[type="submit"]');
+    await specialist.keyboard.press('Enter');
     await specialist.locator('.timeline li[data-action="appraise"]').waitFor();
     expect(await actionButtons(specialist)).not.toContain('appraise');
 
