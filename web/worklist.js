@@ -71,11 +71,16 @@ export async function worklistScreen(main, official, cleanup) {
   statusSelect.addEventListener('change', () => load());
 
   const unitLabel = (code) => unitName(code).catch(() => code);
+  let shownSteps;
   async function loadInterAgency() {
     if (!interAgency) return;
     const title = h('h2', { id: 'inter-agency-title' }, 'Liên thông: hồ sơ cơ quan khác đề nghị cho ý kiến');
     try {
       const { items } = await get(`/v1/inter-agency-tasks${query({ pageSize: 100 })}`);
+      // Redrawn only when the steps changed, so that a refresh never takes the keyboard's focus away.
+      const key = JSON.stringify(items);
+      if (key === shownSteps) return;
+      shownSteps = key;
       const rows = await Promise.all(
         items.map(async (t) => ({
           ...t,
@@ -102,6 +107,7 @@ export async function worklistScreen(main, official, cleanup) {
             ),
       );
     } catch (error) {
+      shownSteps = undefined;
       mount(interAgency, title, h('p', { class: 'muted' }, error.message));
     }
   }
@@ -211,6 +217,9 @@ export async function worklistScreen(main, official, cleanup) {
   }
 
   await Promise.all([load(), loadInterAgency()]);
+  // The events in my scope do not name the agencies asked for an opinion: their steps are looked
+  // up again every 15 s as well.
+  const stepsTimer = interAgency ? setInterval(loadInterAgency, 15_000) : undefined;
   let timers = [];
   const stop = listenForChanges(
     (message) => {
@@ -235,6 +244,7 @@ export async function worklistScreen(main, official, cleanup) {
   );
   cleanup(() => {
     stop();
+    clearInterval(stepsTimer);
     for (const t of timers) clearTimeout(t);
   });
 }

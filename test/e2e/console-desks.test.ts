@@ -12,6 +12,7 @@ import { axeViolations } from '../support/axe.js';
 import { type ConsoleSystem, startConsoleSystem } from '../support/console-system.js';
 
 declare const document: { activeElement: { matches(selector: string): boolean } | null };
+declare const window: { notReloaded?: boolean };
 declare class DataTransfer {
   items: { add(file: File): void };
 }
@@ -244,6 +245,25 @@ describe('the inter-agency (liên thông) steps', () => {
       },
     );
     const code = received.code;
+    // The participating agency's specialist has the worklist open before the step is asked.
+    const justice = await system.newPage();
+    await system.signInAs(
+      justice,
+      {
+        sub: 'chuyen-vien-so-tu-phap',
+        name: 'Chuyên viên Sở Tư pháp',
+        unit: '000.00.11.H99',
+        role: 'specialist',
+      },
+      '#/ho-so',
+    );
+    await justice.locator('#inter-agency-title').waitFor();
+    await justice.evaluate(() => {
+      window.notReloaded = true;
+    });
+    expect(await justice.locator('.inter-agency-tasks').textContent()).toContain(
+      'Không có đề nghị cho ý kiến liên thông nào đang chờ.',
+    );
     const lead = await system.newPage();
     await system.signIn(lead, 'leader', `#/ho-so/${code}`);
     await lead.locator('button.action[data-action="start-inter-agency"]').click();
@@ -259,26 +279,10 @@ describe('the inter-agency (liên thông) steps', () => {
       .poll(() => tasks.textContent())
       .toContain('Sở Tư pháp: Xác nhận nhân thân chủ hộ kinh doanh');
 
-    // The participating agency's specialist finds the step in the worklist's liên thông section.
-    const justice = await system.newPage();
-    await system.signInAs(
-      justice,
-      {
-        sub: 'chuyen-vien-so-tu-phap',
-        name: 'Chuyên viên Sở Tư pháp',
-        unit: '000.00.11.H99',
-        role: 'specialist',
-      },
-      '#/ho-so',
-    );
+    // The step reaches the agency's list without a reload.
     const step = justice.locator(`.inter-agency-tasks li[data-code="${code}"]`);
-    await expect
-      .poll(async () => {
-        await justice.reload();
-        await justice.locator('#inter-agency-title').waitFor();
-        return step.isVisible();
-      })
-      .toBe(true);
+    await step.waitFor({ timeout: 40_000 });
+    expect(await justice.evaluate(() => window.notReloaded)).toBe(true);
     expect(await step.textContent()).toContain('UBND Phường Cẩm Thành đề nghị Sở Tư pháp cho ý kiến');
     await system.shot(justice, 'inter-agency-worklist');
     await expectAccessible(justice, 'worklist with liên thông steps');
@@ -307,13 +311,8 @@ describe('the inter-agency (liên thông) steps', () => {
     await system.shot(lead, 'inter-agency-dossier');
     await expectAccessible(lead, 'dossier page with the liên thông opinion');
     await justice.goto(system.url('/console/#/ho-so'));
-    await expect
-      .poll(async () => {
-        await justice.reload();
-        await justice.locator('#inter-agency-title').waitFor();
-        return step.count();
-      })
-      .toBe(0);
+    await justice.locator('#inter-agency-title').waitFor();
+    await expect.poll(() => step.count(), { timeout: 40_000 }).toBe(0);
     await lead.close();
     await justice.close();
   }, 120_000);
