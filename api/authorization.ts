@@ -416,16 +416,18 @@ export type OfficialFeedbackAction =
   | 'accept'
   | 'reject'
   | 'forward'
+  | 'assign'
   | 'request-supplement'
   | 'assess'
   | 'answer'
   | 'publish';
 
-/** Mirrors domain/feedback/feedback-checks.ts checkAction: intake by any staff, assessment by specialists and leaders, answers by leaders. */
+/** Mirrors domain/feedback/feedback-checks.ts checkAction: intake by any staff, assessment by specialists and leaders, assignment and answers by leaders. */
 export const feedbackActionRoles: Record<OfficialFeedbackAction, readonly OfficialRole[]> = {
   accept: ['counter-officer', 'specialist', 'leader'],
   reject: ['counter-officer', 'specialist', 'leader'],
   forward: ['counter-officer', 'specialist', 'leader'],
+  assign: ['leader'],
   'request-supplement': ['counter-officer', 'specialist', 'leader'],
   assess: ['specialist', 'leader'],
   answer: ['leader'],

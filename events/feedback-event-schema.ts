@@ -13,6 +13,7 @@ export const feedbackEventTypes = [
   'accepted',
   'rejected',
   'forwarded',
+  'assigned',
   'supplement-requested',
   'supplement-provided',
   'assessed',

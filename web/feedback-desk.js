@@ -217,6 +217,28 @@ function actionSpec(action, ctx) {
         ],
         body: (v) => ({ topic: v.topic, to: v.to, reason: v.reason.trim() }),
       };
+    case 'assign':
+      return {
+        intro: 'Phân công chuyên viên của đơn vị xử lý phản ánh, kiến nghị.',
+        fields: [
+          {
+            name: 'specialistId',
+            label: 'Mã cán bộ của chuyên viên',
+            type: 'text',
+            value: ctx.view.state.assignee?.id ?? '',
+            hint: 'Tên đăng nhập của chuyên viên, ví dụ chuyen-vien-so-xay-dung.',
+            check: required('mã cán bộ'),
+          },
+          {
+            name: 'specialistName',
+            label: 'Họ tên chuyên viên',
+            type: 'text',
+            value: ctx.view.state.assignee?.name ?? '',
+            check: required('họ tên chuyên viên'),
+          },
+        ],
+        body: (v) => ({ specialist: { id: v.specialistId.trim(), name: v.specialistName.trim() } }),
+      };
     case 'request-supplement':
       return {
         intro: 'Đề nghị người gửi bổ sung thông tin; người gửi trả lời trên trang tra cứu.',
@@ -413,6 +435,12 @@ export async function feedbackScreen(main, official, id, cleanup) {
             f.about?.dossierCode ? h('dd', {}, f.about.dossierCode) : null,
             s.topic ? h('dt', {}, 'Phân loại') : null,
             s.topic ? h('dd', {}, names.topics[s.topic]) : null,
+            h('dt', {}, 'Cán bộ xử lý'),
+            h(
+              'dd',
+              { class: 'assignee' },
+              s.assignee ? `${s.assignee.name} (phân công ${fmtDateTime(s.assignee.at)})` : 'Chưa phân công',
+            ),
           ),
         ),
       ),

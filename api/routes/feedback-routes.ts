@@ -7,7 +7,8 @@
  *                                                  a unit in the caller's scope, overdue flagged
  *   GET  /v1/feedback/{id}                         state (units it went through, supervisors above),
  *                                                  with the actions the caller may take now
- *   POST /v1/feedback/{id}/actions/{action}        accept, reject, forward, request-supplement,
+ *   POST /v1/feedback/{id}/actions/{action}        accept, reject, forward, assign (leaders: the
+ *                                                  specialist handling it), request-supplement,
  *                                                  assess, answer, publish (unit holding it)
  * Citizens (no token; the lookup secret returned at submission):
  *   GET  /v1/feedback/online/choices               the units that receive feedback, the procedures
@@ -168,6 +169,7 @@ const officialActions: OfficialFeedbackAction[] = [
   'accept',
   'reject',
   'forward',
+  'assign',
   'request-supplement',
   'assess',
   'answer',

@@ -77,6 +77,8 @@ export const feedbackActionSchemas = lazyRecord({
       to: unitCodeSchema,
       reason: textSchema,
     }),
+  /** The leader of the unit holding it names the specialist who handles it. */
+  assign: () => z.strictObject({ specialist: z.strictObject({ id: textSchema, name: textSchema }) }),
   'request-supplement': () =>
     z.strictObject({
       question: textSchema,
@@ -101,6 +103,7 @@ export const feedbackActionTitles = {
   accept: 'Tiếp nhận, phân loại',
   reject: 'Không tiếp nhận',
   forward: 'Chuyển cơ quan có thẩm quyền',
+  assign: 'Phân công xử lý',
   'request-supplement': 'Yêu cầu bổ sung thông tin',
   'provide-supplement': 'Bổ sung thông tin',
   assess: 'Đánh giá quy định theo 6 tiêu chí',

@@ -68,6 +68,10 @@ export function checkAction(state: FeedbackState, action: FeedbackAction, _now: 
         );
       }
       return;
+    case 'assign':
+      requireStatus(state, [...unclassifiedStatuses, 'DANG_XU_LY'], 'phân công xử lý');
+      requireOfficial(state, actor, answerRoles);
+      return;
     case 'request-supplement':
       requireStatus(state, [...unclassifiedStatuses, 'DANG_XU_LY'], 'yêu cầu bổ sung');
       requireOfficial(state, actor, intakeRoles);

@@ -65,6 +65,8 @@ export interface FeedbackState {
   classifiedAt?: Instant;
   transfers: Transfer[];
   supplements: SupplementRequest[];
+  /** The specialist of the unit holding it whom its leader assigned (cleared when it is forwarded). */
+  assignee?: { id: string; name: string; at: Instant; by: string };
   assessment?: {
     basis: 'du-can-cu' | 'chua-du-can-cu';
     criteria: Partial<Record<Criterion, { met: boolean; note?: string }>>;

@@ -108,6 +108,7 @@ export function applyAction(
         limits: openClock(now, state.rules, calendar),
         transfers: [...state.transfers, transfer],
         supplements: closeOpenSupplements(state, now),
+        assignee: undefined,
       };
       return record(next, now, action.name, actor, [
         {
@@ -115,6 +116,16 @@ export function applyAction(
           at: now,
           data: { from: transfer.from, to, topic, classification, reason, met: transfer.met },
         },
+      ]);
+    }
+    case 'assign': {
+      const { specialist } = action.payload;
+      const next: FeedbackState = {
+        ...state,
+        assignee: { id: specialist.id, name: specialist.name, at: now, by: actor.id },
+      };
+      return record(next, now, action.name, actor, [
+        { type: 'assigned', at: now, data: { specialist, unit: state.handlingUnit } },
       ]);
     }
     case 'request-supplement': {

@@ -1,10 +1,11 @@
 /**
  * Feedback and petitions (phản ánh, kiến nghị) in Chromium over the real system
  * (test/support/console-system.ts): a citizen on a phone sends one with the keyboard only and
- * follows it; the officials of the unit list it, accept and classify it, ask for a supplement that
- * the citizen gives, assess the regulation against the six criteria, answer and publish; the
- * citizen reads the answer and rates it; the supervisor's dashboard counts it in group 5 without a
- * reload. Every screen is checked with axe-core.
+ * follows it; the officials of the unit list it, accept and classify it, the leader assigns the
+ * specialist, who asks for a supplement that the citizen gives and assesses the regulation against
+ * the six criteria; the leader answers and publishes; the citizen reads the answer and rates it; the
+ * supervisor's dashboard counts it in group 5 without a reload; a letter received by post months ago
+ * is flagged overdue. Every screen is checked with axe-core.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -130,7 +131,7 @@ describe('feedback and petitions in the console', () => {
     await page.close();
   }, 60_000);
 
-  it('the unit lists it, accepts and classifies it, asks for a supplement the citizen gives, assesses, answers and publishes; the dashboard follows live', async () => {
+  it('the unit lists it, accepts and classifies it, the leader assigns it, a supplement the citizen gives, assessed, answered and published; the dashboard follows live', async () => {
     const { id, secret } = sent ?? { id: '', secret: '' };
 
     // The province's supervisor watches the dashboard for Sở Xây dựng.
@@ -165,6 +166,19 @@ describe('feedback and petitions in the console', () => {
     await act(desk, 'accept', async (dialog) => {
       await dialog.getByLabel('Quy định, chính sách, thủ tục hành chính').check();
     });
+    expect(await desk.locator('dd.assignee').textContent()).toBe('Chưa phân công');
+
+    // The unit's leader assigns the specialist; the specialist's page shows it without a reload.
+    const head = await system.newPage();
+    await system.signInAs(head, leader, `#/phan-anh/${id}`);
+    await head.locator('#feedback-title').waitFor();
+    expect(await offered(head)).toEqual(['assign', 'request-supplement', 'assess']);
+    await act(head, 'assign', async (dialog) => {
+      await dialog.getByLabel('Mã cán bộ của chuyên viên').fill(specialist.sub);
+      await dialog.getByLabel('Họ tên chuyên viên').fill(specialist.name);
+    });
+    await expect.poll(() => desk.locator('dd.assignee').textContent()).toContain(specialist.name);
+    expect(await offered(desk)).not.toContain('assign');
     await act(desk, 'request-supplement', async (dialog) => {
       await dialog
         .getByLabel('Nội dung đề nghị bổ sung')
@@ -199,9 +213,6 @@ describe('feedback and petitions in the console', () => {
     await system.shot(desk, 'feedback');
     await expectAccessible(desk, 'feedback page');
 
-    const head = await system.newPage();
-    await system.signInAs(head, leader, `#/phan-anh/${id}`);
-    await head.locator('#feedback-title').waitFor();
     await act(head, 'answer', async (dialog) => {
       await dialog.getByLabel('Nội dung trả lời').fill('Sở sẽ bỏ yêu cầu nộp bản sao giấy phép đã cấp.');
       await dialog.getByLabel('Hướng xử lý').selectOption('sua-doi');

@@ -192,6 +192,13 @@ describe('the actions the feedback view offers', () => {
         .filter((a) => a.allowed)
         .map((a) => a.name);
     };
+    expect(await offered('leader', justice)).toEqual([
+      'accept',
+      'reject',
+      'forward',
+      'assign',
+      'request-supplement',
+    ]);
     expect(await offered('counter-officer', justice)).toEqual([
       'accept',
       'reject',
@@ -204,7 +211,7 @@ describe('the actions the feedback view offers', () => {
       body: { topic: 'quy-dinh' },
     });
     // A regulation: assessed against the six criteria before the leader answers.
-    expect(await offered('leader', justice)).toEqual(['request-supplement', 'assess']);
+    expect(await offered('leader', justice)).toEqual(['assign', 'request-supplement', 'assess']);
     expect(await offered('counter-officer', justice)).toEqual(['request-supplement']);
     const view = await call('GET', `/v1/feedback/${id}`, { token: await token('leader', justice) });
     const answer = (view.body.actions as Array<{ name: string; code?: string; title: string }>).find(

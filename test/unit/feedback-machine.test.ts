@@ -424,6 +424,49 @@ describe('forwarding (ND 20 Art 9(d)): outside competence within 5 working days'
   });
 });
 
+describe('assignment: the leader of the unit holding it names the specialist who handles it', () => {
+  const specialist = { id: 'cv-stp', name: 'Chuyên viên Sở Tư pháp' };
+
+  it('is recorded (and replaced by a new one) while it is open, by a leader of that unit only', () => {
+    const assignedAt = at('2026-04-24T10:00');
+    const { state, events } = act(accepted(), 'assign', justiceLeader, { specialist }, assignedAt);
+    expect(state.assignee).toEqual({ ...specialist, at: assignedAt, by: justiceLeader.id });
+    expect(state.status).toBe('DANG_XU_LY');
+    expect(state.limits).toEqual(accepted().limits);
+    expect(events).toEqual([{ type: 'assigned', at: assignedAt, data: { specialist, unit: justice } }]);
+    expect(state.history.at(-1)).toMatchObject({ action: 'assign', actor: justiceLeader });
+    const other = { id: 'cv-stp-2', name: 'Chuyên viên thứ hai' };
+    const again = act(state, 'assign', justiceLeader, { specialist: other }, assignedAt + 60_000).state;
+    expect(again.assignee).toMatchObject(other);
+    // Before classification too; never by a specialist, another unit's leader, or once answered.
+    expect(act(submitted(), 'assign', justiceLeader, { specialist }, assignedAt).state.assignee?.id).toBe(
+      specialist.id,
+    );
+    expectRejected(accepted(), 'assign', justiceSpecialist, { specialist }, assignedAt, 'WRONG_ROLE');
+    expectRejected(accepted(), 'assign', constructionLeader, { specialist }, assignedAt, 'WRONG_AGENCY');
+    expectRejected(
+      answered(),
+      'assign',
+      justiceLeader,
+      { specialist },
+      at('2026-05-12T10:00'),
+      'ILLEGAL_STATE',
+    );
+  });
+
+  it('ends when the feedback is forwarded to another unit', () => {
+    const assigned = act(submitted(), 'assign', justiceLeader, { specialist }, at('2026-04-24T10:00')).state;
+    const { state } = act(
+      assigned,
+      'forward',
+      justiceSpecialist,
+      { topic: 'quy-dinh', to: construction, reason: 'Thuộc Sở Xây dựng' },
+      at('2026-04-24T11:00'),
+    );
+    expect(state.assignee).toBeUndefined();
+  });
+});
+
 describe('timers: each limit that passes with its step still open is flagged', () => {
   it('an unclassified feedback is flagged at the reject and forward limits, then the answer limit', () => {
     const state = submitted();
