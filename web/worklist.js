@@ -55,6 +55,7 @@ export async function worklistScreen(main, official, cleanup) {
   mount(
     main,
     h('div', { class: 'page-head' }, h('h1', {}, heading(official, name)), liveBadge),
+    interAgency,
     h('div', { class: 'toolbar' }, h('label', { for: 'status-filter' }, 'Trạng thái'), statusSelect, refresh),
     h(
       'p',
@@ -64,7 +65,6 @@ export async function worklistScreen(main, official, cleanup) {
       h('span', { class: 'due-chip due-tomorrow' }, '◐ Đến hạn ngày mai'),
       ' Hồ sơ đến hạn sớm nhất ở trên cùng.',
     ),
-    interAgency,
     summary,
     body,
   );
