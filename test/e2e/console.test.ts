@@ -583,6 +583,22 @@ describe('the web console in Chromium', () => {
     await waiting.click();
     await counter.locator('#dossier-title').waitFor();
     expect(await actionButtons(counter)).toContain('return-result');
+
+    // The fee, paid at the counter: the amount is written and read with Vietnamese separators.
+    await counter.locator('button.action[data-action="record-payment"]').click();
+    const payment = counter.locator('dialog[open]');
+    const amount = payment.getByLabel('Số tiền (đồng)');
+    expect(await amount.inputValue()).toBe('100.000');
+    await amount.fill('1500000');
+    await payment.getByLabel('Hình thức thanh toán').focus();
+    expect(await amount.inputValue()).toBe('1.500.000');
+    await amount.fill('100.000');
+    await payment.getByLabel('Hình thức thanh toán').selectOption('cash');
+    await expectAccessible(counter, 'record-payment dialog');
+    await payment.locator('button[type="submit"]').click();
+    await counter.locator('.timeline li[data-action="record-payment"]').waitFor();
+    await expect.poll(() => counter.locator('main').textContent()).toContain('100.000 đồng');
+
     await counter.locator('button.action[data-action="return-result"]').click();
     const dialog = counter.locator('dialog[open]');
     await dialog.getByLabel('Hình thức trả').selectOption('counter');
