@@ -49,8 +49,8 @@ async function givenTargets(province, year) {
   }
 }
 
-/** A percentage typed in a cell: undefined when empty, { error } when not 0–100. */
-export function percentOf(text) {
+/** A percentage typed in a cell: { value } (undefined when empty), or { error } when not 0–100. */
+function percentOf(text) {
   if (!String(text ?? '').trim()) return { value: undefined };
   const value = parseVnNumber(text);
   if (value === undefined || value < 0 || value > 100) return { error: true };
