@@ -310,6 +310,11 @@ const settings = {
     group: 'api',
     description: 'the HTTP API',
   }),
+  TTHC_API_HOST: setting(z.string().min(1).default('127.0.0.1'), {
+    group: 'api',
+    description:
+      'the interface the HTTP API listens on: loopback by default; `0.0.0.0` in a container or behind a reverse proxy on another host',
+  }),
   TTHC_TOKEN_SECRET: setting(z.string().min(1).optional(), {
     group: 'api',
     shownDefault: '(none)',

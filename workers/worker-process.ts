@@ -18,18 +18,14 @@ import {
 } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { IndicatorService } from '../aggregators/indicator-service.js';
-import { type Config, ConfigError, loadConfig } from '../config/configuration.js';
-import {
-  keyringSource,
-  openPayloadProtection,
-  type PayloadProtection,
-} from '../encryption/data-converter.js';
+import type { Config } from '../config/configuration.js';
+import { openPayloadProtection, type PayloadProtection } from '../encryption/data-converter.js';
 import { DecodeFailureMonitor } from '../encryption/decode-failures.js';
-import { KeyringError } from '../encryption/encryption-keyring.js';
-import { LiveKeyring } from '../encryption/live-keyring.js';
+import type { LiveKeyring } from '../encryption/live-keyring.js';
 import { type HttpEndpoints, startHttpEndpoints } from '../infra/health.js';
 import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
 import { enableProcessMetrics, metricsRegistry, registerIndicatorMetrics } from '../infra/metrics.js';
+import { connectWhenReachable, loadConfigOrExit, openKeyringOrExit } from '../infra/process-startup.js';
 import { freePort } from '../infra/server-launchers.js';
 import { type RetentionService, startRetentionService } from '../retention/retention-service.js';
 import { loadCatalogue } from '../rules/catalogue-loader.js';
@@ -233,17 +229,8 @@ class WorkerProcess {
     return this.retryingTemporal((address) => NativeConnection.connect({ address }));
   }
 
-  private async retryingTemporal<C>(connect: (address: string) => Promise<C>): Promise<C | undefined> {
-    const address = this.config.TTHC_TEMPORAL_ADDRESS;
-    for (let attempt = 1; !this.stopping; attempt++) {
-      try {
-        return await connect(address);
-      } catch (error) {
-        this.logger.warn({ address, attempt, error: String(error) }, 'cannot reach Temporal yet; retrying');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(1_000 * attempt, 5_000)));
-      }
-    }
-    return undefined;
+  private retryingTemporal<C>(connect: (address: string) => Promise<C>): Promise<C | undefined> {
+    return connectWhenReachable(this.config.TTHC_TEMPORAL_ADDRESS, connect, this.logger, () => this.stopping);
   }
 
   /** The prebuilt bundle in production when it exists; otherwise the workflow code is bundled now. */
@@ -307,14 +294,7 @@ class WorkerProcess {
 }
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`tthc-worker: ${error.message}\n`);
-    process.exit(2);
-  }
+  const config = loadConfigOrExit('tthc-worker');
   const servesSomething =
     servesQueues(config) || config.TTHC_INDICATOR_AGGREGATOR || config.TTHC_RETENTION_SWEEP;
   if (!servesSomething) {
@@ -325,7 +305,10 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger({ name: 'tthc-worker', level: config.TTHC_LOG_LEVEL });
-  const keyring = await readKeyring(config, servesQueues(config) || config.TTHC_RETENTION_SWEEP, logger);
+  const keyring =
+    servesQueues(config) || config.TTHC_RETENTION_SWEEP
+      ? await openKeyringOrExit(config, 'tthc-worker', logger)
+      : undefined;
   const sdkMetricsPort = config.TTHC_SDK_METRICS_PORT || (await freePort());
   Runtime.install({
     logger: new PinoTemporalLogger(
@@ -356,24 +339,6 @@ function servesQueues(config: Config): boolean {
   return (
     config.TTHC_SERVE_DOSSIER_QUEUE || config.TTHC_TASK_QUEUES === 'all' || config.TTHC_TASK_QUEUES.length > 0
   );
-}
-
-/** The keyring, before anything starts: a missing or unreadable one stops the process with one line. */
-async function readKeyring(
-  config: Config,
-  needed: boolean,
-  logger: Logger,
-): Promise<LiveKeyring | undefined> {
-  if (!needed) return undefined;
-  try {
-    return await LiveKeyring.open(keyringSource(config), {
-      onRefreshError: (error) => logger.warn({ error: error.message }, 'keyring refresh failed'),
-    });
-  } catch (error) {
-    if (!(error instanceof KeyringError)) throw error;
-    process.stderr.write(`tthc-worker: ${error.message}\n`);
-    process.exit(2);
-  }
 }
 
 await main();
