@@ -16,7 +16,7 @@ import { DOSSIER_CODE } from '../domain/dossier-code.js';
 /** `yyyyMMddHHmmss`, Vietnam time: a real date and time. */
 export const portalDateTimeSchema = z
   .string()
-  .regex(/^\d{14}$/, 'sai định dạng yyyyMMddHHmmss')
+  .regex(/^\d{14}$/, { error: 'sai định dạng yyyyMMddHHmmss', abort: true })
   .refine(isPortalDateTime, 'không phải ngày giờ hợp lệ');
 
 function isPortalDateTime(text: string): boolean {

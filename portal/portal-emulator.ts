@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { formatZodError } from '../domain/validation.js';
+import { formatPath } from '../domain/validation.js';
 import {
   type PortalItemResult,
   type PortalProgress,
@@ -461,8 +461,19 @@ function refusal(code: string, message: string): Record<string, unknown> {
   return { error_code: code, message };
 }
 
+/** The portal's refusal text: one `<field>: <rule>` per problem, in Vietnamese. */
 function describe(error: z.ZodError): string {
-  return formatZodError(error).join('; ');
+  return error.issues
+    .flatMap((issue) => {
+      const path = formatPath(issue.path);
+      if (issue.code === 'unrecognized_keys')
+        return issue.keys.map((key) => `${formatPath([...issue.path, key])}: trường không có trong đặc tả`);
+      if (issue.code === 'invalid_type' && issue.input === undefined)
+        return [`${path}: thiếu trường bắt buộc`];
+      if (/^(Invalid|Too)/.test(issue.message)) return [`${path}: không hợp lệ`];
+      return [`${path}: ${issue.message}`];
+    })
+    .join('; ');
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {

@@ -10,6 +10,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NativeConnection, Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
 import { DossierClient } from '../../client/dossier-client.js';
 import type { PayloadProtection } from '../../encryption/data-converter.js';
 import { ErasedDataError } from '../../encryption/data-keys.js';
@@ -22,12 +23,7 @@ import { startNatsServer } from '../../infra/server-launchers.js';
 import { createDossierWorkers } from '../../workers/dossier-workers.js';
 import { bundleWorkflowsQuietly } from '../../workers/workflow-bundler.js';
 import { testLogger } from './test-logging.js';
-import {
-  connectNats,
-  connectTemporal,
-  createTimeSkippingEnv,
-  testPayloadProtection,
-} from './test-servers.js';
+import { connectTemporal, createTimeSkippingEnv, testPayloadProtection } from './test-servers.js';
 
 let bundle: Promise<{ code: string }> | undefined;
 
@@ -42,6 +38,9 @@ export interface DossierTestSystem {
   codes: DossierCodeAllocator;
   temporal: Client;
   nc: NatsConnection;
+  /** Where the system's NATS and Temporal listen (for processes a test starts against them). */
+  natsUrl: string;
+  temporalAddress: string;
   /** The payload encryption every client and worker of the system uses. */
   protection: PayloadProtection;
   documents: FileDocumentStore;
@@ -77,18 +76,21 @@ export async function startDossierSystem(options: {
   try {
     const dataDir = await mkdtemp(join(tmpdir(), 'tthc-test-data-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const nc = options.privateNats ? await privateNats(cleanups) : await connectNats();
+    const natsUrl = options.privateNats ? await privateNats(cleanups) : inject('natsUrl');
+    const nc = await connect({ servers: natsUrl, name: 'tthc-test' });
     cleanups.push(() => nc.drain());
     const protection = await testPayloadProtection(nc);
     cleanups.push(async () => protection.close());
     let temporal: Client;
     let connection: NativeConnection;
     let env: TestWorkflowEnvironment | undefined;
+    let temporalAddress = inject('temporalAddress');
     if (options.timeSkipping) {
       env = await createTimeSkippingEnv(protection);
       cleanups.push(() => (env as TestWorkflowEnvironment).teardown());
       temporal = env.client;
       connection = env.nativeConnection;
+      temporalAddress = env.address;
     } else {
       const shared = await connectTemporal(protection);
       cleanups.push(() => shared.close());
@@ -124,6 +126,8 @@ export async function startDossierSystem(options: {
       codes,
       temporal,
       nc,
+      natsUrl,
+      temporalAddress,
       protection,
       documents: new FileDocumentStore(join(dataDir, 'documents'), protection.keyring),
       dataDir,
@@ -161,11 +165,11 @@ export async function startDossierSystem(options: {
   }
 }
 
-/** A nats-server (JetStream) for one system, stopped with it. */
-async function privateNats(cleanups: Array<() => Promise<unknown>>): Promise<NatsConnection> {
+/** A nats-server (JetStream) for one system, stopped with it; its URL. */
+async function privateNats(cleanups: Array<() => Promise<unknown>>): Promise<string> {
   const server = await startNatsServer();
   cleanups.push(() => server.stop());
-  return connect({ servers: server.url, name: 'tthc-test-private' });
+  return server.url;
 }
 
 /** Every message of a stream that matches, read with an ordered consumer from the start. */
