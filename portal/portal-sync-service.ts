@@ -73,13 +73,18 @@ import {
   portalRecord,
 } from './portal-record.js';
 import {
+  DEFAULT_PORTAL_SYNC_CONSUMER,
+  type PortalSyncBacklog,
+  portalSyncBacklog,
+} from './portal-sync-status.js';
+import {
   type PortalRefusal,
   type PortalSyncStats,
   PortalSyncStore,
   type SyncCursor,
 } from './portal-sync-store.js';
 
-export const DEFAULT_PORTAL_SYNC_CONSUMER = 'tthc_portal_sync';
+export { DEFAULT_PORTAL_SYNC_CONSUMER } from './portal-sync-status.js';
 
 /** A dead letter of the portal sync (no personal data: the portal's reason is masked). */
 export const portalDeadLetterSchema = z.strictObject({
@@ -254,6 +259,11 @@ export class PortalSyncService {
   async pending(): Promise<number> {
     const info = await (await this.js.consumers.get(eventStreamName, this.consumerName)).info();
     return info.num_pending + info.num_ack_pending;
+  }
+
+  /** The backlog and the age of its oldest event (the metrics' and `tthc portal status`'s). */
+  backlog(): Promise<PortalSyncBacklog> {
+    return portalSyncBacklog(this.options.nc, this.consumerName, this.clock());
   }
 
   /** Resolves once every event published so far is handled. */

@@ -6,6 +6,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import type { Config } from '../config/configuration.js';
 import type { Procedure } from '../domain/catalogue.js';
 import type { OrganisationRegistry } from '../domain/organisation.js';
 import type { DetailKeys } from '../events/event-details.js';
@@ -24,6 +25,20 @@ export interface PortalSyncSettings {
   timeoutMs: number;
   /** Where the API is reachable from outside (result links on the portal). */
   publicUrl: string;
+}
+
+/** The settings from the configuration; `url` overrides TTHC_PORTAL_URL (npm start's emulator). */
+export function portalSyncSettings(config: Config, url = config.TTHC_PORTAL_URL ?? ''): PortalSyncSettings {
+  return {
+    url,
+    authPath: config.TTHC_PORTAL_AUTH_PATH,
+    servicePath: config.TTHC_PORTAL_SERVICE_PATH,
+    username: config.TTHC_PORTAL_USERNAME,
+    password: config.TTHC_PORTAL_PASSWORD,
+    unitCode: config.TTHC_PORTAL_UNIT_CODE,
+    timeoutMs: config.TTHC_PORTAL_TIMEOUT,
+    publicUrl: config.TTHC_PUBLIC_URL,
+  };
 }
 
 export interface PortalSyncSetup {

@@ -23,6 +23,8 @@ import { KeyringFile, type KeyringSource } from '../encryption/encryption-keyrin
 import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
 import { startNatsServer, startTemporalDevServer } from '../infra/server-launchers.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
+import { PortalEmulator } from '../portal/portal-emulator.js';
+import { portalSyncSettings, startPortalSync } from '../portal/portal-sync-setup.js';
 import { startPublicationService } from '../publications/publication-service.js';
 import { startRetentionService } from '../retention/retention-service.js';
 import { loadCatalogue } from '../rules/catalogue-loader.js';
@@ -69,6 +71,15 @@ async function main(): Promise<void> {
       [config.TTHC_TEMPORAL_UI_PORT, 'TTHC_TEMPORAL_UI_PORT', 'the Temporal Web UI'],
       [config.TTHC_NATS_PORT, 'TTHC_NATS_PORT', 'NATS'],
       [config.TTHC_API_PORT, 'TTHC_API_PORT', 'the HTTP API'],
+      ...(config.TTHC_PORTAL_URL
+        ? []
+        : [
+            [config.TTHC_PORTAL_EMULATOR_PORT, 'TTHC_PORTAL_EMULATOR_PORT', 'the portal emulator'] as [
+              number,
+              string,
+              string,
+            ],
+          ]),
     ]);
     await mkdir(config.TTHC_DATA_DIR, { recursive: true });
     await ensureKeyring(config);
@@ -189,6 +200,39 @@ async function main(): Promise<void> {
     summary.push([
       'Retention',
       'closed dossiers’ personal data erased when their procedure’s retention ends (npx tthc erase --dossier <code>, administrators)',
+    ]);
+
+    progress('starting the portal sync …');
+    let portalUrl = config.TTHC_PORTAL_URL;
+    if (!portalUrl) {
+      const emulator = await PortalEmulator.start({
+        port: config.TTHC_PORTAL_EMULATOR_PORT,
+        accounts: [
+          {
+            username: config.TTHC_PORTAL_USERNAME,
+            password: config.TTHC_PORTAL_PASSWORD,
+            madonvi: config.TTHC_PORTAL_UNIT_CODE,
+          },
+        ],
+      });
+      stack.add('portal emulator', () => emulator.stop());
+      portalUrl = emulator.url;
+    }
+    const portalSync = await startPortalSync({
+      nc,
+      temporal: temporalClient,
+      dataKeys: protection.dataKeys,
+      settings: portalSyncSettings(config, portalUrl),
+      organisation: loadOrganisation(config.TTHC_ORGANISATION),
+      catalogue: loadCatalogue().procedures,
+      logger: logger.child({ component: 'portal-sync' }),
+    });
+    stack.add('portal sync', () => portalSync.stop());
+    summary.push([
+      'Portal sync',
+      config.TTHC_PORTAL_URL
+        ? `to ${portalUrl} (npx tthc portal status)`
+        : `to the portal emulator at ${portalUrl} (what it holds: ${portalUrl}/admin/dossiers; npx tthc portal status)`,
     ]);
 
     progress('starting the HTTP API …');

@@ -29,8 +29,15 @@ import { KeyringError } from '../encryption/encryption-keyring.js';
 import { LiveKeyring } from '../encryption/live-keyring.js';
 import { type HttpEndpoints, startHttpEndpoints } from '../infra/health.js';
 import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
-import { enableProcessMetrics, metricsRegistry, registerIndicatorMetrics } from '../infra/metrics.js';
+import {
+  enableProcessMetrics,
+  metricsRegistry,
+  registerIndicatorMetrics,
+  registerPortalSyncMetrics,
+} from '../infra/metrics.js';
 import { freePort } from '../infra/server-launchers.js';
+import type { PortalSyncService } from '../portal/portal-sync-service.js';
+import { portalSyncSettings, startPortalSync } from '../portal/portal-sync-setup.js';
 import { type RetentionService, startRetentionService } from '../retention/retention-service.js';
 import { loadCatalogue } from '../rules/catalogue-loader.js';
 import { loadOrganisation } from '../rules/organisation-loader.js';
@@ -47,6 +54,7 @@ class WorkerProcess {
   private connection?: NativeConnection;
   private indicators?: IndicatorService;
   private retention?: RetentionService;
+  private portalSync?: PortalSyncService;
   private clientConnection?: Connection;
   private endpoints?: HttpEndpoints;
   private protection?: PayloadProtection;
@@ -144,6 +152,11 @@ class WorkerProcess {
       this.retention = await this.startRetention(this.nc);
       if (!this.retention) return;
     }
+    if (config.TTHC_PORTAL_SYNC) {
+      this.portalSync = await this.startPortalSync(this.nc);
+      if (!this.portalSync) return;
+      registerPortalSyncMetrics(() => this.portalSync);
+    }
     if (this.stopping) return;
     this.phase = 'ready';
     logger.info(
@@ -154,6 +167,7 @@ class WorkerProcess {
         taskQueues: this.workers.map((worker) => worker.options.taskQueue),
         indicatorAggregator: config.TTHC_INDICATOR_AGGREGATOR,
         retentionSweep: config.TTHC_RETENTION_SWEEP,
+        portalSync: config.TTHC_PORTAL_SYNC,
       },
       'worker ready',
     );
@@ -185,6 +199,7 @@ class WorkerProcess {
     if (outcomes.some((outcome) => outcome.status === 'rejected')) code = code || 1;
     await this.indicators?.stop().catch((error) => logger.warn({ error: String(error) }, 'aggregator stop'));
     await this.retention?.stop().catch((error) => logger.warn({ error: String(error) }, 'retention stop'));
+    await this.portalSync?.stop().catch((error) => logger.warn({ error: String(error) }, 'portal sync stop'));
     this.protection?.close();
     await this.nc?.drain().catch(() => undefined);
     await this.connection?.close().catch(() => undefined);
@@ -206,19 +221,43 @@ class WorkerProcess {
     });
   }
 
+  /** A Temporal client with the data converter (the services read and update dossiers); undefined if stopped while connecting. */
+  private async temporalClient(nc: NatsConnection): Promise<Client | undefined> {
+    this.protection ??= await this.openProtection(nc);
+    this.clientConnection ??= await this.retryingTemporal((address) => Connection.connect({ address }));
+    if (!this.clientConnection) return undefined;
+    return new Client({
+      connection: this.clientConnection,
+      namespace: this.config.TTHC_TEMPORAL_NAMESPACE,
+      dataConverter: this.protection.dataConverter,
+    });
+  }
+
+  /** The portal sync (TTHC_PORTAL_SYNC); undefined if stopped while connecting. */
+  private async startPortalSync(nc: NatsConnection): Promise<PortalSyncService | undefined> {
+    const { config } = this;
+    const temporal = await this.temporalClient(nc);
+    if (!temporal || !this.protection) return undefined;
+    return startPortalSync({
+      nc,
+      temporal,
+      dataKeys: this.protection.dataKeys,
+      settings: portalSyncSettings(config),
+      organisation: loadOrganisation(config.TTHC_ORGANISATION),
+      catalogue: loadCatalogue().procedures,
+      logger: this.logger.child({ component: 'portal-sync' }),
+      replicas: config.TTHC_STREAM_REPLICAS,
+    });
+  }
+
   /** The retention index and sweep (TTHC_RETENTION_SWEEP); undefined if stopped while connecting. */
   private async startRetention(nc: NatsConnection): Promise<RetentionService | undefined> {
     const { config } = this;
-    this.protection ??= await this.openProtection(nc);
-    this.clientConnection = await this.retryingTemporal((address) => Connection.connect({ address }));
-    if (!this.clientConnection) return undefined;
+    const temporal = await this.temporalClient(nc);
+    if (!temporal || !this.protection) return undefined;
     return startRetentionService({
       nc,
-      temporal: new Client({
-        connection: this.clientConnection,
-        namespace: config.TTHC_TEMPORAL_NAMESPACE,
-        dataConverter: this.protection.dataConverter,
-      }),
+      temporal,
       protection: this.protection,
       dataDir: config.TTHC_DATA_DIR,
       organisation: loadOrganisation(config.TTHC_ORGANISATION),
@@ -315,17 +354,26 @@ async function main(): Promise<void> {
     process.stderr.write(`tthc-worker: ${error.message}\n`);
     process.exit(2);
   }
-  const servesSomething =
-    servesQueues(config) || config.TTHC_INDICATOR_AGGREGATOR || config.TTHC_RETENTION_SWEEP;
-  if (!servesSomething) {
+  const services = config.TTHC_INDICATOR_AGGREGATOR || config.TTHC_RETENTION_SWEEP || config.TTHC_PORTAL_SYNC;
+  if (!servesQueues(config) && !services) {
     process.stderr.write(
-      'tthc-worker: nothing to run: TTHC_TASK_QUEUES is none, TTHC_SERVE_DOSSIER_QUEUE, TTHC_INDICATOR_AGGREGATOR and TTHC_RETENTION_SWEEP are false\n',
+      'tthc-worker: nothing to run: TTHC_TASK_QUEUES is none, TTHC_SERVE_DOSSIER_QUEUE, TTHC_INDICATOR_AGGREGATOR, TTHC_RETENTION_SWEEP and TTHC_PORTAL_SYNC are false\n',
+    );
+    process.exit(2);
+  }
+  if (config.TTHC_PORTAL_SYNC && !config.TTHC_PORTAL_URL) {
+    process.stderr.write(
+      'tthc-worker: TTHC_PORTAL_SYNC=true needs TTHC_PORTAL_URL (the portal’s integration address)\n',
     );
     process.exit(2);
   }
 
   const logger = createLogger({ name: 'tthc-worker', level: config.TTHC_LOG_LEVEL });
-  const keyring = await readKeyring(config, servesQueues(config) || config.TTHC_RETENTION_SWEEP, logger);
+  const keyring = await readKeyring(
+    config,
+    servesQueues(config) || config.TTHC_RETENTION_SWEEP || config.TTHC_PORTAL_SYNC,
+    logger,
+  );
   const sdkMetricsPort = config.TTHC_SDK_METRICS_PORT || (await freePort());
   Runtime.install({
     logger: new PinoTemporalLogger(

@@ -8,6 +8,8 @@
  * rebuild counts the same; a dossier that ended before its acknowledgement is still counted; an
  * expired session and an outage are ridden out.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IndicatorService } from '../../aggregators/indicator-service.js';
@@ -18,6 +20,7 @@ import { toCivilDate } from '../../domain/time.js';
 import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { deadLetterStreamName } from '../../events/stream.js';
 import { periodOf } from '../../indicators/periods.js';
+import { projectRoot } from '../../infra/tools.js';
 import { defaultPortalAccount, PortalEmulator } from '../../portal/portal-emulator.js';
 import { type PortalSyncService, portalDeadLetterSchema } from '../../portal/portal-sync-service.js';
 import { startPortalSync } from '../../portal/portal-sync-setup.js';
@@ -53,6 +56,11 @@ afterAll(async () => {
   await system?.teardown();
 });
 afterEach(() => emulator.clearFaults());
+
+const run = promisify(execFile);
+function tthc(...args: string[]) {
+  return run('node', ['bin/tthc.mjs', ...args, '--nats', system.natsUrl], { cwd: projectRoot });
+}
 
 function startSync(): Promise<PortalSyncService> {
   return startPortalSync({
@@ -206,12 +214,30 @@ describe('the portal sync', () => {
     expect(before.counters.synced).toBe(before.counters.accepted - 1);
     expect(before.scoreboard.indicators.find((i) => i.id === '1.4')?.rate).toBeLessThan(100);
 
-    // The fix at the portal, then `tthc portal resend` (here the service's own call).
+    // What operators see: the refused dossier, with the portal's reason.
+    const status = JSON.parse((await tthc('portal', 'status', '--json')).stdout);
+    expect(status).toMatchObject({
+      pending: 0,
+      oldestPendingSeconds: 0,
+      failed: { dossiers: 1, list: [{ dossierCode: refused, refusal: { code: '01', seq: 1 } }] },
+    });
+    expect(status.synced.dossiers).toBeGreaterThanOrEqual(2);
+    const human = (await tthc('portal', 'status')).stdout;
+    expect(human).toContain('1 hồ sơ bị Cổng từ chối');
+    expect(human).toContain(`${refused}  cập nhật 1, mã 01: Mã đơn vị xử lý chưa được khai báo trên Cổng`);
+
+    // Still refused: the resend says so and exits 1; after the fix at the portal it goes through.
+    const again = await tthc('portal', 'resend', '--dossier', refused).catch(
+      (e: { code: number; stdout: string }) => e,
+    );
+    expect(again).toMatchObject({ code: 1 });
+    expect((again as { stdout: string }).stdout).toContain(`Hồ sơ ${refused}: Cổng vẫn từ chối cập nhật 1`);
     emulator.clearFaults();
-    const reply = await sync.resend(refused);
+    const reply = JSON.parse((await tthc('portal', 'resend', '--dossier', refused, '--json')).stdout);
     expect(reply.dossiers).toEqual([
       { dossierCode: refused, sent: (await syncedSeqs(refused)).length, synced: true },
     ]);
+    expect((await tthc('portal', 'resend')).stdout).toBe('Không có hồ sơ nào bị Cổng từ chối.\n');
     await sync.caughtUp();
     expect(emulator.dossier(refused)?.progress.map((p) => p.PhienBan)).toEqual(await syncedSeqs(refused));
     expect(await deadLetters(refused)).toEqual([]);
@@ -236,6 +262,18 @@ describe('the portal sync', () => {
   it('a dossier that ended before the portal acknowledged it is counted synced all the same: the service publishes its portal-synced event', async () => {
     await sync?.stop();
     sync = undefined;
+    const nobody = await tthc('portal', 'resend').catch((e: { code: number; stderr: string }) => e);
+    expect(nobody).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('no portal-sync service is running'),
+    });
+    const bad = await tthc('portal', 'resend', '--dossier', 'HS-1').catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(bad).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--dossier "HS-1" is not a dossier code'),
+    });
     const code = await receive();
     await system.client.act(code, {
       name: 'withdraw',
