@@ -16,6 +16,11 @@ import type { PayloadProtection } from '../../encryption/data-converter.js';
 import { ErasedDataError } from '../../encryption/data-keys.js';
 import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { openDetails } from '../../events/event-details.js';
+import {
+  type NotificationContent,
+  type NotificationMessage,
+  openNotification,
+} from '../../events/notification-message.js';
 import { eventStreamName, notificationStreamName } from '../../events/stream.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
 import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
@@ -52,8 +57,8 @@ export interface DossierTestSystem {
   publishedEvents(code: string): Promise<DossierEvent[]>;
   /** Events published for a dossier, in order, with their details opened. */
   events(code: string): Promise<DossierEvent[]>;
-  /** Notifications put in the outbox for the applicant's SMS / e-mail gateway, in order. */
-  notifications(code: string): Promise<Array<{ kind: string; text: string }>>;
+  /** Notifications put in the outbox for the applicant's SMS / e-mail gateway, in order, opened. */
+  notifications(code: string): Promise<Array<NotificationMessage & NotificationContent>>;
   teardown(): Promise<void>;
 }
 
@@ -151,11 +156,15 @@ export async function startDossierSystem(options: {
             }),
           ),
         ),
-      notifications: (code) =>
-        readStream<{ dossierCode: string; kind: string; text: string }>(
-          nc,
-          notificationStreamName,
-          (n) => n.dossierCode === code,
+      // The contents travel sealed (events/notification-message.ts); the tests read them opened.
+      notifications: async (code) =>
+        Promise.all(
+          (
+            await readStream<NotificationMessage>(nc, notificationStreamName, (n) => n.dossierCode === code)
+          ).map(async (message) => ({
+            ...message,
+            ...(await openNotification(message, protection.dataKeys)),
+          })),
         ),
       teardown,
     };
