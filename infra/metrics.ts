@@ -236,3 +236,57 @@ export function registerPortalSyncMetrics(current: () => PortalSyncMetricsSource
     },
   });
 }
+
+/** What the notifier metrics read from the running notifier (NotifierService fits). */
+export interface NotifierMetricsSource {
+  metrics(): {
+    sent: Record<string, number>;
+    duplicate: number;
+    skipped: Record<string, number>;
+    failed: Record<string, number>;
+    retried: number;
+  };
+  pending(): Promise<number>;
+}
+
+let notifierMetricsRegistered = false;
+
+/** Gauges read from the notifier at scrape time. */
+export function registerNotifierMetrics(current: () => NotifierMetricsSource | undefined): void {
+  if (notifierMetricsRegistered) return;
+  notifierMetricsRegistered = true;
+  new Gauge({
+    name: 'tthc_notifier_pending',
+    help: 'Applicant notifications not yet handled by the notifier (consumer backlog plus unacknowledged)',
+    registers: [metricsRegistry],
+    async collect() {
+      this.reset();
+      const source = current();
+      if (!source) return;
+      try {
+        this.set(await source.pending());
+      } catch {
+        // NATS unreachable at scrape time: leave the gauge empty rather than fail the scrape.
+      }
+    },
+  });
+  new Gauge({
+    name: 'tthc_notifications',
+    help: 'Applicant notifications handled since the process started, by outcome (sent, failed, skipped, duplicate, retried) and channel (sms, email) or reason',
+    labelNames: ['outcome', 'channel'] as const,
+    registers: [metricsRegistry],
+    collect() {
+      this.reset();
+      const source = current();
+      if (!source) return;
+      const m = source.metrics();
+      for (const [channel, value] of Object.entries(m.sent)) this.set({ outcome: 'sent', channel }, value);
+      for (const [channel, value] of Object.entries(m.failed))
+        this.set({ outcome: 'failed', channel }, value);
+      for (const [why, value] of Object.entries(m.skipped))
+        this.set({ outcome: 'skipped', channel: why }, value);
+      this.set({ outcome: 'duplicate', channel: '' }, m.duplicate);
+      this.set({ outcome: 'retried', channel: '' }, m.retried);
+    },
+  });
+}

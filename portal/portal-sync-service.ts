@@ -57,6 +57,7 @@ import {
   dossierEventsFilter,
   portalResendSubject,
 } from '../events/subjects.js';
+import { maskContacts } from '../infra/logging.js';
 import type { PortalMapping } from '../rules/portal-mapping-loader.js';
 import { DossierViewReader, type ErasureCheck } from './dossier-view-reader.js';
 import {
@@ -627,7 +628,7 @@ export class PortalSyncService {
   }
 
   private refuse(w: Work, item: Parsed, result: PortalItemResult): void {
-    const reason = masked(result.message);
+    const reason = maskContacts(result.message);
     w.outcome.set(item.event.seq, { kind: 'refused', code: result.error_code, reason });
     w.cursor.blocked = {
       seq: item.event.seq,
@@ -892,14 +893,6 @@ function notSent(record: PortalRecord): PortalItemResult {
 /** Update on a workflow that has completed (the server says so rather than not found, in some versions). */
 function isClosedWorkflowError(error: unknown): boolean {
   return /workflow execution already completed|already completed/i.test(String((error as Error)?.message));
-}
-
-/** What a portal says back may quote a value: anything that looks like a contact or an ID is masked. */
-export function masked(text: string): string {
-  return text
-    .replace(/[^\s@]+@[^\s@]+\.[^\s@]+/g, '[…]')
-    .replace(/\+?\d{9,}/g, '[…]')
-    .slice(0, 500);
 }
 
 /** The catalogue, organisation, mapping and public address as the record needs them. */

@@ -23,6 +23,10 @@ import { KeyringFile, type KeyringSource } from '../encryption/encryption-keyrin
 import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
 import { startNatsServer, startTemporalDevServer } from '../infra/server-launchers.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
+import { startDevMailbox } from '../notifications/dev-mailbox.js';
+import { MailReceiver } from '../notifications/mail-receiver.js';
+import { notifierSettings, startNotifier } from '../notifications/notifier-setup.js';
+import { SmsGatewayEmulator } from '../notifications/sms-gateway-emulator.js';
 import { PortalEmulator } from '../portal/portal-emulator.js';
 import { portalSyncSettings, startPortalSync } from '../portal/portal-sync-setup.js';
 import { startPublicationService } from '../publications/publication-service.js';
@@ -234,6 +238,45 @@ async function main(): Promise<void> {
         ? `to ${portalUrl} (npx tthc portal status)`
         : `to the portal emulator at ${portalUrl} (what it holds: ${portalUrl}/admin/dossiers; npx tthc portal status)`,
     ]);
+
+    progress('starting the notifier …');
+    let smsUrl = config.TTHC_SMS_GATEWAY_URL;
+    let smtpUrl = config.TTHC_SMTP_URL;
+    const mailboxes: { sms?: SmsGatewayEmulator; mail?: MailReceiver } = {};
+    if (!smsUrl) {
+      const emulator = await SmsGatewayEmulator.start({
+        port: config.TTHC_SMS_EMULATOR_PORT,
+        token: config.TTHC_SMS_GATEWAY_TOKEN,
+      });
+      stack.add('SMS gateway emulator', () => emulator.stop());
+      mailboxes.sms = emulator;
+      smsUrl = emulator.url;
+    }
+    if (!smtpUrl) {
+      const receiver = await MailReceiver.start({ port: config.TTHC_SMTP_PORT });
+      stack.add('SMTP receiver', () => receiver.stop());
+      mailboxes.mail = receiver;
+      smtpUrl = receiver.url;
+    }
+    const notifier = await startNotifier({
+      nc,
+      temporal: temporalClient,
+      dataKeys: protection.dataKeys,
+      settings: notifierSettings(config, { sms: smsUrl, smtp: smtpUrl }),
+      logger: logger.child({ component: 'notifier' }),
+    });
+    stack.add('notifier', () => notifier.stop());
+    let mailboxPage = '';
+    if (mailboxes.sms || mailboxes.mail) {
+      const mailbox = await startDevMailbox({
+        mail: mailboxes.mail,
+        sms: mailboxes.sms,
+        port: config.TTHC_MAILBOX_PORT,
+      });
+      stack.add('development mailbox', () => mailbox.stop());
+      mailboxPage = `; what applicants were sent: ${mailbox.url}`;
+    }
+    summary.push(['Notifications', `SMS via ${smsUrl}, e-mail via ${smtpUrl}${mailboxPage}`]);
 
     progress('starting the HTTP API …');
     const secret = await localTokenSecret(config.TTHC_DATA_DIR, config.TTHC_TOKEN_SECRET);

@@ -33,9 +33,11 @@ import {
   enableProcessMetrics,
   metricsRegistry,
   registerIndicatorMetrics,
+  registerNotifierMetrics,
   registerPortalSyncMetrics,
 } from '../infra/metrics.js';
 import { freePort } from '../infra/server-launchers.js';
+import { notifierSettings, type RunningNotifier, startNotifier } from '../notifications/notifier-setup.js';
 import type { PortalSyncService } from '../portal/portal-sync-service.js';
 import { portalSyncSettings, startPortalSync } from '../portal/portal-sync-setup.js';
 import { type RetentionService, startRetentionService } from '../retention/retention-service.js';
@@ -55,6 +57,7 @@ class WorkerProcess {
   private indicators?: IndicatorService;
   private retention?: RetentionService;
   private portalSync?: PortalSyncService;
+  private notifier?: RunningNotifier;
   private clientConnection?: Connection;
   private endpoints?: HttpEndpoints;
   private protection?: PayloadProtection;
@@ -157,6 +160,11 @@ class WorkerProcess {
       if (!this.portalSync) return;
       registerPortalSyncMetrics(() => this.portalSync);
     }
+    if (config.TTHC_NOTIFIER) {
+      this.notifier = await this.startNotifier(this.nc);
+      if (!this.notifier) return;
+      registerNotifierMetrics(() => this.notifier?.service);
+    }
     if (this.stopping) return;
     this.phase = 'ready';
     logger.info(
@@ -168,6 +176,7 @@ class WorkerProcess {
         indicatorAggregator: config.TTHC_INDICATOR_AGGREGATOR,
         retentionSweep: config.TTHC_RETENTION_SWEEP,
         portalSync: config.TTHC_PORTAL_SYNC,
+        notifier: config.TTHC_NOTIFIER,
       },
       'worker ready',
     );
@@ -200,6 +209,7 @@ class WorkerProcess {
     await this.indicators?.stop().catch((error) => logger.warn({ error: String(error) }, 'aggregator stop'));
     await this.retention?.stop().catch((error) => logger.warn({ error: String(error) }, 'retention stop'));
     await this.portalSync?.stop().catch((error) => logger.warn({ error: String(error) }, 'portal sync stop'));
+    await this.notifier?.stop().catch((error) => logger.warn({ error: String(error) }, 'notifier stop'));
     this.protection?.close();
     await this.nc?.drain().catch(() => undefined);
     await this.connection?.close().catch(() => undefined);
@@ -247,6 +257,20 @@ class WorkerProcess {
       catalogue: loadCatalogue().procedures,
       logger: this.logger.child({ component: 'portal-sync' }),
       replicas: config.TTHC_STREAM_REPLICAS,
+    });
+  }
+
+  /** The notifier (TTHC_NOTIFIER); undefined if stopped while connecting. */
+  private async startNotifier(nc: NatsConnection): Promise<RunningNotifier | undefined> {
+    const temporal = await this.temporalClient(nc);
+    if (!temporal || !this.protection) return undefined;
+    return startNotifier({
+      nc,
+      temporal,
+      dataKeys: this.protection.dataKeys,
+      settings: notifierSettings(this.config),
+      logger: this.logger.child({ component: 'notifier' }),
+      replicas: this.config.TTHC_STREAM_REPLICAS,
     });
   }
 
@@ -354,10 +378,14 @@ async function main(): Promise<void> {
     process.stderr.write(`tthc-worker: ${error.message}\n`);
     process.exit(2);
   }
-  const services = config.TTHC_INDICATOR_AGGREGATOR || config.TTHC_RETENTION_SWEEP || config.TTHC_PORTAL_SYNC;
+  const services =
+    config.TTHC_INDICATOR_AGGREGATOR ||
+    config.TTHC_RETENTION_SWEEP ||
+    config.TTHC_PORTAL_SYNC ||
+    config.TTHC_NOTIFIER;
   if (!servesQueues(config) && !services) {
     process.stderr.write(
-      'tthc-worker: nothing to run: TTHC_TASK_QUEUES is none, TTHC_SERVE_DOSSIER_QUEUE, TTHC_INDICATOR_AGGREGATOR, TTHC_RETENTION_SWEEP and TTHC_PORTAL_SYNC are false\n',
+      'tthc-worker: nothing to run: TTHC_TASK_QUEUES is none, TTHC_SERVE_DOSSIER_QUEUE, TTHC_INDICATOR_AGGREGATOR, TTHC_RETENTION_SWEEP, TTHC_PORTAL_SYNC and TTHC_NOTIFIER are false\n',
     );
     process.exit(2);
   }
@@ -368,10 +396,17 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
+  if (config.TTHC_NOTIFIER && (!config.TTHC_SMS_GATEWAY_URL || !config.TTHC_SMTP_URL)) {
+    process.stderr.write(
+      'tthc-worker: TTHC_NOTIFIER=true needs TTHC_SMS_GATEWAY_URL (the SMS gateway) and TTHC_SMTP_URL (the mail server)\n',
+    );
+    process.exit(2);
+  }
+
   const logger = createLogger({ name: 'tthc-worker', level: config.TTHC_LOG_LEVEL });
   const keyring = await readKeyring(
     config,
-    servesQueues(config) || config.TTHC_RETENTION_SWEEP || config.TTHC_PORTAL_SYNC,
+    servesQueues(config) || config.TTHC_RETENTION_SWEEP || config.TTHC_PORTAL_SYNC || config.TTHC_NOTIFIER,
     logger,
   );
   const sdkMetricsPort = config.TTHC_SDK_METRICS_PORT || (await freePort());

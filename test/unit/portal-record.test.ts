@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { statusNames } from '../../domain/dossier/dossier-status.js';
 import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { eventTypes } from '../../events/dossier-event-schema.js';
+import { maskContacts } from '../../infra/logging.js';
 import { portalProgressSchema, portalRecordSchema } from '../../portal/portal-api.js';
 import {
   type DossierIdentity,
@@ -14,7 +15,7 @@ import {
   portalProgress,
   portalRecord,
 } from '../../portal/portal-record.js';
-import { masked, portalReferences } from '../../portal/portal-sync-service.js';
+import { portalReferences } from '../../portal/portal-sync-service.js';
 import { loadCatalogue } from '../../rules/catalogue-loader.js';
 import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { loadPortalMapping } from '../../rules/portal-mapping-loader.js';
@@ -221,7 +222,7 @@ describe('portal dates, the mapping, what the portal says back', () => {
   });
 
   it('contacts or ID numbers a portal quotes back are masked before they are kept or logged', () => {
-    expect(masked('Email binh@example.vn sai; SĐT 0912345678; CCCD 079085012345 trùng')).toBe(
+    expect(maskContacts('Email binh@example.vn sai; SĐT 0912345678; CCCD 079085012345 trùng')).toBe(
       'Email […] sai; SĐT […]; CCCD […] trùng',
     );
   });

@@ -13,6 +13,7 @@ import { openDetails, sealDetails } from '../../events/event-details.js';
 import { feedbackEventSchema } from '../../events/feedback-event-schema.js';
 import { notificationMessageSchema } from '../../events/notification-message.js';
 import { digitizedRecordSchema } from '../../infra/digitized-registry.js';
+import { deliveryRecordSchema } from '../../notifications/notification-store.js';
 import { portalDeadLetterSchema, portalResendReplySchema } from '../../portal/portal-sync-service.js';
 import { portalSyncStatsSchema, syncCursorSchema } from '../../portal/portal-sync-store.js';
 
@@ -26,7 +27,8 @@ const reviewed: Record<string, string> = {
   'official.name': 'the official who read the data: accountability needs it; no citizen data',
   applicantKey: 'an HMAC under the keyring’s pseudonym secret, not reversible without it',
   'facts.submitterType': 'citizen or organisation (indicator 5.1), not who',
-  sealedContent: 'the text and the applicant’s contact, sealed with the dossier’s data key (events/notification-message.ts)',
+  sealedContent:
+    'the text and the applicant’s contact, sealed with the dossier’s data key (events/notification-message.ts)',
 };
 
 /** Open bags of fields, each with the reason nothing personal goes in. */
@@ -76,6 +78,7 @@ const published = {
   'portal sync cursors (KV tthc_portal_sync, d.<dossier>)': syncCursorSchema,
   'portal sync counts (KV tthc_portal_sync, stats)': portalSyncStatsSchema,
   'portal resend replies (tthc.portal.resend)': portalResendReplySchema,
+  'notifier records (KV tthc_notifications)': deliveryRecordSchema,
 };
 
 describe('what is kept unencrypted', () => {
