@@ -27,7 +27,13 @@ import { freePort } from '../../infra/server-launchers.js';
 import { PublicationStore } from '../../publications/publication-store.js';
 import { actor, demoUnits } from '../support/fixtures.js';
 import { scannedHouseholdBusiness } from '../support/scanned-applications.js';
-import { forceStop, interruptStack, type RunningStack, startStackProcess } from '../support/stack-process.js';
+import {
+  emulatorPorts,
+  forceStop,
+  interruptStack,
+  type RunningStack,
+  startStackProcess,
+} from '../support/stack-process.js';
 
 const unit = demoUnits.camThanhOneStop;
 const agency = demoUnits.camThanhCommittee;
@@ -63,6 +69,7 @@ beforeAll(async () => {
     TTHC_API_PORT: String(ports.api),
     TTHC_LOG_LEVEL: 'warn',
     TTHC_SHUTDOWN_GRACE_TIME: '5s',
+    ...(await emulatorPorts()).env,
   });
 });
 

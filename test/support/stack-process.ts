@@ -3,7 +3,33 @@
  * process in its own process group, for the tests that exercise the whole system.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { freePort } from '../../infra/server-launchers.js';
 import { projectRoot } from '../../infra/tools.js';
+
+/** Free ports for the outside systems `npm start` emulates, so that stacks of several tests never meet. */
+export async function emulatorPorts(): Promise<{
+  portal: number;
+  sms: number;
+  smtp: number;
+  mailbox: number;
+  env: Record<string, string>;
+}> {
+  const ports = {
+    portal: await freePort(),
+    sms: await freePort(),
+    smtp: await freePort(),
+    mailbox: await freePort(),
+  };
+  return {
+    ...ports,
+    env: {
+      TTHC_PORTAL_EMULATOR_PORT: String(ports.portal),
+      TTHC_SMS_EMULATOR_PORT: String(ports.sms),
+      TTHC_SMTP_PORT: String(ports.smtp),
+      TTHC_MAILBOX_PORT: String(ports.mailbox),
+    },
+  };
+}
 
 export interface RunningStack {
   child: ChildProcess;
