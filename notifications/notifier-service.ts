@@ -103,7 +103,8 @@ export class NotifierService {
     await jsm.consumers.add(notificationStreamName, {
       durable_name: consumerName,
       ack_policy: AckPolicy.Explicit,
-      ack_wait: nanos(60_000),
+      // Short, so that after a crash the messages in flight come back soon.
+      ack_wait: nanos(30_000),
       max_deliver: -1,
       deliver_policy: DeliverPolicy.All,
       filter_subject: notificationsFilter,

@@ -139,7 +139,14 @@ export interface PortalSyncOptions {
 }
 
 export interface PortalSyncMetrics {
-  updates: { synced: number; duplicate: number; skipped: number; refused: number; held: number };
+  updates: {
+    synced: number;
+    duplicate: number;
+    skipped: number;
+    refused: number;
+    held: number;
+    waiting: number;
+  };
   dossiers: { synced: number; failed: number };
   retries: number;
   unavailable: Record<string, number>;
@@ -159,7 +166,9 @@ type Disposition =
   | { kind: 'skipped'; why: string }
   | { kind: 'synced' }
   | { kind: 'refused'; code: string; reason: string }
-  | { kind: 'held'; behind: number };
+  | { kind: 'held'; behind: number }
+  /** An earlier event of the dossier has not been handled yet (redelivered late after a crash): later. */
+  | { kind: 'waiting'; for: number };
 
 interface Work {
   code: string;
@@ -182,7 +191,7 @@ export class PortalSyncService {
   private resendSubscription?: Subscription;
   private readonly lags: number[] = [];
   private readonly counts: PortalSyncMetrics = {
-    updates: { synced: 0, duplicate: 0, skipped: 0, refused: 0, held: 0 },
+    updates: { synced: 0, duplicate: 0, skipped: 0, refused: 0, held: 0, waiting: 0 },
     dossiers: { synced: 0, failed: 0 },
     retries: 0,
     unavailable: {},
@@ -228,7 +237,8 @@ export class PortalSyncService {
     await jsm.consumers.add(eventStreamName, {
       durable_name: consumerName,
       ack_policy: AckPolicy.Explicit,
-      ack_wait: nanos(60_000),
+      // Short, so that after a crash the messages in flight come back soon (later ones wait for them).
+      ack_wait: nanos(30_000),
       max_deliver: -1,
       max_ack_pending: 5_000,
       filter_subject: dossierEventsFilter,
@@ -317,7 +327,9 @@ export class PortalSyncService {
           resend: true,
           outcome: new Map(),
         };
-        await this.retrying(() => this.sync([work]));
+        await this.retrying(async () => {
+          await this.sync([work]);
+        });
         const refusal = work.cursor.blocked;
         if (!refusal) await this.purgeDeadLetters(code);
         dossiers.push({
@@ -385,6 +397,7 @@ export class PortalSyncService {
       list.push(item);
       byDossier.set(item.event.dossierCode, list);
     }
+    let waiting = new Set<Parsed>();
     await this.retrying(
       async () => {
         const work = await Promise.all(
@@ -400,13 +413,17 @@ export class PortalSyncService {
             };
           }),
         );
-        await this.sync(work);
+        waiting = await this.sync(work);
       },
       () => {
         for (const message of messages) message.working();
       },
     );
     for (const item of parsed) {
+      if (waiting.has(item)) {
+        item.message?.nak(2_000);
+        continue;
+      }
       this.counts.lastStreamSeq = Math.max(this.counts.lastStreamSeq, item.streamSeq);
       item.message?.ack();
     }
@@ -493,15 +510,31 @@ export class PortalSyncService {
   // -------------------------------------------------------------------------------------------
   // Syncing: records, progress, refusals, the dossier's acknowledgement, cursors.
 
-  private async sync(work: Work[]): Promise<void> {
+  /** Syncs what it can; the events that must wait for an earlier one of their dossier are returned. */
+  private async sync(work: Work[]): Promise<Set<Parsed>> {
     const toSend = new Map<Work, Parsed[]>();
+    const waiting = new Set<Parsed>();
     for (const w of work) {
       const send: Parsed[] = [];
+      let next = w.cursor.handledSeq + 1;
+      let waitingFor: number | undefined;
       for (const item of w.events) {
         const { seq, type } = item.event;
         const done = w.resend ? (w.cursor.ackedSeq ?? 0) : w.cursor.handledSeq;
-        if (seq <= done) w.outcome.set(seq, { kind: 'duplicate' });
-        else if (!this.options.refs.mapping.isSynced(type))
+        if (seq <= done) {
+          w.outcome.set(seq, { kind: 'duplicate' });
+          continue;
+        }
+        if (!w.resend && (waitingFor !== undefined || (seq > next && !this.gapGivenUp(w.code, next, item)))) {
+          // After a crash JetStream redelivers the messages in flight only when their ack wait ends,
+          // while later ones keep coming: a dossier's state never goes out before an earlier one.
+          waitingFor ??= next;
+          w.outcome.set(seq, { kind: 'waiting', for: waitingFor });
+          waiting.add(item);
+          continue;
+        }
+        next = seq + 1;
+        if (!this.options.refs.mapping.isSynced(type))
           w.outcome.set(seq, { kind: 'skipped', why: 'not sent to the portal' });
         else if (w.cursor.blocked && !w.resend)
           w.outcome.set(seq, { kind: 'held', behind: w.cursor.blocked.seq });
@@ -510,14 +543,26 @@ export class PortalSyncService {
       if (send.length > 0) toSend.set(w, send);
     }
 
+    // The record goes out as the dossier's newest state, never older than one this service may
+    // already have sent (before a crash, its cursor not yet written): that one is read again.
+    const sources = new Map<Work, Parsed>();
+    await Promise.all(
+      [...toSend].map(async ([w, events]) => {
+        const newest = events.at(-1) as Parsed;
+        const sent = w.cursor.sent;
+        const earlier = sent && sent.seq > newest.event.seq ? await this.eventAt(sent.streamSeq) : undefined;
+        sources.set(w, earlier ?? newest);
+      }),
+    );
+
     // What the portal needs of each dossier beyond its events.
     const identities = new Map<Work, DossierIdentity>();
     await Promise.all(
       [...toSend].map(async ([w, events]) => {
-        const newest = events.at(-1)?.event as DossierEvent;
+        const source = (sources.get(w) as Parsed).event;
         const identity = await this.views.identity(w.code, {
-          supplements: newest.facts.supplementations.length,
-          payment: newest.facts.paidOnline,
+          supplements: source.facts.supplementations.length,
+          payment: source.facts.paidOnline,
         });
         if (typeof identity === 'string') {
           for (const item of events)
@@ -531,18 +576,16 @@ export class PortalSyncService {
       }),
     );
 
-    // Records: one per dossier, its newest state; created once, then updated.
+    // Records: one per dossier, its newest state; created once, then updated. What is about to be
+    // sent is written down first.
     const records = new Map<Work, PortalRecord>();
-    for (const [w, events] of toSend) {
-      records.set(
-        w,
-        portalRecord(
-          (events.at(-1) as Parsed).event,
-          identities.get(w) as DossierIdentity,
-          this.options.refs,
-        ),
-      );
+    for (const w of toSend.keys()) {
+      const source = sources.get(w) as Parsed;
+      records.set(w, portalRecord(source.event, identities.get(w) as DossierIdentity, this.options.refs));
+      if (source.event.seq > (w.cursor.sent?.seq ?? 0))
+        w.cursor.sent = { seq: source.event.seq, streamSeq: source.streamSeq };
     }
+    await Promise.all([...toSend.keys()].map((w) => this.store.putCursor(w.code, w.cursor, w.before)));
     const recordResults = await this.sendRecords(records);
     for (const [w, result] of recordResults) {
       if (result.error_code !== portalErrorCodes.ok && result.error_code !== portalErrorCodes.olderVersion) {
@@ -580,10 +623,34 @@ export class PortalSyncService {
       }
     }
     await this.deadLetterAll(work);
+    if (this.options.logger.isLevelEnabled('debug'))
+      for (const w of work)
+        this.options.logger.debug(
+          {
+            dossierCode: w.code,
+            cursor: w.cursor,
+            outcomes: [...w.outcome].map(([seq, o]) => `${seq}:${o.kind}`),
+          },
+          'portal sync: batch of a dossier',
+        );
     await this.advance(work);
     await this.reportAll(work);
     await Promise.all(work.map((w) => this.store.putCursor(w.code, w.cursor, w.before)));
     this.count(work);
+    return waiting;
+  }
+
+  /**
+   * A dossier's earlier event that never comes (an unreadable one set aside, a stream trimmed by
+   * hand) would hold the dossier back for good: after many redeliveries the gap is accepted.
+   */
+  private gapGivenUp(code: string, missing: number, item: Parsed): boolean {
+    if ((item.message?.info.deliveryCount ?? 0) < 60) return false;
+    this.options.logger.error(
+      { dossierCode: code, missing, seq: item.event.seq },
+      'portal sync: an earlier event of the dossier never came; its later events are sent without it',
+    );
+    return true;
   }
 
   /** Sends the records, creating new ones and updating known ones; the portal's result per dossier. */
@@ -683,7 +750,7 @@ export class PortalSyncService {
     for (const w of work) {
       for (const item of w.events) {
         const outcome = w.outcome.get(item.event.seq);
-        if (!outcome) continue;
+        if (!outcome || outcome.kind === 'waiting') continue;
         const seq = item.event.seq;
         w.cursor.handledSeq = Math.max(w.cursor.handledSeq, seq);
         if (outcome.kind === 'synced') {
@@ -780,7 +847,7 @@ export class PortalSyncService {
     for (const w of work) {
       for (const outcome of w.outcome.values()) {
         if (outcome.kind === 'synced') this.updatesSynced++;
-        this.counts.updates[outcome.kind === 'synced' ? 'synced' : outcome.kind]++;
+        this.counts.updates[outcome.kind]++;
       }
       if (w.before.ackedSeq === undefined && w.cursor.ackedSeq !== undefined) this.counts.dossiers.synced++;
       if (!w.before.blocked && w.cursor.blocked) this.counts.dossiers.failed++;
@@ -852,6 +919,16 @@ export class PortalSyncService {
       if (parsed.success) events.push({ streamSeq, publishedAt: stored.time.getTime(), event: parsed.data });
     }
     return events.sort((a, b) => a.event.seq - b.event.seq);
+  }
+
+  /** A dossier event read again from TTHC_EVENTS by its stream sequence. */
+  private async eventAt(streamSeq: number): Promise<Parsed | undefined> {
+    const stored = await (await jetstreamManager(this.options.nc)).streams.getMessage(eventStreamName, {
+      seq: streamSeq,
+    });
+    if (!stored) return undefined;
+    const parsed = dossierEventSchema.safeParse(stored.json());
+    return parsed.success ? { streamSeq, publishedAt: stored.time.getTime(), event: parsed.data } : undefined;
   }
 
   private async purgeDeadLetters(code: string): Promise<void> {

@@ -35,6 +35,10 @@ export const syncCursorSchema = z.strictObject({
   acked: z.number().int().min(0),
   /** The portal holds the record: later records are updates. */
   created: z.boolean(),
+  /** The newest state whose record was sent (or was about to be): a later record is never older. */
+  sent: z
+    .strictObject({ seq: z.number().int().positive(), streamSeq: z.number().int().positive() })
+    .optional(),
   /** The dossier recorded its sync (the `portal-synced` event): `impossible` when its workflow is gone. */
   reported: z.enum(['no', 'yes', 'impossible']),
   blocked: portalRefusalSchema.optional(),
