@@ -290,11 +290,14 @@ export class PortalSyncService {
   async drain(): Promise<void> {
     const consumer = await this.js.consumers.get(eventStreamName, this.consumerName);
     for (;;) {
-      const batch = await consumer.fetch({ max_messages: this.batchSize(), expires: 1_000 });
+      const info = await consumer.info();
+      if (info.num_pending + info.num_ack_pending === 0) return;
+      // As many as are there (a fetch for more waits for its expiry).
+      const size = Math.max(1, Math.min(this.batchSize(), info.num_pending));
+      const batch = await consumer.fetch({ max_messages: size, expires: 2_000 });
       const messages: JsMsg[] = [];
       for await (const message of batch) messages.push(message);
       if (messages.length > 0) await this.exclusive(() => this.handleBatch(messages));
-      else if ((await this.pending()) === 0) return;
     }
   }
 
@@ -767,8 +770,9 @@ export class PortalSyncService {
 
   /** The first acknowledgement goes to the dossier (its `portal-synced` event); concurrently, a few at a time. */
   private async reportAll(work: Work[]): Promise<void> {
+    // Not for a dossier still at intake (only `received` acknowledged): it would refuse it (NOT_READY).
     const due = work.filter(
-      (w) => w.cursor.ackedSeq !== undefined && w.cursor.reported === 'no' && w.events.length > 0,
+      (w) => (w.cursor.ackedSeq ?? 0) > 1 && w.cursor.reported === 'no' && w.events.length > 0,
     );
     let next = 0;
     const lane = async () => {
