@@ -899,7 +899,6 @@ export class PortalSyncService {
 
   /** The dossier's dead-lettered events, read again from TTHC_EVENTS, in seq order. */
   private async deadLettered(code: string): Promise<Parsed[]> {
-    const jsm = await jetstreamManager(this.options.nc);
     const consumer = await this.js.consumers.get(deadLetterStreamName, {
       filter_subjects: [dossierDeadLetterSubject(this.consumerName, code)],
       deliver_policy: DeliverPolicy.All,
@@ -915,14 +914,8 @@ export class PortalSyncService {
       }
     }
     await consumer.delete().catch(() => undefined);
-    const events: Parsed[] = [];
-    for (const streamSeq of [...bySeq.values()]) {
-      const stored = await jsm.streams.getMessage(eventStreamName, { seq: streamSeq });
-      if (!stored) continue;
-      const parsed = dossierEventSchema.safeParse(stored.json());
-      if (parsed.success) events.push({ streamSeq, publishedAt: stored.time.getTime(), event: parsed.data });
-    }
-    return events.sort((a, b) => a.event.seq - b.event.seq);
+    const events = await Promise.all([...bySeq.values()].map((streamSeq) => this.eventAt(streamSeq)));
+    return events.filter((e): e is Parsed => e !== undefined).sort((a, b) => a.event.seq - b.event.seq);
   }
 
   /** A dossier event read again from TTHC_EVENTS by its stream sequence. */

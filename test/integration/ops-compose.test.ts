@@ -164,7 +164,12 @@ describe('docker-compose.yml', () => {
   });
 
   it('passes the project services only settings the configuration module reads, with valid values', () => {
-    expect(projectServices.map(([name]) => name).sort()).toEqual(['api', 'indicators', 'worker']);
+    expect(projectServices.map(([name]) => name).sort()).toEqual([
+      'api',
+      'indicators',
+      'integrations',
+      'worker',
+    ]);
     const known = new Set<string>(settingNames);
     for (const [name, service] of projectServices) {
       const env = environment(service);
@@ -194,6 +199,15 @@ describe('docker-compose.yml', () => {
       ([, service]) => environment(service).TTHC_RETENTION_SWEEP === 'true',
     );
     expect(sweeps.map(([name]) => name)).toEqual(['indicators']);
+    const integrations = compose.services.integrations;
+    expect(integrations?.deploy?.replicas).toBe(1);
+    for (const flag of ['TTHC_PORTAL_SYNC', 'TTHC_NOTIFIER'] as const) {
+      const running = projectServices.filter(([, service]) => environment(service)[flag] === 'true');
+      expect(
+        running.map(([name]) => name),
+        flag,
+      ).toEqual(['integrations']);
+    }
     for (const [name, service] of projectServices) {
       const config = loadConfig(
         Object.fromEntries(
