@@ -190,6 +190,9 @@ export class PortalSyncService {
   private mutex: Promise<unknown> = Promise.resolve();
   private resendSubscription?: Subscription;
   private readonly lags: number[] = [];
+  private readonly reportsDue = new Set<string>();
+  private readonly reportsLater = new Set<string>();
+  private reporting?: Promise<void>;
   private readonly counts: PortalSyncMetrics = {
     updates: { synced: 0, duplicate: 0, skipped: 0, refused: 0, held: 0, waiting: 0 },
     dossiers: { synced: 0, failed: 0 },
@@ -199,6 +202,8 @@ export class PortalSyncService {
     lag: { last: 0, p50: 0, p95: 0, p99: 0 },
   };
   private updatesSynced = 0;
+  /** Dossiers found at start with an acknowledgement not yet reported. */
+  private readonly unreported: string[] = [];
   private lastAckAt?: string;
   private readonly views: DossierViewReader;
   private readonly js: JetStreamClient;
@@ -218,6 +223,7 @@ export class PortalSyncService {
     const service = await PortalSyncService.open(options);
     service.running = true;
     service.loop = service.run();
+    service.scheduleReports(service.unreported);
     service.resendSubscription = options.nc.subscribe(portalResendSubject, {
       queue: service.consumerName,
       callback: (error, message) => {
@@ -258,6 +264,8 @@ export class PortalSyncService {
   async stop(): Promise<void> {
     this.stopping = true;
     this.running = false;
+    // Reports in flight finish (a report not made is made at the next start).
+    await Promise.race([this.reporting, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
     this.resendSubscription?.unsubscribe();
     this.sleeper?.cancel();
     this.stream?.stop();
@@ -277,10 +285,10 @@ export class PortalSyncService {
     return portalSyncBacklog(this.options.nc, this.consumerName, this.clock());
   }
 
-  /** Resolves once every event published so far is handled. */
+  /** Resolves once every event published so far is handled and every acknowledgement reported. */
   async caughtUp(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while ((await this.pending()) > 0) {
+    while ((await this.pending()) > 0 || this.reportsPending()) {
       if (Date.now() > deadline) throw new Error('the portal sync did not catch up in time');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -637,9 +645,12 @@ export class PortalSyncService {
           'portal sync: batch of a dossier',
         );
     await this.advance(work);
-    await this.reportAll(work);
     await Promise.all(work.map((w) => this.store.putCursor(w.code, w.cursor, w.before)));
     this.count(work);
+    // Not a dossier still at intake (only `received` acknowledged): it would refuse it (NOT_READY).
+    this.scheduleReports(
+      work.filter((w) => (w.cursor.ackedSeq ?? 0) > 1 && w.cursor.reported === 'no').map((w) => w.code),
+    );
     return waiting;
   }
 
@@ -755,7 +766,10 @@ export class PortalSyncService {
         const outcome = w.outcome.get(item.event.seq);
         if (!outcome || outcome.kind === 'waiting') continue;
         const seq = item.event.seq;
-        w.cursor.handledSeq = Math.max(w.cursor.handledSeq, seq);
+        if (seq >= w.cursor.handledSeq) {
+          w.cursor.handledSeq = seq;
+          w.cursor.handledStreamSeq = item.streamSeq;
+        }
         if (outcome.kind === 'synced') {
           w.cursor.ackedSeq = Math.max(w.cursor.ackedSeq ?? 0, seq);
           w.cursor.ackedAt = now;
@@ -768,83 +782,126 @@ export class PortalSyncService {
     }
   }
 
-  /** The first acknowledgement goes to the dossier (its `portal-synced` event); concurrently, a few at a time. */
-  private async reportAll(work: Work[]): Promise<void> {
-    // Not for a dossier still at intake (only `received` acknowledged): it would refuse it (NOT_READY).
-    const due = work.filter(
-      (w) => (w.cursor.ackedSeq ?? 0) > 1 && w.cursor.reported === 'no' && w.events.length > 0,
-    );
-    let next = 0;
-    const lane = async () => {
-      while (next < due.length) await this.report(due[next++] as Work);
-    };
-    await Promise.all(Array.from({ length: Math.min(8, due.length) }, lane));
+  /**
+   * Reports the dossiers' first acknowledgements beside the sync, a few at a time, so that the
+   * portal's pace never waits on Temporal's: each due dossier is reported (the `recordPortalSync`
+   * update) and its cursor marked, briefly under the sync's lock. Dossiers whose report could not
+   * be made yet are tried again after a while; at start, every cursor still unreported is due.
+   */
+  private scheduleReports(codes: Iterable<string>): void {
+    for (const code of codes) this.reportsDue.add(code);
+    if (this.reporting || this.reportsDue.size === 0 || this.stopping) return;
+    this.reporting = (async () => {
+      while (this.reportsDue.size > 0 && !this.stopping) {
+        const batch = [...this.reportsDue].slice(0, 8);
+        for (const code of batch) this.reportsDue.delete(code);
+        await Promise.all(batch.map((code) => this.report(code)));
+      }
+    })().finally(() => {
+      this.reporting = undefined;
+      if (this.reportsDue.size > 0) this.scheduleReports([]);
+    });
   }
 
-  private async report(w: Work): Promise<void> {
-    const ack = { seq: w.cursor.ackedSeq as number, acknowledgedAt: w.cursor.ackedAt as string };
+  /** Whether acknowledgements are still to be reported (or being reported). */
+  private reportsPending(): boolean {
+    return this.reporting !== undefined || this.reportsDue.size > 0 || this.reportsLater.size > 0;
+  }
+
+  private async report(code: string): Promise<void> {
+    try {
+      const cursor = await this.store.cursor(code);
+      if (cursor.reported !== 'no' || (cursor.ackedSeq ?? 0) <= 1) return;
+      const outcome = await this.reportTo(code, cursor);
+      if (outcome === 'later') return this.reportLater(code);
+      await this.exclusive(async () => {
+        const now = await this.store.cursor(code);
+        await this.store.putCursor(code, { ...now, reported: outcome }, now);
+      });
+    } catch (error) {
+      this.options.logger.warn(
+        { dossierCode: code, error: String(error) },
+        'portal sync: the acknowledgement could not be reported yet; it will be tried again',
+      );
+      this.reportLater(code);
+    }
+  }
+
+  private reportLater(code: string): void {
+    this.reportsLater.add(code);
+    setTimeout(() => {
+      this.reportsLater.delete(code);
+      if (!this.stopping) this.scheduleReports([code]);
+    }, 5_000).unref();
+  }
+
+  /** The report itself: `yes`, `impossible` (erased, or gone from Temporal), or `later`. */
+  private async reportTo(code: string, cursor: SyncCursor): Promise<'yes' | 'impossible' | 'later'> {
+    const ack = { seq: cursor.ackedSeq as number, acknowledgedAt: cursor.ackedAt as string };
     try {
       await this.options.temporal.workflow
-        .getHandle(w.code)
+        .getHandle(code)
         .executeUpdate(recordPortalSyncUpdate, { args: [ack] });
-      w.cursor.reported = 'yes';
-      return;
+      return 'yes';
     } catch (error) {
       const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
-      if (failure instanceof ApplicationFailure && failure.type === 'NOT_READY') return; // intake: the next event reports
+      if (failure instanceof ApplicationFailure && failure.type === 'NOT_READY') return 'later';
       if (failure instanceof ApplicationFailure) {
         this.options.logger.error(
-          { dossierCode: w.code, seq: ack.seq, error: failure.message },
+          { dossierCode: code, seq: ack.seq, error: failure.message },
           'portal sync: the dossier refused the acknowledgement',
         );
-        return;
+        return 'impossible';
       }
       if (!(error instanceof WorkflowNotFoundError) && !isClosedWorkflowError(error)) throw error;
     }
-    await this.reportForEndedDossier(w, ack);
+    return this.reportForEndedDossier(code, cursor, ack);
   }
 
   /**
    * The dossier's workflow has ended and takes no update: the `portal-synced` event is published
    * here, as the dossier's next event, with its last facts, once this service has handled that last
-   * event (until then, a later batch does it).
+   * event (until then, `later`: the batch that handles it reports again).
    */
-  private async reportForEndedDossier(w: Work, ack: { seq: number; acknowledgedAt: string }): Promise<void> {
-    const view = await this.views.view(w.code);
+  private async reportForEndedDossier(
+    code: string,
+    cursor: SyncCursor,
+    ack: { seq: number; acknowledgedAt: string },
+  ): Promise<'yes' | 'impossible' | 'later'> {
+    const view = await this.views.view(code);
     if (typeof view === 'string') {
-      w.cursor.reported = 'impossible';
       this.options.logger.warn(
-        { dossierCode: w.code, why: view },
+        { dossierCode: code, why: view },
         'portal sync: the acknowledgement cannot be recorded (the dossier is erased or gone)',
       );
-      return;
+      return 'impossible';
     }
-    if (view.state.portalSyncedAt !== undefined || view.eventSeq < w.cursor.handledSeq) {
-      w.cursor.reported = 'yes';
-      return;
-    }
-    const last = w.events.find((item) => item.event.seq === view.eventSeq);
-    if (!last) return;
+    if (view.state.portalSyncedAt !== undefined || view.eventSeq < cursor.handledSeq) return 'yes';
+    const last =
+      view.eventSeq === cursor.handledSeq && cursor.handledStreamSeq !== undefined
+        ? await this.eventAt(cursor.handledStreamSeq)
+        : undefined;
+    if (!last || last.event.seq !== view.eventSeq) return 'later';
     const seq = view.eventSeq + 1;
     const event: DossierEvent = {
-      id: `${w.code}:${seq}`,
-      dossierCode: w.code,
+      id: `${code}:${seq}`,
+      dossierCode: code,
       seq,
       type: 'portal-synced',
       occurredAt: ack.acknowledgedAt,
       data: { seq: ack.seq, recordedBy: 'portal-sync' },
       facts: { ...last.event.facts, portalSyncedAt: ack.acknowledgedAt },
     };
-    const published = await sealDetails(dossierEventSchema.parse(event), w.code, this.options.dataKeys);
+    const published = await sealDetails(dossierEventSchema.parse(event), code, this.options.dataKeys);
     await this.js.publish(dossierEventSubject(event), JSON.stringify(published), {
       msgID: event.id,
       expect: { streamName: eventStreamName },
     });
-    w.cursor.reported = 'yes';
     this.options.logger.info(
-      { dossierCode: w.code, seq },
+      { dossierCode: code, seq },
       'portal sync: the dossier had ended; its portal-synced event is published by the sync service',
     );
+    return 'yes';
   }
 
   private count(work: Work[]): void {
@@ -875,6 +932,7 @@ export class PortalSyncService {
     const marked = new Set((await this.store.failed()).map((f) => f.dossierCode));
     for await (const [code, cursor] of this.store.cursors()) {
       if (cursor.ackedSeq !== undefined) synced++;
+      if ((cursor.ackedSeq ?? 0) > 1 && cursor.reported === 'no') this.unreported.push(code);
       updates += cursor.acked;
       if (cursor.blocked) failed++;
       if (Boolean(cursor.blocked) !== marked.has(code)) await this.store.markFailed(code, cursor.blocked);

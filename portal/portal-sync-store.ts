@@ -29,6 +29,8 @@ export type PortalRefusal = z.output<typeof portalRefusalSchema>;
 
 export const syncCursorSchema = z.strictObject({
   handledSeq: z.number().int().min(0),
+  /** Where that event is in TTHC_EVENTS (its facts, for a `portal-synced` event the service publishes). */
+  handledStreamSeq: z.number().int().positive().optional(),
   ackedSeq: z.number().int().positive().optional(),
   ackedAt: instantSchema.optional(),
   /** Events of the dossier the portal acknowledged. */
