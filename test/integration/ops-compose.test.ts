@@ -169,8 +169,8 @@ describe('docker-compose.yml', () => {
     expect(projectServices.map(([name]) => name).sort()).toEqual([
       'api',
       'indicators',
-      'keyring-setup',
       'integrations',
+      'keyring-setup',
       'worker',
     ]);
     const known = new Set<string>(settingNames);
