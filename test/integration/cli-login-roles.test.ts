@@ -174,7 +174,7 @@ describe('tthc login and tthc roles', () => {
       [
         'roles',
         'assign',
-        'chuyen-vien-moi',
+        'chuyen-vien-cli',
         '--role',
         'specialist',
         '--unit',
@@ -187,14 +187,14 @@ describe('tthc login and tthc roles', () => {
     );
     expect(assigned.code, assigned.stderr).toBe(0);
     expect(JSON.parse(assigned.stdout).assignment).toMatchObject({
-      officialId: 'chuyen-vien-moi',
+      officialId: 'chuyen-vien-cli',
       role: 'specialist',
     });
     await tthc(
       [
         'roles',
         'assign',
-        'chuyen-vien-moi',
+        'chuyen-vien-cli',
         '--role',
         'leader',
         '--unit',
@@ -204,7 +204,7 @@ describe('tthc login and tthc roles', () => {
       ],
       tokenFile,
     );
-    const shown = JSON.parse((await tthc(['roles', 'show', 'chuyen-vien-moi', '--json'], tokenFile)).stdout);
+    const shown = JSON.parse((await tthc(['roles', 'show', 'chuyen-vien-cli', '--json'], tokenFile)).stdout);
     expect(shown.current).toMatchObject({
       role: 'leader',
       reason: 'QĐ 13/QĐ-UBND',
@@ -212,15 +212,15 @@ describe('tthc login and tthc roles', () => {
     });
     expect(shown.history.map((a: { role: string }) => a.role)).toEqual(['specialist', 'leader']);
     const human = await tthc(['roles', 'list'], tokenFile);
-    expect(human.stdout).toContain('chuyen-vien-moi');
+    expect(human.stdout).toContain('chuyen-vien-cli');
     expect(human.stdout).toContain('Lãnh đạo');
     const revoked = await tthc(
-      ['roles', 'revoke', 'chuyen-vien-moi', '--reason', 'chuyển công tác'],
+      ['roles', 'revoke', 'chuyen-vien-cli', '--reason', 'chuyển công tác'],
       tokenFile,
     );
     expect(revoked.code).toBe(0);
     const afterRevoke = JSON.parse(
-      (await tthc(['roles', 'show', 'chuyen-vien-moi', '--json'], tokenFile)).stdout,
+      (await tthc(['roles', 'show', 'chuyen-vien-cli', '--json'], tokenFile)).stdout,
     );
     expect(afterRevoke.current).toBeUndefined();
     expect(afterRevoke.history.at(-1)).toMatchObject({ revoked: true, reason: 'chuyển công tác' });
