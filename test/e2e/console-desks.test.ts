@@ -6,7 +6,7 @@
  * who asks another agency for its opinion, that agency's specialist who finds the step in their
  * list and answers, and the leader who follows it. Every screen is checked with axe-core.
  */
-import type { Page } from 'playwright-core';
+import type { FileChooser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../support/axe.js';
 import { type ConsoleSystem, startConsoleSystem } from '../support/console-system.js';
@@ -69,6 +69,10 @@ describe('the counter attaches scans', () => {
   it('receives a dossier with the keyboard only, its scan chosen from the keyboard; digitized and signed at intake', async () => {
     firstApplicant = applicantId();
     const page = await system.newPage();
+    // Listening from the start keeps Chromium's file chooser intercepted: an Enter pressed while a
+    // one-off waiter is still being set up (a loaded machine) would open no chooser at all.
+    const choosers: FileChooser[] = [];
+    page.on('filechooser', (chooser) => choosers.push(chooser));
     await system.signIn(page, 'counter-officer', '#/quay');
     await page.locator('#intake-title').waitFor();
 
@@ -92,8 +96,13 @@ describe('the counter attaches scans', () => {
     await tabTo(page, '#doc-0-present');
     await page.keyboard.press('Space');
     await tabTo(page, `li.doc[data-kind="${kinds.request}"] input.scan-file:not([capture])`);
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
-    await chooser.setFiles({ name: 'de-nghi.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => choosers.length).toBe(1);
+    await (choosers[0] as FileChooser).setFiles({
+      name: 'de-nghi.pdf',
+      mimeType: 'application/pdf',
+      buffer: pdf,
+    });
     const preview = page.locator(`li.doc[data-kind="${kinds.request}"] .scan-preview`);
     await preview.waitFor();
     expect(await preview.textContent()).toContain('de-nghi.pdf');
