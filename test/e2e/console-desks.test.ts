@@ -9,7 +9,7 @@
 import type { FileChooser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../support/axe.js';
-import { type ConsoleSystem, startConsoleSystem } from '../support/console-system.js';
+import { type ConsoleSystem, passwordOf, startConsoleSystem } from '../support/console-system.js';
 
 declare const document: { activeElement: { matches(selector: string): boolean } | null };
 declare const window: { notReloaded?: boolean };
@@ -293,6 +293,34 @@ describe('the inter-agency (liên thông) steps', () => {
     await step.waitFor({ timeout: 40_000 });
     expect(await justice.evaluate(() => window.notReloaded)).toBe(true);
     expect(await step.textContent()).toContain('UBND Phường Cẩm Thành đề nghị Sở Tư pháp cho ý kiến');
+    // The API behind it: the step for Sở Tư pháp's staff, asked by Cẩm Thành; nothing for another agency's.
+    const tokenOf = async (sub: string, name: string, unit: string) => {
+      system.identity.account({ id: sub, password: passwordOf(sub), name, unit, role: 'specialist' });
+      return system.identity.provider.issueAccessToken(sub);
+    };
+    type Steps = {
+      items: Array<{ dossierCode: string; agency: string; leadAgency?: string; closed: boolean }>;
+    };
+    const asked = await system.call<Steps>(
+      'GET',
+      '/v1/inter-agency-tasks',
+      await tokenOf('chuyen-vien-so-tu-phap', 'Chuyên viên Sở Tư pháp', '000.00.11.H99'),
+    );
+    expect(asked.items.filter((i) => i.dossierCode === code)).toEqual([
+      {
+        dossierCode: code,
+        agency: '000.00.11.H99',
+        leadAgency: camThanh.committee,
+        startedAt: expect.any(String),
+        closed: false,
+      },
+    ]);
+    const elsewhere = await system.call<Steps>(
+      'GET',
+      '/v1/inter-agency-tasks',
+      await tokenOf('chuyen-vien-so-xay-dung-lt', 'Chuyên viên Sở Xây dựng', '000.00.12.H99'),
+    );
+    expect(elsewhere.items.map((i) => i.dossierCode)).not.toContain(code);
     await system.shot(justice, 'inter-agency-worklist');
     await expectAccessible(justice, 'worklist with liên thông steps');
     // The agency's answer, with the keyboard only: the step's link, the action, the opinion.
