@@ -8,10 +8,10 @@
  */
 import type { FileChooser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations } from '../support/axe.js';
+import { expectAccessible } from '../support/axe.js';
 import { type ConsoleSystem, passwordOf, startConsoleSystem } from '../support/console-system.js';
+import { tabTo } from '../support/keyboard.js';
 
-declare const document: { activeElement: { matches(selector: string): boolean } | null };
 declare const window: { notReloaded?: boolean };
 declare class DataTransfer {
   items: { add(file: File): void };
@@ -44,19 +44,6 @@ afterAll(async () => {
 afterEach(() => {
   expect(system.pageErrors.splice(0)).toEqual([]);
 });
-
-async function expectAccessible(page: Page, screen: string): Promise<void> {
-  expect(await axeViolations(page, screen), screen).toEqual([]);
-}
-
-/** Presses Tab until the focused element matches the selector (keyboard only; at most 80 presses). */
-async function tabTo(page: Page, selector: string): Promise<void> {
-  for (let i = 0; i < 80; i++) {
-    if (await page.evaluate((s) => Boolean(document.activeElement?.matches(s)), selector)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${selector}`);
-}
 
 const row = (page: Page, kind: string) => page.locator(`table.components tr[data-kind="${kind}"]`);
 

@@ -9,11 +9,11 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations } from '../support/axe.js';
+import { expectAccessible } from '../support/axe.js';
 import { type ConsoleSystem, startConsoleSystem } from '../support/console-system.js';
+import { tabTo } from '../support/keyboard.js';
 
 declare const document: {
-  activeElement: { matches(selector: string): boolean } | null;
   documentElement: { scrollWidth: number };
 };
 declare const window: { innerWidth: number; notReloaded?: boolean };
@@ -47,19 +47,6 @@ afterAll(async () => {
 afterEach(() => {
   expect(system.pageErrors.splice(0)).toEqual([]);
 });
-
-async function expectAccessible(page: Page, screen: string): Promise<void> {
-  expect(await axeViolations(page, screen), screen).toEqual([]);
-}
-
-/** Presses Tab until the focused element matches the selector (keyboard only; at most 80 presses). */
-async function tabTo(page: Page, selector: string): Promise<void> {
-  for (let i = 0; i < 80; i++) {
-    if (await page.evaluate((s) => Boolean(document.activeElement?.matches(s)), selector)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${selector}`);
-}
 
 const fitsWidth = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);

@@ -13,9 +13,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OfficialRole } from '../../api/auth.js';
 import { addCalendarDays } from '../../domain/time.js';
 import { loadCalendar } from '../../rules/calendar-loader.js';
-import { axeViolations } from '../support/axe.js';
+import { expectAccessible } from '../support/axe.js';
 import { type ConsoleSystem, passwordOf, startConsoleSystem } from '../support/console-system.js';
 import type { TestIdentity } from '../support/identity.js';
+import { tabTo } from '../support/keyboard.js';
 
 // Browser globals used inside page.evaluate callbacks, which run in Chromium (the project compiles
 // without lib.dom, so they are declared here, for this file only).
@@ -30,7 +31,6 @@ interface BrowserControl {
   getClientRects(): ArrayLike<unknown>;
 }
 declare const document: {
-  activeElement: { matches(selector: string): boolean } | null;
   documentElement: { scrollWidth: number };
   styleSheets: Iterable<{ cssRules: Iterable<unknown> }>;
   querySelector(selector: string): BrowserElement | null;
@@ -97,20 +97,6 @@ const call = <T = Record<string, unknown>>(
 const tokens = new Proxy({} as ConsoleSystem['tokens'], {
   get: (_target, role: string) => system.tokens[role as OfficialRole],
 });
-
-/** No serious or critical accessibility violation (axe-core) on the page as it is now. */
-async function expectAccessible(page: Page, screen: string): Promise<void> {
-  expect(await axeViolations(page, screen), screen).toEqual([]);
-}
-
-/** Presses Tab until the focused element matches the selector (keyboard only; at most 80 presses). */
-async function tabTo(page: Page, selector: string): Promise<void> {
-  for (let i = 0; i < 80; i++) {
-    if (await page.evaluate((s) => Boolean(document.activeElement?.matches(s)), selector)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${selector}`);
-}
 
 /** The elements that reach past the right edge of the screen (nothing may scroll sideways). */
 function widerThanScreen(page: Page): Promise<string[]> {

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -50,4 +51,9 @@ export async function axeViolations(page: Page, screen: string): Promise<AxeFind
     lesser: findings.filter((f) => !serious.includes(f)).map((f) => `${f.rule} (${f.impact})`),
   });
   return serious;
+}
+
+/** No serious or critical violation on the page as it is now; `screen` names it in the failure. */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  expect(await axeViolations(page, screen), screen).toEqual([]);
 }
