@@ -163,6 +163,9 @@ export interface InterAgencyTaskSummary {
   dossierCode: string;
   agency: string;
   leadAgency?: string;
+  /** Added by the API from the dossier (open steps): what is asked, and its due date now. */
+  task?: string;
+  dueDate?: string;
   startedAt?: string;
   closed: boolean;
 }

@@ -96,14 +96,18 @@ export async function worklistScreen(main, official, cleanup) {
           : h(
               'ul',
               { class: 'plain' },
-              rows.map((t) =>
-                h(
+              rows.map((t) => {
+                const cls = dueClass({ dueDate: t.dueDate, closed: t.closed }, todayVN(), Date.now());
+                return h(
                   'li',
-                  { dataset: { code: t.dossierCode, agency: t.agency } },
+                  { dataset: { code: t.dossierCode, agency: t.agency, due: cls } },
                   h('a', { href: `#/ho-so/${t.dossierCode}` }, t.dossierCode),
                   ` — ${t.lead} đề nghị ${t.asked} cho ý kiến`,
-                ),
-              ),
+                  t.task ? `: ${t.task}` : '',
+                  t.dueDate ? ` — hạn ${weekdayOf(t.dueDate)}, ${fmtDate(t.dueDate)} ` : ' ',
+                  t.dueDate ? h('span', { class: `due-chip due-${cls}` }, dueTexts[cls]) : null,
+                );
+              }),
             ),
       );
     } catch (error) {

@@ -16,7 +16,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DossierNotFoundError, IllegalActionError } from '../../client/client-errors.js';
-import type { DossierSearchFilter } from '../../client/search.js';
+import type { DossierSearchFilter, InterAgencyTaskSummary } from '../../client/search.js';
 import type { DossierView } from '../../contract/dossier-contract.js';
 import { dossierApplicationSchema } from '../../domain/application.js';
 import { type ActionName, actionNames, actionSchemas } from '../../domain/dossier/dossier-actions.js';
@@ -306,6 +306,11 @@ export function registerDossierRoutes(scope: FastifyInstance, ctx: ApiContext): 
                   dossierCode: z.string(),
                   agency: z.string().describe('The agency asked for its opinion'),
                   leadAgency: z.string().optional().describe('The competent agency that asked'),
+                  task: z.string().optional().describe('What the agency is asked (open steps)'),
+                  dueDate: z
+                    .string()
+                    .optional()
+                    .describe('Its share of the deadline as the dossier holds it now (open steps)'),
                   startedAt: z.string().optional(),
                   closed: z.boolean().describe('The opinion was given'),
                 }),
@@ -325,10 +330,11 @@ export function registerDossierRoutes(scope: FastifyInstance, ctx: ApiContext): 
         return { items: [] };
       }
       const q = request.query;
-      return ctx.search.searchInterAgencyTasks(
+      const page = await ctx.search.searchInterAgencyTasks(
         { agencies: scope.agencies, open: q.open !== 'false' },
         { pageSize: q.pageSize === undefined ? undefined : Number(q.pageSize), pageToken: q.pageToken },
       );
+      return { ...page, items: await Promise.all(page.items.map((item) => withShare(ctx, item))) };
     },
   );
 
@@ -505,4 +511,19 @@ function controlSheet(ctx: ApiContext, view: DossierView) {
 
 function instantOf(text: string): number {
   return /^\d{4}-\d{2}-\d{2}$/.test(text) ? startOfCivilDay(text) : parseInstant(text);
+}
+
+/**
+ * An open liên thông step with its task and due date as the dossier holds them now: a calendar
+ * amendment moves the dossier's date, not the step's. Nothing personal is added.
+ */
+async function withShare(ctx: ApiContext, item: InterAgencyTaskSummary): Promise<InterAgencyTaskSummary> {
+  if (item.closed) return item;
+  try {
+    const view = await ctx.dossiers.get(item.dossierCode);
+    const share = view.state.interAgency.find((t) => t.agency === item.agency && !t.completedAt);
+    return share ? { ...item, task: share.task, dueDate: share.dueDate } : item;
+  } catch {
+    return item; // an ended or erased dossier: the step as the search has it
+  }
 }

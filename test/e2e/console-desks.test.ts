@@ -279,7 +279,16 @@ describe('the inter-agency (liên thông) steps', () => {
     const step = justice.locator(`.inter-agency-tasks li[data-code="${code}"]`);
     await step.waitFor({ timeout: 40_000 });
     expect(await justice.evaluate(() => window.notReloaded)).toBe(true);
-    expect(await step.textContent()).toContain('UBND Phường Cẩm Thành đề nghị Sở Tư pháp cho ý kiến');
+    // Who asked, what, and the due date the dossier holds (as its page shows it), with its chip.
+    const dueOnPage = /Sở Tư pháp: Xác nhận nhân thân chủ hộ kinh doanh — hạn (\d{2}\/\d{2}\/\d{4})/.exec(
+      (await tasks.textContent()) ?? '',
+    )?.[1];
+    expect(dueOnPage).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+    expect(await step.textContent()).toContain(
+      'UBND Phường Cẩm Thành đề nghị Sở Tư pháp cho ý kiến: Xác nhận nhân thân chủ hộ kinh doanh — hạn',
+    );
+    expect(await step.textContent()).toContain(`, ${dueOnPage} `);
+    expect(['later', 'tomorrow', 'today']).toContain(await step.getAttribute('data-due'));
     // The API behind it: the step for Sở Tư pháp's staff, asked by Cẩm Thành; nothing for another agency's.
     const tokenOf = async (sub: string, name: string, unit: string) => {
       system.identity.account({ id: sub, password: passwordOf(sub), name, unit, role: 'specialist' });
@@ -298,6 +307,8 @@ describe('the inter-agency (liên thông) steps', () => {
         dossierCode: code,
         agency: '000.00.11.H99',
         leadAgency: camThanh.committee,
+        task: 'Xác nhận nhân thân chủ hộ kinh doanh',
+        dueDate: (dueOnPage ?? '').split('/').reverse().join('-'),
         startedAt: expect.any(String),
         closed: false,
       },
