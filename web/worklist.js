@@ -221,9 +221,11 @@ export async function worklistScreen(main, official, cleanup) {
   }
 
   await Promise.all([load(), loadInterAgency()]);
-  // The events in my scope do not name the agencies asked for an opinion: their steps are looked
-  // up again every 15 s as well.
-  const stepsTimer = interAgency ? setInterval(loadInterAgency, 15_000) : undefined;
+  // A specialist's or leader's events follow the dossiers of their own agency, not those that ask
+  // it for an opinion: its steps are looked up again every 15 s as well. (A supervisor's subtree
+  // covers the asking agencies: their events arrive.)
+  const asked = official.role === 'specialist' || official.role === 'leader';
+  const stepsTimer = asked ? setInterval(loadInterAgency, 15_000) : undefined;
   let timers = [];
   const stop = listenForChanges(
     (message) => {
