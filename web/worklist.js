@@ -43,7 +43,18 @@ export async function worklistScreen(main, official, cleanup) {
     ],
     { id: 'status-filter' },
   );
-  const refresh = h('button', { type: 'button', class: 'secondary', onclick: () => load() }, 'Làm mới');
+  const refresh = h(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary',
+      onclick: () => {
+        load();
+        loadInterAgency();
+      },
+    },
+    'Làm mới',
+  );
   const liveBadge = h('span', { class: 'live-badge', role: 'status' }, 'Đang kết nối…');
   const summary = h('p', { class: 'worklist-summary', 'aria-live': 'polite' });
   const body = h('div', {}, loading());
@@ -222,8 +233,9 @@ export async function worklistScreen(main, official, cleanup) {
 
   await Promise.all([load(), loadInterAgency()]);
   // A specialist's or leader's events follow the dossiers of their own agency, not those that ask
-  // it for an opinion: its steps are looked up again every 15 s as well. (A supervisor's subtree
-  // covers the asking agencies: their events arrive.)
+  // it for an opinion: its steps are looked up again every 15 s as well. Supervisors and
+  // administrators, who may see every agency's steps, get them again on each event in their scope
+  // and with "Làm mới".
   const asked = official.role === 'specialist' || official.role === 'leader';
   const stepsTimer = asked ? setInterval(loadInterAgency, 15_000) : undefined;
   let timers = [];
