@@ -6,7 +6,13 @@
 import { type DossierFacts, dossierEventSchema } from '../events/dossier-event-schema.js';
 import { type FeedbackFacts, feedbackEventSchema } from '../events/feedback-event-schema.js';
 import { dossierSubjectRoot, feedbackSubjectRoot, isSubjectUnder } from '../events/subjects.js';
-import { affectedPeriods, dossierCounts } from '../indicators/dossier-counters.js';
+import {
+  affectedPeriods,
+  dossierCounts,
+  type PreparedDossierFacts,
+  prepareDossierFacts,
+  preparedCounts,
+} from '../indicators/dossier-counters.js';
 import { affectedFeedbackPeriods, feedbackContribution } from '../indicators/feedback-counters.js';
 import type { PeriodId, PeriodKind } from '../indicators/periods.js';
 import {
@@ -17,6 +23,7 @@ import {
   feedbackCounterKey,
   feedbackKey,
   isZero,
+  sparse,
   subtractCounts,
 } from './indicator-store.js';
 
@@ -32,6 +39,13 @@ export interface EventSource {
   recordKey(id: string): string;
   /** For each counter key, old facts' contribution subtracted from the new facts'. */
   changes(before: unknown, after: unknown, kinds: readonly PeriodKind[]): Map<string, Counts>;
+  /**
+   * The facts with what every period shares worked out once; throws (RangeError) on facts that
+   * cannot be counted (an instant that does not parse), so that the event is dead-lettered.
+   */
+  prepare(facts: unknown, kinds: readonly PeriodKind[]): unknown;
+  /** What prepared facts contribute, per counter key (partition-less), non-zero counts only. */
+  contributions(prepared: unknown): Map<string, Counts>;
 }
 
 function describe(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
@@ -77,6 +91,19 @@ export const dossierSource: EventSource = {
       (facts, period) => counterKey(facts.competentAgency, period),
       (facts, period) => dossierCounts(facts, period),
     ),
+  prepare: (facts, kinds) => prepareDossierFacts(facts as DossierFacts, kinds),
+  contributions(prepared) {
+    const facts = prepared as PreparedDossierFacts;
+    const result = new Map<string, Counts>();
+    for (const period of facts.periods) {
+      const counts = preparedCounts(facts, period);
+      for (const _ in counts) {
+        result.set(counterKey(facts.facts.competentAgency, period), counts);
+        break;
+      }
+    }
+    return result;
+  },
 };
 
 export const feedbackSource: EventSource = {
@@ -96,6 +123,19 @@ export const feedbackSource: EventSource = {
       (facts, period) => feedbackCounterKey(facts.handlingUnit, period),
       feedbackContribution,
     ),
+  prepare: (facts, kinds) => ({
+    facts: facts as FeedbackFacts,
+    periods: affectedFeedbackPeriods(facts as FeedbackFacts, kinds),
+  }),
+  contributions(prepared) {
+    const { facts, periods } = prepared as { facts: FeedbackFacts; periods: PeriodId[] };
+    const result = new Map<string, Counts>();
+    for (const period of periods) {
+      const counts = sparse(feedbackContribution(facts, period));
+      if (!isZero(counts)) result.set(feedbackCounterKey(facts.handlingUnit, period), counts);
+    }
+    return result;
+  },
 };
 
 export const eventSources: readonly EventSource[] = [dossierSource, feedbackSource];

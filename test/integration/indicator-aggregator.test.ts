@@ -75,7 +75,7 @@ async function streamLastSeq(): Promise<number> {
 }
 
 /** A fresh aggregator over its own bucket, reading the stream from `startSequence`. */
-async function freshAggregator(name: string, startSequence?: number, midBatch?: () => void) {
+async function freshAggregator(name: string, startSequence?: number, beforeCommit?: () => void) {
   const bucket = `test_${name}_${Date.now()}`;
   return {
     bucket,
@@ -85,7 +85,7 @@ async function freshAggregator(name: string, startSequence?: number, midBatch?: 
       consumerName: `test_${name}_${Date.now()}`,
       logger,
       startSequence,
-      midBatch,
+      faults: { beforeCommit },
     }),
   };
 }
@@ -261,10 +261,12 @@ describe('exactly-once effect', () => {
     const { aggregator, bucket } = await freshAggregator('crash', start, () => {
       if (crashes-- > 0) throw new Error('simulated crash in the middle of a batch');
     });
+    // The batch's messages are sent but never committed: the server drops them all.
     await expect(aggregator.drain()).rejects.toThrow('simulated crash');
     await aggregator.drain();
-    // The interrupted batch was completed from its journal: both redelivered copies are skipped.
-    expect(aggregator.metrics().duplicates).toBe(2);
+    // Read again from the last checkpoint: the first copy counts once, the second is a duplicate.
+    expect(aggregator.metrics().duplicates).toBeGreaterThanOrEqual(1);
+    expect(aggregator.metrics().resets).toBe(1);
 
     const { aggregator: clean, bucket: cleanBucket } = await freshAggregator('clean', start);
     await clean.drain();
@@ -294,7 +296,8 @@ describe('exactly-once effect', () => {
     const dead = await jsm.streams.getMessage(deadLetterStreamName, { last_by_subj: deadLettersFilter });
     const letter = dead?.json<{ reason: string; deliveries: number }>();
     expect(letter?.reason).toContain('dossierCode');
-    expect(letter?.deliveries).toBe(3);
+    // Dead-lettered at once: the schema's verdict does not change on redelivery.
+    expect(letter?.deliveries).toBe(1);
   });
 });
 
