@@ -8,12 +8,11 @@
  * With the defaults (one partition, one process) the single process owns everything.
  */
 import { jetstreamManager } from '@nats-io/jetstream';
-import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { eventStreamName } from '../events/stream.js';
 import { IndicatorAggregator } from './indicator-aggregator.js';
-import { activeBucketName, indicatorMetaBucket } from './indicator-store.js';
+import { activeBucketName, indicatorMetaBucket, openMetaBucket } from './indicator-store.js';
 import { newMemberId, PartitionLeases } from './partition-leases.js';
 
 export function consumerNameFor(bucket: string): string {
@@ -101,7 +100,7 @@ export class IndicatorService {
   }
 
   private async follow(): Promise<void> {
-    const meta = await new Kvm(this.nc).create(this.metaBucket);
+    const meta = await openMetaBucket(this.nc, this.metaBucket);
     const watch = await meta.watch({ key: 'active' });
     this.watcher = watch;
     (async () => {

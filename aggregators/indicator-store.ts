@@ -21,6 +21,7 @@ import { StorageType } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { streamReplicas } from '../config/configuration.js';
 
 export const indicatorMetaBucket = 'tthc_indicators_meta';
 export const defaultIndicatorBucket = 'tthc_indicators_1';
@@ -121,8 +122,9 @@ export function feedbackCounterKey(unit: string, period: string): string {
   return `f.${token(unit)}.${token(period)}`;
 }
 
+/** Opens (or creates, with TTHC_STREAM_REPLICAS replicas) an indicator bucket. */
 export async function openIndicatorBucket(nc: NatsConnection, name: string): Promise<KV> {
-  return new Kvm(nc).create(name, { history: 1, storage: StorageType.File });
+  return new Kvm(nc).create(name, { history: 1, storage: StorageType.File, replicas: streamReplicas() });
 }
 
 /**
@@ -130,7 +132,11 @@ export async function openIndicatorBucket(nc: NatsConnection, name: string): Pro
  * pointer's own bucket (one per deployment; tests use their own).
  */
 export function openMetaBucket(nc: NatsConnection, metaBucket = indicatorMetaBucket): Promise<KV> {
-  return new Kvm(nc).create(metaBucket, { history: 5, storage: StorageType.File });
+  return new Kvm(nc).create(metaBucket, {
+    history: 5,
+    storage: StorageType.File,
+    replicas: streamReplicas(),
+  });
 }
 
 /** The bucket a meta bucket points to, pointing it at the default bucket on first use. */
@@ -157,7 +163,7 @@ export async function setActiveBucket(
   name: string,
   metaBucket = indicatorMetaBucket,
 ): Promise<void> {
-  const meta = await new Kvm(nc).create(metaBucket, { history: 5, storage: StorageType.File });
+  const meta = await openMetaBucket(nc, metaBucket);
   await meta.put('active', name);
 }
 
