@@ -356,13 +356,15 @@ export class IndicatorAggregator {
 
   /** Reads from the lowest owned checkpoint until stopped, restarted or failed. */
   private async readOnce(): Promise<void> {
-    this.restart = false;
+    this.restart = this.ownershipChanges.length > 0;
+    if (this.restart) return;
     this.queue.length = 0;
     this.position = this.lowestWatermark();
     this.committed = this.position;
     if (this.owned.size === 0) {
       await new Promise<void>((resolve) => {
         this.wake = resolve;
+        if (!this.running || this.ownershipChanges.length > 0) resolve();
       });
       this.wake = undefined;
       return;
@@ -816,7 +818,6 @@ export class IndicatorAggregator {
       }
     }
     this.failure = undefined;
-    this.restart = false;
   }
 
   private forget(): void {

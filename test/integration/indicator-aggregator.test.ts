@@ -11,6 +11,7 @@ import { IndicatorService } from '../../aggregators/indicator-service.js';
 import { setActiveBucket } from '../../aggregators/indicator-store.js';
 import { IndicatorReadModel } from '../../aggregators/read-model.js';
 import { rebuildIndicators } from '../../aggregators/rebuild.js';
+import { syntheticEvents } from '../../bench/synthetic-events.js';
 import { FeedbackClient } from '../../client/feedback-client.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
 import type { Procedure } from '../../domain/catalogue.js';
@@ -24,6 +25,7 @@ import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { actor } from '../support/fixtures.js';
 import { scannedHouseholdBusiness } from '../support/scanned-applications.js';
+import { asSortedObject, bucketCounters, recountFromStream } from '../support/stream-recount.js';
 import { testLogger } from '../support/test-logging.js';
 
 const oneStop = '000.01.44.H99';
@@ -280,6 +282,25 @@ describe('exactly-once effect', () => {
     };
     expect(await read(bucket)).toBe(1);
     expect(await read(cleanBucket)).toBe(1);
+  });
+
+  it("a dossier's events delivered newest first count as the newest: the older ones are skipped by their seq", async () => {
+    const start = (await streamLastSeq()) + 1;
+    const agency = `999.98.${String(process.pid % 100).padStart(2, '0')}.Z99`;
+    const events = syntheticEvents(10, `reorder${process.pid}`, undefined, { agencies: [agency] });
+    const js = jetstream(system.nc);
+    // Two dossiers of five events each: each dossier's newest event first, then the rest.
+    for (const dossier of [events.slice(0, 5), events.slice(5)]) {
+      for (const event of [...dossier.slice(4), ...dossier.slice(0, 4)])
+        await js.publish(dossierEventSubject(event), JSON.stringify(event), { msgID: event.id });
+    }
+    const { aggregator, bucket } = await freshAggregator('reorder', start);
+    await aggregator.drain();
+    expect(aggregator.metrics().duplicates).toBe(8);
+    const expected = await recountFromStream(system.nc, new Set([agency]));
+    const actual = await bucketCounters(system.nc, bucket, [`c.${agency.replaceAll('.', '_')}.`]);
+    expect(asSortedObject(actual)).toEqual(asSortedObject(expected));
+    expect(Object.keys(asSortedObject(expected)).length).toBeGreaterThan(3);
   });
 
   it('a malformed event lands in the dead-letter stream with its reason while the others are counted', async () => {
