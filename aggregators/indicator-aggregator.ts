@@ -96,6 +96,8 @@ export interface AggregatorOptions {
   maxDirtyEntities?: number;
   /** Fault injection for tests: runs after a batch's messages are sent, before its commit. */
   faults?: { beforeCommit?: (batch: number) => void };
+  /** Called after each checkpoint with every event's publish → committed lag (ms), for the bench. */
+  onCommitted?: (lagsMs: readonly number[]) => void;
 }
 
 export interface AggregatorMetrics {
@@ -119,16 +121,34 @@ interface Entity {
   code: string;
   seq: number;
   streamSeq: number;
-  /** The newest facts and their preparation, while not yet committed. */
+  /** The newest facts, while not yet committed (prepared at the checkpoint, once). */
   facts?: unknown;
-  prepared?: unknown;
   /** The committed facts' contribution (counter keys with the partition's suffix) … */
   base?: Map<string, Counts>;
   /** … or, loaded from the bucket, the committed facts themselves. */
   baseFacts?: unknown;
   partition: number;
+  /** The revision of its record in the bucket (0: none yet), for the compare-and-set of a journalled write. */
+  revision: number;
   dirty: boolean;
 }
+
+/** A key's value as read from the bucket, with its revision (`value` undefined: deleted). */
+interface Stored {
+  value: unknown;
+  raw: string | undefined;
+  revision: number;
+}
+
+/** An entity's change in a checkpoint: its new record and what it moves, per counter key. */
+interface Change {
+  entity: Entity;
+  value: string;
+  delta: Map<string, Counts>;
+}
+
+/** A checkpoint is journalled (in its marks) up to this size; larger ones go in atomic batches. */
+const journalBytes = 256 * 1024;
 
 interface Owned {
   partition: number;
@@ -145,13 +165,6 @@ interface Pending {
   id: string;
   seq: number;
   facts: unknown;
-  prepared: unknown;
-}
-
-/** One atomic batch of a checkpoint: entity records and the counter moves they cause. */
-interface BatchPlan {
-  entities: KvWrite[];
-  counters: Map<string, Counts>;
 }
 
 class PartitionLostError extends Error {
@@ -182,11 +195,14 @@ export class IndicatorAggregator {
   private checkpointSerial = 0;
   private readonly owned = new Map<number, Owned>();
   private readonly entities = new Map<string, Entity>();
-  private readonly counters = new Map<string, Counts>();
+  private readonly counters = new Map<string, { counts: Counts; revision: number }>();
   private readonly dirty = new Set<Entity>();
   private readonly known = new KnownKeys();
-  /** Whether every key this bucket holds for the owned partitions was written by this process. */
-  private knowsEveryKey: boolean;
+  /**
+   * Whether every key this bucket holds for the owned partitions was written by this instance:
+   * true until it takes over a partition someone already wrote to (its checkpoint is not 0).
+   */
+  private knowsEveryKey = true;
   private windowLags: number[] = [];
   private readonly lags: number[] = [];
   private readonly counts = { processed: 0, duplicates: 0, deadLettered: 0, checkpoints: 0, resets: 0 };
@@ -202,14 +218,12 @@ export class IndicatorAggregator {
     private readonly jsm: JetStreamManager,
     private readonly kv: KV,
     readonly layout: BucketLayout,
-    createdLayout: boolean,
   ) {
     this.owner = options.owner ?? `aggregator-${process.pid}`;
     this.maxCachedEntities = options.maxCachedEntities ?? 50_000;
     this.maxCachedCounters = options.maxCachedCounters ?? 50_000;
     this.maxDirtyEntities = options.maxDirtyEntities ?? 4_000;
     this.periodKinds = options.periodKinds ?? defaultPeriodKinds;
-    this.knowsEveryKey = createdLayout;
   }
 
   static async create(options: AggregatorOptions): Promise<IndicatorAggregator> {
@@ -223,8 +237,8 @@ export class IndicatorAggregator {
     });
     const kv = await openIndicatorBucket(options.nc, options.bucket);
     await enableAtomicBatches(options.nc, options.bucket);
-    const { layout, created } = await openLayout(kv, jsm, options);
-    const aggregator = new IndicatorAggregator(options, jetstream(options.nc), jsm, kv, layout, created);
+    const layout = await openLayout(kv, jsm, options);
+    const aggregator = new IndicatorAggregator(options, jetstream(options.nc), jsm, kv, layout);
     if ((options.own ?? 'all') === 'all')
       for (let p = 0; p < layout.partitions; p++) await aggregator.takeOver(p);
     return aggregator;
@@ -476,7 +490,6 @@ export class IndicatorAggregator {
       entity.seq = item.seq;
       entity.streamSeq = item.message.seq;
       entity.facts = item.facts;
-      entity.prepared = item.prepared;
       if (!entity.dirty) {
         entity.dirty = true;
         this.dirty.add(entity);
@@ -498,12 +511,9 @@ export class IndicatorAggregator {
     const outcome = source.parse(json);
     if ('error' in outcome) return outcome.error;
     const { id, seq, facts } = outcome.event;
-    try {
-      const prepared = source.prepare(facts, this.periodKinds);
-      return { message, source, partition, key: source.recordKey(id), id, seq, facts, prepared };
-    } catch (error) {
-      return `facts cannot be counted: ${(error as Error).message}`;
-    }
+    const uncountable = source.check(facts);
+    if (uncountable) return `facts cannot be counted: ${uncountable}`;
+    return { message, source, partition, key: source.recordKey(id), id, seq, facts };
   }
 
   private async deadLetter(message: JsMsg, reason: string): Promise<void> {
@@ -535,15 +545,17 @@ export class IndicatorAggregator {
     }
     const read = new Set<string>();
     for (const key of wanted.keys()) if (!this.knowsEveryKey || this.known.mightContain(key)) read.add(key);
-    const records = await this.readMany<EntityRecord>([...read]);
+    const records = await this.readMany([...read]);
     for (const [key, item] of wanted) {
-      const record = records.get(key);
+      const stored = records.get(key);
+      const record = stored?.value as EntityRecord | undefined;
       const entity: Entity = {
         key,
         source: item.source,
         code: item.id,
         seq: record?.seq ?? 0,
         streamSeq: record?.streamSeq ?? 0,
+        revision: stored?.revision ?? 0,
         baseFacts: record?.facts,
         base: record ? undefined : new Map(),
         partition: item.partition,
@@ -551,12 +563,16 @@ export class IndicatorAggregator {
       };
       this.entities.set(key, entity);
     }
-    this.evict();
+    // Not while a checkpoint is in flight: an entity it writes must not be read back before it lands.
+    if (this.inFlight === undefined) this.evict();
   }
 
-  /** The current values of many keys of the bucket (absent keys are left out), a request per 256 keys. */
-  private async readMany<T>(keys: readonly string[]): Promise<Map<string, T>> {
-    const values = new Map<string, T>();
+  /**
+   * The current values of many keys of the bucket with their revisions (absent keys are left
+   * out): one direct get of the last messages of up to 256 subjects per request.
+   */
+  private async readMany(keys: readonly string[]): Promise<Map<string, Stored>> {
+    const values = new Map<string, Stored>();
     const prefix = `$KV.${this.options.bucket}.`;
     const chunks: string[][] = [];
     for (let i = 0; i < keys.length; i += 256) chunks.push(keys.slice(i, i + 256).map((k) => prefix + k));
@@ -567,8 +583,13 @@ export class IndicatorAggregator {
         });
         for await (const message of messages) {
           const operation = message.header?.get('KV-Operation');
-          if (operation === 'DEL' || operation === 'PURGE' || message.data.length === 0) continue;
-          values.set(message.subject.slice(prefix.length), message.json<T>());
+          const key = message.subject.slice(prefix.length);
+          if (operation === 'DEL' || operation === 'PURGE' || message.data.length === 0) {
+            values.set(key, { value: undefined, raw: undefined, revision: message.seq });
+            continue;
+          }
+          const raw = message.string();
+          values.set(key, { value: JSON.parse(raw), raw, revision: message.seq });
         }
       }),
     );
@@ -625,8 +646,12 @@ export class IndicatorAggregator {
   }
 
   /**
-   * Writes the changes applied since the last checkpoint: moves each changed entity's contribution
-   * once, then commits entity records, counters and marks in atomic batches of at most 1 000 keys.
+   * Writes the changes applied since the last checkpoint: moves each changed entity's
+   * contribution once, then commits the entity records, the counters they move and the marks.
+   * A small checkpoint is journalled: each partition's mark (one message, compare-and-set) carries
+   * its writes, which are then put with a compare-and-set each; after a crash the journal is put
+   * again. A large one goes in atomic batches of at most 1 000 keys (a server-side batch costs
+   * a few milliseconds on a single-replica file stream, so it pays only for many keys).
    */
   private async checkpoint(): Promise<void> {
     if (this.failure !== undefined) throw this.failure;
@@ -634,17 +659,16 @@ export class IndicatorAggregator {
     const lags = this.windowLags;
     this.windowLags = [];
     // Synchronously: what each changed entity moves, and its record (later events may follow).
-    const plans: BatchPlan[] = [];
-    const marksPerBatch = this.owned.size;
-    let plan: BatchPlan = { entities: [], counters: new Map() };
-    const counterKeys = new Set<string>();
+    const changes: Change[] = [];
+    const counterKeys = new Map<string, number>();
+    let bytes = 0;
     for (const entity of this.dirty) {
       const base =
         entity.base ??
         (entity.baseFacts === undefined
           ? new Map<string, Counts>()
           : this.contributions(entity, entity.source.prepare(entity.baseFacts, this.periodKinds)));
-      const final = this.contributions(entity, entity.prepared);
+      const final = this.contributions(entity, entity.source.prepare(entity.facts, this.periodKinds));
       const delta = new Map<string, Counts>();
       for (const [key, counts] of final) delta.set(key, { ...counts });
       for (const [key, counts] of base) {
@@ -652,86 +676,127 @@ export class IndicatorAggregator {
         for (const field in counts) d[field] = (d[field] ?? 0) - (counts[field] as number);
         delta.set(key, d);
       }
-      let added = 0;
-      for (const key of delta.keys()) if (!plan.counters.has(key)) added++;
-      if (
-        plan.entities.length > 0 &&
-        plan.entities.length + 1 + plan.counters.size + added + marksPerBatch > maxBatchMessages
-      ) {
-        plans.push(plan);
-        plan = { entities: [], counters: new Map() };
-      }
+      for (const key of delta.keys()) counterKeys.set(key, entity.partition);
       const record: EntityRecord = {
         code: entity.code,
         seq: entity.seq,
         streamSeq: entity.streamSeq,
         facts: entity.facts,
       };
-      plan.entities.push({ key: entity.key, value: JSON.stringify(record) });
-      for (const [key, d] of delta) {
-        let sum = plan.counters.get(key);
-        if (!sum) {
-          sum = {};
-          plan.counters.set(key, sum);
-        }
-        for (const field in d) sum[field] = (sum[field] ?? 0) + (d[field] as number);
-        counterKeys.add(key);
-      }
+      const value = JSON.stringify(record);
+      bytes += value.length;
+      changes.push({ entity, value, delta });
       entity.base = final;
       entity.baseFacts = undefined;
       entity.facts = undefined;
-      entity.prepared = undefined;
       entity.dirty = false;
       this.known.add(entity.key);
     }
     this.dirty.clear();
-    plans.push(plan);
-    // The counters' current values (one read for those not in memory), then the batches in order.
-    const missing = [...counterKeys].filter(
+    // The counters' current values and revisions (one read for those not in memory).
+    const missing = [...counterKeys.keys()].filter(
       (key) => !this.counters.has(key) && (!this.knowsEveryKey || this.known.mightContain(key)),
     );
-    const stored = await this.readMany<CounterRecord>(missing);
-    for (const key of counterKeys) {
-      if (!this.counters.has(key)) this.counters.set(key, stored.get(key)?.counters ?? {});
+    const stored = await this.readMany(missing);
+    for (const key of counterKeys.keys()) {
+      if (!this.counters.has(key)) {
+        const found = stored.get(key);
+        this.counters.set(key, {
+          counts: (found?.value as CounterRecord | undefined)?.counters ?? {},
+          revision: found?.revision ?? 0,
+        });
+      }
       this.known.add(key);
     }
-    for (let i = 0; i < plans.length; i++) {
-      const batch = plans[i] as BatchPlan;
-      const last = i === plans.length - 1;
-      const serial = ++this.checkpointSerial;
-      const writes: KvWrite[] = [...batch.entities];
-      for (const [key, delta] of batch.counters) {
-        const current = this.counters.get(key) ?? {};
-        const next: Counts = { ...current };
-        for (const field in delta) {
-          const value = (next[field] ?? 0) + (delta[field] as number);
-          if (value === 0) delete next[field];
-          else next[field] = value;
+    bytes += counterKeys.size * 400;
+    if (bytes <= journalBytes && changes.length + counterKeys.size < maxBatchMessages / 2)
+      await this.commitJournalled(changes, counterKeys, watermark);
+    else await this.commitInBatches(changes, watermark);
+    this.committed = Math.max(this.committed, watermark);
+    const now = Date.now();
+    for (const publishedAt of lags) this.recordLag(now - publishedAt);
+    this.options.onCommitted?.(lags.map((publishedAt) => now - publishedAt));
+    this.evict();
+  }
+
+  /** The counter records a checkpoint writes, each summed over the changes given (absolute values). */
+  private counterWrites(changes: readonly Change[], serial: number): Array<KvWrite & { counts: Counts }> {
+    const sums = new Map<string, Counts>();
+    for (const { delta } of changes)
+      for (const [key, d] of delta) {
+        let sum = sums.get(key);
+        if (!sum) {
+          sum = {};
+          sums.set(key, sum);
         }
-        this.counters.set(key, next);
-        this.touch(this.counters, key, next);
-        writes.push({
-          key,
-          value: JSON.stringify({ batch: serial, counters: next } satisfies CounterRecord),
-        });
+        for (const field in d) sum[field] = (sum[field] ?? 0) + (d[field] as number);
       }
-      const marks: Owned[] = [...this.owned.values()];
-      const at = new Date().toISOString();
-      for (const owned of marks) {
-        const mark: PartitionMark = {
-          partition: owned.partition,
-          watermark: last ? Math.max(watermark, owned.mark.watermark) : owned.mark.watermark,
-          checkpoint: owned.mark.checkpoint + 1,
-          owner: this.owner,
-          at,
-        };
-        writes.push({
-          key: markKey(owned.partition),
-          value: JSON.stringify(mark),
-          expectRevision: owned.revision,
-        });
+    const writes: Array<KvWrite & { counts: Counts }> = [];
+    for (const [key, delta] of sums) {
+      const current = this.counters.get(key) ?? { counts: {}, revision: 0 };
+      const next: Counts = { ...current.counts };
+      for (const field in delta) {
+        const value = (next[field] ?? 0) + (delta[field] as number);
+        if (value === 0) delete next[field];
+        else next[field] = value;
       }
-      if (writes.length === 0) continue;
+      writes.push({
+        key,
+        value: JSON.stringify({ batch: serial, counters: next } satisfies CounterRecord),
+        expectRevision: current.revision,
+        counts: next,
+      });
+    }
+    return writes;
+  }
+
+  private nextMarks(watermark: number | undefined, journal?: Map<number, Array<[string, string]>>) {
+    const at = new Date().toISOString();
+    return [...this.owned.values()].map((owned) => {
+      const mark: PartitionMark = {
+        partition: owned.partition,
+        watermark: watermark === undefined ? owned.mark.watermark : Math.max(watermark, owned.mark.watermark),
+        checkpoint: owned.mark.checkpoint + 1,
+        owner: this.owner,
+        at,
+        ...(journal ? { journal: journal.get(owned.partition) ?? [] } : {}),
+      };
+      return {
+        owned,
+        mark,
+        write: { key: markKey(owned.partition), value: JSON.stringify(mark), expectRevision: owned.revision },
+      };
+    });
+  }
+
+  /** Many keys: atomic batches of at most 1 000 keys, each self-consistent; the last moves the watermark. */
+  private async commitInBatches(changes: readonly Change[], watermark: number): Promise<void> {
+    const plans: Change[][] = [];
+    const marks = this.owned.size;
+    let plan: Change[] = [];
+    const planCounters = new Set<string>();
+    for (const change of changes) {
+      let added = 0;
+      for (const key of change.delta.keys()) if (!planCounters.has(key)) added++;
+      if (plan.length > 0 && plan.length + 1 + planCounters.size + added + marks > maxBatchMessages) {
+        plans.push(plan);
+        plan = [];
+        planCounters.clear();
+      }
+      plan.push(change);
+      for (const key of change.delta.keys()) planCounters.add(key);
+    }
+    plans.push(plan);
+    for (let i = 0; i < plans.length; i++) {
+      const batch = plans[i] as Change[];
+      const serial = ++this.checkpointSerial;
+      const counters = this.counterWrites(batch, serial);
+      const marks = this.nextMarks(i === plans.length - 1 ? watermark : undefined);
+      const writes: KvWrite[] = [
+        ...batch.map(({ entity, value }) => ({ key: entity.key, value })),
+        ...counters.map(({ key, value }) => ({ key, value })),
+        ...marks.map(({ write }) => write),
+      ];
       this.options.faults?.beforeCommit?.(serial);
       let revisions: number[];
       try {
@@ -741,17 +806,101 @@ export class IndicatorAggregator {
           throw new PartitionLostError(`a partition of ${this.options.bucket} was taken over`);
         throw error;
       }
-      const base = writes.length - marks.length;
-      marks.forEach((owned, j) => {
-        owned.revision = revisions[base + j] as number;
-        owned.mark = JSON.parse((writes[base + j] as KvWrite).value) as PartitionMark;
+      batch.forEach(({ entity }, j) => {
+        entity.revision = revisions[j] as number;
+      });
+      counters.forEach(({ key, counts }, j) => {
+        this.touch(this.counters, key, { counts, revision: revisions[batch.length + j] as number });
+      });
+      marks.forEach(({ owned, mark }, j) => {
+        owned.revision = revisions[batch.length + counters.length + j] as number;
+        owned.mark = mark;
       });
       this.counts.checkpoints++;
     }
-    this.committed = Math.max(this.committed, watermark);
-    const now = Date.now();
-    for (const publishedAt of lags) this.recordLag(now - publishedAt);
-    this.evict();
+  }
+
+  /**
+   * Few keys: each partition's mark carries its writes (the journal: one message, so all or
+   * nothing), then every write is put with a compare-and-set on the revision this process last
+   * wrote or read, so that a process that lost the partition meanwhile cannot overwrite anything.
+   */
+  private async commitJournalled(
+    changes: readonly Change[],
+    counterPartitions: ReadonlyMap<string, number>,
+    watermark: number,
+  ): Promise<void> {
+    const serial = ++this.checkpointSerial;
+    const counters = this.counterWrites(changes, serial);
+    const journal = new Map<number, Array<[string, string]>>();
+    const add = (partition: number, key: string, value: string) => {
+      let entries = journal.get(partition);
+      if (!entries) {
+        entries = [];
+        journal.set(partition, entries);
+      }
+      entries.push([key, value]);
+    };
+    for (const { entity, value } of changes) add(entity.partition, entity.key, value);
+    for (const { key, value } of counters) add(counterPartitions.get(key) ?? 0, key, value);
+    const marks = this.nextMarks(watermark, journal);
+    this.options.faults?.beforeCommit?.(serial);
+    const revisions = await Promise.all(marks.map(({ write }) => this.put(write)));
+    marks.forEach(({ owned, mark }, j) => {
+      owned.revision = revisions[j] as number;
+      owned.mark = mark;
+    });
+    await Promise.all([
+      ...changes.map(async ({ entity, value }) => {
+        entity.revision = await this.put({ key: entity.key, value, expectRevision: entity.revision });
+      }),
+      ...counters.map(async ({ key, value, expectRevision, counts }) => {
+        this.touch(this.counters, key, { counts, revision: await this.put({ key, value, expectRevision }) });
+      }),
+    ]);
+    this.counts.checkpoints++;
+  }
+
+  /** One key, compare-and-set on its revision (0: must not exist); a conflict means the partition was lost. */
+  private async put(write: KvWrite): Promise<number> {
+    try {
+      const ack = await this.js.publish(`$KV.${this.options.bucket}.${write.key}`, write.value, {
+        expect: { lastSubjectSequence: write.expectRevision ?? 0 },
+      });
+      return ack.seq;
+    } catch (error) {
+      if (isConflict(error))
+        throw new PartitionLostError(`${write.key} of ${this.options.bucket} was written by another process`);
+      throw error;
+    }
+  }
+
+  /**
+   * Puts a partition's journal again (after a crash between the mark and its writes, or a take-over):
+   * each key gets the journal's value unless it already has it; idempotent, safe to repeat.
+   */
+  private async applyJournal(mark: PartitionMark): Promise<void> {
+    const journal = mark.journal ?? [];
+    if (journal.length === 0) return;
+    const current = await this.readMany(journal.map(([key]) => key));
+    await Promise.all(
+      journal.map(async ([key, value]) => {
+        let found = current.get(key);
+        for (let attempt = 0; attempt < 10; attempt++) {
+          if (found?.raw === value) return;
+          try {
+            await this.js.publish(`$KV.${this.options.bucket}.${key}`, value, {
+              expect: { lastSubjectSequence: found?.revision ?? 0 },
+            });
+            return;
+          } catch (error) {
+            if (!isConflict(error)) throw error;
+            found = (await this.readMany([key])).get(key);
+          }
+        }
+        throw new Error(`${key} of ${this.options.bucket} kept changing while its journal was applied`);
+      }),
+    );
   }
 
   /** A source's contributions with the partition's suffix on every counter key. */
@@ -764,7 +913,7 @@ export class IndicatorAggregator {
     return keyed;
   }
 
-  /** Takes over partition p's mark (compare-and-set), fencing its previous owner. */
+  /** Takes over partition p's mark (compare-and-set), fencing its previous owner; puts its journal again. */
   private async takeOver(partition: number): Promise<void> {
     for (let attempt = 0; attempt < 20; attempt++) {
       const entry = await this.kv.get(markKey(partition));
@@ -779,17 +928,20 @@ export class IndicatorAggregator {
               at: '',
             };
       const mark: PartitionMark = { ...current, owner: this.owner, at: new Date().toISOString() };
+      let revision: number;
       try {
-        const revision =
+        revision =
           entry?.operation === 'PUT'
             ? await this.kv.update(markKey(partition), JSON.stringify(mark), entry.revision)
             : await this.kv.create(markKey(partition), JSON.stringify(mark));
-        if (current.checkpoint > 0 && current.owner !== this.owner) this.knowsEveryKey = false;
-        this.owned.set(partition, { partition, revision, mark });
-        return;
       } catch (error) {
         if (!isConflict(error)) throw error;
+        continue;
       }
+      if (current.checkpoint > 0) this.knowsEveryKey = false;
+      await this.applyJournal(mark);
+      this.owned.set(partition, { partition, revision, mark });
+      return;
     }
     throw new Error(`partition ${partition} of ${this.options.bucket}: its mark kept changing`);
   }
@@ -811,6 +963,8 @@ export class IndicatorAggregator {
           );
           continue;
         }
+        // Cut short between a journalled mark and its writes: put them (again).
+        await this.applyJournal(mark);
         owned.revision = entry.revision;
         owned.mark = mark;
       } catch (error) {
@@ -835,11 +989,7 @@ export class IndicatorAggregator {
 }
 
 /** The bucket's layout: read, created for a new bucket, or migrated from the batch journal. */
-async function openLayout(
-  kv: KV,
-  jsm: JetStreamManager,
-  options: AggregatorOptions,
-): Promise<{ layout: BucketLayout; created: boolean }> {
+async function openLayout(kv: KV, jsm: JetStreamManager, options: AggregatorOptions): Promise<BucketLayout> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await readLayout(kv);
     if (existing) {
@@ -848,12 +998,12 @@ async function openLayout(
           { bucket: options.bucket, partitions: existing.partitions, configured: options.partitions },
           'the indicator bucket keeps the partition count it was created with; rebuild to change it',
         );
-      return { layout: existing, created: false };
+      return existing;
     }
     const legacy =
       (await readJson<number>(kv, lastBatchKey)) !== undefined ||
       (await readJson<unknown>(kv, journalKey)) !== undefined;
-    if (legacy) return { layout: await migrate(kv, jsm, options), created: false };
+    if (legacy) return migrate(kv, jsm, options);
     const layout: BucketLayout = {
       version: 2,
       partitions: Math.max(1, options.partitions ?? 1),
@@ -861,7 +1011,7 @@ async function openLayout(
     };
     try {
       await kv.create(layoutKey, JSON.stringify(layout));
-      return { layout, created: true };
+      return layout;
     } catch (error) {
       if (!isConflict(error)) throw error;
     }

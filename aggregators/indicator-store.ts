@@ -66,6 +66,11 @@ export interface PartitionMark {
   /** The process that owns the partition (the last to take it over). */
   owner: string;
   at: string;
+  /**
+   * A small checkpoint's writes ([key, value]), put after the mark: whoever reads the mark next
+   * (its owner after a crash, or the next owner) puts them again before anything else.
+   */
+  journal?: Array<[string, string]>;
 }
 
 export const layoutKey = 'layout';

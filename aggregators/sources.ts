@@ -40,9 +40,11 @@ export interface EventSource {
   /** For each counter key, old facts' contribution subtracted from the new facts'. */
   changes(before: unknown, after: unknown, kinds: readonly PeriodKind[]): Map<string, Counts>;
   /**
-   * The facts with what every period shares worked out once; throws (RangeError) on facts that
-   * cannot be counted (an instant that does not parse), so that the event is dead-lettered.
+   * Why facts that passed the schema still cannot be counted (a period before 1970), or
+   * undefined: after it, `prepare` does not throw.
    */
+  check(facts: unknown): string | undefined;
+  /** The facts with what every period shares worked out once. */
   prepare(facts: unknown, kinds: readonly PeriodKind[]): unknown;
   /** What prepared facts contribute, per counter key (partition-less), non-zero counts only. */
   contributions(prepared: unknown): Map<string, Counts>;
@@ -91,6 +93,10 @@ export const dossierSource: EventSource = {
       (facts, period) => counterKey(facts.competentAgency, period),
       (facts, period) => dossierCounts(facts, period),
     ),
+  check: (facts) => {
+    const { submittedAt, acceptedAt, decidedAt, returnedAt, endedAt } = facts as DossierFacts;
+    return countable([submittedAt, acceptedAt, decidedAt, returnedAt, endedAt]);
+  },
   prepare: (facts, kinds) => prepareDossierFacts(facts as DossierFacts, kinds),
   contributions(prepared) {
     const facts = prepared as PreparedDossierFacts;
@@ -123,6 +129,10 @@ export const feedbackSource: EventSource = {
       (facts, period) => feedbackCounterKey(facts.handlingUnit, period),
       feedbackContribution,
     ),
+  check: (facts) => {
+    const { submittedAt, answeredAt, rejectedAt } = facts as FeedbackFacts;
+    return countable([submittedAt, answeredAt, rejectedAt]);
+  },
   prepare: (facts, kinds) => ({
     facts: facts as FeedbackFacts,
     periods: affectedFeedbackPeriods(facts as FeedbackFacts, kinds),
@@ -139,6 +149,12 @@ export const feedbackSource: EventSource = {
 };
 
 export const eventSources: readonly EventSource[] = [dossierSource, feedbackSource];
+
+/** Reporting periods start in 1970 (indicators/periods.ts): an instant before cannot be counted. */
+function countable(instants: ReadonlyArray<string | undefined>): string | undefined {
+  const early = instants.find((text) => text !== undefined && text < '1970');
+  return early === undefined ? undefined : `${early} is before 1970, the first reporting period`;
+}
 
 export function sourceFor(subject: string): EventSource | undefined {
   return eventSources.find((source) => isSubjectUnder(source.subjectRoot, subject));

@@ -1,31 +1,28 @@
 /**
- * `npm run bench [-- --json] [--smoke] [--dossiers N] [--events N] [--rebuild-events N]`
+ * `npm run bench [-- --json] [--smoke] [--dossiers N] [--events N] [--rate N] [--duration S] [--rebuild-events N]`
  * Measures, in one run on the same servers (a real-time Temporal dev server and nats-server):
  *  - dossier lifecycle throughput, beside a bare workflow with as many activities and updates, and
  *    without the payload encryption (its cost);
- *  - event publish → indicator updated latency at a stated rate;
+ *  - event publish → indicator updated latency at a stated rate, sustained;
  *  - aggregator throughput beside a raw consumer that only acknowledges;
+ *  - aggregator throughput with one and with two processes, and a partition's take-over after its
+ *    owner is killed;
  *  - indicator rebuild time;
  *  - worker resident memory per cached open dossier workflow.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { Command } from 'commander';
-import { IndicatorAggregator } from '../aggregators/indicator-aggregator.js';
 import { DossierClient } from '../client/dossier-client.js';
 import { readSetting } from '../config/configuration.js';
 import { allSearchAttributeKeys } from '../contract/search-attributes.js';
 import { openPayloadProtection, type PayloadProtection } from '../encryption/data-converter.js';
 import { KeyringFile } from '../encryption/encryption-keyring.js';
-import type { DossierEvent } from '../events/dossier-event-schema.js';
-import { eventStreamName } from '../events/stream.js';
-import { dossierEventSubject } from '../events/subjects.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
 import { createLogger, PinoTemporalLogger, stderrDestination } from '../infra/logging.js';
@@ -33,22 +30,23 @@ import { startNatsServer, startTemporalDevServer } from '../infra/server-launche
 import { registerSearchAttributes } from '../infra/temporal.js';
 import { createDossierWorkers } from '../workers/dossier-workers.js';
 import { bundleWorkflowsQuietly } from '../workers/workflow-bundler.js';
+import {
+  aggregatorThroughput,
+  type Figure,
+  latency,
+  processScaling,
+  rebuild,
+  takeOver,
+} from './aggregator-bench.js';
 import { bareUpdate, bareWorkflow } from './bare-workflow.js';
-import { syntheticEvents } from './synthetic-events.js';
-
-interface Figure {
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
 
 const program = new Command('bench')
   .option('--json', 'print JSON')
   .option('--smoke', 'tiny sizes, to check that the benchmark runs')
   .option('--dossiers <n>', 'dossiers for the lifecycle throughput', '200')
-  .option('--events <n>', 'events for the aggregator throughput', '20000')
-  .option('--rate <n>', 'events per second for the latency measurement', '500')
+  .option('--events <n>', 'events for the aggregator throughput', '50000')
+  .option('--rate <n>', 'events per second for the latency measurement', '2000')
+  .option('--duration <s>', 'seconds the latency measurement lasts', '60')
   .option('--rebuild-events <n>', 'events in the stream for the rebuild', '200000')
   .option('--cached <n>', 'open dossiers for the memory measurement', '300');
 program.parse(process.argv);
@@ -102,9 +100,11 @@ async function main(): Promise<void> {
     cleanups.push(async () => protection.close());
 
     figures.push(...(await lifecycle(connection, native, nc, dataDir, size('dossiers', 10), protection)));
-    figures.push(...(await latency(nc, size('rate', 100), smoke ? 200 : 5_000)));
-    figures.push(...(await aggregatorThroughput(nc, size('events', 1_000))));
-    figures.push(...(await rebuild(nc, size('rebuildEvents', 2_000))));
+    figures.push(...(await latency(nc, logger, size('rate', 200), size('duration', 2), progress)));
+    figures.push(...(await aggregatorThroughput(nc, logger, size('events', 2_000), progress)));
+    figures.push(...(await processScaling(nc, nats.url, size('events', 2_000), progress)));
+    figures.push(...(await takeOver(nc, nats.url, progress)));
+    figures.push(...(await rebuild(nc, logger, size('rebuildEvents', 4_000), progress)));
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   }
@@ -301,140 +301,6 @@ function application(ref: string, suffix: string) {
       { kind: 'giay-to-phap-ly-ca-nhan', form: 'paper' as const, fileRef: ref },
     ],
   };
-}
-
-async function latency(nc: NatsConnection, rate: number, count: number): Promise<Figure[]> {
-  progress(`latency: ${count} events at ${rate}/s with a live aggregator …`);
-  const js = jetstream(nc);
-  const jsm = await jetstreamManager(nc);
-  const start = (await jsm.streams.info(eventStreamName)).state.last_seq + 1;
-  const aggregator = await IndicatorAggregator.create({
-    nc,
-    bucket: `bench_latency_${Date.now()}`,
-    consumerName: `bench_latency_${Date.now()}`,
-    logger,
-    startSequence: start,
-  });
-  aggregator.start();
-  try {
-    const events = syntheticEvents(count, 'lat');
-    const began = Date.now();
-    for (let i = 0; i < events.length; i++) {
-      const event = events[i] as DossierEvent;
-      const due = began + (i * 1000) / rate;
-      const wait = due - Date.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      void js.publish(dossierEventSubject(event), JSON.stringify(event), { msgID: event.id });
-    }
-    while (aggregator.metrics().processed < count) await new Promise((resolve) => setTimeout(resolve, 20));
-    const { lag } = aggregator.metrics();
-    return [
-      {
-        name: `event publish → indicator updated latency p50 at ${rate} events/s`,
-        value: lag.p50,
-        unit: 'ms',
-      },
-      {
-        name: `event publish → indicator updated latency p95 at ${rate} events/s`,
-        value: lag.p95,
-        unit: 'ms',
-      },
-      {
-        name: `event publish → indicator updated latency p99 at ${rate} events/s`,
-        value: lag.p99,
-        unit: 'ms',
-      },
-    ];
-  } finally {
-    await aggregator.stop();
-  }
-}
-
-async function aggregatorThroughput(nc: NatsConnection, count: number): Promise<Figure[]> {
-  progress(`aggregator throughput over ${count} events …`);
-  const start = await publishMany(nc, syntheticEvents(count, 'thr'));
-  const aggregator = await IndicatorAggregator.create({
-    nc,
-    bucket: `bench_thr_${Date.now()}`,
-    consumerName: `bench_thr_${Date.now()}`,
-    logger,
-    startSequence: start,
-  });
-  const aggregatorSeconds = await timed(() => aggregator.drain());
-  const rawSeconds = await timed(() => rawConsume(nc, start, count));
-  return [
-    { name: 'aggregator throughput', value: count / aggregatorSeconds, unit: 'events/s' },
-    {
-      name: 'raw JetStream consumer (ack only) on the same events',
-      value: count / rawSeconds,
-      unit: 'events/s',
-    },
-    { name: 'raw consumer ÷ aggregator', value: aggregatorSeconds / rawSeconds, unit: '×' },
-  ];
-}
-
-async function rebuild(nc: NatsConnection, count: number): Promise<Figure[]> {
-  progress(`rebuild: filling the stream to ${count} events …`);
-  const jsm = await jetstreamManager(nc);
-  const existing = (await jsm.streams.info(eventStreamName)).state.messages;
-  if (count > existing) await publishMany(nc, syntheticEvents(count - existing, 'reb'));
-  const total = (await jsm.streams.info(eventStreamName)).state.messages;
-  progress(`rebuild: replaying ${total} events …`);
-  const aggregator = await IndicatorAggregator.create({
-    nc,
-    bucket: `bench_rebuild_${Date.now()}`,
-    consumerName: `bench_rebuild_${Date.now()}`,
-    logger,
-  });
-  const seconds = await timed(() => aggregator.drain());
-  return [
-    { name: `indicator rebuild of ${total} events`, value: seconds, unit: 's' },
-    {
-      name: 'rebuild rate',
-      value: total / seconds,
-      unit: 'events/s',
-      note: `one million events ≈ ${(1_000_000 / (total / seconds)).toFixed(0)} s`,
-    },
-  ];
-}
-
-// ---------------------------------------------------------------------------------------------
-
-async function publishMany(nc: NatsConnection, events: DossierEvent[]): Promise<number> {
-  const js = jetstream(nc);
-  const jsm = await jetstreamManager(nc);
-  const start = (await jsm.streams.info(eventStreamName)).state.last_seq + 1;
-  for (let i = 0; i < events.length; i += 1_000) {
-    const batch = events.slice(i, i + 1_000);
-    await Promise.all(
-      batch.map((event) =>
-        js.publish(dossierEventSubject(event), JSON.stringify(event), { msgID: event.id }),
-      ),
-    );
-  }
-  return start;
-}
-
-async function rawConsume(nc: NatsConnection, start: number, count: number): Promise<void> {
-  const jsm = await jetstreamManager(nc);
-  const name = `bench_raw_${Date.now()}`;
-  await jsm.consumers.add(eventStreamName, {
-    durable_name: name,
-    ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.StartSequence,
-    opt_start_seq: start,
-  });
-  const consumer = await jetstream(nc).consumers.get(eventStreamName, name);
-  let seen = 0;
-  while (seen < count) {
-    const batch = await consumer.fetch({ max_messages: 500, expires: 1_000 });
-    for await (const message of batch) {
-      message.json();
-      message.ack();
-      seen++;
-    }
-  }
-  await jsm.consumers.delete(eventStreamName, name);
 }
 
 async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {

@@ -24,28 +24,39 @@ export function syntheticEvents(
   layout: SyntheticUnits = { agencies: units },
 ): DossierEvent[] {
   const events: DossierEvent[] = [];
+  for (const event of syntheticEventStream(tag, start, layout)) {
+    if (events.length >= count) break;
+    events.push(event);
+  }
+  return events;
+}
+
+/** The same events one at a time, without end (for a sustained load that keeps no array of them). */
+export function* syntheticEventStream(
+  tag: string,
+  start = Date.parse('2026-10-01T08:00:00+07:00'),
+  layout: SyntheticUnits = { agencies: units },
+): Generator<DossierEvent> {
   const agencies = layout.agencies;
   const receiving = layout.receivingUnits ?? agencies.map((unit) => unit.replace('000.00', '000.01'));
-  for (let dossier = 0; events.length < count; dossier++) {
+  for (let dossier = 0; ; dossier++) {
     const agency = agencies[dossier % agencies.length] as string;
     const receivingUnit = receiving[dossier % receiving.length] as string;
     const code = `${receivingUnit}-${tag}-${dossier}`;
     const submitted = start + (dossier % 40) * 24 * hour + (dossier % 8) * hour;
-    steps.forEach((type, index) => {
-      if (events.length >= count) return;
+    for (let index = 0; index < steps.length; index++) {
       const at = submitted + index * 6 * hour;
-      events.push({
+      yield {
         id: `${code}:${index + 1}`,
         dossierCode: code,
         seq: index + 1,
-        type,
+        type: steps[index] as (typeof steps)[number],
         occurredAt: formatInstant(at),
         data: {},
         facts: facts(dossier, submitted, index, agency, receivingUnit),
-      });
-    });
+      };
+    }
   }
-  return events;
 }
 
 function facts(

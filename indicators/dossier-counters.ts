@@ -573,16 +573,15 @@ export function prepareDossierFacts(
 /** `dossierCounts(facts, period, options)` without its zero fields, from prepared facts. */
 export function preparedCounts(prepared: PreparedDossierFacts, period: PeriodId): Record<string, number> {
   const { start, end } = periodBounds(period);
-  const within = (t: Instant | undefined) => t !== undefined && t >= start && t < end;
   const counts: Record<string, number> = {};
-  if (within(prepared.submittedAt)) counts.submitted = 1;
-  const accepted = within(prepared.acceptedAt);
+  if (within(prepared.submittedAt, start, end)) counts.submitted = 1;
+  const accepted = within(prepared.acceptedAt, start, end);
   if (accepted) Object.assign(counts, prepared.whenAccepted);
   const { progress } = prepared;
   if (progress) {
     const view =
       prepared.options.progressView === 'as-of-period-end' ? viewAsOf(progress.latest, end) : progress.latest;
-    if (accepted || within(view.terminalAt)) {
+    if (accepted || within(view.terminalAt, start, end)) {
       const last = view.supplements.at(-1);
       const waiting = view.terminalAt === undefined && last !== undefined && last.providedAt === undefined;
       const endAt = view.terminalAt ?? (waiting && last ? last.requestedAt : end);
@@ -592,6 +591,10 @@ export function preparedCounts(prepared: PreparedDossierFacts, period: PeriodId)
       if (progress.disliked) counts.progressDisliked = 1;
     }
   }
-  if (within(prepared.returnedAt)) Object.assign(counts, prepared.whenReturned);
+  if (within(prepared.returnedAt, start, end)) Object.assign(counts, prepared.whenReturned);
   return counts;
+}
+
+function within(t: Instant | undefined, start: Instant, end: Instant): boolean {
+  return t !== undefined && t >= start && t < end;
 }

@@ -320,6 +320,27 @@ describe('exactly-once effect', () => {
     // Dead-lettered at once: the schema's verdict does not change on redelivery.
     expect(letter?.deliveries).toBe(1);
   });
+  it('an event whose facts pass the schema but cannot be counted (before 1970) is dead-lettered too', async () => {
+    const start = (await streamLastSeq()) + 1;
+    const agency = `999.97.${String(process.pid % 100).padStart(2, '0')}.Z99`;
+    const [good, , , , , early] = syntheticEvents(6, `early${process.pid}`, undefined, {
+      agencies: [agency],
+    });
+    if (!good || !early) throw new Error('no synthetic events');
+    const uncountable = { ...early, facts: { ...early.facts, submittedAt: '1969-12-31T10:00:00+07:00' } };
+    const js = jetstream(system.nc);
+    for (const event of [uncountable, good])
+      await js.publish(dossierEventSubject(event), JSON.stringify(event), {
+        msgID: `${event.id}:${Date.now()}`,
+      });
+    const { aggregator } = await freshAggregator('early', start);
+    await aggregator.drain();
+    expect(aggregator.metrics().deadLettered).toBe(1);
+    expect(aggregator.metrics().processed).toBe(1);
+    const jsm = await jetstreamManager(system.nc);
+    const dead = await jsm.streams.getMessage(deadLetterStreamName, { last_by_subj: deadLettersFilter });
+    expect(dead?.json<{ reason: string }>().reason).toContain('before 1970');
+  });
 });
 
 describe('rebuild and roll-up', () => {
