@@ -94,8 +94,15 @@ export interface AggregatorOptions {
   maxCachedCounters?: number;
   /** A checkpoint waits for the one in flight once this many entities changed since. */
   maxDirtyEntities?: number;
-  /** Fault injection for tests: runs after a batch's messages are sent, before its commit. */
-  faults?: { beforeCommit?: (batch: number) => void };
+  /**
+   * Fault injection for tests: `beforeCommit` runs before a checkpoint commits (an atomic batch's
+   * messages are sent but not committed; a journalled mark is not written), `afterJournal` after a
+   * journalled checkpoint's marks are written, before its writes.
+   */
+  faults?: {
+    beforeCommit?: (batch: number) => void;
+    afterJournal?: (batch: number) => void | Promise<void>;
+  };
   /** Called after each checkpoint with every event's publish → committed lag (ms), for the bench. */
   onCommitted?: (lagsMs: readonly number[]) => void;
 }
@@ -850,6 +857,7 @@ export class IndicatorAggregator {
       owned.revision = revisions[j] as number;
       owned.mark = mark;
     });
+    await this.options.faults?.afterJournal?.(serial);
     await Promise.all([
       ...changes.map(async ({ entity, value }) => {
         entity.revision = await this.put({ key: entity.key, value, expectRevision: entity.revision });

@@ -284,6 +284,60 @@ describe('exactly-once effect', () => {
     expect(await read(cleanBucket)).toBe(1);
   });
 
+  it('a process frozen between a journalled checkpoint and its writes: the next one puts the journal, the frozen one cannot write when it wakes', async () => {
+    const start = (await streamLastSeq()) + 1;
+    const agency = `999.96.${String(process.pid % 100).padStart(2, '0')}.Z99`;
+    const js = jetstream(system.nc);
+    for (const event of syntheticEvents(15, `journal${process.pid}`, undefined, { agencies: [agency] }))
+      await js.publish(dossierEventSubject(event), JSON.stringify(event), { msgID: event.id });
+    const bucket = `test_journal_${Date.now()}`;
+    let wake = () => {};
+    let frozen = false;
+    const zombie = await IndicatorAggregator.create({
+      nc: system.nc,
+      bucket,
+      consumerName: bucket,
+      logger,
+      startSequence: start,
+      owner: 'frozen',
+      faults: {
+        afterJournal: async () => {
+          if (frozen) return;
+          frozen = true;
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+        },
+      },
+    });
+    zombie.start();
+    await waitFor(() => frozen);
+    const { Kvm } = await import('@nats-io/kv');
+    const kv = await new Kvm(system.nc).open(bucket);
+    const mark = (await kv.get('k.0'))?.json<{ owner: string; journal?: Array<[string, string]> }>();
+    expect(mark?.owner).toBe('frozen');
+    expect(mark?.journal?.length).toBeGreaterThan(0);
+    const firstKey = mark?.journal?.[0]?.[0] ?? '';
+    expect((await kv.get(firstKey))?.operation).not.toBe('PUT');
+
+    const next = await IndicatorAggregator.create({
+      nc: system.nc,
+      bucket,
+      consumerName: bucket,
+      logger,
+      owner: 'next',
+    });
+    await next.drain();
+    wake();
+    await waitFor(() => zombie.metrics().resets > 0);
+    expect(zombie.ownedPartitions()).toEqual([]);
+    await zombie.stop();
+    const expected = await recountFromStream(system.nc, new Set([agency]));
+    const actual = await bucketCounters(system.nc, bucket, [`c.${agency.replaceAll('.', '_')}.`]);
+    expect(asSortedObject(actual)).toEqual(asSortedObject(expected));
+    expect(Object.keys(asSortedObject(expected)).length).toBeGreaterThan(3);
+  });
+
   it("a dossier's events delivered newest first count as the newest: the older ones are skipped by their seq", async () => {
     const start = (await streamLastSeq()) + 1;
     const agency = `999.98.${String(process.pid % 100).padStart(2, '0')}.Z99`;
