@@ -129,19 +129,40 @@ export function feedbackCounterKey(unit: string, period: string): string {
 
 /** Opens (or creates, with TTHC_STREAM_REPLICAS replicas) an indicator bucket. */
 export async function openIndicatorBucket(nc: NatsConnection, name: string): Promise<KV> {
-  return new Kvm(nc).create(name, { history: 1, storage: StorageType.File, replicas: streamReplicas() });
+  return readable(
+    await new Kvm(nc).create(name, { history: 1, storage: StorageType.File, replicas: streamReplicas() }),
+  );
+}
+
+/**
+ * A bucket just created on a cluster answers direct reads only once its replicas are up ("no
+ * responders" for a moment): waits for a read to answer (at most 10 s).
+ */
+export async function readable(kv: KV): Promise<KV> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await kv.get('readable');
+      return kv;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 /**
  * The bucket the read side and the live aggregator use; rebuild swaps it. `metaBucket` names the
  * pointer's own bucket (one per deployment; tests use their own).
  */
-export function openMetaBucket(nc: NatsConnection, metaBucket = indicatorMetaBucket): Promise<KV> {
-  return new Kvm(nc).create(metaBucket, {
-    history: 5,
-    storage: StorageType.File,
-    replicas: streamReplicas(),
-  });
+export async function openMetaBucket(nc: NatsConnection, metaBucket = indicatorMetaBucket): Promise<KV> {
+  return readable(
+    await new Kvm(nc).create(metaBucket, {
+      history: 5,
+      storage: StorageType.File,
+      replicas: streamReplicas(),
+    }),
+  );
 }
 
 /** The bucket a meta bucket points to, pointing it at the default bucket on first use. */

@@ -19,7 +19,7 @@ import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { streamReplicas } from '../config/configuration.js';
-import { isConflict } from './indicator-store.js';
+import { isConflict, readable } from './indicator-store.js';
 import { assignPartitions } from './partitions.js';
 
 export interface PartitionOwner {
@@ -48,13 +48,15 @@ export function newMemberId(): string {
   return `${hostname()}-${process.pid}-${random}`.replace(/[^-\w]/g, '_');
 }
 
-export function openLeaseBucket(nc: NatsConnection, name: string, ttlMs: number): Promise<KV> {
-  return new Kvm(nc).create(name, {
-    history: 1,
-    ttl: ttlMs,
-    storage: StorageType.File,
-    replicas: streamReplicas(),
-  });
+export async function openLeaseBucket(nc: NatsConnection, name: string, ttlMs: number): Promise<KV> {
+  return readable(
+    await new Kvm(nc).create(name, {
+      history: 1,
+      ttl: ttlMs,
+      storage: StorageType.File,
+      replicas: streamReplicas(),
+    }),
+  );
 }
 
 export class PartitionLeases {

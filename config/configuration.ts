@@ -269,6 +269,11 @@ const settings = {
     group: 'api',
     description: 'the HTTP API',
   }),
+  TTHC_API_HOST: setting(z.string().min(1).default('127.0.0.1'), {
+    group: 'api',
+    description:
+      'the interface the API process (`api/api-main.ts`) listens on: `0.0.0.0` in a container (`npm start` always uses 127.0.0.1)',
+  }),
   TTHC_TOKEN_SECRET: setting(z.string().min(1).optional(), {
     group: 'api',
     shownDefault: '(none)',

@@ -11,6 +11,7 @@ import { IndicatorService } from '../../aggregators/indicator-service.js';
 import { setActiveBucket } from '../../aggregators/indicator-store.js';
 import { IndicatorReadModel } from '../../aggregators/read-model.js';
 import { rebuildIndicators } from '../../aggregators/rebuild.js';
+import { asSortedObject, bucketCounters, recountFromStream } from '../../aggregators/stream-recount.js';
 import { syntheticEvents } from '../../bench/synthetic-events.js';
 import { FeedbackClient } from '../../client/feedback-client.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
@@ -25,7 +26,6 @@ import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { actor } from '../support/fixtures.js';
 import { scannedHouseholdBusiness } from '../support/scanned-applications.js';
-import { asSortedObject, bucketCounters, recountFromStream } from '../support/stream-recount.js';
 import { testLogger } from '../support/test-logging.js';
 
 const oneStop = '000.01.44.H99';

@@ -18,6 +18,7 @@ import { consumerNameFor, leaseBucketFor } from '../../aggregators/indicator-ser
 import { markKey, type PartitionMark, setActiveBucket } from '../../aggregators/indicator-store.js';
 import { partitionOfSubject } from '../../aggregators/partitions.js';
 import { rebuildingKey } from '../../aggregators/rebuild.js';
+import { asSortedObject, bucketCounters, recountFromStream } from '../../aggregators/stream-recount.js';
 import { syntheticEvents } from '../../bench/synthetic-events.js';
 import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { eventStreamName } from '../../events/stream.js';
@@ -29,7 +30,6 @@ import {
   stopAll,
 } from '../support/aggregator-process.js';
 import { LegacyIndicatorAggregator } from '../support/legacy-indicator-aggregator.js';
-import { asSortedObject, bucketCounters, recountFromStream } from '../support/stream-recount.js';
 import { testLogger } from '../support/test-logging.js';
 import { connectNats } from '../support/test-servers.js';
 

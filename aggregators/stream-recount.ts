@@ -1,5 +1,6 @@
 /**
- * The oracle of the aggregator's exactly-once effect: a recount of the event stream from scratch.
+ * The oracle of the aggregator's exactly-once effect (the tests and `npm run drill`): a recount of
+ * the event stream from scratch.
  * It reads every event, keeps each dossier's and feedback's newest facts (highest seq), and sums
  * their contributions per counter key with the plain formulas (`dossierCounts`,
  * `feedbackContribution` over `affectedPeriods`), not the aggregator's prepared path, its
@@ -9,6 +10,11 @@
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { type DossierFacts, dossierEventSchema } from '../events/dossier-event-schema.js';
+import { type FeedbackFacts, feedbackEventSchema } from '../events/feedback-event-schema.js';
+import { eventStreamName } from '../events/stream.js';
+import { affectedPeriods, dossierCounts } from '../indicators/dossier-counters.js';
+import { affectedFeedbackPeriods, feedbackContribution } from '../indicators/feedback-counters.js';
 import {
   addCounts,
   type CounterRecord,
@@ -18,13 +24,8 @@ import {
   readJson,
   readLayout,
   sparse,
-} from '../../aggregators/indicator-store.js';
-import { keysOfCounter } from '../../aggregators/partitions.js';
-import { type DossierFacts, dossierEventSchema } from '../../events/dossier-event-schema.js';
-import { type FeedbackFacts, feedbackEventSchema } from '../../events/feedback-event-schema.js';
-import { eventStreamName } from '../../events/stream.js';
-import { affectedPeriods, dossierCounts } from '../../indicators/dossier-counters.js';
-import { affectedFeedbackPeriods, feedbackContribution } from '../../indicators/feedback-counters.js';
+} from './indicator-store.js';
+import { keysOfCounter } from './partitions.js';
 
 /** Counter key (partition-less) → counts, for the dossiers of the given competent agencies. */
 export async function recountFromStream(
