@@ -115,10 +115,12 @@ async function runChildren(
       { cwd: projectRoot, stdio: ['pipe', 'pipe', 'inherit'] },
     );
     children.add(child);
+    // Listened for from the start: a child may exit before its last line is read.
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     child.once('exit', () => children.delete(child));
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     const iterator = lines[Symbol.asyncIterator]();
-    return { child, next: async () => (await iterator.next()).value as string | undefined };
+    return { child, exited, next: async () => (await iterator.next()).value as string | undefined };
   });
   // One at a time: the first creates the bucket's layout.
   for (const { next } of started)
@@ -127,7 +129,7 @@ async function runChildren(
   for (const { child } of started) child.stdin?.write('go\n');
   await Promise.all(started.map(({ next }) => next()));
   const seconds = Number(process.hrtime.bigint() - began) / 1e9;
-  await Promise.all(started.map(({ child }) => new Promise((resolve) => child.once('exit', resolve))));
+  await Promise.all(started.map(({ exited }) => exited));
   return seconds;
 }
 

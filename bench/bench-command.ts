@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [--smoke] [--dossiers N] [--events N] [--rate N] [--duration S] [--rebuild-events N]`
+ * `npm run bench [-- --json] [--smoke] [--only PARTS] [--dossiers N] [--events N] [--rate N] [--duration S] [--rebuild-events N]`
  * Measures, in one run on the same servers (a real-time Temporal dev server and nats-server):
  *  - dossier lifecycle throughput, beside a bare workflow with as many activities and updates, and
  *    without the payload encryption (its cost);
@@ -48,11 +48,20 @@ const program = new Command('bench')
   .option('--rate <n>', 'events per second for the latency measurement', '2000')
   .option('--duration <s>', 'seconds the latency measurement lasts', '60')
   .option('--rebuild-events <n>', 'events in the stream for the rebuild', '200000')
-  .option('--cached <n>', 'open dossiers for the memory measurement', '300');
+  .option('--cached <n>', 'open dossiers for the memory measurement', '300')
+  .option(
+    '--only <parts>',
+    'run only these parts, comma-separated: lifecycle, latency, throughput, scaling, takeover, rebuild',
+  );
 program.parse(process.argv);
 const options = program.opts<Record<string, string | boolean | undefined>>();
 const smoke = Boolean(options.smoke);
 const size = (name: string, smokeValue: number) => (smoke ? smokeValue : Number(options[name]));
+const benchParts = ['lifecycle', 'latency', 'throughput', 'scaling', 'takeover', 'rebuild'] as const;
+const only = typeof options.only === 'string' ? options.only.split(',').map((p) => p.trim()) : undefined;
+for (const part of only ?? [])
+  if (!(benchParts as readonly string[]).includes(part)) program.error(`--only: unknown part "${part}"`);
+const runs = (part: (typeof benchParts)[number]) => !only || only.includes(part);
 
 const logger = createLogger({ name: 'bench', level: 'error', destination: stderrDestination() });
 // Ctrl-C and SIGTERM end the bench at once; the servers it started die with it (infra/server-launchers.ts).
@@ -73,7 +82,14 @@ Runtime.install({
 const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 async function main(): Promise<void> {
-  const figures: Figure[] = [];
+  // Each figure goes to standard error as soon as it is measured: a run stopped halfway keeps them.
+  const figures = {
+    list: [] as Figure[],
+    push(...measured: Figure[]) {
+      for (const f of measured) progress(`  ${f.name}: ${f.value.toFixed(2)} ${f.unit}`);
+      this.list.push(...measured);
+    },
+  };
   const cleanups: Array<() => Promise<unknown>> = [];
   try {
     progress('starting servers …');
@@ -99,12 +115,16 @@ async function main(): Promise<void> {
     const protection = await openPayloadProtection({ nc, keyring });
     cleanups.push(async () => protection.close());
 
-    figures.push(...(await lifecycle(connection, native, nc, dataDir, size('dossiers', 10), protection)));
-    figures.push(...(await latency(nc, logger, size('rate', 200), size('duration', 2), progress)));
-    figures.push(...(await aggregatorThroughput(nc, logger, size('events', 2_000), progress)));
-    figures.push(...(await processScaling(nc, nats.url, size('events', 2_000), progress)));
-    figures.push(...(await takeOver(nc, nats.url, progress)));
-    figures.push(...(await rebuild(nc, logger, size('rebuildEvents', 4_000), progress)));
+    if (runs('lifecycle'))
+      figures.push(...(await lifecycle(connection, native, nc, dataDir, size('dossiers', 10), protection)));
+    if (runs('latency'))
+      figures.push(...(await latency(nc, logger, size('rate', 200), size('duration', 2), progress)));
+    if (runs('throughput'))
+      figures.push(...(await aggregatorThroughput(nc, logger, size('events', 2_000), progress)));
+    if (runs('scaling'))
+      figures.push(...(await processScaling(nc, nats.url, size('events', 2_000), progress)));
+    if (runs('takeover')) figures.push(...(await takeOver(nc, nats.url, progress)));
+    if (runs('rebuild')) figures.push(...(await rebuild(nc, logger, size('rebuildEvents', 4_000), progress)));
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   }
@@ -117,14 +137,14 @@ async function main(): Promise<void> {
     },
     versions: { temporalSdk: '1.24.0', temporalCli: '1.9.1', natsServer: '2.15.1', natsJs: '3.4.0' },
     smoke,
-    figures,
+    figures: figures.list,
   };
   if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
     process.stdout.write(
       `${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}\n`,
     );
-    for (const f of figures)
+    for (const f of figures.list)
       process.stdout.write(
         `${f.name.padEnd(58)} ${f.value.toFixed(2).padStart(12)} ${f.unit}${f.note ? `  (${f.note})` : ''}\n`,
       );
@@ -172,6 +192,7 @@ async function lifecycle(
     const plainClient = new DossierClient(new Client({ connection }), codes);
     // Untimed first: the plain run would otherwise pay the warm-up (JIT, caches) for both.
     await pool(Math.min(dossiers, 20), 32, (i) => runDossier(plainClient, scan.ref, `warm-up-${i}`));
+    progress('lifecycle: timed dossiers without encryption …');
     plainSeconds = await timed(() =>
       pool(dossiers, 32, (i) => runDossier(plainClient, scan.ref, `plain-${i}`)),
     );
@@ -197,10 +218,12 @@ async function lifecycle(
   const runs = all.map((w) => w.run());
   try {
     const dossierClient = new DossierClient(client, codes);
+    progress('lifecycle: timed dossiers …');
     const dossierSeconds = await timed(() =>
       pool(dossiers, 32, (i) => runDossier(dossierClient, scan.ref, `run-${i}`)),
     );
     const bareClient = new Client({ connection });
+    progress('lifecycle: timed bare workflows …');
     const bareSeconds = await timed(() =>
       pool(dossiers, 32, async (i) => {
         const handle = await bareClient.workflow.start(bareWorkflow, {
