@@ -34,13 +34,17 @@ import {
   type JsMsg,
   jetstream,
   jetstreamManager,
-  StorageType,
 } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { type NatsConnection, nanos } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import { ensureStream, eventStreamConfig, eventStreamName } from '../events/stream.js';
-import { deadLetterSubject, deadLettersFilter, everySubjectUnder } from '../events/subjects.js';
+import {
+  deadLetterStreamConfig,
+  ensureStream,
+  eventStreamConfig,
+  eventStreamName,
+} from '../events/stream.js';
+import { deadLetterSubject, everySubjectUnder } from '../events/subjects.js';
 import { defaultPeriodKinds, type PeriodKind } from '../indicators/periods.js';
 import {
   AtomicBatchError,
@@ -71,7 +75,7 @@ import { KnownKeys } from './known-keys.js';
 import { partitionedKey, partitionOfSubject } from './partitions.js';
 import { type EventSource, eventSources, sourceFor } from './sources.js';
 
-export const deadLetterStreamName = 'TTHC_DEAD_LETTERS';
+export { deadLetterStreamName } from '../events/stream.js';
 
 export interface AggregatorOptions {
   nc: NatsConnection;
@@ -236,12 +240,7 @@ export class IndicatorAggregator {
   static async create(options: AggregatorOptions): Promise<IndicatorAggregator> {
     const jsm = await jetstreamManager(options.nc);
     await ensureStream(jsm, eventStreamConfig());
-    await ensureStream(jsm, {
-      name: deadLetterStreamName,
-      subjects: [deadLettersFilter],
-      storage: StorageType.File,
-      duplicate_window: nanos(120_000),
-    });
+    await ensureStream(jsm, deadLetterStreamConfig());
     const kv = await openIndicatorBucket(options.nc, options.bucket);
     await enableAtomicBatches(options.nc, options.bucket);
     const layout = await openLayout(kv, jsm, options);

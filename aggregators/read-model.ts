@@ -104,17 +104,12 @@ export class IndicatorReadModel {
     parsePeriod(period);
     const unit = this.organisation.get(unitCode);
     const subtree = this.subtree(unitCode);
-    const { kv, partitions } = await this.bucketAndLayout();
-    const sumOver = async <C extends Counts>(key: (code: string) => string, empty: C): Promise<C> => {
-      // A unit's counters are spread over the bucket's partitions (one key each): sum them too.
-      const keys = subtree.flatMap((code) => keysOfCounter(key(code), partitions));
-      const parts = await Promise.all(
-        keys.map(async (k) => (await readJson<CounterRecord<C>>(kv, k))?.value.counters),
-      );
-      return parts.reduce<C>((sum, part) => (part ? addCounts(sum, part) : sum), empty);
-    };
-    const counters = await sumOver((code) => counterKey(code, period), emptyCounters());
-    const feedback = await sumOver((code) => feedbackCounterKey(code, period), emptyFeedbackCounters());
+    const counters = await this.sumOver(subtree, (code) => counterKey(code, period), emptyCounters());
+    const feedback = await this.sumOver(
+      subtree,
+      (code) => feedbackCounterKey(code, period),
+      emptyFeedbackCounters(),
+    );
     const catalogueStats = {
       ...this.catalogueStats(subtree),
       ...(await this.publicationStats(unitCode, period)),
@@ -128,6 +123,26 @@ export class IndicatorReadModel {
       scoreboard: scoreboard(counters, catalogueStats, feedback, this.config),
       tt01: agencyAssessment(tt01Tally(counters)),
     };
+  }
+
+  /** The dossier counters of a unit and its subtree for a period, without the scoreboard. */
+  async dossierCounters(unitCode: string, period: string): Promise<DossierCounters> {
+    parsePeriod(period);
+    return this.sumOver(this.subtree(unitCode), (code) => counterKey(code, period), emptyCounters());
+  }
+
+  private async sumOver<C extends Counts>(
+    subtree: readonly string[],
+    key: (code: string) => string,
+    empty: C,
+  ): Promise<C> {
+    const { kv, partitions } = await this.bucketAndLayout();
+    // A unit's counters are spread over the bucket's partitions (one key each): sum them too.
+    const keys = subtree.flatMap((code) => keysOfCounter(key(code), partitions));
+    const parts = await Promise.all(
+      keys.map(async (k) => (await readJson<CounterRecord<C>>(kv, k))?.value.counters),
+    );
+    return parts.reduce<C>((sum, part) => (part ? addCounts(sum, part) : sum), empty);
   }
 
   /** The children of `parentCode`, each with its subtree rolled up, ranked by total score. */

@@ -2,8 +2,10 @@
  * Starting the HTTP API in a process that already has its Temporal client and NATS connection
  * (`npm start`, a deployment's API container). Settings come from config/configuration.ts:
  * TTHC_TOKEN_SECRET (required, ≥ 32 characters), TTHC_API_PORT, TTHC_DATA_DIR, TTHC_ORGANISATION,
- * TTHC_INDICATOR_META_BUCKET. It opens the personal-data access log (stream TTHC_ACCESS_LOG, with
- * TTHC_STREAM_REPLICAS replicas when it creates it) before it listens.
+ * TTHC_INDICATOR_META_BUCKET, and the sign-in settings (TTHC_OIDC_*, TTHC_PUBLIC_URL, the limits).
+ * It reads the identity provider's discovery document (a wrong TTHC_OIDC_ISSUER is a ConfigError
+ * naming it), and opens the personal-data access log (stream TTHC_ACCESS_LOG), the security log
+ * (TTHC_SECURITY_LOG) and the role-assignment table before it listens.
  */
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -12,19 +14,24 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { IndicatorReadModel } from '../aggregators/read-model.js';
 import { AccessLog } from '../audit/access-log.js';
+import { SecurityLog } from '../audit/security-log.js';
 import { DossierClient } from '../client/dossier-client.js';
 import { FeedbackClient } from '../client/feedback-client.js';
-import { readSetting } from '../config/configuration.js';
+import { ConfigError, readSetting } from '../config/configuration.js';
 import type { PayloadProtection } from '../encryption/data-converter.js';
+import { RoleAssignments } from '../identity/role-assignments.js';
 import { CalendarAmendmentWatch } from '../infra/calendar-amendment-store.js';
 import { DigitizedRegistry } from '../infra/digitized-registry.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
+import { UnitTargetStore } from '../infra/unit-target-store.js';
 import { PublicationStore } from '../publications/publication-store.js';
 import { DossierEraser } from '../retention/dossier-erasure.js';
 import { loadCatalogue } from '../rules/catalogue-loader.js';
 import { loadOrganisation } from '../rules/organisation-loader.js';
 import { checkSecret } from './auth.js';
+import type { ApiLimits, SignInSettings } from './context.js';
+import { DiscoveryError, OidcTokenVerifier } from './oidc-tokens.js';
 import { buildApiServer } from './server.js';
 
 export interface ApiSettings {
@@ -67,6 +74,57 @@ export interface StartApiOptions {
   host?: string;
   /** The personal-data access log, if the process has opened it; else it is opened here. */
   accessLog?: AccessLog;
+  /** The identity provider (default: TTHC_OIDC_ISSUER); npm start passes its embedded provider's. */
+  oidcIssuer?: string;
+  /** Overrides of the sign-in and hardening settings (tests). */
+  oidc?: { jwksCooldownMs?: number };
+  limits?: Partial<ApiLimits>;
+  /** Development only (default: TTHC_DEV_SHARED_SECRET_TOKENS). */
+  devSharedSecretTokens?: boolean;
+  /** Clock (tests). */
+  now?: () => number;
+}
+
+/** The verifier of the provider's tokens; a provider that cannot be discovered is a ConfigError naming TTHC_OIDC_ISSUER. */
+export async function openIdentityProvider(
+  issuer: string,
+  extra: { jwksCooldownMs?: number } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<OidcTokenVerifier> {
+  try {
+    return await OidcTokenVerifier.discover({
+      issuer,
+      audience: readSetting('TTHC_OIDC_AUDIENCE', env),
+      claims: {
+        id: readSetting('TTHC_OIDC_CLAIM_ID', env),
+        name: readSetting('TTHC_OIDC_CLAIM_NAME', env),
+        unit: readSetting('TTHC_OIDC_CLAIM_UNIT', env),
+        role: readSetting('TTHC_OIDC_CLAIM_ROLE', env),
+        roleValues: readSetting('TTHC_OIDC_ROLE_VALUES', env),
+      },
+      clockSkewSeconds: Math.round(readSetting('TTHC_OIDC_CLOCK_SKEW', env) / 1000),
+      maxLifetimeSeconds: Math.round(readSetting('TTHC_OIDC_MAX_TOKEN_LIFETIME', env) / 1000),
+      ...extra,
+    });
+  } catch (error) {
+    if (error instanceof DiscoveryError) {
+      throw new ConfigError(`invalid configuration: TTHC_OIDC_ISSUER ${error.message}`, ['TTHC_OIDC_ISSUER']);
+    }
+    throw error;
+  }
+}
+
+/** The limits from the environment (TTHC_RATE_LIMIT_*, TTHC_LOOKUP_LOCKOUT_*, TTHC_API_BODY_LIMIT, …). */
+export function apiLimitsFrom(env: NodeJS.ProcessEnv = process.env): ApiLimits {
+  return {
+    signInPerMinute: readSetting('TTHC_RATE_LIMIT_SIGNIN', env),
+    writesPerMinute: readSetting('TTHC_RATE_LIMIT_WRITES', env),
+    lookupPerMinute: readSetting('TTHC_RATE_LIMIT_LOOKUP', env),
+    lookupLockoutAttempts: readSetting('TTHC_LOOKUP_LOCKOUT_ATTEMPTS', env),
+    lookupLockoutMs: readSetting('TTHC_LOOKUP_LOCKOUT_DURATION', env),
+    bodyLimit: readSetting('TTHC_API_BODY_LIMIT', env),
+    requestTimeoutMs: readSetting('TTHC_API_REQUEST_TIMEOUT', env),
+  };
 }
 
 export interface RunningApi {
@@ -84,6 +142,30 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
   const accessLog = options.accessLog ?? (await AccessLog.open(options.nc));
   const calendarAmendments = await CalendarAmendmentWatch.start(options.nc, options.logger);
   const { protection } = options;
+  const issuer = options.oidcIssuer ?? readSetting('TTHC_OIDC_ISSUER');
+  const devSharedSecretTokens = options.devSharedSecretTokens ?? readSetting('TTHC_DEV_SHARED_SECRET_TOKENS');
+  if (!issuer && !devSharedSecretTokens) {
+    calendarAmendments.stop();
+    throw new ConfigError(
+      'invalid configuration: TTHC_OIDC_ISSUER must name the OpenID Connect provider officials sign in with (docs/identity.md)',
+      ['TTHC_OIDC_ISSUER'],
+    );
+  }
+  const oidc = issuer
+    ? await openIdentityProvider(issuer, options.oidc).catch((error: unknown) => {
+        calendarAmendments.stop();
+        throw error;
+      })
+    : undefined;
+  const publicUrl = readSetting('TTHC_PUBLIC_URL')?.replace(/\/+$/, '');
+  const signIn: SignInSettings = {
+    clientId: readSetting('TTHC_OIDC_CLIENT_ID'),
+    clientSecret: readSetting('TTHC_OIDC_CLIENT_SECRET'),
+    cliClientId: readSetting('TTHC_OIDC_CLI_CLIENT_ID'),
+    scopes: readSetting('TTHC_OIDC_SCOPES'),
+    // Known once the API listens (port 0 picks one) unless TTHC_PUBLIC_URL says.
+    publicUrl: publicUrl ?? `http://127.0.0.1:${settings.port}`,
+  };
   const documents = new FileDocumentStore(join(settings.dataDir, 'documents'), protection.keyring);
   const app = await buildApiServer({
     temporal: options.temporal,
@@ -117,11 +199,21 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
     ),
     organisation,
     secret: settings.secret,
+    oidc,
+    devSharedSecretTokens,
+    assignments: await RoleAssignments.open(options.nc, { replicas: readSetting('TTHC_STREAM_REPLICAS') }),
+    securityLog: await SecurityLog.open(options.nc),
+    signIn,
+    limits: { ...apiLimitsFrom(), ...options.limits },
+    corsOrigins: readSetting('TTHC_CORS_ORIGINS') ?? [],
+    now: options.now,
     logger: options.logger,
     calendarAmendments,
     codec: protection.codec,
     codecOrigins: options.codecOrigins ?? readSetting('TTHC_CODEC_ORIGINS') ?? [],
     temporalWebUi: options.temporalWebUi ?? readSetting('TTHC_TEMPORAL_UI_URL'),
+    uploadLimitBytes: readSetting('TTHC_UPLOAD_MAX_SIZE'),
+    targets: new UnitTargetStore(options.nc),
   });
   const host = options.host ?? '127.0.0.1';
   try {
@@ -138,6 +230,7 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
+  if (!publicUrl) signIn.publicUrl = `http://${host}:${port}`;
   return {
     app,
     url: `http://${host}:${port}`,

@@ -1,10 +1,12 @@
 /**
- * Authentication of officials and citizens.
+ * Authentication of officials and citizens: what every way of signing in shares.
  *
- * Officials carry a signed bearer token (JWT, HS256) naming them: `sub` (official id), `name`,
- * `unit` (unit code) and `role` (a domain role other than applicant). Citizens get no token: they
- * look up their dossier with the dossier code and the short lookup secret printed on the receipt,
- * an HMAC of the code under the server secret.
+ * Officials sign in with the province's OpenID Connect provider (api/oidc-tokens.ts verifies its
+ * access tokens; api/authentication.ts turns them into an `Official`). The shared-secret tokens
+ * here (JWT, HS256, `tthc token issue`) are accepted only with the development setting
+ * TTHC_DEV_SHARED_SECRET_TOKENS; the server still signs its own codec session cookie this way.
+ * Citizens get no token: they look up their dossier with the dossier code and the short lookup
+ * secret printed on the receipt, an HMAC of the code under the server secret.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
@@ -114,7 +116,21 @@ export async function issueToken(
   return { token, claims: parsed.data, expiresAt: new Date(expiresAt * 1000).toISOString() };
 }
 
-export type AuthFailureReason = 'missing' | 'malformed' | 'bad-signature' | 'expired' | 'invalid-claims';
+export type AuthFailureReason =
+  | 'missing'
+  | 'malformed'
+  | 'bad-signature'
+  | 'bad-algorithm'
+  | 'unknown-key'
+  | 'wrong-issuer'
+  | 'wrong-audience'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'issued-in-future'
+  | 'lifetime-too-long'
+  | 'invalid-claims'
+  | 'session-expired'
+  | 'no-sign-in';
 
 const reasonText: Record<AuthFailureReason, { vi: string; en: string }> = {
   missing: {
@@ -123,8 +139,38 @@ const reasonText: Record<AuthFailureReason, { vi: string; en: string }> = {
   },
   malformed: { vi: 'Mã xác thực không đúng định dạng', en: 'malformed token' },
   'bad-signature': { vi: 'Chữ ký của mã xác thực không hợp lệ', en: 'bad token signature' },
+  'bad-algorithm': {
+    vi: 'Thuật toán ký của mã xác thực không được chấp nhận (chỉ RS256, ES256)',
+    en: 'token signing algorithm not accepted (RS256 or ES256 only)',
+  },
+  'unknown-key': {
+    vi: 'Mã xác thực được ký bằng khóa không có trong danh sách khóa của nhà cung cấp định danh',
+    en: 'token signed with a key the identity provider does not publish',
+  },
+  'wrong-issuer': {
+    vi: 'Mã xác thực không do nhà cung cấp định danh của hệ thống cấp',
+    en: 'token from another issuer',
+  },
+  'wrong-audience': { vi: 'Mã xác thực không dành cho hệ thống này', en: 'token for another audience' },
   expired: { vi: 'Mã xác thực đã hết hạn', en: 'token expired' },
+  'not-yet-valid': { vi: 'Mã xác thực chưa đến thời điểm có hiệu lực', en: 'token not valid yet (nbf)' },
+  'issued-in-future': {
+    vi: 'Thời điểm cấp của mã xác thực ở tương lai',
+    en: 'token issued in the future (iat)',
+  },
+  'lifetime-too-long': {
+    vi: 'Thời hạn của mã xác thực dài hơn mức tối đa cho phép',
+    en: 'token lifetime longer than the configured maximum',
+  },
   'invalid-claims': { vi: 'Nội dung mã xác thực không hợp lệ', en: 'invalid token claims' },
+  'session-expired': {
+    vi: 'Phiên đăng nhập đã hết hạn; vui lòng đăng nhập lại',
+    en: 'session expired; sign in again',
+  },
+  'no-sign-in': {
+    vi: 'Máy chủ chưa được cấu hình nhà cung cấp định danh (OIDC)',
+    en: 'no identity provider is configured on this server',
+  },
 };
 
 /** 401: the request is not authenticated; `reason` says why. */

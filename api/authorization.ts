@@ -307,6 +307,25 @@ export function mayReadIndicators(
   );
 }
 
+/** Giving units their yearly targets: administrators, and supervisors of the issuing unit itself. */
+export function mayGiveTargets(official: Official, issuedBy: string): Decision {
+  if (official.role === 'administrator') return allow;
+  if (official.role === 'supervisor' && official.unit === issuedBy) return allow;
+  return deny(
+    `Chỉ quản trị hệ thống và cán bộ giám sát của ${issuedBy} được giao chỉ tiêu`,
+    `only administrators and supervisors of ${issuedBy} may give its targets`,
+  );
+}
+
+/** Uploading a component: the counter officers who receive dossiers (citizens, online, later). */
+export function mayUpload(official: Official): Decision {
+  if (official.role === 'counter-officer') return allow;
+  return deny(
+    'Chỉ cán bộ một cửa được tải lên thành phần hồ sơ',
+    'only counter officers may upload dossier components',
+  );
+}
+
 /** The codec endpoint returns plaintext: administrators, and supervisors (for their subtree). */
 export function mayUseCodec(official: Official): Decision {
   if (official.role === 'administrator' || official.role === 'supervisor') return allow;
@@ -347,6 +366,15 @@ export function mayReadAccessLog(official: Official): Decision {
   return deny(
     `Nhật ký truy cập dữ liệu cá nhân chỉ dành cho quản trị hệ thống; người gửi yêu cầu là ${roleNames[official.role].vi}`,
     `the personal-data access log is for administrators only; the caller is a ${roleNames[official.role].en}`,
+  );
+}
+
+/** The role-assignment table and the security log: administrators only. */
+export function mayManageRoles(official: Official): Decision {
+  if (official.role === 'administrator') return allow;
+  return deny(
+    `Chỉ quản trị hệ thống được xem và gán vai trò, xem nhật ký đăng nhập; người gửi yêu cầu là ${roleNames[official.role].vi}`,
+    `only administrators may read and change role assignments or read the security log; the caller is a ${roleNames[official.role].en}`,
   );
 }
 

@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { IndicatorReadModel } from '../aggregators/read-model.js';
 import type { AccessLog } from '../audit/access-log.js';
+import type { SecurityLog } from '../audit/security-log.js';
 import type { DossierClient } from '../client/dossier-client.js';
 import type { FeedbackClient } from '../client/feedback-client.js';
 import type { DossierSearch } from '../client/search.js';
@@ -14,16 +15,24 @@ import type { Actor } from '../domain/actor.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import type { ActionName } from '../domain/dossier/dossier-actions.js';
 import type { OrganisationRegistry } from '../domain/organisation.js';
+import type { RoleAssignments } from '../identity/role-assignments.js';
 import type { DocumentStore } from '../infra/document-store.js';
+import type { UnitTargetStore } from '../infra/unit-target-store.js';
 import type { DossierEraser } from '../retention/dossier-erasure.js';
 import type { AmendmentSource } from '../rules/calendar-loader.js';
 import { AuthenticationError, type Official } from './auth.js';
+import type { Authenticator } from './authentication.js';
 import type { DossierScope } from './authorization.js';
+import type { ConsoleSessions } from './console-sessions.js';
+import type { LookupLockout } from './lookup-lockout.js';
+import type { OidcTokenVerifier } from './oidc-tokens.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The official named by the bearer token (routes under /v1 except /v1/lookup). */
+    /** The official named by the bearer token or the console session (routes under /v1 except /v1/lookup). */
     official?: Official;
+    /** When the caller's token or session ends, epoch ms. */
+    authExpiresAt?: number;
   }
 }
 
@@ -51,8 +60,25 @@ export interface ApiDeps {
   /** Decision 766 read model; the indicator routes answer 503 without it. */
   indicators?: IndicatorReadModel;
   organisation: OrganisationRegistry;
-  /** Server secret (≥ 32 characters): signs tokens, lookup secrets and page tokens. */
+  /**
+   * Server secret (≥ 32 characters): derives lookup secrets and page tokens and signs the codec
+   * session cookie; officials' tokens signed with it are accepted only with `devSharedSecretTokens`.
+   */
   secret: string;
+  /** The province's OpenID Connect provider (TTHC_OIDC_ISSUER, or the embedded one). */
+  oidc?: OidcTokenVerifier;
+  /** Development only (TTHC_DEV_SHARED_SECRET_TOKENS): also accept HS256 tokens signed with `secret`. */
+  devSharedSecretTokens?: boolean;
+  /** The role-assignment table, for tokens without a role; the assignment routes answer 503 without it. */
+  assignments?: RoleAssignments;
+  /** Sign-ins, failed sign-ins and role changes are recorded here when given. */
+  securityLog?: SecurityLog;
+  /** The console's sign-in (authorization code with PKCE); the /auth routes answer 503 without it. */
+  signIn?: SignInSettings;
+  /** Rate limits, lockouts and request limits (defaults: the configuration's defaults). */
+  limits?: Partial<ApiLimits>;
+  /** Other web origins allowed to call the API (CORS, no cookies); none when absent. */
+  corsOrigins?: readonly string[];
   /** pino logger (with redaction: infra/logging.ts createLogger); a default one when absent. */
   logger?: Logger;
   /** Timeout of each readiness probe, ms (default 2000). */
@@ -65,12 +91,52 @@ export interface ApiDeps {
   codec?: PayloadCodec;
   /** Origins allowed to call the codec endpoint (the Temporal Web UI's); none when absent. */
   codecOrigins?: readonly string[];
+  /** The units' yearly targets (giao chỉ tiêu); the target routes answer 503 without it. */
+  targets?: UnitTargetStore;
+  /** The largest upload taken (bytes; default 10 MiB). */
+  uploadLimitBytes?: number;
   /** The Temporal Web UI's address, for the console's link to a dossier's history (decoded through /codec). */
   temporalWebUi?: string;
 }
 
+export interface SignInSettings {
+  /** The console's client id at the provider (TTHC_OIDC_CLIENT_ID). */
+  clientId: string;
+  clientSecret?: string;
+  /** The CLI's client id (device flow), told to `tthc login` by GET /auth/config. */
+  cliClientId: string;
+  /** Scopes asked for (TTHC_OIDC_SCOPES). */
+  scopes: string;
+  /** The API as browsers reach it (TTHC_PUBLIC_URL): the redirect URI is `<publicUrl>/auth/callback`. */
+  publicUrl: string;
+}
+
+export interface ApiLimits {
+  signInPerMinute: number;
+  writesPerMinute: number;
+  lookupPerMinute: number;
+  lookupLockoutAttempts: number;
+  lookupLockoutMs: number;
+  bodyLimit: number;
+  requestTimeoutMs: number;
+}
+
+export const defaultApiLimits: ApiLimits = {
+  signInPerMinute: 20,
+  writesPerMinute: 600,
+  lookupPerMinute: 60,
+  lookupLockoutAttempts: 5,
+  lookupLockoutMs: 15 * 60_000,
+  bodyLimit: 1024 * 1024,
+  requestTimeoutMs: 30_000,
+};
+
 export interface ApiContext extends ApiDeps {
   search: DossierSearch;
+  authenticator: Authenticator;
+  sessions: ConsoleSessions;
+  apiLimits: ApiLimits;
+  lookupLockout: LookupLockout;
   now: () => number;
   /** A jurisdiction's working-day calendar, with the published amendments; throws for an unknown one. */
   jurisdictionCalendar(jurisdiction: string): WorkingCalendar;

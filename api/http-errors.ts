@@ -18,6 +18,20 @@ import { ValidationError } from '../domain/validation.js';
 import { DossierStillOpenError, UnknownDossierError } from '../retention/dossier-erasure.js';
 import { AuthenticationError } from './auth.js';
 import { ForbiddenError } from './authorization.js';
+import { IdentityProviderUnavailableError } from './oidc-tokens.js';
+
+/** 429: too many requests (a rate limit) or a locked lookup; says when to try again. */
+export class TooManyRequestsError extends Error {
+  override name = 'TooManyRequestsError';
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly retryAfterSeconds: number,
+    readonly retryAt?: string,
+  ) {
+    super(message);
+  }
+}
 
 /** Body of every error response. */
 export const errorSchema = z
@@ -25,6 +39,7 @@ export const errorSchema = z
     error: z.string().describe('What went wrong, in Vietnamese and/or English'),
     code: z.string().optional().describe('Machine-readable reason, e.g. WRONG_AGENCY, expired, FORBIDDEN'),
     issues: z.array(z.string()).optional().describe('One line per failing field: "<path>: <rule>"'),
+    retryAt: z.string().optional().describe('429: when to try again (ISO 8601 instant)'),
   })
   .meta({ id: 'Error' });
 export type ErrorBody = z.output<typeof errorSchema>;
@@ -101,8 +116,24 @@ export function mapError(error: unknown): Mapped | undefined {
       },
     };
   }
-  if (error instanceof ForbiddenError)
-    return { status: 403, body: { error: error.message, code: 'FORBIDDEN' } };
+  if (error instanceof ForbiddenError) {
+    const code = (error as ForbiddenError & { code?: string }).code ?? 'FORBIDDEN';
+    return { status: 403, body: { error: error.message, code } };
+  }
+  if (error instanceof IdentityProviderUnavailableError) {
+    return {
+      status: 503,
+      body: { error: error.message, code: 'IDP_UNAVAILABLE' },
+      headers: { 'retry-after': '30' },
+    };
+  }
+  if (error instanceof TooManyRequestsError) {
+    return {
+      status: 429,
+      body: { error: error.message, code: error.code, retryAt: error.retryAt },
+      headers: { 'retry-after': String(error.retryAfterSeconds) },
+    };
+  }
   if (
     error instanceof NotFoundError ||
     error instanceof DossierNotFoundError ||

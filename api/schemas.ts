@@ -159,7 +159,7 @@ export const erasedDossierSchema = errorSchema
   .meta({ id: 'ErasedDossier' });
 
 /** Standard error responses of a route. */
-export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 410 | 503>) {
+export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 410 | 429 | 503>) {
   return Object.fromEntries(statuses.map((status) => [status, errorSchema])) as Record<
     number,
     typeof errorSchema

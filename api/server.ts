@@ -8,6 +8,8 @@
  * logged, and the lookup secret is cut out of logged URLs.
  */
 import fastifyCookie from '@fastify/cookie';
+import fastifyCors from '@fastify/cors';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -22,9 +24,13 @@ import { createChainCalendar, type WorkingCalendar } from '../domain/calendar.js
 import { formatZodError } from '../domain/validation.js';
 import { createLogger } from '../infra/logging.js';
 import { agencyJurisdiction, amendedChainLoader, loadCalendar } from '../rules/calendar-loader.js';
-import { AuthenticationError, bearerToken, checkSecret, verifyToken } from './auth.js';
-import type { ApiContext, ApiDeps } from './context.js';
-import { describePart, errorHandler, RequestValidationError } from './http-errors.js';
+import { checkSecret } from './auth.js';
+import { Authenticator } from './authentication.js';
+import { ConsoleSessions } from './console-sessions.js';
+import { type ApiContext, type ApiDeps, defaultApiLimits } from './context.js';
+import { describePart, errorHandler, RequestValidationError, TooManyRequestsError } from './http-errors.js';
+import { LookupLockout } from './lookup-lockout.js';
+import { authenticateRequest } from './request-auth.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { codecRoutes, registerCodecSessionRoutes } from './routes/codec-routes.js';
 import { registerDocumentRoutes } from './routes/document-routes.js';
@@ -35,6 +41,10 @@ import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerIndicatorRoutes } from './routes/indicator-routes.js';
 import { registerLookupRoutes } from './routes/lookup-routes.js';
 import { registerReferenceRoutes } from './routes/reference-routes.js';
+import { registerRoleAssignmentRoutes } from './routes/role-assignment-routes.js';
+import { registerSignInRoutes } from './routes/signin-routes.js';
+import { registerTargetRoutes } from './routes/target-routes.js';
+import { registerUploadRoutes } from './routes/upload-routes.js';
 import { webConsole } from './web.js';
 
 export type { ApiDeps } from './context.js';
@@ -45,12 +55,24 @@ export const API_VERSION = '1.0.0';
 export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   checkSecret(deps.secret);
   const jurisdictionCalendar = jurisdictionCalendars(deps);
+  const now = deps.now ?? Date.now;
+  const apiLimits = { ...defaultApiLimits, ...deps.limits };
   const ctx: ApiContext = {
     ...deps,
-    now: deps.now ?? Date.now,
+    now,
     search: new DossierSearch(deps.temporal, deps.secret),
     jurisdictionCalendar,
     agencyCalendar: (agency) => jurisdictionCalendar(agencyJurisdiction(deps.organisation, agency)),
+    authenticator: new Authenticator({
+      organisation: deps.organisation,
+      now,
+      oidc: deps.oidc,
+      devSharedSecret: deps.devSharedSecretTokens ? deps.secret : undefined,
+      assignments: deps.assignments,
+    }),
+    sessions: new ConsoleSessions(now),
+    apiLimits,
+    lookupLockout: new LookupLockout(apiLimits.lookupLockoutAttempts, apiLimits.lookupLockoutMs, now),
   };
   const base = deps.logger ?? createLogger({ name: 'tthc-api' });
   const logger = base.child({ component: 'api' }, { serializers: { req: serializeRequest } });
@@ -58,7 +80,9 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   const routes: RegisteredRoute[] = [];
   const app: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    bodyLimit: 1024 * 1024,
+    bodyLimit: apiLimits.bodyLimit,
+    // A client that takes longer to send its whole request gets a 408 (slow-client protection).
+    requestTimeout: apiLimits.requestTimeoutMs,
     // Rejects JSON with __proto__ / constructor.prototype keys with a 400.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -107,7 +131,8 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
             type: 'http',
             scheme: 'bearer',
             bearerFormat: 'JWT',
-            description: 'Token naming the official (tthc token issue)',
+            description:
+              'An access token of the OpenID Connect provider naming the official (tthc login, or the console’s session cookie)',
           },
         },
       },
@@ -127,6 +152,11 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
         },
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'codec', description: 'Codec server of the Temporal Web UI (decrypted payloads, audited)' },
+        {
+          name: 'sign-in',
+          description: 'Officials’ sign-in with the OpenID Connect provider (console sessions)',
+        },
+        { name: 'roles', description: 'The role-assignment table (administrators)' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -137,30 +167,78 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(fastifyCookie);
 
-  // Public routes.
-  await app.register(async (scope) => {
-    registerHealthRoutes(scope, ctx);
-    registerLookupRoutes(scope, ctx);
-    registerCitizenFeedbackRoutes(scope, ctx);
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => {
+      const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
+      return new TooManyRequestsError(
+        `Quá nhiều yêu cầu; vui lòng thử lại sau ${seconds} giây (too many requests: at most ${context.max} per ${context.after}; retry in ${seconds} s)`,
+        'RATE_LIMITED',
+        seconds,
+        new Date(Date.now() + seconds * 1000).toISOString(),
+      );
+    },
   });
+  const lookupLimit = app.rateLimit({ max: apiLimits.lookupPerMinute, timeWindow: 60_000 });
+  const writeLimit = app.rateLimit({
+    max: apiLimits.writesPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => (request.official ? `official:${request.official.id}` : `ip:${request.ip}`),
+  });
+  const unsafe = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
 
-  // Routes for officials: a valid bearer token first, for every route of this scope.
-  await app.register(async (scope) => {
-    scope.addHook('onRequest', async (request) => {
-      const official = await verifyToken(deps.secret, bearerToken(request.headers.authorization), ctx.now());
-      if (!ctx.organisation.has(official.unit)) {
-        throw new AuthenticationError('invalid-claims', `unit ${official.unit} is not in the organisation`);
-      }
-      request.official = official;
+  await app.register(async (api) => {
+    // Browsers on other origins only where configured (TTHC_CORS_ORIGINS), and never with cookies.
+    if (deps.corsOrigins && deps.corsOrigins.length > 0) {
+      await api.register(fastifyCors, {
+        origin: [...deps.corsOrigins],
+        credentials: false,
+        methods: ['GET', 'POST', 'PUT', 'DELETE'],
+        allowedHeaders: ['authorization', 'content-type'],
+        maxAge: 600,
+      });
+    }
+
+    // Public routes; the citizens' lookups and feedback are rate-limited per address.
+    await api.register(async (scope) => {
+      scope.addHook('onRequest', async (request, reply) => {
+        if (request.url.startsWith('/v1/lookup') || request.url.startsWith('/v1/feedback/online')) {
+          await lookupLimit.call(scope, request, reply);
+        }
+      });
+      registerHealthRoutes(scope, ctx);
+      registerLookupRoutes(scope, ctx);
+      registerCitizenFeedbackRoutes(scope, ctx);
     });
-    registerDossierRoutes(scope, ctx);
-    registerDocumentRoutes(scope, ctx);
-    registerIndicatorRoutes(scope, ctx);
-    registerReferenceRoutes(scope, ctx);
-    registerFeedbackRoutes(scope, ctx);
-    registerCodecSessionRoutes(scope, ctx);
-    registerAuditRoutes(scope, ctx);
-    registerErasureRoutes(scope, ctx);
+
+    // Sign-in with the identity provider (cookies; rate-limited per address).
+    await api.register(async (scope) => {
+      registerSignInRoutes(scope, ctx);
+    });
+
+    // Routes for officials: a valid bearer token or console session first, for every route of this scope;
+    // state-changing requests are rate-limited per official.
+    await api.register(async (scope) => {
+      scope.addHook('onRequest', async (request) => {
+        const caller = await authenticateRequest(ctx, request);
+        request.official = caller.official;
+        request.authExpiresAt = caller.expiresAt;
+      });
+      scope.addHook('preHandler', async (request, reply) => {
+        if (unsafe(request.method)) await writeLimit.call(scope, request, reply);
+      });
+      registerDossierRoutes(scope, ctx);
+      registerDocumentRoutes(scope, ctx);
+      registerIndicatorRoutes(scope, ctx);
+      registerReferenceRoutes(scope, ctx);
+      registerFeedbackRoutes(scope, ctx);
+      registerCodecSessionRoutes(scope, ctx);
+      registerAuditRoutes(scope, ctx);
+      registerErasureRoutes(scope, ctx);
+      registerRoleAssignmentRoutes(scope, ctx);
+      registerUploadRoutes(scope, ctx);
+      registerTargetRoutes(scope, ctx);
+    });
   });
   await app.register(codecRoutes, { prefix: '/codec', ctx, origins: deps.codecOrigins ?? [] });
   await app.register(webConsole, { ctx });

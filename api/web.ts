@@ -16,9 +16,9 @@
  *
  * The event stream subscribes to `tthc.dossier.>` on NATS (a core subscription: what JetStream
  * stores is also delivered to core subscribers) while at least one browser listens, and pushes
- * `event: changed` with the event type, dossier code and units: no personal data. Browsers read it
- * with fetch() (EventSource cannot send the Authorization header). The token is checked again at
- * each heartbeat, so a stream ends when its token expires.
+ * `event: changed` with the event type, dossier code and units: no personal data. The console reads
+ * it with its session cookie, scripts with a bearer token. The token or session is checked again
+ * at each heartbeat, so a stream ends when it expires or the official signs out.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -29,11 +29,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type DossierSubjectParts, dossierEventsFilter, parseDossierSubject } from '../events/subjects.js';
-import { AuthenticationError, bearerToken, type Official, verifyToken } from './auth.js';
+import type { Official } from './auth.js';
 import { type SearchScope, searchScope } from './authorization.js';
 import { consoleNamesModule } from './console-names.js';
 import type { ApiContext } from './context.js';
 import { NotFoundError } from './http-errors.js';
+import { authenticateRequest } from './request-auth.js';
 import { errorResponses } from './schemas.js';
 
 export interface WebConsoleOptions {
@@ -207,19 +208,18 @@ export async function webConsole(scope: FastifyInstance, options: WebConsoleOpti
       },
     },
     async (request, reply) => {
-      const token = bearerToken(request.headers.authorization);
-      const official = await authenticate(ctx, token);
-      stream.open(request, reply, token, official);
+      const caller = await authenticateRequest(ctx, request);
+      // At each heartbeat: is the token or session still good?
+      const stillValid = caller.session
+        ? async () => {
+            if (ctx.sessions.lookup(caller.session?.id).status !== 'active') throw new Error('session ended');
+          }
+        : async () => {
+            await authenticateRequest(ctx, request);
+          };
+      stream.open(request, reply, stillValid, caller.official);
     },
   );
-}
-
-async function authenticate(ctx: ApiContext, token: string): Promise<Official> {
-  const official = await verifyToken(ctx.secret, token, ctx.now());
-  if (!ctx.organisation.has(official.unit)) {
-    throw new AuthenticationError('invalid-claims', `unit ${official.unit} is not in the organisation`);
-  }
-  return official;
 }
 
 /** What a browser is told about one dossier event. */
@@ -262,7 +262,12 @@ class DossierEventFanOut {
     private readonly maxStreams: number,
   ) {}
 
-  open(request: FastifyRequest, reply: FastifyReply, token: string, official: Official): void {
+  open(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    stillValid: () => Promise<void>,
+    official: Official,
+  ): void {
     if (this.listeners.size >= this.maxStreams) {
       void reply.code(503).send({
         error: 'Quá nhiều kết nối cập nhật trực tiếp (too many event streams open)',
@@ -295,7 +300,7 @@ class DossierEventFanOut {
       },
     };
     const heartbeat = setInterval(() => {
-      authenticate(this.ctx, token).then(
+      stillValid().then(
         () => listener.write(': ping\n\n'),
         () => {
           listener.write('event: expired\ndata: {}\n\n');

@@ -33,7 +33,7 @@ export const DEFAULT_API_URL = 'http://127.0.0.1:3000';
 export interface ApiConnection {
   /** Base URL, e.g. http://127.0.0.1:3000 */
   api: string;
-  /** Bearer token of the official (tthc token issue). */
+  /** Access token of the official (tthc login, TTHC_TOKEN). */
   token?: string;
   /** Milliseconds before a request is given up (default 60 s). */
   timeoutMs?: number;
@@ -75,8 +75,8 @@ export function describeFailure(status: number, body: ApiErrorBody | undefined, 
   let hint = '';
   if (status === 401) {
     hint = connection.token
-      ? '; issue a new one with `tthc token issue`'
-      : '; pass --token <jwt> or set TTHC_TOKEN (from `tthc token issue`)';
+      ? '; sign in again with `tthc login`'
+      : '; sign in with `tthc login`, or pass --token <jwt> or set TTHC_TOKEN';
   }
   return `${reason}${issues} (HTTP ${status}${code})${hint}`;
 }
@@ -93,7 +93,7 @@ export interface RequestOptions {
 /** One call to the API; resolves with the parsed JSON body of a 2xx answer, else throws ApiError. */
 export async function apiRequest<T>(
   connection: ApiConnection,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   path: string,
   options: RequestOptions = {},
 ): Promise<{ status: number; body: T }> {

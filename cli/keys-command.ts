@@ -1,5 +1,6 @@
 /**
  * `tthc keys …`: the encryption keyring (docs/operations.md, "Personal data").
+ *   tthc keys init [--json] [--file F]     create the keyring (mode 0600) if there is none; idempotent
  *   tthc keys list [--json] [--file F]     the keys, which one is active; never the key material
  *   tthc keys rotate [--json] [--file F]   a new active key; the older ones stay for decryption
  * Running processes pick the new key up within their refresh interval (10 s), without a restart.
@@ -24,6 +25,33 @@ export function registerKeysCommands(program: Command): void {
   const keys = program
     .command('keys')
     .description('the encryption keyring of personal data (TTHC_KEYRING_FILE, default .data/keyring.json)');
+
+  keys
+    .command('init')
+    .description('create the keyring file (mode 0600) if there is none; an existing one is kept as it is')
+    .option(
+      '--file <path>',
+      'the keyring file (default TTHC_KEYRING_FILE, else <TTHC_DATA_DIR>/keyring.json)',
+    )
+    .option('--json', 'print JSON')
+    .action(async (options: KeysOptions) => {
+      const keyring = source(options);
+      if (keyring instanceof KeyringVariable) {
+        const ring = await keyring.load();
+        print(
+          options,
+          { created: false, active: ring.activeId, source: 'TTHC_KEYRING' },
+          () => 'TTHC_KEYRING is set and holds a valid keyring; no file is written',
+        );
+        return;
+      }
+      const { ring, created } = await keyring.loadOrCreate();
+      print(options, { created, active: ring.activeId, file: keyring.path }, () =>
+        created
+          ? `Đã tạo vòng khóa mã hóa ${keyring.path} (quyền 0600). Hãy sao lưu tệp này riêng.\n(keyring created; back it up apart from the data)`
+          : `Vòng khóa ${keyring.path} đã có; giữ nguyên. (keyring exists; kept as it is)`,
+      );
+    });
 
   keys
     .command('list')

@@ -19,6 +19,9 @@ registerIndicatorCommands(program);
 (await import('./dossier/dossier-commands.js')).registerDossierCommands(program);
 (await import('./audit-command.js')).registerAuditCommand(program);
 (await import('./erase-command.js')).registerEraseCommand(program);
+(await import('./login-command.js')).registerLoginCommands(program);
+(await import('./roles-command.js')).registerRolesCommands(program);
+(await import('./portal-command.js')).registerPortalCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -15,6 +15,8 @@ export type SettingGroup =
   | 'observability'
   | 'data'
   | 'api'
+  | 'sign-in'
+  | 'integrations'
   | 'local stack'
   | 'tooling';
 
@@ -61,6 +63,15 @@ const duration = z
     return Math.round(value * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[unit as 'ms']);
   });
 
+/** `10MiB`, `512KiB`, or plain bytes; parsed to bytes. */
+const byteSize = z
+  .string()
+  .regex(/^\d+(KiB|MiB)?$/, 'must be a size such as 10MiB, 512KiB, or plain bytes')
+  .transform((text) => {
+    const match = /^(\d+)(KiB|MiB)?$/.exec(text);
+    return Number(match?.[1]) * (match?.[2] === 'MiB' ? 1024 * 1024 : match?.[2] === 'KiB' ? 1024 : 1);
+  });
+
 const hostPort = z.string().regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'must be host:port, e.g. temporal:7233');
 
 const natsUrls = z
@@ -88,6 +99,51 @@ const taskQueues = z.string().transform((text): 'all' | string[] => {
 });
 
 const natsName = z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -');
+
+/** A comma-separated list of web origins (`https://host[:port]`), none when empty. */
+const origins = (example: string) =>
+  z
+    .string()
+    .transform((text) =>
+      text
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0),
+    )
+    .refine(
+      (list) => list.every((origin) => /^https?:\/\/[^\s/]+$/.test(origin)),
+      `must be a comma-separated list of origins such as ${example}`,
+    );
+
+/** A claim of the identity provider's tokens: a name, or a dotted path into nested claims. */
+const claimPath = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+){0,4}$/,
+    'must be a claim name or a dotted path such as realm_access.roles',
+  );
+
+/** `provider-role=role,…`: the provider's role names for the official roles. */
+const roleValueMap = z
+  .string()
+  .transform((text) =>
+    text
+      .split(',')
+      .map((pair) => pair.trim())
+      .filter((pair) => pair.length > 0)
+      .map((pair) => pair.split('=').map((part) => part.trim())),
+  )
+  .refine(
+    (pairs) =>
+      pairs.every(
+        (pair) =>
+          pair.length === 2 &&
+          (pair[0] ?? '').length > 0 &&
+          ['counter-officer', 'specialist', 'leader', 'supervisor', 'administrator'].includes(pair[1] ?? ''),
+      ),
+    'must be a comma-separated list of provider-role=role pairs, the role one of counter-officer, specialist, leader, supervisor, administrator (e.g. tthc-lanh-dao=leader)',
+  )
+  .transform((pairs) => Object.fromEntries(pairs) as Record<string, string>);
 
 const settings = {
   TTHC_ENV: setting(
@@ -157,6 +213,16 @@ const settings = {
         'how often the retention sweep looks for dossiers due for erasure (it also sweeps at start)',
     },
   ),
+  TTHC_PORTAL_SYNC: setting(flag().default(false), {
+    group: 'worker',
+    description:
+      'run the portal-sync service in this process: every dossier’s record and status changes to the national portal (Cổng DVCQG), its acknowledgements back to the dossiers (docs/operations.md, “Portal sync”); one process of a deployment (`npm start` always runs it)',
+  }),
+  TTHC_NOTIFIER: setting(flag().default(false), {
+    group: 'worker',
+    description:
+      'run the notifier in this process: the applicants’ SMS and e-mail messages, each delivered once (docs/operations.md, “Notifications”); one process of a deployment (`npm start` always runs it)',
+  }),
   TTHC_INDICATOR_META_BUCKET: setting(natsName.default('tthc_indicators_meta'), {
     group: 'worker',
     description: 'KV bucket that names the active indicator bucket (isolates test or staging read models)',
@@ -272,36 +338,172 @@ const settings = {
   TTHC_API_HOST: setting(z.string().min(1).default('127.0.0.1'), {
     group: 'api',
     description:
-      'the interface the API process (`api/api-main.ts`) listens on: `0.0.0.0` in a container (`npm start` always uses 127.0.0.1)',
+      'the interface the HTTP API listens on: loopback by default; `0.0.0.0` in a container or behind a reverse proxy on another host',
   }),
   TTHC_TOKEN_SECRET: setting(z.string().min(1).optional(), {
     group: 'api',
     shownDefault: '(none)',
     secret: true,
     description:
-      'secret the HTTP API signs and verifies access tokens with (required by the API, at least 32 characters; keep it out of the repository)',
+      'the HTTP API’s server secret (required, at least 32 characters; keep it out of the repository): it derives the citizens’ lookup secrets, the search page tokens and the codec session cookie; officials’ tokens signed with it are refused unless `TTHC_DEV_SHARED_SECRET_TOKENS=true`',
   }),
-  TTHC_CODEC_ORIGINS: setting(
-    z
-      .string()
-      .transform((text) =>
-        text
-          .split(',')
-          .map((origin) => origin.trim())
-          .filter((origin) => origin.length > 0),
-      )
-      .refine(
-        (origins) => origins.every((origin) => /^https?:\/\/[^\s/]+$/.test(origin)),
-        'must be a comma-separated list of origins such as https://temporal-ui.example.gov.vn',
-      )
-      .optional(),
+  TTHC_API_BODY_LIMIT: setting(
+    count(1024)
+      .max(64 * 1024 * 1024, 'must be ≤ 67108864')
+      .default(1024 * 1024),
     {
       group: 'api',
-      shownDefault: '(the local Web UI)',
       description:
-        'origins allowed to call the codec endpoint `/codec` (the Temporal Web UI); `npm start` allows its own Web UI',
+        'the largest request body the API accepts, in bytes (413 beyond it); the codec endpoint allows 32 MiB',
     },
   ),
+  TTHC_UPLOAD_MAX_SIZE: setting(byteSize.default(10 * 1024 * 1024), {
+    group: 'api',
+    shownDefault: '10MiB',
+    description:
+      'the largest component the API takes in `POST /v1/uploads` (413 beyond it, refused while the bytes arrive)',
+  }),
+  TTHC_API_REQUEST_TIMEOUT: setting(
+    duration.refine((ms) => ms >= 1_000, 'must be at least 1s').default(30_000),
+    {
+      group: 'api',
+      shownDefault: '30s',
+      description:
+        'how long a client may take to send a whole request (408 after it; slow-client protection; the event stream is not affected)',
+    },
+  ),
+  TTHC_CORS_ORIGINS: setting(origins('https://mot-cua.example.gov.vn').optional(), {
+    group: 'api',
+    shownDefault: '(none)',
+    description:
+      'other web origins allowed to call the API from a browser (CORS, without cookies); none by default: the console is served by the API itself',
+  }),
+  TTHC_RATE_LIMIT_SIGNIN: setting(count(1).default(20), {
+    group: 'api',
+    description:
+      'sign-in requests (`/auth/login`, `/auth/callback`) per minute from one address; 429 beyond it',
+  }),
+  TTHC_RATE_LIMIT_WRITES: setting(count(1).default(600), {
+    group: 'api',
+    description:
+      'state-changing requests (POST, PUT, DELETE under `/v1`) per minute by one official (or one address before sign-in); 429 beyond it',
+  }),
+  TTHC_RATE_LIMIT_LOOKUP: setting(count(1).default(60), {
+    group: 'api',
+    description: 'citizen lookups (`/v1/lookup/…`) per minute from one address; 429 beyond it',
+  }),
+  TTHC_LOOKUP_LOCKOUT_ATTEMPTS: setting(count(1).max(100, 'must be ≤ 100').default(5), {
+    group: 'api',
+    description:
+      'wrong lookup secrets for one dossier code, within the lockout duration, after which that code’s lookup is locked (429 with the time to retry)',
+  }),
+  TTHC_LOOKUP_LOCKOUT_DURATION: setting(
+    duration.refine((ms) => ms >= 1_000 && ms <= 86_400_000, 'must be from 1s to 24h').default(900_000),
+    {
+      group: 'api',
+      shownDefault: '15m',
+      description: 'how long a dossier code’s lookup stays locked after too many wrong secrets',
+    },
+  ),
+  TTHC_OIDC_ISSUER: setting(
+    z
+      .url('must be the issuer URL of an OpenID Connect provider, e.g. https://id.example.gov.vn/realms/tthc')
+      .optional(),
+    {
+      group: 'sign-in',
+      shownDefault: '(the embedded provider)',
+      description:
+        'the OpenID Connect provider officials sign in with (its discovery document is read at start; a wrong URL stops the API with exit code 2); unset, `npm start` runs the embedded provider (docs/identity.md)',
+    },
+  ),
+  TTHC_OIDC_AUDIENCE: setting(z.string().min(1).max(200).default('tthc-api'), {
+    group: 'sign-in',
+    description: 'the `aud` the API requires in access tokens',
+  }),
+  TTHC_OIDC_CLIENT_ID: setting(z.string().min(1).max(200).default('tthc-console'), {
+    group: 'sign-in',
+    description: 'the console’s client at the provider (authorization code flow with PKCE)',
+  }),
+  TTHC_OIDC_CLIENT_SECRET: setting(z.string().min(1).optional(), {
+    group: 'sign-in',
+    shownDefault: '(none: a public client)',
+    secret: true,
+    description: 'the console client’s secret, when the provider registers it as confidential',
+  }),
+  TTHC_OIDC_CLI_CLIENT_ID: setting(z.string().min(1).max(200).default('tthc-cli'), {
+    group: 'sign-in',
+    description: 'the client `tthc login` uses (device authorization flow, a public client)',
+  }),
+  TTHC_OIDC_SCOPES: setting(
+    z
+      .string()
+      .regex(/^[\x21-\x7E]+( [\x21-\x7E]+)*$/, 'must be scope names separated by single spaces')
+      .refine((text) => text.split(' ').includes('openid'), 'must include openid')
+      .default('openid profile'),
+    {
+      group: 'sign-in',
+      description: 'the scopes the console and `tthc login` ask for',
+    },
+  ),
+  TTHC_OIDC_CLAIM_ID: setting(claimPath.default('sub'), {
+    group: 'sign-in',
+    description:
+      'the access-token claim that holds the official’s id (the id the dossiers and the role table record)',
+  }),
+  TTHC_OIDC_CLAIM_NAME: setting(claimPath.default('name'), {
+    group: 'sign-in',
+    description: 'the claim with the official’s full name (the id when absent)',
+  }),
+  TTHC_OIDC_CLAIM_UNIT: setting(claimPath.default('unit'), {
+    group: 'sign-in',
+    description: 'the claim with the official’s unit code; absent, the role-assignment table gives it',
+  }),
+  TTHC_OIDC_CLAIM_ROLE: setting(claimPath.default('role'), {
+    group: 'sign-in',
+    description:
+      'the claim with the official’s role (a string, or a list of which one official role is taken, e.g. `realm_access.roles`); absent, the role-assignment table gives it',
+  }),
+  TTHC_OIDC_ROLE_VALUES: setting(roleValueMap.optional(), {
+    group: 'sign-in',
+    shownDefault: '(the role names themselves)',
+    description:
+      'the provider’s names for the official roles, e.g. `tthc-mot-cua=counter-officer,tthc-lanh-dao=leader`',
+  }),
+  TTHC_OIDC_CLOCK_SKEW: setting(
+    duration.refine((ms) => ms <= 300_000, 'must be at most 5m').default(60_000),
+    {
+      group: 'sign-in',
+      shownDefault: '60s',
+      description: 'the clock difference tolerated when checking `exp`, `nbf` and `iat` (at most 5m)',
+    },
+  ),
+  TTHC_OIDC_MAX_TOKEN_LIFETIME: setting(
+    duration
+      .refine((ms) => ms >= 60_000 && ms <= 86_400_000, 'must be from 1m to 24h')
+      .default(12 * 3_600_000),
+    {
+      group: 'sign-in',
+      shownDefault: '12h',
+      description: 'access tokens whose lifetime (`exp` − `iat`) is longer are refused',
+    },
+  ),
+  TTHC_PUBLIC_URL: setting(z.url('must be a URL such as https://mot-cua.example.gov.vn').optional(), {
+    group: 'sign-in',
+    shownDefault: '(http://127.0.0.1:<TTHC_API_PORT>)',
+    description:
+      'the API’s address as browsers, citizens and outside systems reach it: the console’s redirect URI is `<TTHC_PUBLIC_URL>/auth/callback`, with https the session cookie is Secure; the result links sent to the portal are made absolute with it',
+  }),
+  TTHC_DEV_SHARED_SECRET_TOKENS: setting(flag().default(false), {
+    group: 'sign-in',
+    description:
+      'development only: also accept officials’ tokens signed with `TTHC_TOKEN_SECRET` (`tthc token issue`); never in production',
+  }),
+  TTHC_CODEC_ORIGINS: setting(origins('https://temporal-ui.example.gov.vn').optional(), {
+    group: 'api',
+    shownDefault: '(the local Web UI)',
+    description:
+      'origins allowed to call the codec endpoint `/codec` (the Temporal Web UI); `npm start` allows its own Web UI',
+  }),
   TTHC_TEMPORAL_UI_URL: setting(
     z.url('must be a URL such as https://temporal-ui.example.gov.vn').optional(),
     {
@@ -311,6 +513,101 @@ const settings = {
         'the Temporal Web UI, for the console’s link from a dossier to its history (decoded through `/codec` for supervisors and administrators)',
     },
   ),
+  TTHC_PORTAL_URL: setting(z.url('must be a URL such as https://dichvucong.gov.vn/…').optional(), {
+    group: 'integrations',
+    shownDefault: '(npm start: its emulator)',
+    description:
+      'the national portal’s integration address (the adapter URL); required with TTHC_PORTAL_SYNC=true; `npm start` runs an emulator and uses it unless this is set',
+  }),
+  TTHC_PORTAL_AUTH_PATH: setting(
+    z
+      .string()
+      .regex(/^\/\S*$/, 'must be a path such as /api/login')
+      .default('/api/login'),
+    {
+      group: 'integrations',
+      description: 'the portal’s login path (a session), under TTHC_PORTAL_URL',
+    },
+  ),
+  TTHC_PORTAL_SERVICE_PATH: setting(
+    z
+      .string()
+      .regex(/^\/\S*$/, 'must be a path such as /api/service')
+      .default('/api/service'),
+    {
+      group: 'integrations',
+      description: 'the portal’s integration path (DongBoHoSoMC, CapNhatTienDoHoSoMC), under TTHC_PORTAL_URL',
+    },
+  ),
+  TTHC_PORTAL_USERNAME: setting(z.string().min(1).default('tthc-flow'), {
+    group: 'integrations',
+    description: 'the province’s account at the portal (the default is the emulator’s)',
+  }),
+  TTHC_PORTAL_PASSWORD: setting(z.string().min(1).default('tthc-flow-dev'), {
+    group: 'integrations',
+    shownDefault: '(the emulator’s)',
+    secret: true,
+    description: 'the account’s password (keep it out of the repository)',
+  }),
+  TTHC_PORTAL_UNIT_CODE: setting(
+    z
+      .string()
+      .regex(/^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/, 'must be a unit code such as 000.00.00.H99')
+      .default('000.00.00.H99'),
+    {
+      group: 'integrations',
+      description: 'the unit the account syncs for (`madonvi`): the province’s code at the portal',
+    },
+  ),
+  TTHC_PORTAL_TIMEOUT: setting(duration.refine((ms) => ms >= 100, 'must be at least 100ms').default(10_000), {
+    group: 'integrations',
+    shownDefault: '10s',
+    description: 'how long the portal has to answer a request before it is tried again (with backoff)',
+  }),
+  TTHC_SMS_GATEWAY_URL: setting(z.url('must be a URL such as https://sms.example.vn/api/send').optional(), {
+    group: 'integrations',
+    shownDefault: '(npm start: its emulator)',
+    description:
+      'the SMS brandname gateway’s send address (HTTP, JSON, an idempotency key per message); required with TTHC_NOTIFIER=true',
+  }),
+  TTHC_SMS_GATEWAY_TOKEN: setting(z.string().min(1).default('tthc-flow-dev'), {
+    group: 'integrations',
+    shownDefault: '(the emulator’s)',
+    secret: true,
+    description: 'the gateway’s API key (sent as a bearer token)',
+  }),
+  TTHC_SMS_SENDER: setting(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.\-_ ]{1,11}$/, 'must be a brandname of 1–11 letters, digits, . - _ or spaces')
+      .default('MOTCUA'),
+    {
+      group: 'integrations',
+      description: 'the SMS brandname the messages come from',
+    },
+  ),
+  TTHC_SMTP_URL: setting(
+    z
+      .string()
+      .regex(/^smtps?:\/\/\S+$/, 'must be smtp://host:port or smtps://user:pass@host:port')
+      .optional(),
+    {
+      group: 'integrations',
+      shownDefault: '(npm start: its receiver)',
+      secret: true,
+      description:
+        'the mail server the notifier sends through (nodemailer URL; may hold a user and password); required with TTHC_NOTIFIER=true',
+    },
+  ),
+  TTHC_MAIL_FROM: setting(z.string().min(3).default('"Bộ phận Một cửa" <khong-tra-loi@motcua.local>'), {
+    group: 'integrations',
+    description: 'the sender of the applicants’ e-mails',
+  }),
+  TTHC_NOTIFIER_MAX_ATTEMPTS: setting(count(1).max(100, 'must be ≤ 100').default(10), {
+    group: 'integrations',
+    description:
+      'deliveries of one message the notifier tries while the gateway or mail server cannot take it (backoff 2 s doubling to 5 min) before it reports it failed on the dossier’s timeline',
+  }),
   TTHC_API_URL: setting(
     z.string().url('must be a URL such as http://127.0.0.1:3000').default('http://127.0.0.1:3000'),
     {
@@ -323,7 +620,12 @@ const settings = {
     shownDefault: '(none)',
     secret: true,
     description:
-      'the bearer token `tthc dossier …` sends (from `tthc token issue`, or .data/demo-tokens.json)',
+      'the bearer token the `tthc` commands over the HTTP API send (an access token of the provider; else the one `tthc login` stored)',
+  }),
+  TTHC_TOKEN_FILE: setting(z.string().min(1).optional(), {
+    group: 'tooling',
+    shownDefault: '~/.config/tthc/token.json',
+    description: 'where `tthc login` stores the access token (mode 0600) and the other commands read it',
   }),
   TTHC_TEMPORAL_PORT: setting(port(7233), {
     group: 'local stack',
@@ -336,6 +638,27 @@ const settings = {
   TTHC_NATS_PORT: setting(port(4222), {
     group: 'local stack',
     description: '`npm start`: NATS',
+  }),
+  TTHC_OIDC_PORT: setting(port(3001), {
+    group: 'local stack',
+    description:
+      '`npm start`: the embedded OpenID Connect provider (issuer `http://127.0.0.1:<port>`), unless `TTHC_OIDC_ISSUER` names another',
+  }),
+  TTHC_PORTAL_EMULATOR_PORT: setting(port(8091), {
+    group: 'local stack',
+    description: '`npm start`: the national portal’s emulator (its admin API under /admin)',
+  }),
+  TTHC_SMS_EMULATOR_PORT: setting(port(8092), {
+    group: 'local stack',
+    description: '`npm start`: the SMS gateway’s emulator (what it received: /admin/messages)',
+  }),
+  TTHC_SMTP_PORT: setting(port(2525), {
+    group: 'local stack',
+    description: '`npm start`: the embedded SMTP receiver',
+  }),
+  TTHC_MAILBOX_PORT: setting(port(8025), {
+    group: 'local stack',
+    description: '`npm start`: the page where officials see the e-mails and SMS the applicants were sent',
   }),
   TTHC_TOOLS_DIR: setting(z.string().min(1).optional(), {
     group: 'tooling',

@@ -22,6 +22,7 @@ import { limitNames } from './feedback/feedback-limits.js';
 import { feedbackStatusNames } from './feedback/feedback-status.js';
 import { formNames, labels } from './forms/form-labels.js';
 import { accessRouteNames, personalDataAccessLabels } from './personal-data-access.js';
+import { targetLabels, targetMeasureNames } from './unit-targets.js';
 
 export const displayNames = {
   statuses: statusNames,
@@ -47,6 +48,7 @@ export const displayNames = {
     routes: accessRouteNames,
     labels: personalDataAccessLabels,
   },
+  targets: { measures: targetMeasureNames, labels: targetLabels },
 } as const;
 
 export type DisplayNames = typeof displayNames;

@@ -21,15 +21,15 @@ import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
 import { Command } from 'commander';
 import { activeBucketName, markKey, type PartitionMark, readLayout } from '../aggregators/indicator-store.js';
-import { issueToken } from '../api/auth.js';
 import { allSearchAttributeKeys } from '../contract/search-attributes.js';
 import { KeyringFile } from '../encryption/encryption-keyring.js';
 import { LiveKeyring } from '../encryption/live-keyring.js';
 import { eventStreamName } from '../events/stream.js';
+import { EmbeddedProvider } from '../identity/embedded-provider.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { startNatsCluster } from '../infra/nats-cluster.js';
 import { freePort, startTemporalDevServer } from '../infra/server-launchers.js';
-import { demoOfficials } from '../stack/demo.js';
+import { demoAccounts, demoOfficials } from '../stack/demo.js';
 import { buildWorkflowBundle } from '../workers/bundle.js';
 import { checkDossiers, checkEvents, checkIndicators, waitForIndicators } from './drill-checks.js';
 import { DrillLoad, type LoadResult } from './drill-load.js';
@@ -122,6 +122,18 @@ async function main(): Promise<boolean> {
       await LiveKeyring.open(new KeyringFile(keyringFile), { refreshMs: 0 }),
     ).put(new TextEncoder().encode('drill scan'), { mediaType: 'application/pdf', name: 'scan.pdf' });
 
+    // The officials sign in with an OpenID Connect provider, as in production: the embedded one
+    // (npm start's), in this process, on a port of its own.
+    const apiPort = await freePort();
+    const provider = await EmbeddedProvider.start({
+      accounts: demoAccounts(
+        Object.fromEntries(demoOfficials.map((o) => [o.sub, randomBytes(12).toString('base64url')])),
+      ),
+      audience: 'tthc-api',
+      redirectUris: [`http://127.0.0.1:${apiPort}/auth/callback`],
+    });
+    cleanups.push(() => provider.stop());
+
     const base: NodeJS.ProcessEnv = {};
     for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('TTHC_')) base[key] = value;
     Object.assign(base, {
@@ -131,6 +143,8 @@ async function main(): Promise<boolean> {
       TTHC_DATA_DIR: dataDir,
       TTHC_KEYRING_FILE: keyringFile,
       TTHC_TOKEN_SECRET: secret,
+      TTHC_OIDC_ISSUER: provider.issuer,
+      TTHC_OIDC_AUDIENCE: 'tthc-api',
       TTHC_ENV: 'production',
       TTHC_WORKFLOW_BUNDLE: bundle.path,
       TTHC_INDICATOR_PARTITIONS: '2',
@@ -161,7 +175,6 @@ async function main(): Promise<boolean> {
       await withPorts('aggregator-1', 'workers/worker-process.ts', aggregatorSettings),
       await withPorts('aggregator-2', 'workers/worker-process.ts', aggregatorSettings),
     ];
-    const apiPort = await freePort();
     const api = drillProcess(
       'api',
       'api/api-main.ts',
@@ -181,12 +194,7 @@ async function main(): Promise<boolean> {
         (['counter-officer', 'leader', 'specialist'] as const).map(async (role) => {
           const official = demoOfficials.find((o) => o.role === role);
           if (!official) throw new Error(`no demo ${role}`);
-          const { token } = await issueToken(
-            secret,
-            { sub: official.sub, name: official.name, unit: official.unit, role: official.role },
-            '8h',
-          );
-          return [role, token] as const;
+          return [role, await provider.issueAccessToken(official.sub, { ttlSeconds: 8 * 3600 })] as const;
         }),
       ),
     ) as Record<'counter-officer' | 'leader' | 'specialist', string>;

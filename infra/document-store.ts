@@ -38,6 +38,8 @@ export interface DocumentStore {
   /** The document; null if it was never stored or was destroyed. */
   get(ref: string): Promise<{ content: Uint8Array; meta: StoredDocument } | null>;
   has(ref: string): Promise<boolean>;
+  /** The document's name, media type and size, without reading its content; null if absent or destroyed. */
+  describe(ref: string): Promise<StoredDocument | null>;
   /** Records that the dossier uses the document; false (no claim) if the store does not hold it. */
   claim(ref: string, dossierCode: string): Promise<boolean>;
   /** Drops the dossier's claims and destroys every document no other dossier claims; repeatable. */
@@ -110,6 +112,15 @@ export class FileDocumentStore implements DocumentStore {
 
   has(ref: string): Promise<boolean> {
     return this.isStored(parseRef(ref));
+  }
+
+  async describe(ref: string): Promise<StoredDocument | null> {
+    const sha256 = parseRef(ref);
+    const paths = this.pathsFor(sha256);
+    const entry = await this.readEntry(paths, sha256);
+    if (!entry) return this.missingMetadata(paths, sha256);
+    if (entry.kind === 'destroyed' || !(await exists(paths.object))) return null;
+    return entry.document;
   }
 
   async claim(ref: string, dossierCode: string): Promise<boolean> {

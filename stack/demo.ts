@@ -1,8 +1,12 @@
-/** Demo credentials for the local stack: a persisted token secret and one token per role. */
+/**
+ * Demo credentials for the local stack: a persisted server secret, the demo officials' accounts at
+ * the embedded identity provider (their passwords kept in `<data>/oidc/demo-passwords.json`, 0600,
+ * and printed at start), and one access token per role issued by that provider.
+ */
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { issueToken } from '../api/auth.js';
+import type { EmbeddedProvider, ProviderAccount } from '../identity/embedded-provider.js';
 
 /** The secret from the environment, else the one kept in the data directory (created on first start). */
 export async function localTokenSecret(dataDir: string, configured?: string): Promise<string> {
@@ -36,19 +40,53 @@ export const demoOfficials = [
   { role: 'administrator', sub: 'quan-tri', name: 'Quản trị hệ thống', unit: '000.00.00.H99' },
 ] as const;
 
-/** Issues a token per demo official (valid 8 hours) and writes them to `<data>/demo-tokens.json`. */
+/** The demo officials' passwords: created on the first start (random), then kept (mode 0600). */
+export async function demoPasswords(dataDir: string): Promise<Record<string, string>> {
+  const dir = join(dataDir, 'oidc');
+  const file = join(dir, 'demo-passwords.json');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  let passwords: Record<string, string> = {};
+  try {
+    passwords = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
+  } catch {
+    // First start, or an unreadable file: new passwords.
+  }
+  let changed = false;
+  for (const official of demoOfficials) {
+    if (typeof passwords[official.sub] !== 'string' || (passwords[official.sub] as string).length < 8) {
+      passwords[official.sub] = randomBytes(9).toString('base64url');
+      changed = true;
+    }
+  }
+  if (changed) {
+    await writeFile(file, `${JSON.stringify(passwords, null, 2)}\n`, { mode: 0o600 });
+    await chmod(file, 0o600);
+  }
+  return passwords;
+}
+
+/** The demo officials as accounts of the embedded provider. */
+export function demoAccounts(passwords: Record<string, string>): ProviderAccount[] {
+  return demoOfficials.map((official) => ({
+    id: official.sub,
+    password: passwords[official.sub] as string,
+    name: official.name,
+    unit: official.unit,
+    role: official.role,
+  }));
+}
+
+/**
+ * An access token per demo official (valid 8 hours), issued by the embedded provider, written to
+ * `<data>/demo-tokens.json` (mode 0600) for scripts: `TTHC_TOKEN=$(node -p …)`.
+ */
 export async function writeDemoTokens(
   dataDir: string,
-  secret: string,
+  provider: EmbeddedProvider,
 ): Promise<{ file: string; tokens: Record<string, string> }> {
   const tokens: Record<string, string> = {};
   for (const official of demoOfficials) {
-    const issued = await issueToken(
-      secret,
-      { sub: official.sub, name: official.name, unit: official.unit, role: official.role },
-      '8h',
-    );
-    tokens[official.role] = issued.token;
+    tokens[official.role] = await provider.issueAccessToken(official.sub, { ttlSeconds: 8 * 3600 });
   }
   const file = join(dataDir, 'demo-tokens.json');
   await writeFile(file, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });

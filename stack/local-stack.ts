@@ -9,27 +9,37 @@
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { connect } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Client, Connection } from '@temporalio/client';
 import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { IndicatorService } from '../aggregators/indicator-service.js';
-import { startApiServer } from '../api/api-process.js';
+import { openIdentityProvider, startApiServer } from '../api/api-process.js';
 import { AccessLog, accessLogStreamName } from '../audit/access-log.js';
+import { SecurityLog, securityLogStreamName } from '../audit/security-log.js';
 import { type Config, ConfigError, loadConfig } from '../config/configuration.js';
 import { allSearchAttributeKeys } from '../contract/search-attributes.js';
 import { keyringSource, openPayloadProtection } from '../encryption/data-converter.js';
 import { DecodeFailureMonitor } from '../encryption/decode-failures.js';
 import { KeyringFile, type KeyringSource } from '../encryption/encryption-keyring.js';
+import { EmbeddedProvider } from '../identity/embedded-provider.js';
 import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
 import { startNatsServer, startTemporalDevServer } from '../infra/server-launchers.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
+import { UnitTargetStore } from '../infra/unit-target-store.js';
+import { startDevMailbox } from '../notifications/dev-mailbox.js';
+import { MailReceiver } from '../notifications/mail-receiver.js';
+import { notifierSettings, startNotifier } from '../notifications/notifier-setup.js';
+import { SmsGatewayEmulator } from '../notifications/sms-gateway-emulator.js';
+import { PortalEmulator } from '../portal/portal-emulator.js';
+import { portalSyncSettings, startPortalSync } from '../portal/portal-sync-setup.js';
 import { startPublicationService } from '../publications/publication-service.js';
 import { startRetentionService } from '../retention/retention-service.js';
 import { loadCatalogue } from '../rules/catalogue-loader.js';
 import { loadOrganisation } from '../rules/organisation-loader.js';
+import { loadOrganisationTargets } from '../rules/target-loader.js';
 import { createDossierWorkers, workerTuningFrom } from '../workers/dossier-workers.js';
 import { bundleWorkflows } from '../workers/workflow-bundler.js';
-import { localTokenSecret, writeDemoTokens } from './demo.js';
+import { demoAccounts, demoOfficials, demoPasswords, localTokenSecret, writeDemoTokens } from './demo.js';
 
 /** The running parts, stopped in reverse order of start (workers before connections before servers). */
 class Stack {
@@ -63,12 +73,40 @@ async function main(): Promise<void> {
     telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN' }) } },
     shutdownSignals: [],
   });
+  if (config.TTHC_OIDC_ISSUER) {
+    // A province's provider instead of the embedded one: a wrong URL stops the start now, exit 2.
+    try {
+      await openIdentityProvider(config.TTHC_OIDC_ISSUER);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      process.stderr.write(`tthc: ${error.message}\n`);
+      process.exit(2);
+    }
+  }
   try {
     await assertPortsFree([
       [config.TTHC_TEMPORAL_PORT, 'TTHC_TEMPORAL_PORT', 'Temporal'],
       [config.TTHC_TEMPORAL_UI_PORT, 'TTHC_TEMPORAL_UI_PORT', 'the Temporal Web UI'],
       [config.TTHC_NATS_PORT, 'TTHC_NATS_PORT', 'NATS'],
       [config.TTHC_API_PORT, 'TTHC_API_PORT', 'the HTTP API'],
+      ...(config.TTHC_OIDC_ISSUER
+        ? []
+        : [
+            [config.TTHC_OIDC_PORT, 'TTHC_OIDC_PORT', 'the embedded identity provider'] as [
+              number,
+              string,
+              string,
+            ],
+          ]),
+      ...(config.TTHC_PORTAL_URL
+        ? []
+        : [
+            [config.TTHC_PORTAL_EMULATOR_PORT, 'TTHC_PORTAL_EMULATOR_PORT', 'the portal emulator'] as [
+              number,
+              string,
+              string,
+            ],
+          ]),
     ]);
     await mkdir(config.TTHC_DATA_DIR, { recursive: true });
     await ensureKeyring(config);
@@ -158,6 +196,8 @@ async function main(): Promise<void> {
     });
     stack.add('publication reminders', () => publications.stop());
     summary.push(['Publications', 'QĐCB records and reminders (npx tthc publications due --within 5)']);
+    const seeded = await seedTargets(nc, config.TTHC_ORGANISATION);
+    if (seeded > 0) progress(`gave the demo units their yearly targets (${seeded} year(s), data/targets/)`);
     summary.push([
       'Indicators',
       'Decision 766 aggregator (npx tthc indicators --unit <code> --period <YYYY-MM>)',
@@ -192,9 +232,125 @@ async function main(): Promise<void> {
       'closed dossiers’ personal data erased when their procedure’s retention ends (npx tthc erase --dossier <code>, administrators)',
     ]);
 
+    const securityLog = await SecurityLog.open(nc);
+    const publicUrl = (config.TTHC_PUBLIC_URL ?? `http://127.0.0.1:${config.TTHC_API_PORT}`).replace(
+      /\/+$/,
+      '',
+    );
+    let provider: EmbeddedProvider | undefined;
+    let passwords: Record<string, string> = {};
+    if (!config.TTHC_OIDC_ISSUER) {
+      progress('starting the embedded identity provider (OpenID Connect) …');
+      passwords = await demoPasswords(config.TTHC_DATA_DIR);
+      provider = await EmbeddedProvider.start({
+        accounts: demoAccounts(passwords),
+        audience: config.TTHC_OIDC_AUDIENCE,
+        consoleClientId: config.TTHC_OIDC_CLIENT_ID,
+        cliClientId: config.TTHC_OIDC_CLI_CLIENT_ID,
+        redirectUris: [
+          `${publicUrl}/auth/callback`,
+          `http://localhost:${config.TTHC_API_PORT}/auth/callback`,
+        ],
+        dataDir: join(config.TTHC_DATA_DIR, 'oidc'),
+        port: config.TTHC_OIDC_PORT,
+        onLogin: (event) => {
+          void securityLog
+            .record({
+              kind: event.ok ? 'sign-in' : 'sign-in-failed',
+              via: 'provider',
+              official: /^[\x21-\x7E]{1,128}$/.test(event.accountId) ? { id: event.accountId } : undefined,
+              reason: event.ok ? undefined : 'wrong-password',
+            })
+            .catch((error: Error) => logger.warn({ error: error.message }, 'security log not written'));
+        },
+      });
+      const running = provider;
+      stack.add('identity provider', () => running.stop());
+    }
+    const issuer = config.TTHC_OIDC_ISSUER ?? (provider as EmbeddedProvider).issuer;
+    summary.push([
+      'Identity',
+      provider
+        ? `${issuer} (embedded OpenID Connect provider; demo officials below)`
+        : `${issuer} (OpenID Connect)`,
+    ]);
+
+    progress('starting the portal sync …');
+    let portalUrl = config.TTHC_PORTAL_URL;
+    if (!portalUrl) {
+      const emulator = await PortalEmulator.start({
+        port: config.TTHC_PORTAL_EMULATOR_PORT,
+        accounts: [
+          {
+            username: config.TTHC_PORTAL_USERNAME,
+            password: config.TTHC_PORTAL_PASSWORD,
+            madonvi: config.TTHC_PORTAL_UNIT_CODE,
+          },
+        ],
+      });
+      stack.add('portal emulator', () => emulator.stop());
+      portalUrl = emulator.url;
+    }
+    const portalSync = await startPortalSync({
+      nc,
+      temporal: temporalClient,
+      dataKeys: protection.dataKeys,
+      settings: portalSyncSettings(config, portalUrl),
+      organisation: loadOrganisation(config.TTHC_ORGANISATION),
+      catalogue: loadCatalogue().procedures,
+      logger: logger.child({ component: 'portal-sync' }),
+    });
+    stack.add('portal sync', () => portalSync.stop());
+    summary.push([
+      'Portal sync',
+      config.TTHC_PORTAL_URL
+        ? `to ${portalUrl} (npx tthc portal status)`
+        : `to the portal emulator at ${portalUrl} (what it holds: ${portalUrl}/admin/dossiers; npx tthc portal status)`,
+    ]);
+
+    progress('starting the notifier …');
+    let smsUrl = config.TTHC_SMS_GATEWAY_URL;
+    let smtpUrl = config.TTHC_SMTP_URL;
+    const mailboxes: { sms?: SmsGatewayEmulator; mail?: MailReceiver } = {};
+    if (!smsUrl) {
+      const emulator = await SmsGatewayEmulator.start({
+        port: config.TTHC_SMS_EMULATOR_PORT,
+        token: config.TTHC_SMS_GATEWAY_TOKEN,
+      });
+      stack.add('SMS gateway emulator', () => emulator.stop());
+      mailboxes.sms = emulator;
+      smsUrl = emulator.url;
+    }
+    if (!smtpUrl) {
+      const receiver = await MailReceiver.start({ port: config.TTHC_SMTP_PORT });
+      stack.add('SMTP receiver', () => receiver.stop());
+      mailboxes.mail = receiver;
+      smtpUrl = receiver.url;
+    }
+    const notifier = await startNotifier({
+      nc,
+      temporal: temporalClient,
+      dataKeys: protection.dataKeys,
+      settings: notifierSettings(config, { sms: smsUrl, smtp: smtpUrl }),
+      logger: logger.child({ component: 'notifier' }),
+    });
+    stack.add('notifier', () => notifier.stop());
+    let mailboxPage = '';
+    if (mailboxes.sms || mailboxes.mail) {
+      const mailbox = await startDevMailbox({
+        mail: mailboxes.mail,
+        sms: mailboxes.sms,
+        port: config.TTHC_MAILBOX_PORT,
+      });
+      stack.add('development mailbox', () => mailbox.stop());
+      mailboxPage = `; what applicants were sent: ${mailbox.url}`;
+    }
+    summary.push(['Notifications', `SMS via ${smsUrl}, e-mail via ${smtpUrl}${mailboxPage}`]);
+
     progress('starting the HTTP API …');
     const secret = await localTokenSecret(config.TTHC_DATA_DIR, config.TTHC_TOKEN_SECRET);
     const api = await startApiServer({
+      oidcIssuer: issuer,
       temporal: temporalClient,
       temporalWebUi: config.TTHC_TEMPORAL_UI_URL ?? temporal.uiUrl,
       codecOrigins: config.TTHC_CODEC_ORIGINS ?? [
@@ -218,16 +374,21 @@ async function main(): Promise<void> {
       'Access log',
       `every read of personal data, stream ${accessLogStreamName} (npx tthc audit --dossier <code>, administrators)`,
     ]);
-    const demo = await writeDemoTokens(config.TTHC_DATA_DIR, secret);
+    summary.push([
+      'Security log',
+      `sign-ins, failed sign-ins and role changes, stream ${securityLogStreamName} (GET /v1/security-log, administrators)`,
+    ]);
+    const demo = provider ? await writeDemoTokens(config.TTHC_DATA_DIR, provider) : undefined;
     summary.push(
       ['HTTP API', api.url],
       ['API docs', `${api.url}/docs`],
-      ['Console', `${api.url}/console/ (sign in with ${demo.file})`],
-      ['Demo tokens', `${demo.file} (one per role, 8 h)`],
+      ['Console', `${api.url}/console/ (sign in with the identity provider)`],
     );
+    if (demo)
+      summary.push(['Demo tokens', `${demo.file} (access tokens of the provider, one per role, 8 h)`]);
 
     summary.push(['Data', config.TTHC_DATA_DIR]);
-    printSummary(summary, api.url, demo.file);
+    printSummary(summary, api.url, demo?.file, provider ? passwords : undefined);
   } catch (error) {
     process.stderr.write(`tthc: ${(error as Error).message}\n`);
     await stack.stop(config.TTHC_DATA_DIR, 1);
@@ -248,6 +409,17 @@ async function ensureKeyring(config: Config): Promise<void> {
   }
 }
 
+/** The yearly targets of data/targets/ for years that have none yet (a province's own stay). */
+async function seedTargets(nc: NatsConnection, organisation: string): Promise<number> {
+  const store = new UnitTargetStore(nc);
+  const registry = loadOrganisation(organisation);
+  let seeded = 0;
+  for (const targets of loadOrganisationTargets(organisation)) {
+    if (await store.putIfMissing(targets, registry)) seeded++;
+  }
+  return seeded;
+}
+
 function readConfig(): Config {
   try {
     return loadConfig();
@@ -265,17 +437,30 @@ function progress(...parts: string[]): void {
 function printSummary(
   lines: ReadonlyArray<[label: string, value: string]>,
   apiUrl: string,
-  tokensFile: string,
+  tokensFile: string | undefined,
+  passwords: Record<string, string> | undefined,
 ): void {
-  const token = `$(node -p "require('${tokensFile}')['counter-officer']")`;
+  const token = tokensFile ? `$(node -p "require('${tokensFile}')['counter-officer']")` : '$TTHC_TOKEN';
+  const officials = passwords
+    ? [
+        '',
+        'Demo officials (sign in to the console with these; passwords kept in .data/oidc/demo-passwords.json):',
+        ...demoOfficials.map(
+          (official) =>
+            `  ${official.sub.padEnd(24)}${(passwords[official.sub] ?? '').padEnd(16)}${official.role.padEnd(17)}${official.unit}`,
+        ),
+      ]
+    : [];
   process.stdout.write(
     [
       '',
       'tthc-flow is running:',
       ...lines.map(([label, value]) => `  ${label.padEnd(16)}${value}`),
+      ...officials,
       '',
       'Try:',
       `  curl -s ${apiUrl}/v1/procedures -H "Authorization: Bearer ${token}"`,
+      '  npx tthc login      (device sign-in for the tthc commands)',
       '  npx tthc calendar due --procedure 1.001612 --received 2026-04-23T10:00:00+07:00',
       `  npx tthc indicators --unit 000.00.00.H99 --period $(date +%Y-%m) --nats ${lines.find(([l]) => l === 'NATS JetStream')?.[1] ?? ''}`,
       '  docs/api.md walks through a counter session and a supervisor session.',

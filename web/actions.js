@@ -22,7 +22,7 @@ const specs = {
         label: 'Mã cán bộ của chuyên viên',
         type: 'text',
         list: ctx.specialists.map((s) => ({ value: s.id, label: s.name })),
-        hint: 'Mã trên mã xác thực của chuyên viên, ví dụ chuyen-vien-cam-thanh.',
+        hint: 'Tên đăng nhập của chuyên viên, ví dụ chuyen-vien-cam-thanh.',
         check: required('mã cán bộ'),
       },
       {

@@ -1,10 +1,10 @@
 /**
- * The console's only way to the server: the HTTP API (/v1, documented at /openapi.json), with the
- * official's bearer token kept in sessionStorage (this tab only; gone when the tab closes).
+ * The console's only way to the server: the HTTP API (/v1, documented at /openapi.json). Officials
+ * sign in with the identity provider (OpenID Connect, /auth/login); the tokens stay on the server,
+ * the browser holds an HttpOnly session cookie that no script can read. Every state-changing
+ * request carries the session's CSRF token (from GET /auth/session) in x-csrf-token. Nothing of
+ * the session is kept in JavaScript-readable storage.
  */
-
-const TOKEN_KEY = 'tthc.token';
-const DEMO_KEY = 'tthc.demoTokens';
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -20,75 +20,65 @@ export class ApiError extends Error {
 // ---------------------------------------------------------------------------------------------
 // Session
 
-/** The payload of a JWT, decoded without checking it (the API checks every request). */
-export function decodeToken(token) {
-  const parts = String(token).trim().split('.');
-  if (parts.length !== 3) return undefined;
-  try {
-    const json = atob(parts[1].replace(/-/g, '+').replace(/_/g, '/'));
-    const bytes = Uint8Array.from(json, (c) => c.charCodeAt(0));
-    const claims = JSON.parse(new TextDecoder().decode(bytes));
-    if (typeof claims.sub !== 'string' || typeof claims.role !== 'string' || typeof claims.unit !== 'string')
-      return undefined;
-    return {
-      id: claims.sub,
-      name: claims.name ?? claims.sub,
-      unit: claims.unit,
-      role: claims.role,
-      exp: claims.exp,
-    };
-  } catch {
-    return undefined;
-  }
-}
+let current; // { official, expiresAt, csrfToken } while signed in
 
 export const session = {
-  get token() {
-    return sessionStorage.getItem(TOKEN_KEY) ?? '';
-  },
   get official() {
-    return this.token ? decodeToken(this.token) : undefined;
+    return current?.official;
   },
-  signIn(token) {
-    sessionStorage.setItem(TOKEN_KEY, token.trim());
-    cache.clear();
+  get expiresAt() {
+    return current?.expiresAt;
   },
-  signOut() {
-    sessionStorage.removeItem(TOKEN_KEY);
-    cache.clear();
-  },
-  /** Demo tokens (role → token) loaded on the sign-in screen, to switch officials quickly. */
-  get demoTokens() {
+  /** Asks the server who is signed in (the cookie goes along); undefined when nobody is. */
+  async load() {
     try {
-      return JSON.parse(sessionStorage.getItem(DEMO_KEY) ?? '{}');
+      const response = await fetch('/auth/session', { headers: { accept: 'application/json' } });
+      current = response.ok ? await response.json() : undefined;
     } catch {
-      return {};
+      current = undefined;
     }
+    cache.clear();
+    return current?.official;
   },
-  set demoTokens(tokens) {
-    sessionStorage.setItem(DEMO_KEY, JSON.stringify(tokens));
+  /** Starts the sign-in at the identity provider; `popup`: in a window opened by the caller. */
+  async startSignIn({ returnTo, popup } = {}) {
+    const body = { popup: Boolean(popup) };
+    if (returnTo && /^#\/[A-Za-z0-9\-._~%/]*$/.test(returnTo)) body.return = returnTo;
+    const data = await api('POST', '/auth/login', body, { auth: false });
+    return data.redirect;
+  },
+  async signOut() {
+    if (current) await api('POST', '/auth/logout', {}).catch(() => undefined);
+    current = undefined;
+    cache.clear();
+  },
+  /** Forgets the session locally (the server said it ended). */
+  forget() {
+    current = undefined;
   },
 };
 
 // ---------------------------------------------------------------------------------------------
 // Requests
 
-/** Called when the API answers 401 (token missing, expired or forged). */
+/** Called when the API answers 401 (session ended, expired or unknown). */
 let onUnauthorized = () => {};
 export function setUnauthorizedHandler(handler) {
   onUnauthorized = handler;
 }
 
-export async function api(method, path, body, { token = session.token, auth = true, signal } = {}) {
+export async function api(method, path, body, { auth = true, signal } = {}) {
   const headers = { accept: 'application/json' };
-  if (auth && token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD' && current?.csrfToken)
+    headers['x-csrf-token'] = current.csrfToken;
   let response;
   try {
     response = await fetch(path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
       signal,
     });
   } catch (error) {
@@ -104,7 +94,7 @@ export async function api(method, path, body, { token = session.token, auth = tr
   }
   if (!response.ok) {
     const error = new ApiError(response.status, data);
-    if (response.status === 401 && auth && token && token === session.token) onUnauthorized(error);
+    if (response.status === 401 && auth && current) onUnauthorized(error);
     throw error;
   }
   return data;
@@ -177,7 +167,7 @@ export async function procedureByCode(code) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Live updates: GET /v1/events (server-sent events), read with fetch() to send the token.
+// Live updates: GET /v1/events (server-sent events), read with fetch() (the session cookie goes along).
 
 /**
  * Listens to "changed" messages; `onState('live' | 'reconnecting' | 'stopped')`.
@@ -190,7 +180,8 @@ export function listenForChanges(onChange, onState = () => {}) {
     while (!signal.aborted) {
       try {
         const response = await fetch('/v1/events', {
-          headers: { authorization: `Bearer ${session.token}`, accept: 'text/event-stream' },
+          headers: { accept: 'text/event-stream' },
+          credentials: 'same-origin',
           signal,
         });
         if (response.status === 401) {

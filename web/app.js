@@ -2,7 +2,7 @@
  * The console's shell: the router (hash routes, so the static server needs one page), the
  * navigation of each role, and the signed-in official. Screens live in their own modules.
  *
- *   #/dang-nhap                sign in (token or demo tokens)
+ *   #/dang-nhap                sign in (with the identity provider)
  *   #/quay                     counter: receive a dossier, dossiers waiting to be handed back
  *   #/ho-so                    worklist of my unit
  *   #/ho-so/{code}             one dossier: timeline, deadlines, my actions
@@ -17,7 +17,7 @@ import { dossierScreen } from './dossier.js';
 import { printScreen } from './forms.js';
 import { lookupScreen } from './lookup.js';
 import { displayNames } from './names.js';
-import { signInScreen } from './signin.js';
+import { sessionExpiredNotice, signInScreen } from './signin.js';
 import { h, mount, toast } from './ui.js';
 import { worklistScreen } from './worklist.js';
 
@@ -55,6 +55,7 @@ const homes = {
 
 let cleanups = [];
 let pendingRoute;
+let signedOutMessage;
 
 function renderChrome(official, path) {
   const items = official ? (menus[official.role] ?? []) : [];
@@ -92,9 +93,11 @@ function renderChrome(official, path) {
       {
         type: 'button',
         class: 'secondary small',
-        onclick: () => {
-          session.signOut();
-          location.hash = '#/dang-nhap';
+        onclick: async () => {
+          await session.signOut();
+          signedOutMessage = 'Bạn đã đăng xuất.';
+          if (location.hash === '#/dang-nhap') route();
+          else location.hash = '#/dang-nhap';
         },
       },
       'Đăng xuất',
@@ -117,22 +120,16 @@ async function route() {
     lookupScreen(main);
     return focusMain();
   }
-  if (!official || screen === 'dang-nhap') {
-    if (official && screen === 'dang-nhap') session.signOut();
+  if (official && screen === 'dang-nhap') {
+    location.replace(homes[official.role] ?? '#/ho-so');
+    return;
+  }
+  if (!official) {
     if (screen && screen !== 'dang-nhap') pendingRoute = location.hash;
     document.title = 'Đăng nhập — tthc-flow';
     renderChrome(undefined, '#/dang-nhap');
-    signInScreen(main, {
-      message: sessionStorage.getItem('tthc.signinMessage') ?? undefined,
-      onSignedIn: () => {
-        sessionStorage.removeItem('tthc.signinMessage');
-        const next = pendingRoute ?? homes[session.official?.role] ?? '#/ho-so';
-        pendingRoute = undefined;
-        if (location.hash === next) route();
-        else location.hash = next;
-      },
-    });
-    sessionStorage.removeItem('tthc.signinMessage');
+    signInScreen(main, { message: signedOutMessage, returnTo: pendingRoute });
+    signedOutMessage = undefined;
     return focusMain();
   }
   switch (screen) {
@@ -180,15 +177,22 @@ function focusMain() {
   }
 }
 
-setUnauthorizedHandler((error) => {
-  session.signOut();
-  sessionStorage.setItem(
-    'tthc.signinMessage',
-    `Phiên làm việc đã hết hoặc mã xác thực không hợp lệ: ${error.message}`,
-  );
-  toast('Cần đăng nhập lại.', 'error');
-  pendingRoute = location.hash;
-  location.hash = '#/dang-nhap';
+// The session ended while the official was working: the page stays as it is (a form keeps what
+// was typed) and a notice offers to sign in again in a small window.
+setUnauthorizedHandler(() => {
+  const before = session.official;
+  session.forget();
+  toast('Phiên đăng nhập đã hết hạn.', 'error');
+  sessionExpiredNotice(main, {
+    onSignedIn: async () => {
+      const official = await session.load();
+      if (!official) return false;
+      renderChrome(official, location.hash || '#/');
+      if (before && (official.id !== before.id || official.role !== before.role)) route();
+      else toast('Đã đăng nhập lại; hãy gửi lại thao tác.', 'success');
+      return true;
+    },
+  });
 });
 
 document.querySelector('.skip-link')?.addEventListener('click', (event) => {
@@ -197,4 +201,5 @@ document.querySelector('.skip-link')?.addEventListener('click', (event) => {
 });
 
 window.addEventListener('hashchange', route);
+await session.load();
 route();

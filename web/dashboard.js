@@ -7,10 +7,97 @@
  */
 import { get, listenForChanges, query, subtreeOf } from './api.js';
 import { drillDownIndicators, periodChoices } from './dashboard-choices.js';
-import { errorBox, fmtTime, h, loading, mount, select, tableWrap, todayVN } from './ui.js';
+import { displayNames } from './names.js';
+import { errorBox, fmtDate, fmtTime, h, loading, mount, select, tableWrap, todayVN } from './ui.js';
 
 const nf = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 2 });
 const pct = (rate) => (rate === null || rate === undefined ? '—' : `${nf.format(rate)}%`);
+
+const { measures: measureNames, labels: targetLabels } = displayNames.targets;
+
+/** Yearly targets (giao chỉ tiêu): each unit's share so far, its target and the forecast; who falls behind. */
+function targetsCard(progress) {
+  const given = progress.units.some((u) => u.measures.some((m) => m.target !== undefined));
+  const behind = progress.units.filter((u) => u.behind);
+  const cell = (m) =>
+    h(
+      'td',
+      { class: ['num', m.behind ? 'late' : ''], dataset: { measure: m.measure } },
+      h('span', { class: 'actual' }, pct(m.actual)),
+      m.target === undefined ? '' : h('span', { class: 'small muted' }, ` / ${pct(m.target)}`),
+      h('br'),
+      h('span', { class: 'small' }, `→ ${pct(m.forecast)}`),
+    );
+  return h(
+    'section',
+    { class: 'card targets', 'aria-labelledby': 'targets-title', dataset: { year: String(progress.year) } },
+    h('h2', { id: 'targets-title' }, `${targetLabels.title} ${progress.year}`),
+    progress.decision
+      ? h(
+          'p',
+          { class: 'muted small' },
+          `Theo ${progress.decision.number}, ngày ${fmtDate(progress.decision.date)}`,
+        )
+      : null,
+    given ? null : h('p', { class: 'muted' }, targetLabels.noTargets),
+    h(
+      'p',
+      { class: 'small muted' },
+      `${targetLabels.actual} / ${targetLabels.target} → ${targetLabels.forecast} (${nf.format(progress.elapsed * 100)}% của năm đã qua)`,
+    ),
+    tableWrap(
+      h(
+        'table',
+        { class: 'list targets-table' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, 'Đơn vị'),
+            Object.values(measureNames).map((name) => h('th', { scope: 'col' }, name)),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          progress.units.map((u) =>
+            h(
+              'tr',
+              { dataset: { unit: u.unit.code, behind: String(u.behind) } },
+              h('th', { scope: 'row' }, u.unit.name),
+              u.measures.map(cell),
+            ),
+          ),
+        ),
+      ),
+      targetLabels.title,
+    ),
+    behind.length === 0
+      ? null
+      : h(
+          'div',
+          { class: 'behind-units', role: 'status' },
+          h('h3', {}, targetLabels.behind),
+          h(
+            'ul',
+            {},
+            behind.map((u) =>
+              h(
+                'li',
+                {},
+                `${u.unit.name}: `,
+                u.measures
+                  .filter((m) => m.behind)
+                  .map((m) => `${measureNames[m.measure]} ${pct(m.forecast)} < ${pct(m.target)}`)
+                  .join('; '),
+              ),
+            ),
+          ),
+        ),
+  );
+}
 
 const drillNames = {
   2.1: ['Trước hạn, đúng hạn', 'Trễ hạn'],
@@ -67,15 +154,16 @@ export async function dashboardScreen(main, official, cleanup) {
     const unit = unitSelect.value;
     const period = periodSelect.value;
     try {
-      const [scores, ranking] = await Promise.all([
+      const [scores, ranking, targets] = await Promise.all([
         get(`/v1/indicators${query({ unit, period })}`),
         units.some((u) => u.parent === unit)
           ? get(`/v1/indicators/ranking${query({ parent: unit, period })}`)
           : Promise.resolve(undefined),
+        get(`/v1/targets${query({ unit, year: period.slice(0, 4) })}`).catch(() => undefined),
       ]);
       if (mine !== generation) return;
       refreshes += 1;
-      render(scores, ranking);
+      render(scores, ranking, targets);
       board.dataset.unit = unit;
       board.dataset.period = period;
       updated.textContent = `Cập nhật lúc ${fmtTime(Date.now())}`;
@@ -86,7 +174,7 @@ export async function dashboardScreen(main, official, cleanup) {
     }
   }
 
-  function render(data, ranking) {
+  function render(data, ranking, targets) {
     const sb = data.scoreboard;
     const c = data.counters;
     const byId = new Map(sb.indicators.map((i) => [i.id, i]));
@@ -235,6 +323,7 @@ export async function dashboardScreen(main, official, cleanup) {
             ),
           )
         : null,
+      targets ? targetsCard(targets) : null,
     );
   }
 

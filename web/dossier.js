@@ -4,7 +4,7 @@
  * official may take now: those the view's `actions` allow (the server judges them).
  */
 import { openActionDialog } from './actions.js';
-import { decodeToken, get, listenForChanges, organisation, post, procedureByCode, session } from './api.js';
+import { get, listenForChanges, organisation, post, procedureByCode } from './api.js';
 import { displayNames } from './names.js';
 import {
   errorBox,
@@ -109,10 +109,8 @@ export async function dossierScreen(main, official, code, cleanup) {
     const actions = (view.actions ?? []).filter((action) => action.allowed);
     const d = view.deadlines ?? {};
 
-    const specialists = Object.values(session.demoTokens ?? {})
-      .map((t) => decodeToken(t))
-      .filter((c) => c && c.role === 'specialist' && c.unit === official.unit)
-      .map((c) => ({ id: c.id, name: c.name }));
+    // The leader types the specialist's id (the console keeps no list of officials).
+    const specialists = [];
     const lastSupplement = s.supplements.at(-1);
     const documentKinds = [
       ...(lastSupplement?.items ?? []).filter((i) => i.kind).map((i) => ({ kind: i.kind, name: i.name })),

@@ -1,174 +1,57 @@
 /**
- * Sign-in: paste a token (tthc token issue), or load the demo tokens that `npm start` writes to
- * .data/demo-tokens.json (pick the file or paste its content) and choose an official. The token is
- * checked with the API before it is kept in sessionStorage (this tab only).
+ * Sign-in: officials sign in with their account at the identity provider (OpenID Connect,
+ * authorization code with PKCE, done by the server). The button asks the API where to go
+ * (POST /auth/login) and the browser goes there; the provider sends it back to the console with a
+ * session cookie. A failed sign-in comes back with `?loi=<code>`, said here in Vietnamese.
  */
-import { decodeToken, get, session } from './api.js';
-import { displayNames } from './names.js';
-import { errorBox, field, fmtDateTime, h, mount } from './ui.js';
+import { session } from './api.js';
+import { errorBox, h, mount } from './ui.js';
 
-/** { role: token } or [token, …] or { tokens: … } → [{ token, claims }]. */
-export function parseDemoTokens(text) {
-  const data = JSON.parse(text);
-  const source = data && typeof data === 'object' && data.tokens ? data.tokens : data;
-  const tokens = Array.isArray(source) ? source : Object.values(source ?? {});
-  return tokens
-    .filter((t) => typeof t === 'string')
-    .map((token) => ({ token, claims: decodeToken(token) }))
-    .filter((t) => t.claims);
-}
+/** What the server's `?loi=` codes mean (api/routes/signin-routes.ts signInFailureCodes). */
+export const signInFailures = {
+  'signin-expired': 'Lượt đăng nhập đã quá hạn hoặc không hợp lệ; vui lòng đăng nhập lại.',
+  cancelled: 'Bạn đã hủy đăng nhập.',
+  'provider-unavailable': 'Không kết nối được nhà cung cấp định danh; vui lòng thử lại sau ít phút.',
+  'no-role':
+    'Tài khoản của bạn đã xác thực nhưng chưa được gán vai trò trong hệ thống. Đề nghị quản trị hệ thống gán vai trò và đơn vị cho bạn.',
+  'token-refused':
+    'Mã truy cập do nhà cung cấp định danh cấp không được chấp nhận; vui lòng liên hệ quản trị hệ thống.',
+  failed: 'Đăng nhập không thành công; vui lòng thử lại.',
+};
 
-export function signInScreen(main, { message, onSignedIn }) {
+export function signInScreen(main, { message, returnTo }) {
+  const failure = new URLSearchParams(location.search).get('loi');
   const status = h(
     'div',
     { class: 'signin-status', 'aria-live': 'assertive' },
     message ? h('p', { class: 'alert alert-info' }, message) : null,
+    failure && signInFailures[failure]
+      ? h('p', { class: 'alert alert-error', role: 'alert', dataset: { failure } }, signInFailures[failure])
+      : null,
   );
-
-  const tryToken = async (token) => {
-    const claims = decodeToken(token);
-    if (!claims) {
-      mount(
-        status,
-        h(
-          'p',
-          { class: 'alert alert-error', role: 'alert' },
-          'Mã xác thực không đúng định dạng (ba phần ngăn cách bởi dấu chấm).',
-        ),
-      );
-      return;
-    }
-    mount(status, h('p', { class: 'loading' }, 'Đang kiểm tra mã xác thực…'));
-    try {
-      await get('/v1/organisation/units', { token });
-      session.signIn(token);
-      onSignedIn();
-    } catch (error) {
-      mount(status, errorBox(error));
-    }
-  };
-
-  // Paste a token ------------------------------------------------------------------------------
-  const tokenInput = h('textarea', { name: 'token', rows: '3', spellcheck: 'false', autocomplete: 'off' });
-  const tokenField = field({
-    label: 'Mã xác thực (token) của cán bộ',
-    input: tokenInput,
-    hint: 'Do quản trị hệ thống cấp: npx tthc token issue --id … --name … --unit … --role …',
-  });
-  const pasteForm = h(
+  const button = h('button', { type: 'submit', class: 'primary' }, 'Đăng nhập bằng tài khoản cán bộ');
+  const form = h(
     'form',
-    { class: 'card', 'aria-labelledby': 'paste-title' },
-    h('h2', { id: 'paste-title' }, 'Đăng nhập bằng mã xác thực'),
-    tokenField.wrap,
-    h('button', { type: 'submit', class: 'primary' }, 'Đăng nhập'),
-  );
-  pasteForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const token = tokenInput.value.trim();
-    if (!token) {
-      tokenField.setError('Dán mã xác thực vào ô trên.');
-      tokenInput.focus();
-      return;
-    }
-    tokenField.setError('');
-    tryToken(token);
-  });
-
-  // Demo tokens --------------------------------------------------------------------------------
-  const officials = h('div', { class: 'demo-officials', 'aria-live': 'polite' });
-  const showDemo = (list) => {
-    if (list.length === 0) {
-      mount(
-        officials,
-        h(
-          'p',
-          { class: 'alert alert-error', role: 'alert' },
-          'Không tìm thấy mã xác thực nào trong nội dung này.',
-        ),
-      );
-      return;
-    }
-    session.demoTokens = Object.fromEntries(list.map((t) => [t.claims.role, t.token]));
-    mount(
-      officials,
-      h('p', {}, 'Chọn cán bộ để đăng nhập:'),
-      h(
-        'ul',
-        { class: 'official-list' },
-        list.map(({ token, claims }) =>
-          h(
-            'li',
-            {},
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'official',
-                dataset: { role: claims.role },
-                onclick: () => tryToken(token),
-              },
-              h('span', { class: 'official-name' }, claims.name),
-              h(
-                'span',
-                { class: 'official-role' },
-                `${displayNames.roles[claims.role] ?? claims.role} — ${claims.unit}`,
-              ),
-              claims.exp
-                ? h('span', { class: 'official-exp small' }, `hết hạn ${fmtDateTime(claims.exp * 1000)}`)
-                : null,
-            ),
-          ),
-        ),
-      ),
-    );
-  };
-  const load = (text) => {
-    try {
-      showDemo(parseDemoTokens(text));
-    } catch {
-      mount(
-        officials,
-        h(
-          'p',
-          { class: 'alert alert-error', role: 'alert' },
-          'Nội dung không phải tệp demo-tokens.json hợp lệ (JSON).',
-        ),
-      );
-    }
-  };
-  const fileInput = h('input', { type: 'file', accept: '.json,application/json', name: 'demo-file' });
-  fileInput.addEventListener('change', async () => {
-    const file = fileInput.files?.[0];
-    if (file) load(await file.text());
-  });
-  const jsonInput = h('textarea', { name: 'demo-json', rows: '3', spellcheck: 'false' });
-  const demoForm = h(
-    'form',
-    { class: 'card', 'aria-labelledby': 'demo-title' },
-    h('h2', { id: 'demo-title' }, 'Mã xác thực mẫu (demo)'),
+    { class: 'card', 'aria-labelledby': 'signin-title' },
+    h('h2', { id: 'signin-title' }, 'Đăng nhập'),
     h(
       'p',
       { class: 'hint' },
-      '“npm start” ghi một mã cho mỗi vai trò vào tệp .data/demo-tokens.json. Chọn tệp đó, hoặc dán nội dung của nó.',
+      'Cán bộ, công chức đăng nhập bằng tài khoản do hệ thống định danh của tỉnh cấp. Mỗi lần đăng nhập đều phải nhập mật khẩu.',
     ),
-    field({ label: 'Tệp demo-tokens.json', input: fileInput }).wrap,
-    field({ label: 'Hoặc dán nội dung tệp', input: jsonInput }).wrap,
-    h('button', { type: 'submit', class: 'secondary' }, 'Hiện danh sách cán bộ'),
-    officials,
+    button,
   );
-  demoForm.addEventListener('submit', (event) => {
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    if (jsonInput.value.trim()) load(jsonInput.value);
+    button.disabled = true;
+    mount(status, h('p', { class: 'loading' }, 'Đang chuyển đến trang đăng nhập…'));
+    try {
+      location.assign(await session.startSignIn({ returnTo }));
+    } catch (error) {
+      button.disabled = false;
+      mount(status, errorBox(error));
+    }
   });
-
-  const saved = session.demoTokens;
-  if (saved && Object.keys(saved).length) {
-    showDemo(
-      Object.values(saved)
-        .map((token) => ({ token, claims: decodeToken(token) }))
-        .filter((t) => t.claims),
-    );
-  }
 
   mount(
     main,
@@ -183,7 +66,7 @@ export function signInScreen(main, { message, onSignedIn }) {
       ),
     ),
     status,
-    h('div', { class: 'grid-2 signin' }, pasteForm, demoForm),
+    h('div', { class: 'signin' }, form),
     h(
       'p',
       { class: 'card citizen-link' },
@@ -192,4 +75,46 @@ export function signInScreen(main, { message, onSignedIn }) {
       ' bằng mã số hồ sơ và mã tra cứu (không cần đăng nhập).',
     ),
   );
+}
+
+/**
+ * The session expired while the official was working: a notice above the page, which stays as it
+ * is (the form keeps what was typed). "Đăng nhập lại" signs in again in a small window; when it
+ * closes, the official sends the form again.
+ */
+export function sessionExpiredNotice(container, { onSignedIn }) {
+  if (container.querySelector('.session-expired')) return;
+  const status = h('span', { class: 'session-expired-status', 'aria-live': 'polite' });
+  const again = h('button', { type: 'button', class: 'primary small' }, 'Đăng nhập lại');
+  const notice = h(
+    'div',
+    { class: 'alert alert-error session-expired', role: 'alert' },
+    h(
+      'p',
+      {},
+      'Phiên đăng nhập đã hết hạn. Nội dung bạn đang nhập vẫn được giữ nguyên: hãy đăng nhập lại rồi gửi lại thao tác.',
+    ),
+    again,
+    status,
+  );
+  const onMessage = async (event) => {
+    if (event.origin !== location.origin || event.data?.type !== 'tthc-signed-in') return;
+    window.removeEventListener('message', onMessage);
+    if (await onSignedIn()) notice.remove();
+    else mount(status, ' Chưa đăng nhập được; hãy thử lại.');
+  };
+  again.addEventListener('click', async () => {
+    // The window is opened on the click (no popup blocker), then sent to the provider.
+    const popup = window.open('about:blank', 'tthc-signin', 'popup,width=480,height=640');
+    try {
+      const redirect = await session.startSignIn({ popup: true });
+      window.addEventListener('message', onMessage);
+      if (popup) popup.location.href = redirect;
+      else location.assign(redirect);
+    } catch (error) {
+      popup?.close();
+      mount(status, ` ${error.message}`);
+    }
+  });
+  container.prepend(notice);
 }

@@ -4,15 +4,15 @@
  * It returns plaintext, so only administrators and supervisors (of the dossier's subtree) may use
  * it; everyone else gets 403, and every decode is logged (who, which dossiers).
  *
- * The caller proves who they are with the API's bearer token (`--codec-auth 'Bearer …'`) or, from
- * the Web UI (which can send only cookies to a plain-http codec), with the session cookie that
- * `POST /v1/codec/session` sets: HttpOnly, SameSite=Strict, path /codec, good for the codec only.
+ * The caller proves who they are with an access token (`--codec-auth 'Bearer …'`) or, from the Web
+ * UI (which can send only cookies to a plain-http codec), with the codec cookie that
+ * `POST /v1/codec/session` sets (from the console's session or a bearer token): HttpOnly,
+ * SameSite=Strict, path /codec, good for the codec only, signed by the server itself.
  */
 import fastifyCors from '@fastify/cors';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import { ServiceUnavailableError } from '../../client/client-errors.js';
 import { isDossierCode } from '../../domain/dossier-code.js';
@@ -76,7 +76,7 @@ export function registerCodecSessionRoutes(scope: FastifyInstance, ctx: ApiConte
     async (request, reply) => {
       const official = requireOfficial(request);
       enforce(mayUseCodec(official));
-      const seconds = sessionSeconds(request, ctx.now());
+      const seconds = sessionSeconds(request.authExpiresAt, ctx.now());
       const session = await issueToken(
         ctx.secret,
         { sub: official.id, name: official.name, unit: official.unit, role: official.role },
@@ -186,9 +186,16 @@ export async function codecRoutes(
 }
 
 async function codecCaller(request: FastifyRequest, ctx: ApiContext): Promise<Official> {
-  const official = request.headers.authorization
-    ? await verifyToken(ctx.secret, bearerToken(request.headers.authorization), ctx.now())
-    : await verifyToken(ctx.secret, request.cookies[CODEC_COOKIE] ?? '', ctx.now(), CODEC_AUDIENCE);
+  if (request.headers.authorization) {
+    return (await ctx.authenticator.bearer(bearerToken(request.headers.authorization))).official;
+  }
+  // The codec cookie is the server's own (HS256 under the server secret, audience tthc-codec).
+  const official = await verifyToken(
+    ctx.secret,
+    request.cookies[CODEC_COOKIE] ?? '',
+    ctx.now(),
+    CODEC_AUDIENCE,
+  );
   if (!ctx.organisation.has(official.unit)) {
     throw new AuthenticationError('invalid-claims', `unit ${official.unit} is not in the organisation`);
   }
@@ -213,9 +220,9 @@ function requireCodec(ctx: ApiContext): PayloadCodec {
   return ctx.codec;
 }
 
-function sessionSeconds(request: FastifyRequest, now: number): number {
-  const { exp } = decodeJwt(bearerToken(request.headers.authorization));
-  const remaining = exp === undefined ? MAX_SESSION_SECONDS : exp - Math.floor(now / 1000);
+/** The codec session never outlives the token or console session that opened it. */
+function sessionSeconds(expiresAt: number | undefined, now: number): number {
+  const remaining = expiresAt === undefined ? MAX_SESSION_SECONDS : Math.floor((expiresAt - now) / 1000);
   return Math.max(1, Math.min(MAX_SESSION_SECONDS, remaining));
 }
 

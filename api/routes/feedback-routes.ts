@@ -261,7 +261,12 @@ export function registerCitizenFeedbackRoutes(scope: FastifyInstance, ctx: ApiCo
       'Không tìm thấy phản ánh, kiến nghị với mã và mã tra cứu này (no feedback with this id and lookup secret)',
     );
   const viewFor = async (id: string, secret: string) => {
-    if (!checkLookupSecret(ctx.secret, id, secret)) throw notFound();
+    ctx.lookupLockout.check(id);
+    if (!checkLookupSecret(ctx.secret, id, secret)) {
+      ctx.lookupLockout.failed(id);
+      throw notFound();
+    }
+    ctx.lookupLockout.succeeded(id);
     try {
       return await client(ctx).get(id);
     } catch (error) {

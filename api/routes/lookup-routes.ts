@@ -6,7 +6,9 @@
  *                                               whose personal data was erased answers 410 with the
  *                                               units, the erasure included
  *   POST /v1/lookup/{code}/evaluation?secret=   the applicant's evaluation (TT 01/2018 Art 13)
- * A wrong secret is a 404, exactly like an unknown code, so codes cannot be probed.
+ * A wrong secret is a 404, exactly like an unknown code, so codes cannot be probed; after
+ * TTHC_LOOKUP_LOCKOUT_ATTEMPTS wrong secrets for one code its lookup answers 429 for
+ * TTHC_LOOKUP_LOCKOUT_DURATION (api/lookup-lockout.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -92,7 +94,13 @@ export function registerLookupRoutes(scope: FastifyInstance, ctx: ApiContext): v
 
   const viewFor = async (code: string, secret: string) => {
     // The secret is checked before Temporal is asked: a wrong secret costs nothing and tells nothing.
-    if (!checkLookupSecret(ctx.secret, code, secret)) throw new NotFoundError(notFoundMessage);
+    // Too many wrong ones lock the code's lookup for a while (api/lookup-lockout.ts), right or wrong.
+    ctx.lookupLockout.check(code);
+    if (!checkLookupSecret(ctx.secret, code, secret)) {
+      ctx.lookupLockout.failed(code);
+      throw new NotFoundError(notFoundMessage);
+    }
+    ctx.lookupLockout.succeeded(code);
     try {
       return await ctx.dossiers.get(code);
     } catch (error) {
@@ -117,7 +125,7 @@ export function registerLookupRoutes(scope: FastifyInstance, ctx: ApiContext): v
         querystring: secretQuerySchema,
         response: {
           200: lookupResponseSchema,
-          ...errorResponses(400, 404, 409, 503),
+          ...errorResponses(400, 404, 409, 429, 503),
           410: erasedLookupSchema,
         },
       },
@@ -163,7 +171,7 @@ export function registerLookupRoutes(scope: FastifyInstance, ctx: ApiContext): v
         body: actionSchemas.evaluate,
         response: {
           200: z.object({ code: z.string(), status: z.string(), statusName: z.string() }),
-          ...errorResponses(400, 404, 409, 410, 503),
+          ...errorResponses(400, 404, 409, 410, 429, 503),
         },
       },
     },

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { type ApiConnection, ApiError, checkApiUrl, DEFAULT_API_URL, describeFailure } from '../http.js';
 import { UsageError } from '../output.js';
+import { readStoredToken } from '../token-store.js';
 
 export interface ConnectionOptions {
   api?: string;
@@ -16,7 +17,10 @@ export interface ConnectionOptions {
 export function withConnection(command: Command): Command {
   return command
     .option('--api <url>', `API base URL (default: TTHC_API_URL or ${DEFAULT_API_URL})`)
-    .option('--token <jwt>', 'the official’s token (default: TTHC_TOKEN; get one with `tthc token issue`)')
+    .option(
+      '--token <jwt>',
+      'the official’s access token (default: TTHC_TOKEN, else the one `tthc login` stored)',
+    )
     .option('--json', 'print JSON for scripts instead of text for people');
 }
 
@@ -25,7 +29,7 @@ export function connectionOf(options: ConnectionOptions): ApiConnection {
     options.api !== undefined
       ? checkApiUrl(options.api)
       : checkApiUrl(process.env.TTHC_API_URL || DEFAULT_API_URL, 'TTHC_API_URL');
-  const token = options.token ?? process.env.TTHC_TOKEN;
+  const token = options.token ?? process.env.TTHC_TOKEN ?? readStoredToken()?.accessToken;
   return { api, token: token?.trim() || undefined };
 }
 

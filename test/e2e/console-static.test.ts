@@ -68,6 +68,8 @@ beforeAll(async () => {
     accessLog: {} as AccessLog,
     organisation: loadOrganisation('demo'),
     secret,
+    // Shared-secret tokens (tthc token issue), a development setting: this test's own API.
+    devSharedSecretTokens: true,
     logger: createLogger({ level: 'silent' }),
   });
   servedDir = await mkdtemp(join(tmpdir(), 'tthc-console-served-'));

@@ -13,20 +13,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IndicatorService } from '../../aggregators/indicator-service.js';
 import { setActiveBucket } from '../../aggregators/indicator-store.js';
 import { type RunningApi, startApiServer } from '../../api/api-process.js';
-import { generateSecret, issueToken, type OfficialRole } from '../../api/auth.js';
+import { generateSecret, type OfficialRole } from '../../api/auth.js';
 import { addCalendarDays } from '../../domain/time.js';
 import type { PayloadProtection } from '../../encryption/data-converter.js';
 import { createLogger } from '../../infra/logging.js';
+import { freePort } from '../../infra/server-launchers.js';
+import { registerSearchAttributes } from '../../infra/temporal.js';
 import { loadCalendar } from '../../rules/calendar-loader.js';
-import { demoOfficials, writeDemoTokens } from '../../stack/demo.js';
+import { demoOfficials } from '../../stack/demo.js';
 import { createDossierWorkers } from '../../workers/dossier-workers.js';
 import { chromiumFlags, chromiumPath, ensureChromium } from '../support/chromium.js';
 import { workflowBundle } from '../support/dossier-env.js';
+import { startTestIdentity, type TestIdentity } from '../support/identity.js';
 import { registerTestNamespace } from '../support/namespace-system.js';
 import { testLogger } from '../support/test-logging.js';
 import {
@@ -54,7 +57,10 @@ declare const document: {
   querySelector(selector: string): BrowserElement | null;
   querySelectorAll(selector: string): Iterable<BrowserControl>;
   getElementById(id: string): { replaceChildren(): void } | null;
+  cookie: string;
 };
+declare const sessionStorage: Record<string, string>;
+declare const localStorage: Record<string, string>;
 declare const window: { innerWidth: number; notReloaded?: boolean };
 declare function getComputedStyle(element: BrowserElement): { display: string };
 declare class CSSPageRule {
@@ -91,10 +97,13 @@ let workers: Worker[] = [];
 let runs: Promise<unknown> = Promise.resolve();
 let indicators: IndicatorService | undefined;
 let api: RunningApi | undefined;
-let context: BrowserContext | undefined;
+let browser: Browser | undefined;
+let identity: TestIdentity | undefined;
 let dataDir = '';
-let profileDir = '';
-let demoTokensFile = '';
+/** The API's clock runs ahead by this much (a session's expiry without waiting 8 hours). */
+let clockOffset = 0;
+/** The demo officials' passwords at the test's identity provider. */
+const passwordOf = (sub: string) => `mat-khau-${sub}`;
 const secret = generateSecret();
 const tokens: Partial<Record<OfficialRole, string>> = {};
 /** Uncaught errors in the console's pages: none are expected. */
@@ -124,6 +133,18 @@ beforeAll(async () => {
   await setActiveBucket(nc, `tthc_console_ind_${Date.now()}`, metaBucket);
   indicators = await IndicatorService.start(nc, logger, metaBucket);
 
+  const apiPort = await freePort();
+  identity = await startTestIdentity({ redirectUris: [`http://127.0.0.1:${apiPort}/auth/callback`] });
+  for (const official of demoOfficials) {
+    identity.account({
+      id: official.sub,
+      password: passwordOf(official.sub),
+      name: official.name,
+      unit: official.unit,
+      role: official.role,
+    });
+    tokens[official.role] = await identity.provider.issueAccessToken(official.sub);
+  }
   api = await startApiServer({
     temporal: new Client({
       connection: temporal.client.connection,
@@ -133,29 +154,22 @@ beforeAll(async () => {
     nc,
     protection,
     logger: createLogger({ level: 'silent' }),
-    settings: { secret, port: 0, dataDir, organisation: 'demo', indicatorMetaBucket: metaBucket },
+    oidcIssuer: identity.provider.issuer,
+    now: () => Date.now() + clockOffset,
+    // One address signs in many officials here in a minute (the default allows 20 sign-in requests).
+    limits: { signInPerMinute: 10_000 },
+    settings: { secret, port: apiPort, dataDir, organisation: 'demo', indicatorMetaBucket: metaBucket },
   });
-  const demo = await writeDemoTokens(dataDir, secret);
-  demoTokensFile = demo.file;
-  Object.assign(tokens, demo.tokens);
 
   await mkdir(screenshots, { recursive: true });
-  profileDir = await mkdtemp(join(tmpdir(), 'tthc-console-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: chromiumPath,
-    headless: true,
-    args: chromiumFlags,
-    viewport: { width: 1280, height: 900 },
-    locale: 'vi-VN',
-    timezoneId: 'Asia/Ho_Chi_Minh',
-  });
-  context.setDefaultTimeout(20_000);
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumFlags });
 });
 
 afterAll(async () => {
   const steps: Array<[string, () => Promise<unknown>]> = [
-    ['browser', async () => context?.close()],
+    ['browser', async () => browser?.close()],
     ['api', async () => api?.close()],
+    ['identity provider', async () => identity?.stop()],
     ['indicators', async () => indicators?.stop()],
     [
       'workers',
@@ -168,7 +182,6 @@ afterAll(async () => {
     ['keyring', async () => protection?.close()],
     ['nats', async () => nc?.close()],
     ['data', async () => dataDir && rm(dataDir, { recursive: true, force: true })],
-    ['profile', async () => profileDir && rm(profileDir, { recursive: true, force: true })],
   ];
   for (const [, step] of steps) await step().catch(() => undefined);
 });
@@ -200,18 +213,36 @@ function unlabelledControls(page: Page): Promise<string[]> {
 }
 
 async function newPage(): Promise<Page> {
-  if (!context) throw new Error('no browser');
+  if (!browser) throw new Error('no browser');
+  // A browser context per page: the session cookie is per browser, as for two officials at two desks.
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+  });
+  context.setDefaultTimeout(20_000);
   const page = await context.newPage();
+  page.on('close', () => void context.close());
   page.on('pageerror', (error) => pageErrors.push(error.message));
   return page;
 }
 
-/** Signs in on the sign-in screen by choosing the official from the demo tokens file. */
+/** Signs in through the identity provider's page as the demo official of the role. */
 async function signIn(page: Page, role: OfficialRole, hash = ''): Promise<void> {
+  const official = demoOfficials.find((o) => o.role === role);
+  if (!official) throw new Error(`no demo official for ${role}`);
   await page.goto(url(`/console/${hash}`));
-  await page.locator('input[name="demo-file"]').setInputFiles(demoTokensFile);
-  await page.locator(`button.official[data-role="${role}"]`).click();
+  await page.getByRole('button', { name: 'Đăng nhập bằng tài khoản cán bộ' }).click();
+  await providerLogin(page, official.sub, passwordOf(official.sub));
   await page.locator('.user-name').waitFor();
+}
+
+/** The provider's sign-in page: user name, password, submit. */
+async function providerLogin(page: Page, username: string, password: string): Promise<void> {
+  await page.locator('input[name="username"]').waitFor();
+  await page.fill('input[name="username"]', username);
+  await page.fill('input[name="password"]', password);
+  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
 }
 
 async function call<T = Record<string, unknown>>(
@@ -273,14 +304,12 @@ async function receiveByApi(
   const token =
     desk === camThanh
       ? tokens['counter-officer']
-      : (
-          await issueToken(secret, {
-            sub: 'mot-cua-tinh',
-            name: 'Cán bộ một cửa tỉnh',
-            unit: desk.oneStop,
-            role: 'counter-officer',
-          })
-        ).token;
+      : await (identity as TestIdentity).token({
+          sub: 'mot-cua-tinh',
+          name: 'Cán bộ một cửa tỉnh',
+          unit: desk.oneStop,
+          role: 'counter-officer',
+        });
   return call('POST', '/v1/dossiers', token, application(desk));
 }
 
@@ -353,16 +382,29 @@ describe('the web console in Chromium', () => {
     expect((await fetch(url('/console'), { redirect: 'manual' })).status).toBe(301);
   });
 
-  it('a counter signs in with the demo tokens and receives a dossier through the counter screen (Mẫu 01)', async () => {
+  it('a counter signs in through the identity provider and receives a dossier through the counter screen (Mẫu 01)', async () => {
     const page = await newPage();
     await page.goto(url('/console/'));
-    await page.locator('input[name="demo-file"]').setInputFiles(demoTokensFile);
-    await page.locator('button.official').first().waitFor();
-    expect(await page.locator('button.official').count()).toBe(demoOfficials.length);
+    await page.getByRole('button', { name: 'Đăng nhập bằng tài khoản cán bộ' }).waitFor();
     await shot(page, 'signin');
     expect(await unlabelledControls(page)).toEqual([]);
-    await page.locator('button.official[data-role="counter-officer"]').click();
+    await page.getByRole('button', { name: 'Đăng nhập bằng tài khoản cán bộ' }).click();
+    // The provider's own page, under its strict policy: a wrong password is said in Vietnamese.
+    await page.locator('input[name="username"]').waitFor();
+    expect(page.url()).toContain((identity as TestIdentity).provider.issuer);
+    await providerLogin(page, 'mot-cua-cam-thanh', 'sai-mat-khau');
+    await page.getByText('Tên đăng nhập hoặc mật khẩu không đúng.').waitFor();
+    await shot(page, 'provider-signin');
+    await page.fill('input[name="password"]', passwordOf('mot-cua-cam-thanh'));
+    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
     await page.locator('#intake-title').waitFor();
+    // No token in anything a script can read.
+    const storage = await page.evaluate(() => ({
+      session: JSON.stringify({ ...sessionStorage }),
+      local: JSON.stringify({ ...localStorage }),
+      cookies: document.cookie,
+    }));
+    expect(storage).toEqual({ session: '{}', local: '{}', cookies: '' });
     expect(page.url()).toContain('#/quay');
 
     await page.selectOption('select[name="procedure"]', '1.001612');
@@ -480,6 +522,41 @@ describe('the web console in Chromium', () => {
       await page.close();
     }
   }, 120_000);
+
+  it('an expired session says so and signs in again in a small window without losing the form; sign-out', async () => {
+    const page = await newPage();
+    await signIn(page, 'counter-officer', '#/quay');
+    await page.locator('#intake-title').waitFor();
+    await page.selectOption('select[name="procedure"]', '1.001612');
+    await page.locator('#doc-0-present').waitFor();
+    await page.fill('input[name="fullName"]', 'Phạm Văn Đức');
+    await page.fill('input[name="idNumber"]', '079085099999');
+    // Nine hours later (the provider's access tokens last eight): the session has ended.
+    clockOffset = 9 * 3_600_000;
+    await page.getByRole('button', { name: 'Tiếp nhận hồ sơ', exact: true }).click();
+    const notice = page.locator('.session-expired');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('Phiên đăng nhập đã hết hạn');
+    expect(await page.inputValue('input[name="fullName"]')).toBe('Phạm Văn Đức');
+    clockOffset = 0;
+    const [popup] = await Promise.all([
+      page.waitForEvent('popup'),
+      notice.getByRole('button', { name: 'Đăng nhập lại' }).click(),
+    ]);
+    await providerLogin(popup, 'mot-cua-cam-thanh', passwordOf('mot-cua-cam-thanh'));
+    await popup.waitForEvent('close');
+    await notice.waitFor({ state: 'detached' });
+    // The form is as it was; sending it again works.
+    expect(await page.inputValue('input[name="fullName"]')).toBe('Phạm Văn Đức');
+    expect(await page.inputValue('input[name="idNumber"]')).toBe('079085099999');
+
+    // Sign-out: the session ends on the server too; the console is back at the sign-in screen.
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.getByRole('button', { name: 'Đăng nhập bằng tài khoản cán bộ' }).waitFor();
+    const status = await page.evaluate(async () => (await fetch('/v1/procedures')).status);
+    expect(status).toBe(401);
+    await page.close();
+  });
 
   it('a leader assigns, a specialist appraises and the leader approves in the worklist and dossier page', async () => {
     const code = received?.code ?? '';
@@ -679,12 +756,14 @@ describe('the web console in Chromium', () => {
   }, 120_000);
 
   it('streams a "changed" message for each dossier event to the officials whose scope covers it', async () => {
-    const konTumCounter = await issueToken(secret, {
-      sub: 'mot-cua-kon-tum',
-      name: 'Cán bộ một cửa Kon Tum',
-      unit: '000.01.42.H99',
-      role: 'counter-officer',
-    });
+    const konTumCounter = {
+      token: await (identity as TestIdentity).token({
+        sub: 'mot-cua-kon-tum',
+        name: 'Cán bộ một cửa Kon Tum',
+        unit: '000.01.42.H99',
+        role: 'counter-officer',
+      }),
+    };
     const supervisor = await openEventStream(tokens.supervisor ?? '');
     const leader = await openEventStream(tokens.leader ?? '');
     const elsewhere = await openEventStream(konTumCounter.token);

@@ -78,6 +78,8 @@ beforeAll(async () => {
       logger: createLogger({ level: 'silent' }),
       codecOrigins: [temporal.uiUrl as string],
       temporalWebUi: temporal.uiUrl,
+      // Shared-secret tokens (tthc token issue), a development setting: this test's own API.
+      devSharedSecretTokens: true,
       settings: { secret, port: apiPort, dataDir, organisation: 'demo' },
     });
     cleanups.push(() => api.close());

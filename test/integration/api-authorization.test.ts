@@ -3,6 +3,8 @@
  * own / other unit. What the API allows must reach the workflow (2xx, or 409 for the state, never
  * a workflow WRONG_AGENCY / WRONG_ROLE); what it denies is a 403 before the workflow is asked.
  * The expected decisions are written here as data, independently of api/authorization.ts.
+ * Every official is an identity of the real embedded OpenID Connect provider: its access tokens, as
+ * the console and `tthc login` get them; the API accepts no shared-secret token here.
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +22,7 @@ import { loadCatalogue } from '../../rules/catalogue-loader.js';
 import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { demoUnits } from '../support/fixtures.js';
+import { startTestIdentity, type TestIdentity } from '../support/identity.js';
 
 const organisation = loadOrganisation('demo');
 const calendar = loadCalendar('VN');
@@ -28,8 +31,10 @@ const province = '000.00.00.H99';
 
 let system: DossierTestSystem;
 let app: FastifyInstance;
+let identity: TestIdentity;
 
 beforeAll(async () => {
+  identity = await startTestIdentity();
   system = await startDossierSystem({ timeSkipping: true });
   const accessLog = await AccessLog.open(system.nc);
   app = await buildApiServer({
@@ -51,12 +56,14 @@ beforeAll(async () => {
     indicators: new IndicatorReadModel(system.nc, organisation, loadCatalogue().procedures),
     organisation,
     secret,
+    oidc: identity.verifier,
     logger: createLogger({ level: 'silent' }),
   });
 });
 afterAll(async () => {
   await app?.close();
   await system?.teardown();
+  await identity?.stop();
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -188,7 +195,7 @@ async function tokenFor(role: OfficialRole, unit: string): Promise<string> {
   const key = `${role} ${unit}`;
   let token = tokenCache.get(key);
   if (!token) {
-    token = (await issueToken(secret, { sub: id, name: `Cán bộ ${id}`, unit, role }, '1h')).token;
+    token = await identity.token({ sub: id, name: `Cán bộ ${id}`, unit, role }, 3600);
     tokenCache.set(key, token);
   }
   return token;
@@ -424,7 +431,7 @@ describe('reads and receive: role × operation × own / other unit', () => {
 });
 
 describe('authentication', () => {
-  it('answers 401 with the reason for a missing, malformed, forged or expired token', async () => {
+  it('answers 401 with the reason for a missing, malformed, forged, expired or shared-secret token', async () => {
     const url = '/v1/procedures';
     const missing = await inject('GET', url, undefined);
     expect(missing.statusCode).toBe(401);
@@ -432,28 +439,31 @@ describe('authentication', () => {
     expect(missing.headers['www-authenticate']).toContain('Bearer');
     const malformed = await inject('GET', url, 'not-a-token');
     expect(malformed.json()).toMatchObject({ code: 'malformed' });
-    const forged = (
-      await issueToken(generateSecret(), { sub: 'x', name: 'X', unit: province, role: 'administrator' })
-    ).token;
+    const valid = await tokenFor('leader', units.leader.own);
+    const [header, payload, signature] = valid.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, role: 'administrator', unit: province })).toString('base64url')}.${signature}`;
     const bad = await inject('GET', url, forged);
     expect(bad.statusCode).toBe(401);
     expect(bad.json()).toMatchObject({ code: 'bad-signature' });
-    const old = await issueToken(
-      secret,
-      { sub: 'x', name: 'X', unit: province, role: 'administrator' },
-      '1m',
-      0,
-    );
-    const expired = await inject('GET', url, old.token);
-    expect(expired.statusCode).toBe(401);
-    expect(expired.json()).toMatchObject({ code: 'expired' });
-    const stranger = await issueToken(secret, {
+    // The shared-secret tokens of old are refused: the development setting is off here.
+    const sharedSecret = await issueToken(secret, {
+      sub: 'x',
+      name: 'X',
+      unit: province,
+      role: 'administrator',
+    });
+    const refused = await inject('GET', url, sharedSecret.token);
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json()).toMatchObject({ code: 'bad-algorithm' });
+    // A provider token naming a unit outside the organisation.
+    const stranger = await identity.token({
       sub: 'x',
       name: 'X',
       unit: '000.00.00.H11',
       role: 'administrator',
     });
-    expect((await inject('GET', url, stranger.token)).statusCode).toBe(401);
+    expect((await inject('GET', url, stranger)).statusCode).toBe(401);
     // Citizens' and health routes need no token.
     expect((await inject('GET', '/healthz', undefined)).statusCode).toBe(200);
   });

@@ -54,6 +54,8 @@ beforeAll(async () => {
     indicators: new IndicatorReadModel(system.nc, organisation, loadCatalogue().procedures),
     organisation,
     secret,
+    // Shared-secret tokens (tthc token issue), a development setting: this test's own API.
+    devSharedSecretTokens: true,
     codec: system.protection.codec,
     accessLog: await AccessLog.open(system.nc),
     codecOrigins: [uiOrigin],

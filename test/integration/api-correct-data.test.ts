@@ -34,6 +34,8 @@ beforeAll(async () => {
     documents: system.documents,
     organisation,
     secret,
+    // Shared-secret tokens (tthc token issue), a development setting: this test's own API.
+    devSharedSecretTokens: true,
     logger: createLogger({ level: 'silent' }),
   });
 });

@@ -70,6 +70,8 @@ beforeAll(async () => {
     indicators: new IndicatorReadModel(system.nc, organisation, loadCatalogue().procedures),
     organisation,
     secret,
+    // Shared-secret tokens (tthc token issue), a development setting: this test's own API.
+    devSharedSecretTokens: true,
     logger: createLogger({ level: 'silent' }),
   });
   const official = (role: OfficialRole, unit: string) =>

@@ -39,6 +39,8 @@ beforeAll(async () => {
     indicators: new IndicatorReadModel(system.nc, organisation, loadCatalogue().procedures),
     organisation,
     secret,
+    // Shared-secret tokens (tthc token issue), a development setting: this test's own API.
+    devSharedSecretTokens: true,
     logger: createLogger({ name: 'api-test', level: 'debug', destination: captureTo(logLines) }),
   });
 });
@@ -605,6 +607,7 @@ describe('indicators, reference data and health', () => {
       nc: system.nc,
       protection: system.protection,
       logger: createLogger({ level: 'silent' }),
+      devSharedSecretTokens: true,
       settings: { secret, port: 0, dataDir: system.dataDir, organisation: 'demo' },
     });
     try {
@@ -632,6 +635,8 @@ describe('indicators, reference data and health', () => {
       documents: system.documents,
       organisation,
       secret,
+      // Shared-secret tokens (tthc token issue), a development setting: this test's own API.
+      devSharedSecretTokens: true,
       logger: createLogger({ level: 'silent' }),
       readinessTimeoutMs: 500,
     });
@@ -664,6 +669,8 @@ describe('search (dev server, own namespace)', () => {
       documents: searchSystem.documents,
       organisation,
       secret,
+      // Shared-secret tokens (tthc token issue), a development setting: this test's own API.
+      devSharedSecretTokens: true,
       logger: createLogger({ level: 'silent' }),
     });
   });

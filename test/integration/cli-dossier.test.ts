@@ -42,6 +42,8 @@ beforeAll(async () => {
     documents: system.documents,
     organisation,
     secret,
+    // Shared-secret tokens (tthc token issue), a development setting: this test's own API.
+    devSharedSecretTokens: true,
     logger: createLogger({ level: 'silent' }),
   });
   apiUrl = await listen(app);
@@ -414,8 +416,12 @@ describe('tthc dossier: refusals and their exit codes', () => {
     ]);
     expectOneLineError(wrongUnit, 4, /Không có quyền.*\(HTTP 403 FORBIDDEN\)$/);
     expectOneLineError(wrongRole, 4, /Không có quyền.*approve.*\(HTTP 403 FORBIDDEN\)$/);
-    expectOneLineError(noToken, 4, /\(HTTP 401 missing\); pass --token <jwt> or set TTHC_TOKEN/);
-    expectOneLineError(forgedToken, 4, /\(HTTP 401 malformed\); issue a new one with `tthc token issue`/);
+    expectOneLineError(
+      noToken,
+      4,
+      /\(HTTP 401 missing\); sign in with `tthc login`, or pass --token <jwt> or set TTHC_TOKEN/,
+    );
+    expectOneLineError(forgedToken, 4, /\(HTTP 401 malformed\); sign in again with `tthc login`/);
     expectOneLineError(missingDossier, 3, /\(HTTP 404 NOT_FOUND\)$/);
     expectOneLineError(missingForm, 3, /chưa có phiếu "apology".*\(HTTP 404 NOT_FOUND\)$/);
     expectOneLineError(malformedCode, 2, /: code: must be a dossier code.*\(HTTP 400 INVALID_INPUT\)$/);
@@ -497,6 +503,8 @@ describe('tthc dossier list (dev server, own namespace)', () => {
       documents: searchSystem.documents,
       organisation,
       secret,
+      // Shared-secret tokens (tthc token issue), a development setting: this test's own API.
+      devSharedSecretTokens: true,
       logger: createLogger({ level: 'silent' }),
     });
     searchUrl = await listen(searchApp);

@@ -50,6 +50,8 @@ beforeAll(async () => {
     documents: system.documents,
     organisation,
     secret,
+    // Shared-secret tokens (tthc token issue), a development setting: this test's own API.
+    devSharedSecretTokens: true,
     logger: createLogger({ level: 'silent' }),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -57,8 +57,10 @@ function environment(service: Service): Record<string, string> {
 
 /** Compose interpolation as `docker compose` would do it with no variables set (`${X:?…}` → a stand-in). */
 function interpolate(value: string): string {
-  return value.replace(/\$\{([A-Z0-9_]+)(?::?([-?])([^}]*))?\}/g, (_, _name, kind, rest) =>
-    kind === '-' ? rest : kind === '?' ? 'stand-in-for-a-required-value' : '',
+  const standIn = (name: string) =>
+    /_(ISSUER|URL)$/.test(name) ? 'https://stand-in.example' : 'stand-in-for-a-required-value';
+  return value.replace(/\$\{([A-Z0-9_]+)(?::?([-?])([^}]*))?\}/g, (_, name, kind, rest) =>
+    kind === '-' ? rest : kind === '?' ? standIn(name) : '',
   );
 }
 
@@ -164,7 +166,13 @@ describe('docker-compose.yml', () => {
   });
 
   it('passes the project services only settings the configuration module reads, with valid values', () => {
-    expect(projectServices.map(([name]) => name).sort()).toEqual(['api', 'indicators', 'worker']);
+    expect(projectServices.map(([name]) => name).sort()).toEqual([
+      'api',
+      'indicators',
+      'integrations',
+      'keyring-setup',
+      'worker',
+    ]);
     const known = new Set<string>(settingNames);
     for (const [name, service] of projectServices) {
       const env = environment(service);
@@ -194,7 +202,17 @@ describe('docker-compose.yml', () => {
       ([, service]) => environment(service).TTHC_RETENTION_SWEEP === 'true',
     );
     expect(sweeps.map(([name]) => name)).toEqual(['indicators']);
+    const integrations = compose.services.integrations;
+    expect(integrations?.deploy?.replicas).toBe(1);
+    for (const flag of ['TTHC_PORTAL_SYNC', 'TTHC_NOTIFIER'] as const) {
+      const running = projectServices.filter(([, service]) => environment(service)[flag] === 'true');
+      expect(
+        running.map(([name]) => name),
+        flag,
+      ).toEqual(['integrations']);
+    }
     for (const [name, service] of projectServices) {
+      if (service.restart === 'on-failure') continue; // the one-shot keyring setup
       const config = loadConfig(
         Object.fromEntries(
           Object.entries(environment(service)).map(([key, value]) => [key, interpolate(value)]),
@@ -214,6 +232,26 @@ describe('docker-compose.yml', () => {
     }
     const natsNodes = services.filter(([name]) => /^nats-\d$/.test(name));
     expect(natsNodes).toHaveLength(3);
+  });
+
+  it('starts the project processes from files that exist, each after the keyring exists', () => {
+    for (const [name, service] of projectServices) {
+      const command = Array.isArray(service.command) ? service.command : [];
+      const script = command.find((part) => /\.(ts|mjs)$/.test(part));
+      expect(script, `${name} runs a script of the project`).toBeDefined();
+      expect(existsSync(join(projectRoot, script ?? '')), `${name} runs ${script}`).toBe(true);
+      if (name === 'keyring-setup') continue;
+      expect(service.depends_on, `${name} waits for the keyring`).toMatchObject({
+        'keyring-setup': { condition: 'service_completed_successfully' },
+      });
+    }
+    expect(compose.services['keyring-setup']?.command).toEqual(['node', 'bin/tthc.mjs', 'keys', 'init']);
+    const api = environment(compose.services.api as Service);
+    expect(api.TTHC_API_HOST, 'the API listens beyond the container').toBe('0.0.0.0');
+    expect(api.TTHC_OIDC_ISSUER, 'officials sign in at the province provider').toMatch(
+      /\$\{TTHC_OIDC_ISSUER:\?/,
+    );
+    expect(JSON.stringify(compose.services.api?.healthcheck?.test)).toContain('127.0.0.1:3000/readyz');
   });
 
   it('registers exactly the search attributes of contract/search-attributes.ts at deployment', () => {

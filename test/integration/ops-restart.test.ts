@@ -4,6 +4,7 @@
  * start on the same data directory, and everything (workflow state, events, dossier-code
  * sequence, documents) is still there.
  */
+import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,8 @@ import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { eventStreamName } from '../../events/stream.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
 import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
+import { freePort } from '../../infra/server-launchers.js';
+import { projectRoot } from '../../infra/tools.js';
 import { PublicationStore } from '../../publications/publication-store.js';
 import { actor, demoUnits } from '../support/fixtures.js';
 import { scannedHouseholdBusiness } from '../support/scanned-applications.js';
@@ -216,6 +219,26 @@ describe('the local stack (npm start) across a restart', () => {
     // npm start created the keyring on the first start, readable by its owner only.
     expect((await stat(join(dataDir, 'keyring.json'))).mode & 0o777).toBe(0o600);
   }, 300_000);
+
+  it('refuses a wrong identity-provider issuer in one line naming the setting, exit code 2', async () => {
+    const { env: wrong } = await stackEnvironment(join(tmp, 'wrong-issuer'), {
+      TTHC_OIDC_ISSUER: `http://127.0.0.1:${await freePort()}/realms/tthc`,
+    });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'stack/local-stack.ts'], {
+      cwd: projectRoot,
+      env: wrong,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (exit) => resolve(exit)));
+    expect(code).toBe(2);
+    const lines = stderr.split('\n').filter((line) => line.startsWith('tthc:'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('TTHC_OIDC_ISSUER');
+  });
 
   it('refuses to start with a keyring others can read, in one line naming the file', async () => {
     const keyring = join(dataDir, 'keyring.json');

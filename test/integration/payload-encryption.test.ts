@@ -6,7 +6,7 @@
  * reaches running processes without a restart.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -241,6 +241,28 @@ describe('keys a process does not hold, and a rotation', () => {
     expect(outcome.code).toBe(code);
     expect(outcome.outcome).toBe('accepted');
     await stopRight();
+  });
+
+  it('tthc keys init creates a private keyring once and keeps it afterwards (the compose setup step)', async () => {
+    const file = join(dir, 'compose', 'keyring.json');
+    const init = async () =>
+      JSON.parse(
+        (
+          await promisify(execFile)(
+            process.execPath,
+            ['bin/tthc.mjs', 'keys', 'init', '--file', file, '--json'],
+            {
+              cwd: projectRoot,
+            },
+          )
+        ).stdout,
+      ) as { created: boolean; active: string };
+    const first = await init();
+    expect(first.created).toBe(true);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const again = await init();
+    expect(again).toEqual({ ...first, created: false });
+    expect((await new KeyringFile(file).load()).activeId).toBe(first.active);
   });
 
   it('tthc keys rotate: new dossiers take the new key at once, running ones keep theirs, nothing restarts', async () => {

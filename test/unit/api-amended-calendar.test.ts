@@ -22,6 +22,8 @@ describe('the API and the published amendments', () => {
       accessLog: {} as never,
       organisation: loadOrganisation('demo'),
       secret,
+      // Shared-secret tokens (tthc token issue), a development setting: this test's own API.
+      devSharedSecretTokens: true,
       logger: createLogger({ level: 'silent' }),
       calendarAmendments: { revision: () => revision, amendments: () => published },
     });

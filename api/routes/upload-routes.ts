@@ -1,0 +1,142 @@
+/**
+ * POST /v1/uploads?name=<file name>: a scanned or electronic component, sent as the request's body
+ * (any Content-Type; the type is read from the content, not from the name or the header), stored
+ * encrypted in the document store; the answer's `ref` is what an application's `fileRef` names.
+ *
+ * PDF, JPEG and PNG only (415 otherwise); at most the configured size (413, checked while the bytes
+ * arrive: a larger body is never held whole); the file name is cleaned. A body cut off mid-way
+ * (a dropped connection) stores nothing. The document belongs to no dossier until one claims it.
+ */
+import type { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { fileTypeFromBuffer } from 'file-type';
+import { z } from 'zod';
+import { cleanFileName, formatByteSize, uploadMediaTypes } from '../../domain/uploads.js';
+import { enforce, mayUpload } from '../authorization.js';
+import { type ApiContext, requireOfficial } from '../context.js';
+import { errorResponses } from '../schemas.js';
+
+/** 413 or 415: the upload is refused; nothing was stored. */
+export class UploadRefusedError extends Error {
+  override name = 'UploadRefusedError';
+  constructor(
+    readonly statusCode: 413 | 415,
+    readonly code: 'TOO_LARGE' | 'UNSUPPORTED_TYPE',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const DEFAULT_UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
+
+const uploadedSchema = z
+  .object({
+    ref: z.string().describe('sha256:<hex>: the application’s fileRef'),
+    sha256: z.string(),
+    size: z.number().int(),
+    mediaType: z.enum(uploadMediaTypes),
+    name: z.string().describe('The file name as stored (cleaned)'),
+  })
+  .meta({ id: 'Upload' });
+
+export function registerUploadRoutes(scope: FastifyInstance, ctx: ApiContext): void {
+  void scope.register(async (child) => {
+    // The body arrives as a stream, whatever its declared type: it is read (with its limit) below.
+    child.removeAllContentTypeParsers();
+    child.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+    const app = child.withTypeProvider<ZodTypeProvider>();
+    app.post(
+      '/v1/uploads',
+      {
+        schema: {
+          tags: ['documents'],
+          summary: 'Upload a component (PDF, JPEG or PNG) as the request body; stored encrypted',
+          querystring: z.strictObject({
+            name: z.string().min(1, 'must name the file').max(500, 'must be at most 500 characters'),
+          }),
+          response: { 201: uploadedSchema, ...errorResponses(400, 401, 403, 503) },
+        },
+      },
+      async (request, reply) => {
+        const official = requireOfficial(request);
+        enforce(mayUpload(official));
+        const limit = ctx.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES;
+        refuseDeclaredTooLarge(request.headers['content-length'], limit);
+        const content = await readLimited(request.body as Readable, limit);
+        const mediaType = await detectMediaType(content);
+        const stored = await ctx.documents.put(content, {
+          mediaType,
+          name: cleanFileName(request.query.name, mediaType),
+        });
+        request.log.info(
+          { official: official.id, ref: stored.ref, size: stored.size, mediaType },
+          'component uploaded',
+        );
+        return reply.code(201).send({
+          ref: stored.ref,
+          sha256: stored.sha256,
+          size: stored.size,
+          mediaType,
+          name: stored.name,
+        });
+      },
+    );
+  });
+}
+
+function tooLarge(limit: number): UploadRefusedError {
+  return new UploadRefusedError(
+    413,
+    'TOO_LARGE',
+    `Tệp vượt quá dung lượng cho phép ${formatByteSize(limit)} (the file is larger than ${limit} bytes)`,
+  );
+}
+
+function refuseDeclaredTooLarge(header: string | undefined, limit: number): void {
+  if (header !== undefined && Number(header) > limit) throw tooLarge(limit);
+}
+
+/** The client went away before the body was complete: nothing is stored, nobody to answer. */
+export class UploadAbortedError extends Error {
+  override name = 'UploadAbortedError';
+  readonly statusCode = 400;
+  readonly code = 'ABORTED';
+}
+
+/** The body, refused as soon as it passes the limit (the rest is not read). */
+async function readLimited(body: Readable, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      size += (chunk as Buffer).byteLength;
+      if (size > limit) {
+        body.destroy();
+        throw tooLarge(limit);
+      }
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    if (error instanceof UploadRefusedError) throw error;
+    throw new UploadAbortedError(
+      `Việc tải lên bị ngắt giữa chừng; chưa lưu gì (the upload was cut off: ${(error as Error).message})`,
+    );
+  }
+  if (size === 0) {
+    throw new UploadRefusedError(415, 'UNSUPPORTED_TYPE', 'Tệp rỗng, không có nội dung (the file is empty)');
+  }
+  return Buffer.concat(chunks, size);
+}
+
+async function detectMediaType(content: Buffer): Promise<(typeof uploadMediaTypes)[number]> {
+  const detected = await fileTypeFromBuffer(content);
+  const mediaType = uploadMediaTypes.find((type) => type === detected?.mime);
+  if (mediaType) return mediaType;
+  throw new UploadRefusedError(
+    415,
+    'UNSUPPORTED_TYPE',
+    `Chỉ nhận tệp PDF, JPEG hoặc PNG; nội dung tệp là ${detected?.mime ?? 'loại không xác định'} (only PDF, JPEG or PNG: the content is ${detected?.mime ?? 'of an unknown type'})`,
+  );
+}
