@@ -57,6 +57,7 @@ const program = new Command('bench')
   .option('--duration <s>', 'seconds the latency measurement lasts', '60')
   .option('--rebuild-events <n>', 'events in the stream for the rebuild', '200000')
   .option('--cached <n>', 'open dossiers for the memory measurement', '300')
+  .option('--lanes <n>', 'dossiers (and bare workflows) in flight at once in the lifecycle figures', '32')
   .option(
     '--only <parts>',
     'run only these parts, comma-separated: lifecycle, latency, throughput, scaling, takeover, rebuild',
@@ -191,6 +192,7 @@ async function lifecycle(
       tuning: { workflowThreadPoolSize },
     });
   const codes = await DossierCodeAllocator.open(nc);
+  const lanes = smoke ? 8 : Number(options.lanes);
 
   // The same dossiers without the payload codec, on workers of their own, for the encryption's cost.
   const plainWorkers = await startWorkers({});
@@ -202,7 +204,7 @@ async function lifecycle(
     await pool(Math.min(dossiers, 20), 32, (i) => runDossier(plainClient, scan.ref, `warm-up-${i}`));
     progress('lifecycle: timed dossiers without encryption …');
     plainSeconds = await timed(() =>
-      pool(dossiers, 32, (i) => runDossier(plainClient, scan.ref, `plain-${i}`)),
+      pool(dossiers, lanes, (i) => runDossier(plainClient, scan.ref, `plain-${i}`)),
     );
   } finally {
     for (const w of plainWorkers) if (w.getState() === 'RUNNING') w.shutdown();
@@ -227,13 +229,16 @@ async function lifecycle(
   try {
     const dossierClient = new DossierClient(client, codes);
     progress('lifecycle: timed dossiers …');
+    const dossierCpu = process.cpuUsage();
     const dossierSeconds = await timed(() =>
-      pool(dossiers, 32, (i) => runDossier(dossierClient, scan.ref, `run-${i}`)),
+      pool(dossiers, lanes, (i) => runDossier(dossierClient, scan.ref, `run-${i}`)),
     );
+    const dossierCpuMs = cpuMsSince(dossierCpu);
     const bareClient = new Client({ connection });
     progress('lifecycle: timed bare workflows …');
+    const bareCpu = process.cpuUsage();
     const bareSeconds = await timed(() =>
-      pool(dossiers, 32, async (i) => {
+      pool(dossiers, lanes, async (i) => {
         const handle = await bareClient.workflow.start(bareWorkflow, {
           taskQueue: 'bench-bare',
           workflowId: `bare-${Date.now()}-${i}`,
@@ -243,6 +248,7 @@ async function lifecycle(
         await handle.result();
       }),
     );
+    const bareCpuMs = cpuMsSince(bareCpu);
     const cached = Number(options.cached ?? 300);
     const open = smoke ? 10 : cached;
     progress(`lifecycle: measuring resident memory around ${open} open dossiers …`);
@@ -279,6 +285,19 @@ async function lifecycle(
         name: 'lifecycle overhead over the bare baseline',
         value: bareSeconds === 0 ? 0 : dossierSeconds / bareSeconds,
         unit: '×',
+      },
+      {
+        name: 'worker process CPU per dossier lifecycle',
+        value: dossierCpuMs / dossiers,
+        unit: 'ms',
+        note: `all threads of the process running the workers and the client; ${lanes} in flight`,
+      },
+      { name: 'worker process CPU per bare workflow', value: bareCpuMs / dossiers, unit: 'ms' },
+      {
+        name: 'lifecycle CPU over the bare baseline',
+        value: bareCpuMs === 0 ? 0 : dossierCpuMs / bareCpuMs,
+        unit: '×',
+        note: 'less sensitive than the wall-time ratio to other load on the machine',
       },
       {
         name: 'worker memory (RSS) per cached open dossier workflow',
@@ -429,6 +448,12 @@ async function pool(count: number, concurrency: number, task: (i: number) => Pro
     while (next < count) await task(next++);
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+}
+
+/** Milliseconds of CPU (user and system, every thread) this process used since `from`. */
+function cpuMsSince(from: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1_000;
 }
 
 async function timed(run: () => Promise<unknown>): Promise<number> {
