@@ -26,7 +26,7 @@ import { readSetting } from '../config/configuration.js';
 import { allSearchAttributeKeys } from '../contract/search-attributes.js';
 import { openPayloadProtection, type PayloadProtection } from '../encryption/data-converter.js';
 import { KeyringFile } from '../encryption/encryption-keyring.js';
-import { eventStreamName } from '../events/stream.js';
+import { ensureStream, eventStreamConfig, eventStreamName } from '../events/stream.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
 import { createLogger, PinoTemporalLogger, stderrDestination } from '../infra/logging.js';
@@ -114,6 +114,8 @@ async function main(): Promise<void> {
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const nc = await connect({ servers: nats.url, name: 'bench' });
     cleanups.push(() => nc.drain());
+    // The parts after the lifecycle read the event stream; with --only they may run without it.
+    await ensureStream(await jetstreamManager(nc), eventStreamConfig());
     const connection = await Connection.connect({ address: temporal.address });
     cleanups.push(() => connection.close());
     await registerSearchAttributes(connection, 'default');
