@@ -36,7 +36,7 @@ import {
   jetstreamManager,
 } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
-import { type NatsConnection, nanos } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import {
   deadLetterStreamConfig,
