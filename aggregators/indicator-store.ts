@@ -1,22 +1,27 @@
 /**
  * Indicator state in NATS KV. Keys:
  *   d.<dossier code>            the last facts applied for a dossier, with its event seq
- *   c.<unit>.<period>           the dossier counters of a unit (the competent agency) for a period
+ *   c.<unit>.<period>[.<p>]     the dossier counters of a unit (the competent agency) for a period;
+ *                               with more than one partition, each partition's share (`.<p>`)
  *   p.<feedback id>             the last facts applied for a feedback (PAKN)
- *   f.<unit>.<period>           the feedback counters of a unit (the handling unit) for a period
- *   j.pending                   the journal of the batch being applied: its number and entity keys
- *   j.last                      the number of the last batch fully applied
+ *   f.<unit>.<period>[.<p>]     the feedback counters of a unit (the handling unit) for a period
+ *   layout                      the bucket's partition count (fixed when the bucket is created)
+ *   k.<p>                       partition p's checkpoint: every event of the partition up to
+ *                               stream sequence `watermark` is applied; its owner
+ *   j.pending, j.last           the batch journal of buckets written before partitions (migrated)
  * Exactly-once effect: an event counts only if its seq is above its entity's recorded seq, in
- * whatever order it is (re)delivered. Each batch gets the next number; an entity record carries
- * the counter deltas of its change with that number, and a counter key records the last batch
- * applied to it, so a batch interrupted anywhere is completed from the journal, never doubled.
- * Units roll up at read time (a province sums its subtree), so an event touches only leaf keys.
+ * whatever order it is (re)delivered; the entity records and the counters they moved are written
+ * together in one atomic batch (aggregators/atomic-kv-batch.ts) with the partition's checkpoint,
+ * which is a compare-and-set on `k.<p>`: a batch is applied whole or not at all, and an owner that
+ * lost its partition cannot write. Units roll up at read time (a province sums its subtree), and
+ * so do partitions, so an event touches only leaf keys of its own partition.
  */
 
 import { StorageType } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { streamReplicas } from '../config/configuration.js';
 
 export const indicatorMetaBucket = 'tthc_indicators_meta';
 export const defaultIndicatorBucket = 'tthc_indicators_1';
@@ -41,6 +46,45 @@ export interface CounterRecord<C extends Counts = Counts> {
   counters: C;
 }
 
+/** How a bucket is split; written once, when the bucket is created (or migrated). */
+export interface BucketLayout {
+  version: 2;
+  partitions: number;
+  /** Where a partition without a checkpoint starts reading the stream. */
+  startSequence: number;
+  /** Written by the aggregator before partitions: carried on from its durable consumer's position. */
+  migratedFrom?: 'batch-journal';
+}
+
+/** Partition p's checkpoint (`k.<p>`). */
+export interface PartitionMark {
+  partition: number;
+  /** Every event of the partition with a stream sequence up to this one is applied. */
+  watermark: number;
+  /** Atomic batches written for the partition (0: nothing written yet). */
+  checkpoint: number;
+  /** The process that owns the partition (the last to take it over). */
+  owner: string;
+  at: string;
+  /**
+   * A small checkpoint's writes ([key, value]), put after the mark: whoever reads the mark next
+   * (its owner after a crash, or the next owner) puts them again before anything else.
+   */
+  journal?: Array<[string, string]>;
+}
+
+export const layoutKey = 'layout';
+
+export function markKey(partition: number): string {
+  return `k.${partition}`;
+}
+
+/** A bucket's layout; a bucket without one holds one partition. */
+export async function readLayout(kv: KV): Promise<BucketLayout | undefined> {
+  return (await readJson<BucketLayout>(kv, layoutKey))?.value;
+}
+
+/** Legacy: the batch journal of the aggregator before partitions (completed when a bucket is migrated). */
 export interface Journal {
   batch: number;
   entityKeys: string[];
@@ -83,16 +127,42 @@ export function feedbackCounterKey(unit: string, period: string): string {
   return `f.${token(unit)}.${token(period)}`;
 }
 
+/** Opens (or creates, with TTHC_STREAM_REPLICAS replicas) an indicator bucket. */
 export async function openIndicatorBucket(nc: NatsConnection, name: string): Promise<KV> {
-  return new Kvm(nc).create(name, { history: 1, storage: StorageType.File });
+  return readable(
+    await new Kvm(nc).create(name, { history: 1, storage: StorageType.File, replicas: streamReplicas() }),
+  );
+}
+
+/**
+ * A bucket just created on a cluster answers direct reads only once its replicas are up ("no
+ * responders" for a moment): waits for a read to answer (at most 10 s).
+ */
+export async function readable(kv: KV): Promise<KV> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await kv.get('readable');
+      return kv;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 /**
  * The bucket the read side and the live aggregator use; rebuild swaps it. `metaBucket` names the
  * pointer's own bucket (one per deployment; tests use their own).
  */
-export function openMetaBucket(nc: NatsConnection, metaBucket = indicatorMetaBucket): Promise<KV> {
-  return new Kvm(nc).create(metaBucket, { history: 5, storage: StorageType.File });
+export async function openMetaBucket(nc: NatsConnection, metaBucket = indicatorMetaBucket): Promise<KV> {
+  return readable(
+    await new Kvm(nc).create(metaBucket, {
+      history: 5,
+      storage: StorageType.File,
+      replicas: streamReplicas(),
+    }),
+  );
 }
 
 /** The bucket a meta bucket points to, pointing it at the default bucket on first use. */
@@ -119,7 +189,7 @@ export async function setActiveBucket(
   name: string,
   metaBucket = indicatorMetaBucket,
 ): Promise<void> {
-  const meta = await new Kvm(nc).create(metaBucket, { history: 5, storage: StorageType.File });
+  const meta = await openMetaBucket(nc, metaBucket);
   await meta.put('active', name);
 }
 
@@ -131,7 +201,7 @@ export async function readJson<T>(kv: KV, key: string): Promise<{ value: T; revi
 
 const conflictCodes = new Set([10071, 10164]);
 
-function isConflict(error: unknown): boolean {
+export function isConflict(error: unknown): boolean {
   return (
     conflictCodes.has((error as { code?: number }).code ?? 0) || /wrong last sequence/i.test(String(error))
   );
@@ -225,4 +295,28 @@ export async function writeEntityRecord(cache: KeyCache, key: string, record: En
 /** Keeps only the non-zero fields (journals and records stay small). */
 export function sparse(counts: Counts): Counts {
   return Object.fromEntries(Object.entries(counts).filter(([, value]) => value !== 0));
+}
+
+/**
+ * Legacy buckets: completes a batch the aggregator before partitions left interrupted (its journal
+ * `j.pending`), as that aggregator would have on its next batch: each counter key adds the
+ * batch's deltas from the entity records once (its last-batch mark), then the journal is closed.
+ */
+export async function completeLegacyJournal(kv: KV): Promise<boolean> {
+  const cache = new KeyCache(kv);
+  const journal = (await cache.read<Journal>(journalKey))?.value;
+  if (!journal) return false;
+  const totals = new Map<string, Counts>();
+  for (const key of journal.entityKeys) {
+    const record = (await cache.read<EntityRecord>(key))?.value;
+    if (record?.batch !== journal.batch) continue;
+    for (const [counter, delta] of Object.entries(record.deltas ?? {}))
+      totals.set(counter, addCounts(totals.get(counter) ?? {}, delta));
+  }
+  await Promise.all(
+    [...totals].map(([counter, delta]) => applyCounterDelta(cache, counter, journal.batch, delta)),
+  );
+  await cache.put(lastBatchKey, journal.batch);
+  await cache.remove(journalKey);
+  return true;
 }

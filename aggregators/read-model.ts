@@ -44,7 +44,9 @@ import {
   openIndicatorBucket,
   openMetaBucket,
   readJson,
+  readLayout,
 } from './indicator-store.js';
+import { keysOfCounter } from './partitions.js';
 
 /** Counter fields behind each dossier-level indicator: numerator ⊆ denominator. */
 export const indicatorFields: Record<string, { numerator: CounterField; denominator: CounterField }> = {
@@ -134,9 +136,11 @@ export class IndicatorReadModel {
     key: (code: string) => string,
     empty: C,
   ): Promise<C> {
-    const kv = await this.bucket();
+    const { kv, partitions } = await this.bucketAndLayout();
+    // A unit's counters are spread over the bucket's partitions (one key each): sum them too.
+    const keys = subtree.flatMap((code) => keysOfCounter(key(code), partitions));
     const parts = await Promise.all(
-      subtree.map(async (code) => (await readJson<CounterRecord<C>>(kv, key(code)))?.value.counters),
+      keys.map(async (k) => (await readJson<CounterRecord<C>>(kv, k))?.value.counters),
     );
     return parts.reduce<C>((sum, part) => (part ? addCounts(sum, part) : sum), empty);
   }
@@ -247,17 +251,31 @@ export class IndicatorReadModel {
 
   private meta?: Promise<KV>;
   private readonly opened = new Map<string, Promise<KV>>();
+  private readonly layouts = new Map<string, number>();
 
   /** The active bucket: the pointer is read on every call (rebuilds swap it), handles are kept. */
   private async bucket(): Promise<KV> {
+    return (await this.bucketAndLayout()).kv;
+  }
+
+  /** The active bucket and its partition count (fixed once the bucket has a layout). */
+  private async bucketAndLayout(): Promise<{ kv: KV; partitions: number }> {
     this.meta ??= openMetaBucket(this.nc, this.metaBucket);
     const name = await activeBucketIn(await this.meta);
-    let kv = this.opened.get(name);
-    if (!kv) {
-      kv = openIndicatorBucket(this.nc, name);
-      this.opened.set(name, kv);
+    let opened = this.opened.get(name);
+    if (!opened) {
+      opened = openIndicatorBucket(this.nc, name);
+      opened.catch(() => this.opened.delete(name));
+      this.opened.set(name, opened);
     }
-    return kv;
+    const kv = await opened;
+    let partitions = this.layouts.get(name);
+    if (partitions === undefined) {
+      const layout = await readLayout(kv);
+      partitions = layout?.partitions ?? 1;
+      if (layout) this.layouts.set(name, partitions);
+    }
+    return { kv, partitions };
   }
 
   /**

@@ -1,10 +1,12 @@
 /**
- * `npm run bench [-- --json] [--smoke] [--dossiers N] [--events N] [--rebuild-events N]`
+ * `npm run bench [-- --json] [--smoke] [--only PARTS] [--dossiers N] [--events N] [--rate N] [--duration S] [--rebuild-events N]`
  * Measures, in one run on the same servers (a real-time Temporal dev server and nats-server):
  *  - dossier lifecycle throughput, beside a bare workflow with as many activities and updates, and
  *    without the payload encryption (its cost);
- *  - event publish → indicator updated latency at a stated rate;
+ *  - event publish → indicator updated latency at a stated rate, sustained;
  *  - aggregator throughput beside a raw consumer that only acknowledges;
+ *  - aggregator throughput with one and with two processes, and a partition's take-over after its
+ *    owner is killed;
  *  - indicator rebuild time;
  *  - worker resident memory per cached open dossier workflow;
  *  - the portal sync (to the portal emulator): event → portal acknowledged latency while dossiers
@@ -13,21 +15,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { Command } from 'commander';
-import { IndicatorAggregator } from '../aggregators/indicator-aggregator.js';
 import { DossierClient } from '../client/dossier-client.js';
 import { readSetting } from '../config/configuration.js';
 import { allSearchAttributeKeys } from '../contract/search-attributes.js';
 import { openPayloadProtection, type PayloadProtection } from '../encryption/data-converter.js';
 import { KeyringFile } from '../encryption/encryption-keyring.js';
-import type { DossierEvent } from '../events/dossier-event-schema.js';
-import { eventStreamName } from '../events/stream.js';
-import { dossierEventSubject } from '../events/subjects.js';
+import { ensureStream, eventStreamConfig, eventStreamName } from '../events/stream.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
 import { createLogger, PinoTemporalLogger, stderrDestination } from '../infra/logging.js';
@@ -39,28 +38,39 @@ import { loadCatalogue } from '../rules/catalogue-loader.js';
 import { loadOrganisation } from '../rules/organisation-loader.js';
 import { createDossierWorkers } from '../workers/dossier-workers.js';
 import { bundleWorkflowsQuietly } from '../workers/workflow-bundler.js';
+import {
+  aggregatorThroughput,
+  type Figure,
+  latency,
+  processScaling,
+  rebuild,
+  takeOver,
+} from './aggregator-bench.js';
 import { bareUpdate, bareWorkflow } from './bare-workflow.js';
-import { syntheticEvents } from './synthetic-events.js';
-
-interface Figure {
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
 
 const program = new Command('bench')
   .option('--json', 'print JSON')
   .option('--smoke', 'tiny sizes, to check that the benchmark runs')
   .option('--dossiers <n>', 'dossiers for the lifecycle throughput', '200')
-  .option('--events <n>', 'events for the aggregator throughput', '20000')
-  .option('--rate <n>', 'events per second for the latency measurement', '500')
+  .option('--events <n>', 'events for the aggregator throughput', '50000')
+  .option('--rate <n>', 'events per second for the latency measurement', '2000')
+  .option('--duration <s>', 'seconds the latency measurement lasts', '60')
   .option('--rebuild-events <n>', 'events in the stream for the rebuild', '200000')
-  .option('--cached <n>', 'open dossiers for the memory measurement', '300');
+  .option('--cached <n>', 'open dossiers for the memory measurement', '300')
+  .option('--lanes <n>', 'dossiers (and bare workflows) in flight at once in the lifecycle figures', '32')
+  .option(
+    '--only <parts>',
+    'run only these parts, comma-separated: lifecycle, latency, throughput, scaling, takeover, rebuild',
+  );
 program.parse(process.argv);
 const options = program.opts<Record<string, string | boolean | undefined>>();
 const smoke = Boolean(options.smoke);
 const size = (name: string, smokeValue: number) => (smoke ? smokeValue : Number(options[name]));
+const benchParts = ['lifecycle', 'latency', 'throughput', 'scaling', 'takeover', 'rebuild'] as const;
+const only = typeof options.only === 'string' ? options.only.split(',').map((p) => p.trim()) : undefined;
+for (const part of only ?? [])
+  if (!(benchParts as readonly string[]).includes(part)) program.error(`--only: unknown part "${part}"`);
+const runs = (part: (typeof benchParts)[number]) => !only || only.includes(part);
 
 const logger = createLogger({ name: 'bench', level: 'error', destination: stderrDestination() });
 // Ctrl-C and SIGTERM end the bench at once; the servers it started die with it (infra/server-launchers.ts).
@@ -81,7 +91,14 @@ Runtime.install({
 const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 async function main(): Promise<void> {
-  const figures: Figure[] = [];
+  // Each figure goes to standard error as soon as it is measured: a run stopped halfway keeps them.
+  const figures = {
+    list: [] as Figure[],
+    push(...measured: Figure[]) {
+      for (const f of measured) progress(`  ${f.name}: ${f.value.toFixed(2)} ${f.unit}`);
+      this.list.push(...measured);
+    },
+  };
   const cleanups: Array<() => Promise<unknown>> = [];
   try {
     progress('starting servers …');
@@ -97,6 +114,8 @@ async function main(): Promise<void> {
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const nc = await connect({ servers: nats.url, name: 'bench' });
     cleanups.push(() => nc.drain());
+    // The parts after the lifecycle read the event stream; with --only they may run without it.
+    await ensureStream(await jetstreamManager(nc), eventStreamConfig());
     const connection = await Connection.connect({ address: temporal.address });
     cleanups.push(() => connection.close());
     await registerSearchAttributes(connection, 'default');
@@ -107,10 +126,16 @@ async function main(): Promise<void> {
     const protection = await openPayloadProtection({ nc, keyring });
     cleanups.push(async () => protection.close());
 
-    figures.push(...(await lifecycle(connection, native, nc, dataDir, size('dossiers', 10), protection)));
-    figures.push(...(await latency(nc, size('rate', 100), smoke ? 200 : 5_000)));
-    figures.push(...(await aggregatorThroughput(nc, size('events', 1_000))));
-    figures.push(...(await rebuild(nc, size('rebuildEvents', 2_000))));
+    if (runs('lifecycle'))
+      figures.push(...(await lifecycle(connection, native, nc, dataDir, size('dossiers', 10), protection)));
+    if (runs('latency'))
+      figures.push(...(await latency(nc, logger, size('rate', 200), size('duration', 2), progress)));
+    if (runs('throughput'))
+      figures.push(...(await aggregatorThroughput(nc, logger, size('events', 2_000), progress)));
+    if (runs('scaling'))
+      figures.push(...(await processScaling(nc, nats.url, size('events', 2_000), progress)));
+    if (runs('takeover')) figures.push(...(await takeOver(nc, nats.url, progress)));
+    if (runs('rebuild')) figures.push(...(await rebuild(nc, logger, size('rebuildEvents', 4_000), progress)));
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   }
@@ -123,14 +148,14 @@ async function main(): Promise<void> {
     },
     versions: { temporalSdk: '1.24.0', temporalCli: '1.9.1', natsServer: '2.15.1', natsJs: '3.4.0' },
     smoke,
-    figures,
+    figures: figures.list,
   };
   if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
     process.stdout.write(
       `${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}\n`,
     );
-    for (const f of figures)
+    for (const f of figures.list)
       process.stdout.write(
         `${f.name.padEnd(58)} ${f.value.toFixed(2).padStart(12)} ${f.unit}${f.note ? `  (${f.note})` : ''}\n`,
       );
@@ -169,6 +194,7 @@ async function lifecycle(
       tuning: { workflowThreadPoolSize },
     });
   const codes = await DossierCodeAllocator.open(nc);
+  const lanes = smoke ? 8 : Number(options.lanes);
 
   // The same dossiers without the payload codec, on workers of their own, for the encryption's cost.
   const plainWorkers = await startWorkers({});
@@ -178,8 +204,9 @@ async function lifecycle(
     const plainClient = new DossierClient(new Client({ connection }), codes);
     // Untimed first: the plain run would otherwise pay the warm-up (JIT, caches) for both.
     await pool(Math.min(dossiers, 20), 32, (i) => runDossier(plainClient, scan.ref, `warm-up-${i}`));
+    progress('lifecycle: timed dossiers without encryption …');
     plainSeconds = await timed(() =>
-      pool(dossiers, 32, (i) => runDossier(plainClient, scan.ref, `plain-${i}`)),
+      pool(dossiers, lanes, (i) => runDossier(plainClient, scan.ref, `plain-${i}`)),
     );
   } finally {
     for (const w of plainWorkers) if (w.getState() === 'RUNNING') w.shutdown();
@@ -203,12 +230,17 @@ async function lifecycle(
   const runs = all.map((w) => w.run());
   try {
     const dossierClient = new DossierClient(client, codes);
+    progress('lifecycle: timed dossiers …');
+    const dossierCpu = process.cpuUsage();
     const dossierSeconds = await timed(() =>
-      pool(dossiers, 32, (i) => runDossier(dossierClient, scan.ref, `run-${i}`)),
+      pool(dossiers, lanes, (i) => runDossier(dossierClient, scan.ref, `run-${i}`)),
     );
+    const dossierCpuMs = cpuMsSince(dossierCpu);
     const bareClient = new Client({ connection });
+    progress('lifecycle: timed bare workflows …');
+    const bareCpu = process.cpuUsage();
     const bareSeconds = await timed(() =>
-      pool(dossiers, 32, async (i) => {
+      pool(dossiers, lanes, async (i) => {
         const handle = await bareClient.workflow.start(bareWorkflow, {
           taskQueue: 'bench-bare',
           workflowId: `bare-${Date.now()}-${i}`,
@@ -218,6 +250,7 @@ async function lifecycle(
         await handle.result();
       }),
     );
+    const bareCpuMs = cpuMsSince(bareCpu);
     const cached = Number(options.cached ?? 300);
     const open = smoke ? 10 : cached;
     progress(`lifecycle: measuring resident memory around ${open} open dossiers …`);
@@ -254,6 +287,19 @@ async function lifecycle(
         name: 'lifecycle overhead over the bare baseline',
         value: bareSeconds === 0 ? 0 : dossierSeconds / bareSeconds,
         unit: '×',
+      },
+      {
+        name: 'worker process CPU per dossier lifecycle',
+        value: dossierCpuMs / dossiers,
+        unit: 'ms',
+        note: `all threads of the process running the workers and the client; ${lanes} in flight`,
+      },
+      { name: 'worker process CPU per bare workflow', value: bareCpuMs / dossiers, unit: 'ms' },
+      {
+        name: 'lifecycle CPU over the bare baseline',
+        value: bareCpuMs === 0 ? 0 : dossierCpuMs / bareCpuMs,
+        unit: '×',
+        note: 'less sensitive than the wall-time ratio to other load on the machine',
       },
       {
         name: 'worker memory (RSS) per cached open dossier workflow',
@@ -398,146 +444,18 @@ function application(ref: string, suffix: string) {
   };
 }
 
-async function latency(nc: NatsConnection, rate: number, count: number): Promise<Figure[]> {
-  progress(`latency: ${count} events at ${rate}/s with a live aggregator …`);
-  const js = jetstream(nc);
-  const jsm = await jetstreamManager(nc);
-  const start = (await jsm.streams.info(eventStreamName)).state.last_seq + 1;
-  const aggregator = await IndicatorAggregator.create({
-    nc,
-    bucket: `bench_latency_${Date.now()}`,
-    consumerName: `bench_latency_${Date.now()}`,
-    logger,
-    startSequence: start,
-  });
-  aggregator.start();
-  try {
-    const events = syntheticEvents(count, 'lat');
-    const began = Date.now();
-    for (let i = 0; i < events.length; i++) {
-      const event = events[i] as DossierEvent;
-      const due = began + (i * 1000) / rate;
-      const wait = due - Date.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      void js.publish(dossierEventSubject(event), JSON.stringify(event), { msgID: event.id });
-    }
-    while (aggregator.metrics().processed < count) await new Promise((resolve) => setTimeout(resolve, 20));
-    const { lag } = aggregator.metrics();
-    return [
-      {
-        name: `event publish → indicator updated latency p50 at ${rate} events/s`,
-        value: lag.p50,
-        unit: 'ms',
-      },
-      {
-        name: `event publish → indicator updated latency p95 at ${rate} events/s`,
-        value: lag.p95,
-        unit: 'ms',
-      },
-      {
-        name: `event publish → indicator updated latency p99 at ${rate} events/s`,
-        value: lag.p99,
-        unit: 'ms',
-      },
-    ];
-  } finally {
-    await aggregator.stop();
-  }
-}
-
-async function aggregatorThroughput(nc: NatsConnection, count: number): Promise<Figure[]> {
-  progress(`aggregator throughput over ${count} events …`);
-  const start = await publishMany(nc, syntheticEvents(count, 'thr'));
-  const aggregator = await IndicatorAggregator.create({
-    nc,
-    bucket: `bench_thr_${Date.now()}`,
-    consumerName: `bench_thr_${Date.now()}`,
-    logger,
-    startSequence: start,
-  });
-  const aggregatorSeconds = await timed(() => aggregator.drain());
-  const rawSeconds = await timed(() => rawConsume(nc, start, count));
-  return [
-    { name: 'aggregator throughput', value: count / aggregatorSeconds, unit: 'events/s' },
-    {
-      name: 'raw JetStream consumer (ack only) on the same events',
-      value: count / rawSeconds,
-      unit: 'events/s',
-    },
-    { name: 'raw consumer ÷ aggregator', value: aggregatorSeconds / rawSeconds, unit: '×' },
-  ];
-}
-
-async function rebuild(nc: NatsConnection, count: number): Promise<Figure[]> {
-  progress(`rebuild: filling the stream to ${count} events …`);
-  const jsm = await jetstreamManager(nc);
-  const existing = (await jsm.streams.info(eventStreamName)).state.messages;
-  if (count > existing) await publishMany(nc, syntheticEvents(count - existing, 'reb'));
-  const total = (await jsm.streams.info(eventStreamName)).state.messages;
-  progress(`rebuild: replaying ${total} events …`);
-  const aggregator = await IndicatorAggregator.create({
-    nc,
-    bucket: `bench_rebuild_${Date.now()}`,
-    consumerName: `bench_rebuild_${Date.now()}`,
-    logger,
-  });
-  const seconds = await timed(() => aggregator.drain());
-  return [
-    { name: `indicator rebuild of ${total} events`, value: seconds, unit: 's' },
-    {
-      name: 'rebuild rate',
-      value: total / seconds,
-      unit: 'events/s',
-      note: `one million events ≈ ${(1_000_000 / (total / seconds)).toFixed(0)} s`,
-    },
-  ];
-}
-
-// ---------------------------------------------------------------------------------------------
-
-async function publishMany(nc: NatsConnection, events: DossierEvent[]): Promise<number> {
-  const js = jetstream(nc);
-  const jsm = await jetstreamManager(nc);
-  const start = (await jsm.streams.info(eventStreamName)).state.last_seq + 1;
-  for (let i = 0; i < events.length; i += 1_000) {
-    const batch = events.slice(i, i + 1_000);
-    await Promise.all(
-      batch.map((event) =>
-        js.publish(dossierEventSubject(event), JSON.stringify(event), { msgID: event.id }),
-      ),
-    );
-  }
-  return start;
-}
-
-async function rawConsume(nc: NatsConnection, start: number, count: number): Promise<void> {
-  const jsm = await jetstreamManager(nc);
-  const name = `bench_raw_${Date.now()}`;
-  await jsm.consumers.add(eventStreamName, {
-    durable_name: name,
-    ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.StartSequence,
-    opt_start_seq: start,
-  });
-  const consumer = await jetstream(nc).consumers.get(eventStreamName, name);
-  let seen = 0;
-  while (seen < count) {
-    const batch = await consumer.fetch({ max_messages: 500, expires: 1_000 });
-    for await (const message of batch) {
-      message.json();
-      message.ack();
-      seen++;
-    }
-  }
-  await jsm.consumers.delete(eventStreamName, name);
-}
-
 async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < count) await task(next++);
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+}
+
+/** Milliseconds of CPU (user and system, every thread) this process used since `from`. */
+function cpuMsSince(from: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1_000;
 }
 
 async function timed(run: () => Promise<unknown>): Promise<number> {

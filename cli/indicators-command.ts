@@ -14,6 +14,7 @@ import {
 } from './indicator-command-support.js';
 import { registerIndicatorExportCommand } from './indicators-export-command.js';
 import { print, UsageError } from './output.js';
+import { rebuildProgressBar } from './rebuild-progress.js';
 
 export function registerIndicatorCommands(program: Command): void {
   const indicators = program
@@ -90,24 +91,38 @@ export function registerIndicatorCommands(program: Command): void {
 
   indicators
     .command('rebuild')
-    .description('rebuild every indicator from the start of the event stream and swap it in')
-    .action(async (_options: unknown, command: Command) => {
+    .description(
+      'rebuild every indicator from the start of the event stream into a new bucket and swap it in; an interrupted rebuild is resumed',
+    )
+    .option(
+      '--partitions <n>',
+      'partitions of the new bucket (1–64)',
+      process.env.TTHC_INDICATOR_PARTITIONS ?? '1',
+    )
+    .option('--fresh', 'start a new bucket even if an interrupted rebuild could be resumed')
+    .action(async (options: { partitions: string; fresh?: boolean }, command: Command) => {
       const all = command.optsWithGlobals<IndicatorConnectionOptions>();
+      const partitions = Number(options.partitions);
+      if (!Number.isInteger(partitions) || partitions < 1 || partitions > 64)
+        throw new UsageError(`--partitions "${options.partitions}" must be a whole number from 1 to 64`);
       const logger = createLogger({ name: 'tthc-rebuild', level: 'warn', destination: stderrDestination() });
+      const bar = rebuildProgressBar();
       const result = await withNats(all.nats, (nc) =>
-        rebuildIndicators(
-          nc,
-          logger,
-          (processed) => process.stderr.write(`\r[tthc] rebuilding indicators: ${processed} events`),
-          metaBucket(),
-        ),
+        rebuildIndicators(nc, logger, (applied, total) => bar.update(applied, total), metaBucket(), {
+          partitions,
+          fresh: options.fresh,
+          onResume: (bucket, position) =>
+            process.stderr.write(
+              `[tthc] resuming the interrupted rebuild into ${bucket} from event ${position.toLocaleString('en-US')}\n`,
+            ),
+        }),
       );
-      process.stderr.write('\n');
+      bar.done();
       print(
         all,
         result,
         () =>
-          `Rebuilt from ${result.events} events into ${result.bucket} in ${result.durationMs} ms; now active.`,
+          `Rebuilt from ${result.events} events into ${result.bucket} (${result.partitions} partition${result.partitions === 1 ? '' : 's'}) in ${result.durationMs} ms${result.resumedFrom === undefined ? '' : `, resumed from event ${result.resumedFrom}`}; now active.`,
       );
     });
 

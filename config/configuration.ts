@@ -183,8 +183,22 @@ const settings = {
   TTHC_INDICATOR_AGGREGATOR: setting(flag().default(false), {
     group: 'worker',
     description:
-      'run the Decision 766 indicator aggregator in this process; exactly one process of a deployment may (`npm start` always runs it)',
+      'run the Decision 766 indicator aggregator in this process (`npm start` always runs it); any number of processes may: they share the active bucket’s partitions, one owner per partition at a time, and take over a stopped one’s (see “Scaling”)',
   }),
+  TTHC_INDICATOR_PARTITIONS: setting(count(1).max(64, 'must be from 1 to 64').default(1), {
+    group: 'worker',
+    description:
+      'partitions of an indicator bucket when it is created (the first start, or `tthc indicators rebuild`); an existing bucket keeps its own; at most this many aggregator processes share the work',
+  }),
+  TTHC_INDICATOR_LEASE_TTL: setting(
+    duration.refine((ms) => ms >= 1_000, 'must be at least 1s').default(3_000),
+    {
+      group: 'worker',
+      shownDefault: '3s',
+      description:
+        'how long an aggregator’s partition lease outlives its last renewal (renewed every third of it): a stopped or killed process’s partitions are taken over after about this long',
+    },
+  ),
   TTHC_RETENTION_SWEEP: setting(flag().default(false), {
     group: 'worker',
     description:

@@ -147,5 +147,19 @@ export function periodsContaining(
   kinds: readonly PeriodKind[] = defaultPeriodKinds,
 ): PeriodId[] {
   const date = toCivilDate(instant);
-  return kinds.flatMap((kind) => periodOf(kind, date) ?? []);
+  let byDate = containingCache.get(kinds);
+  if (!byDate) {
+    byDate = new Map();
+    containingCache.set(kinds, byDate);
+  }
+  let ids = byDate.get(date);
+  if (!ids) {
+    ids = Object.freeze(kinds.flatMap((kind) => periodOf(kind, date) ?? [])) as PeriodId[];
+    if (byDate.size > 20_000) byDate.clear();
+    byDate.set(date, ids);
+  }
+  return [...ids];
 }
+
+/** Memoised per list of kinds and civil date: aggregators ask for the same few days over and over. */
+const containingCache = new WeakMap<readonly PeriodKind[], Map<CivilDate, readonly PeriodId[]>>();

@@ -180,14 +180,14 @@ function installExitHook(): void {
   });
 }
 
-interface ServerProcess {
+export interface ServerProcess {
   child: ChildProcess;
   label: string;
   /** The last lines the server wrote to stderr, for error messages. */
   stderrTail(): string;
 }
 
-function spawnServer(path: string, args: string[], label: string): ServerProcess {
+export function spawnServer(path: string, args: string[], label: string): ServerProcess {
   installExitHook();
   const child = spawn(path, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let tail = '';
@@ -203,7 +203,7 @@ function hasExited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
 
-async function waitUntil(
+export async function waitUntil(
   server: ServerProcess,
   timeoutMs: number,
   ready: () => Promise<boolean>,

@@ -184,6 +184,7 @@ async function main(): Promise<void> {
       nc,
       logger.child({ component: 'indicators' }),
       config.TTHC_INDICATOR_META_BUCKET,
+      { partitions: config.TTHC_INDICATOR_PARTITIONS, leaseTtlMs: config.TTHC_INDICATOR_LEASE_TTL },
     );
     stack.add('indicator aggregator', () => indicators.stop());
     const publications = await startPublicationService({

@@ -138,6 +138,10 @@ class WorkerProcess {
         this.nc,
         logger.child({ component: 'indicators' }),
         config.TTHC_INDICATOR_META_BUCKET,
+        {
+          partitions: config.TTHC_INDICATOR_PARTITIONS,
+          leaseTtlMs: config.TTHC_INDICATOR_LEASE_TTL,
+        },
       );
       registerIndicatorMetrics(() => {
         try {

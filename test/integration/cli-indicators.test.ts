@@ -43,9 +43,11 @@ describe('tthc indicators', () => {
     expect(outcome.outcome).toBe('accepted');
     const month = periodOf('month', toCivilDate((await system.env?.currentTimeMs()) ?? Date.now())) ?? '';
 
-    const rebuilt = await tthc('indicators', 'rebuild', '--json');
+    const rebuilt = await tthc('indicators', 'rebuild', '--json', '--partitions', '2');
     expect(JSON.parse(rebuilt.stdout).events).toBeGreaterThan(0);
-    expect(rebuilt.stderr).toContain('rebuilding indicators');
+    expect(JSON.parse(rebuilt.stdout).partitions).toBe(2);
+    // The progress bar (standard error is not a terminal here: whole lines).
+    expect(rebuilt.stderr).toMatch(/rebuilding indicators \[#+\] 100\.0 %/);
 
     const json = JSON.parse(
       (await tthc('indicators', '--unit', committee, '--period', month, '--json')).stdout,
@@ -80,5 +82,12 @@ describe('tthc indicators', () => {
       ).stdout,
     );
     expect([...behind.numerator, ...behind.rest]).toContain(outcome.code);
+  });
+
+  it('refuses a bad partition count in one line, exit code 2', async () => {
+    const refused = await tthc('indicators', 'rebuild', '--partitions', '0').catch((error) => error);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain('--partitions "0" must be a whole number from 1 to 64');
   });
 });

@@ -52,6 +52,34 @@ describe('DossierCodeAllocator', () => {
     expect(sequences.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
 
+  it('serves concurrent calls of one process with fewer writes than calls, and numbers past 9999 are refused', async () => {
+    const kv = await new Kvm(nc).create(bucket, { history: 1, storage: StorageType.File });
+    const key = dossierSequenceKey(UNIT, '2026-04-04');
+    const writes: string[] = [];
+    const watch = await kv.watch({ key, include: 'updates' });
+    const watching = (async () => {
+      for await (const entry of watch) writes.push(entry.string());
+    })();
+    const codes = await Promise.all(Array.from({ length: 40 }, () => allocator.allocate(UNIT, '2026-04-04')));
+    const sequences = codes.map((code) => parseDossierCode(code).sequence).sort((a, b) => a - b);
+    expect(sequences).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    await expect.poll(() => writes.at(-1)).toBe('40');
+    expect(writes.length).toBeLessThan(40);
+    watch.stop();
+    await watching;
+
+    await kv.put(dossierSequenceKey(UNIT, '2026-04-05'), '9997');
+    const near = await Promise.allSettled(
+      Array.from({ length: 4 }, () => allocator.allocate(UNIT, '2026-04-05')),
+    );
+    expect(near.map((r) => (r.status === 'fulfilled' ? r.value : 'refused'))).toEqual([
+      '000.00.15.H57-260405-9998',
+      '000.00.15.H57-260405-9999',
+      'refused',
+      'refused',
+    ]);
+  });
+
   it('returns one code for a repeated requestId', async () => {
     const first = await allocator.reserveForRequest('request-0001', UNIT, '2026-04-02');
     const again = await allocator2.reserveForRequest('request-0001', UNIT, '2026-04-02');

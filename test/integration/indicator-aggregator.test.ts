@@ -11,6 +11,8 @@ import { IndicatorService } from '../../aggregators/indicator-service.js';
 import { setActiveBucket } from '../../aggregators/indicator-store.js';
 import { IndicatorReadModel } from '../../aggregators/read-model.js';
 import { rebuildIndicators } from '../../aggregators/rebuild.js';
+import { asSortedObject, bucketCounters, recountFromStream } from '../../aggregators/stream-recount.js';
+import { syntheticEvents } from '../../bench/synthetic-events.js';
 import { FeedbackClient } from '../../client/feedback-client.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
 import type { Procedure } from '../../domain/catalogue.js';
@@ -75,7 +77,7 @@ async function streamLastSeq(): Promise<number> {
 }
 
 /** A fresh aggregator over its own bucket, reading the stream from `startSequence`. */
-async function freshAggregator(name: string, startSequence?: number, midBatch?: () => void) {
+async function freshAggregator(name: string, startSequence?: number, beforeCommit?: () => void) {
   const bucket = `test_${name}_${Date.now()}`;
   return {
     bucket,
@@ -85,7 +87,7 @@ async function freshAggregator(name: string, startSequence?: number, midBatch?: 
       consumerName: `test_${name}_${Date.now()}`,
       logger,
       startSequence,
-      midBatch,
+      faults: { beforeCommit },
     }),
   };
 }
@@ -261,10 +263,12 @@ describe('exactly-once effect', () => {
     const { aggregator, bucket } = await freshAggregator('crash', start, () => {
       if (crashes-- > 0) throw new Error('simulated crash in the middle of a batch');
     });
+    // The batch's messages are sent but never committed: the server drops them all.
     await expect(aggregator.drain()).rejects.toThrow('simulated crash');
     await aggregator.drain();
-    // The interrupted batch was completed from its journal: both redelivered copies are skipped.
-    expect(aggregator.metrics().duplicates).toBe(2);
+    // Read again from the last checkpoint: the first copy counts once, the second is a duplicate.
+    expect(aggregator.metrics().duplicates).toBeGreaterThanOrEqual(1);
+    expect(aggregator.metrics().resets).toBe(1);
 
     const { aggregator: clean, bucket: cleanBucket } = await freshAggregator('clean', start);
     await clean.drain();
@@ -278,6 +282,79 @@ describe('exactly-once effect', () => {
     };
     expect(await read(bucket)).toBe(1);
     expect(await read(cleanBucket)).toBe(1);
+  });
+
+  it('a process frozen between a journalled checkpoint and its writes: the next one puts the journal, the frozen one cannot write when it wakes', async () => {
+    const start = (await streamLastSeq()) + 1;
+    const agency = `999.96.${String(process.pid % 100).padStart(2, '0')}.Z99`;
+    const js = jetstream(system.nc);
+    for (const event of syntheticEvents(15, `journal${process.pid}`, undefined, { agencies: [agency] }))
+      await js.publish(dossierEventSubject(event), JSON.stringify(event), { msgID: event.id });
+    const bucket = `test_journal_${Date.now()}`;
+    let wake = () => {};
+    let frozen = false;
+    const zombie = await IndicatorAggregator.create({
+      nc: system.nc,
+      bucket,
+      consumerName: bucket,
+      logger,
+      startSequence: start,
+      owner: 'frozen',
+      faults: {
+        afterJournal: async () => {
+          if (frozen) return;
+          frozen = true;
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+        },
+      },
+    });
+    zombie.start();
+    await waitFor(() => frozen);
+    const { Kvm } = await import('@nats-io/kv');
+    const kv = await new Kvm(system.nc).open(bucket);
+    const mark = (await kv.get('k.0'))?.json<{ owner: string; journal?: Array<[string, string]> }>();
+    expect(mark?.owner).toBe('frozen');
+    expect(mark?.journal?.length).toBeGreaterThan(0);
+    const firstKey = mark?.journal?.[0]?.[0] ?? '';
+    expect((await kv.get(firstKey))?.operation).not.toBe('PUT');
+
+    const next = await IndicatorAggregator.create({
+      nc: system.nc,
+      bucket,
+      consumerName: bucket,
+      logger,
+      owner: 'next',
+    });
+    await next.drain();
+    wake();
+    await waitFor(() => zombie.metrics().resets > 0);
+    expect(zombie.ownedPartitions()).toEqual([]);
+    await zombie.stop();
+    const expected = await recountFromStream(system.nc, new Set([agency]));
+    const actual = await bucketCounters(system.nc, bucket, [`c.${agency.replaceAll('.', '_')}.`]);
+    expect(asSortedObject(actual)).toEqual(asSortedObject(expected));
+    expect(Object.keys(asSortedObject(expected)).length).toBeGreaterThan(3);
+  });
+
+  it("a dossier's events delivered newest first count as the newest: the older ones are skipped by their seq", async () => {
+    const start = (await streamLastSeq()) + 1;
+    const agency = `999.98.${String(process.pid % 100).padStart(2, '0')}.Z99`;
+    const events = syntheticEvents(10, `reorder${process.pid}`, undefined, { agencies: [agency] });
+    const js = jetstream(system.nc);
+    // Two dossiers of five events each: each dossier's newest event first, then the rest.
+    for (const dossier of [events.slice(0, 5), events.slice(5)]) {
+      for (const event of [...dossier.slice(4), ...dossier.slice(0, 4)])
+        await js.publish(dossierEventSubject(event), JSON.stringify(event), { msgID: event.id });
+    }
+    const { aggregator, bucket } = await freshAggregator('reorder', start);
+    await aggregator.drain();
+    expect(aggregator.metrics().duplicates).toBe(8);
+    const expected = await recountFromStream(system.nc, new Set([agency]));
+    const actual = await bucketCounters(system.nc, bucket, [`c.${agency.replaceAll('.', '_')}.`]);
+    expect(asSortedObject(actual)).toEqual(asSortedObject(expected));
+    expect(Object.keys(asSortedObject(expected)).length).toBeGreaterThan(3);
   });
 
   it('a malformed event lands in the dead-letter stream with its reason while the others are counted', async () => {
@@ -294,7 +371,29 @@ describe('exactly-once effect', () => {
     const dead = await jsm.streams.getMessage(deadLetterStreamName, { last_by_subj: deadLettersFilter });
     const letter = dead?.json<{ reason: string; deliveries: number }>();
     expect(letter?.reason).toContain('dossierCode');
-    expect(letter?.deliveries).toBe(3);
+    // Dead-lettered at once: the schema's verdict does not change on redelivery.
+    expect(letter?.deliveries).toBe(1);
+  });
+  it('an event whose facts pass the schema but cannot be counted (before 1970) is dead-lettered too', async () => {
+    const start = (await streamLastSeq()) + 1;
+    const agency = `999.97.${String(process.pid % 100).padStart(2, '0')}.Z99`;
+    const [good, , , , , early] = syntheticEvents(6, `early${process.pid}`, undefined, {
+      agencies: [agency],
+    });
+    if (!good || !early) throw new Error('no synthetic events');
+    const uncountable = { ...early, facts: { ...early.facts, submittedAt: '1969-12-31T10:00:00+07:00' } };
+    const js = jetstream(system.nc);
+    for (const event of [uncountable, good])
+      await js.publish(dossierEventSubject(event), JSON.stringify(event), {
+        msgID: `${event.id}:${Date.now()}`,
+      });
+    const { aggregator } = await freshAggregator('early', start);
+    await aggregator.drain();
+    expect(aggregator.metrics().deadLettered).toBe(1);
+    expect(aggregator.metrics().processed).toBe(1);
+    const jsm = await jetstreamManager(system.nc);
+    const dead = await jsm.streams.getMessage(deadLetterStreamName, { last_by_subj: deadLettersFilter });
+    expect(dead?.json<{ reason: string }>().reason).toContain('before 1970');
   });
 });
 

@@ -27,6 +27,14 @@ describe('workflow bundle', () => {
       expect(modules).toContain(expected);
   });
 
+  it('preloads zod once per workflow thread, shared by its workflows (workflows/shared-modules.ts)', async () => {
+    const { code } = await workflowBundle();
+    const preload = /exports\.preloadModules = function preloadModules\(\) \{([^}]*)\}/.exec(code)?.[1] ?? '';
+    expect(preload).toContain('workflows/shared-modules.ts');
+    // The shared module is zod's own and nothing of the project's with per-workflow state.
+    expect(modulesOf(preload)).toEqual(new Set(['workflows/shared-modules.ts']));
+  });
+
   it('leaves out the schemas only boundaries use: events, applications, catalogue, organisation', async () => {
     const modules = modulesOf((await workflowBundle()).code);
     for (const absent of [
