@@ -66,6 +66,8 @@ export interface Payment {
   amountVnd: number;
   channel: 'dvcqg' | 'local-portal' | 'cash' | 'transfer' | 'postal';
   receiptRef?: string;
+  /** The payment gateway's transaction reference (online payments). */
+  transactionRef?: string;
   at: Instant;
 }
 
@@ -107,6 +109,11 @@ export interface DossierState {
    * accepted (and flagged `late`). Absent for every dossier received since.
    */
   legacyLateApology?: true;
+  /**
+   * Submitted online by a signed-in citizen: the dossier waits in the receiving unit's online inbox
+   * for the counter's decision (accept, one electronic supplementation request, or refusal).
+   */
+  onlineIntake?: true;
   apologyRequiredSince?: Instant;
   overdueSince?: Instant;
   overdueWithoutApology: boolean;
