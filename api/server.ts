@@ -19,13 +19,16 @@ import {
   serializerCompiler,
 } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
+import { ServiceUnavailableError } from '../client/client-errors.js';
 import { DossierSearch } from '../client/search.js';
 import { createChainCalendar, type WorkingCalendar } from '../domain/calendar.js';
 import { formatZodError } from '../domain/validation.js';
+import { applicantKeyFor } from '../infra/digitized-registry.js';
 import { createLogger } from '../infra/logging.js';
 import { agencyJurisdiction, amendedChainLoader, loadCalendar } from '../rules/calendar-loader.js';
 import { checkSecret } from './auth.js';
 import { Authenticator } from './authentication.js';
+import { CitizenSessions } from './citizen-sessions.js';
 import { ConsoleSessions } from './console-sessions.js';
 import { type ApiContext, type ApiDeps, defaultApiLimits } from './context.js';
 import { describePart, errorHandler, RequestValidationError, TooManyRequestsError } from './http-errors.js';
@@ -71,6 +74,12 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
       assignments: deps.assignments,
     }),
     sessions: new ConsoleSessions(now),
+    citizenSessions: new CitizenSessions(now),
+    citizenKey: (idNumber) => {
+      if (!deps.citizens)
+        throw new ServiceUnavailableError('Dịch vụ công trực tuyến chưa được bật (no citizen services)');
+      return applicantKeyFor({ type: 'citizen', idNumber }, deps.citizens.pseudonymSecret());
+    },
     apiLimits,
     lookupLockout: new LookupLockout(apiLimits.lookupLockoutAttempts, apiLimits.lookupLockoutMs, now),
   };
