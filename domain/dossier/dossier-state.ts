@@ -60,6 +60,9 @@ export interface ResultDocument {
   link: string;
   paperResult: boolean;
   reason?: string;
+  /** The Ed25519 signature (base64) and the signing key's fingerprint, for the citizen's check. */
+  signature?: string;
+  publicKeyFingerprint?: string;
 }
 
 export interface Payment {
