@@ -21,6 +21,7 @@ import type { CitizenStore } from '../infra/citizen-store.js';
 import type { DigitizedRegistry } from '../infra/digitized-registry.js';
 import type { DocumentStore } from '../infra/document-store.js';
 import type { PaymentGateway } from '../infra/payment-gateway.js';
+import type { DocumentSignature } from '../infra/signing.js';
 import type { UnitTargetStore } from '../infra/unit-target-store.js';
 import type { DossierEraser } from '../retention/dossier-erasure.js';
 import type { AmendmentSource } from '../rules/calendar-loader.js';
@@ -121,6 +122,11 @@ export interface CitizenServices {
   payments?: { gateway: PaymentGateway; events: PaymentEvents };
   /** The province's name on receipts (biên lai). */
   merchantName?: string;
+  /** Checks the units' signatures on e-results (infra/signing.ts UnitKeyring); the check says "not verified" without it. */
+  signatures?: {
+    verify(signature: DocumentSignature, sha256Hex: string): Promise<boolean>;
+    publicKeyPem(unitCode: string): Promise<string | undefined>;
+  };
 }
 
 export interface SignInSettings {

@@ -28,6 +28,7 @@ import { createLogger } from '../infra/logging.js';
 import { agencyJurisdiction, amendedChainLoader, loadCalendar } from '../rules/calendar-loader.js';
 import { checkSecret } from './auth.js';
 import { Authenticator } from './authentication.js';
+import { authenticateCitizen } from './citizen-auth.js';
 import { CitizenSessions } from './citizen-sessions.js';
 import { ConsoleSessions } from './console-sessions.js';
 import { type ApiContext, type ApiDeps, defaultApiLimits } from './context.js';
@@ -35,6 +36,7 @@ import { describePart, errorHandler, RequestValidationError, TooManyRequestsErro
 import { LookupLockout } from './lookup-lockout.js';
 import { authenticateRequest } from './request-auth.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
+import { registerCitizenRoutes } from './routes/citizen-routes.js';
 import { codecRoutes, registerCodecSessionRoutes } from './routes/codec-routes.js';
 import { registerDocumentRoutes } from './routes/document-routes.js';
 import { registerDossierRoutes } from './routes/dossier-routes.js';
@@ -43,6 +45,8 @@ import { registerCitizenFeedbackRoutes, registerFeedbackRoutes } from './routes/
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerIndicatorRoutes } from './routes/indicator-routes.js';
 import { registerLookupRoutes } from './routes/lookup-routes.js';
+import { registerOnlineInboxRoutes } from './routes/online-inbox-routes.js';
+import { registerCitizenPaymentRoutes, registerGatewayRoutes } from './routes/payment-routes.js';
 import { registerReferenceRoutes } from './routes/reference-routes.js';
 import { registerRoleAssignmentRoutes } from './routes/role-assignment-routes.js';
 import { registerSignInRoutes } from './routes/signin-routes.js';
@@ -194,6 +198,12 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     timeWindow: 60_000,
     keyGenerator: (request) => (request.official ? `official:${request.official.id}` : `ip:${request.ip}`),
   });
+  const citizenWriteLimit = app.rateLimit({
+    max: apiLimits.writesPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) =>
+      request.citizen ? `citizen:${request.citizen.applicantKey}` : `ip:${request.ip}`,
+  });
   const unsafe = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
 
   await app.register(async (api) => {
@@ -218,6 +228,21 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
       registerHealthRoutes(scope, ctx);
       registerLookupRoutes(scope, ctx);
       registerCitizenFeedbackRoutes(scope, ctx);
+      // The payment gateway's notification and the browser's return: the signature is the check.
+      registerGatewayRoutes(scope, ctx);
+    });
+
+    // Citizens' online services: a citizen's token or session first (an official's is a 403);
+    // state-changing requests are rate-limited per citizen.
+    await api.register(async (scope) => {
+      scope.addHook('onRequest', async (request) => {
+        request.citizen = await authenticateCitizen(ctx, request);
+      });
+      scope.addHook('preHandler', async (request, reply) => {
+        if (unsafe(request.method)) await citizenWriteLimit.call(scope, request, reply);
+      });
+      registerCitizenRoutes(scope, ctx);
+      registerCitizenPaymentRoutes(scope, ctx);
     });
 
     // Sign-in with the identity provider (cookies; rate-limited per address).
@@ -247,6 +272,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
       registerRoleAssignmentRoutes(scope, ctx);
       registerUploadRoutes(scope, ctx);
       registerTargetRoutes(scope, ctx);
+      registerOnlineInboxRoutes(scope, ctx);
     });
   });
   await app.register(codecRoutes, { prefix: '/codec', ctx, origins: deps.codecOrigins ?? [] });

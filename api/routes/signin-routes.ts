@@ -20,7 +20,8 @@ import { ServiceUnavailableError } from '../../client/client-errors.js';
 import { AuthenticationError, type Official } from '../auth.js';
 import { NoRoleError } from '../authentication.js';
 import { ForbiddenError } from '../authorization.js';
-import { authenticateCitizen, CITIZEN_COOKIE } from '../citizen-sessions.js';
+import { authenticateCitizen } from '../citizen-auth.js';
+import { CITIZEN_COOKIE } from '../citizen-sessions.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../console-sessions.js';
 import type { ApiContext, SignInSettings } from '../context.js';
 import { IdentityProviderUnavailableError } from '../oidc-tokens.js';
@@ -339,7 +340,8 @@ export function registerSignInRoutes(scope: FastifyInstance, ctx: ApiContext): v
       } catch (error) {
         if (error instanceof NoRoleError) return fail('no-role', { id: error.officialId });
         if (error instanceof IdentityProviderUnavailableError) return fail('provider-unavailable');
-        if (error instanceof AuthenticationError || error instanceof ForbiddenError) return fail('token-refused');
+        if (error instanceof AuthenticationError || error instanceof ForbiddenError)
+          return fail('token-refused');
         throw error;
       }
       const session = ctx.sessions.create(official, expiresAt);

@@ -160,7 +160,10 @@ function payloadFor(action: ActionName): unknown {
     'provide-intake-supplement': { documents: [{ kind: 'giay-to-phap-ly-ca-nhan', form: 'paper' }] },
     'refuse-intake': { reason: 'Không thuộc thẩm quyền' },
     'accept-intake': {},
-    'request-intake-supplement': { items: [{ name: 'Bản chụp CCCD', reason: 'Bản chụp mờ' }], reason: 'Bổ sung' },
+    'request-intake-supplement': {
+      items: [{ name: 'Bản chụp CCCD', reason: 'Bản chụp mờ' }],
+      reason: 'Bổ sung',
+    },
     'request-supplementation': {
       items: [{ name: 'Bản sao CCCD', reason: 'Bản chụp mờ' }],
       reason: 'Bổ sung',

@@ -1,0 +1,967 @@
+/**
+ * The citizens' online public services (issue #18; docs/citizen.md), for a citizen signed in with
+ * the identity provider (a VNeID level-2 stand-in): a citizen's bearer token or the `tthc_citizen`
+ * session cookie with its CSRF token. A citizen sees only their own drafts and dossiers (filed
+ * under the HMAC of their ID number); another's is a 404, as a code that does not exist.
+ *
+ * - the catalogue of procedures taking online submissions, and a procedure's e-form;
+ * - drafts: create, read (with the errors beside the fields), change, remove; each component
+ *   uploaded as the request body (PDF, JPEG, PNG, typed from the content: 415; a size limit per
+ *   file and per dossier: 413, in Vietnamese), or reused from the citizen's digitized components;
+ * - submit: the draft becomes an application (the same schema as every other), the dossier waits
+ *   in the receiving unit's online inbox;
+ * - my dossiers: the list, one dossier with its timeline, its statutory forms as PDF, answering a
+ *   supplementation request by uploading, the signed e-result (its PDF copy, the signed original
+ *   and the signature's check), and the rating of the service.
+ *
+ * Payments are in api/routes/payment-routes.ts.
+ */
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { IllegalActionError } from '../../client/client-errors.js';
+import type { DossierView } from '../../contract/dossier-contract.js';
+import type { Procedure } from '../../domain/catalogue.js';
+import {
+  applicationOfDraft,
+  type Draft,
+  draftExpiresAt,
+  draftFieldsSchema,
+  draftIdSchema,
+  eFormOf,
+} from '../../domain/citizen-drafts.js';
+import { actionSchemas } from '../../domain/dossier/dossier-actions.js';
+import { onlineIntakeDueDate } from '../../domain/dossier/dossier-checks.js';
+import { historyNames } from '../../domain/dossier/dossier-labels.js';
+import { paymentStatus } from '../../domain/online-payment.js';
+import { toCivilDate } from '../../domain/time.js';
+import { cleanFileName, formatByteSize } from '../../domain/uploads.js';
+import { kebabIdSchema } from '../../domain/validation.js';
+import { DraftNotFoundError } from '../../infra/citizen-store.js';
+import { formPdf, resultPdf } from '../../infra/form-pdf.js';
+import { getProcedure, loadCatalogue } from '../../rules/catalogue-loader.js';
+import type { AuthenticatedCitizen } from '../citizen-auth.js';
+import { type ApiContext, applicantActor, type CitizenServices } from '../context.js';
+import { BadRequestError, NotFoundError } from '../http-errors.js';
+import { codeParamsSchema, errorResponses } from '../schemas.js';
+import {
+  DEFAULT_UPLOAD_LIMIT_BYTES,
+  detectMediaType,
+  readLimited,
+  refuseDeclaredTooLarge,
+  tooLarge,
+  UploadRefusedError,
+} from '../upload-intake.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The citizen of a /v1/citizen route (bearer token or citizen session). */
+    citizen?: AuthenticatedCitizen;
+  }
+}
+
+/** Forms a citizen may download (the control sheet is the office's own). */
+const citizenForms = ['receipt', 'supplementation-request', 'refusal', 'apology', 'stop-notice'] as const;
+
+const draftParams = z.strictObject({ id: draftIdSchema });
+const documentParams = z.strictObject({ id: draftIdSchema, kind: kebabIdSchema });
+const nameQuery = z.strictObject({
+  name: z.string().min(1, 'must name the file').max(500, 'must be at most 500 characters'),
+});
+
+export function registerCitizenRoutes(scope: FastifyInstance, ctx: ApiContext): void {
+  registerCatalogueRoutes(scope, ctx);
+  registerDraftRoutes(scope, ctx);
+  registerDossierRoutes(scope, ctx);
+  void scope.register(async (child) => {
+    // Uploads arrive as a stream, whatever their declared type: read with their limits below.
+    child.removeAllContentTypeParsers();
+    child.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+    registerUploadRoutes(child, ctx);
+  });
+}
+
+export function citizenOf(request: FastifyRequest): AuthenticatedCitizen {
+  if (!request.citizen) throw new Error('citizen route without a citizen');
+  return request.citizen;
+}
+
+export function servicesOf(ctx: ApiContext): CitizenServices {
+  if (!ctx.citizens) throw new NotFoundError('Dịch vụ công trực tuyến chưa được bật (no citizen services)');
+  return ctx.citizens;
+}
+
+/** The citizen's dossier, or a 404 when it is not theirs (as for a code that does not exist). */
+export async function ownDossier(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  code: string,
+): Promise<DossierView> {
+  const { applicantKey } = citizenOf(request);
+  if (!(await servicesOf(ctx).store.owns(applicantKey, code))) {
+    throw new NotFoundError(`Không tìm thấy hồ sơ ${code} trong tài khoản của bạn`);
+  }
+  return ctx.dossiers.get(code);
+}
+
+function procedureToday(ctx: ApiContext, code: string): Procedure {
+  try {
+    return getProcedure(code, toCivilDate(ctx.now()));
+  } catch {
+    throw new NotFoundError(`Không có thủ tục ${code} đang áp dụng`);
+  }
+}
+
+/** Lower case without diacritics: "Đăng ký" and "dang ky" find the same procedures. */
+function folded(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'd').toLowerCase();
+}
+
+/** Where a citizen may lodge a procedure's dossier: the one-stop centres of its tier, with the agency that decides. */
+function placesFor(ctx: ApiContext, procedure: Procedure) {
+  const org = ctx.organisation;
+  const centres = org.units.filter((u) => u.kind === 'one-stop-centre' && u.tier === procedure.level);
+  return centres.flatMap((centre) => {
+    const agencies =
+      procedure.level === 'cap-xa' && centre.parent
+        ? [org.get(centre.parent)]
+        : org.units.filter((u) => u.tier === procedure.level && u.kind === 'agency');
+    return agencies.map((agency) => ({
+      receivingUnit: centre.code,
+      competentAgency: agency.code,
+      label: procedure.level === 'cap-xa' ? centre.name : `${centre.name} — ${agency.name}`,
+    }));
+  });
+}
+
+function registerCatalogueRoutes(scope: FastifyInstance, ctx: ApiContext): void {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  app.get(
+    '/v1/citizen/procedures',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'Procedures that take online submissions today, searched by name or code',
+        querystring: z.strictObject({ q: z.string().max(100).optional() }),
+        response: {
+          200: z.object({
+            procedures: z.array(
+              z.object({
+                code: z.string(),
+                name: z.string(),
+                sector: z.string(),
+                serviceLevel: z.string(),
+                feeOnlineVnd: z.number(),
+              }),
+            ),
+          }),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const today = toCivilDate(ctx.now());
+      const words = folded(request.query.q ?? '')
+        .split(/\s+/)
+        .filter(Boolean);
+      const codes = [...new Set(loadCatalogue().procedures.map((p) => p.code))];
+      const procedures = codes
+        .flatMap((code) => {
+          try {
+            return [getProcedure(code, today)];
+          } catch {
+            return [];
+          }
+        })
+        .filter((p) => p.submissionMethods?.includes('online'))
+        .filter((p) => {
+          const text = folded(`${p.code} ${p.name} ${p.sector}`);
+          return words.every((word) => text.includes(word));
+        })
+        .map((p) => ({
+          code: p.code,
+          name: p.name,
+          sector: p.sector,
+          serviceLevel: p.serviceLevel,
+          feeOnlineVnd: eFormOf(p).feeOnlineVnd,
+        }));
+      return { procedures };
+    },
+  );
+
+  app.get(
+    '/v1/citizen/procedures/:code/eform',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'The e-form of a procedure: its fields, components, online fee and where to lodge it',
+        params: z.strictObject({ code: z.string().max(40) }),
+        response: { 200: z.looseObject({}), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const procedure = procedureToday(ctx, request.params.code);
+      if (!procedure.submissionMethods?.includes('online'))
+        throw new NotFoundError(`Thủ tục ${procedure.code} không nhận hồ sơ trực tuyến`);
+      return { ...eFormOf(procedure), places: placesFor(ctx, procedure) };
+    },
+  );
+}
+
+// -------------------------------------------------------------------------------------------------
+// Drafts
+
+function draftOut(ctx: ApiContext, draft: Draft) {
+  const services = servicesOf(ctx);
+  const expiresAt = draftExpiresAt(Date.parse(draft.updatedAt), services.draftRetentionDays);
+  return { ...draft, expiresAt: new Date(expiresAt).toISOString() };
+}
+
+async function readDraft(ctx: ApiContext, request: FastifyRequest, id: string): Promise<Draft> {
+  try {
+    return await servicesOf(ctx).store.getDraft(citizenOf(request).applicantKey, id);
+  } catch (error) {
+    if (error instanceof DraftNotFoundError) throw new NotFoundError(`Không tìm thấy bản nháp ${id}`);
+    throw error;
+  }
+}
+
+const fieldErrorsSchema = z.array(z.object({ field: z.string(), message: z.string() }));
+
+function registerDraftRoutes(scope: FastifyInstance, ctx: ApiContext): void {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  const store = () => servicesOf(ctx).store;
+
+  app.get(
+    '/v1/citizen/drafts',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'The citizen’s drafts, newest first',
+        response: { 200: z.object({ drafts: z.array(z.looseObject({})) }), ...errorResponses(401, 403) },
+      },
+    },
+    async (request) => {
+      const drafts = await store().listDrafts(citizenOf(request).applicantKey);
+      return { drafts: drafts.filter((d) => !d.submittedAs).map((d) => draftOut(ctx, d)) };
+    },
+  );
+
+  app.post(
+    '/v1/citizen/drafts',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'Starts a draft of a procedure that takes online submissions',
+        body: z.strictObject({ procedureCode: z.string().max(40) }),
+        response: { 201: z.looseObject({}), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const procedure = procedureToday(ctx, request.body.procedureCode);
+      if (!procedure.submissionMethods?.includes('online'))
+        throw new NotFoundError(`Thủ tục ${procedure.code} không nhận hồ sơ trực tuyến`);
+      const draft = await store().createDraft(citizenOf(request).applicantKey, procedure.code, ctx.now());
+      request.log.info({ draftId: draft.id, procedure: procedure.code }, 'citizen draft created');
+      return reply.code(201).send(draftOut(ctx, draft));
+    },
+  );
+
+  app.get(
+    '/v1/citizen/drafts/:id',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'A draft, with what still stops it from being submitted (errors beside the fields)',
+        params: draftParams,
+        response: {
+          200: z.looseObject({ draft: z.looseObject({}), errors: fieldErrorsSchema }),
+          ...errorResponses(401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const draft = await readDraft(ctx, request, request.params.id);
+      const procedure = procedureToday(ctx, draft.procedureCode);
+      const { errors } = applicationOfDraft(draft, citizenOf(request).citizen, procedure, draft.id);
+      return { draft: draftOut(ctx, draft), errors };
+    },
+  );
+
+  app.put(
+    '/v1/citizen/drafts/:id',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'Saves the fields of a draft as the citizen goes (every field optional)',
+        params: draftParams,
+        body: draftFieldsSchema,
+        response: { 200: z.looseObject({}), ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { applicantKey, citizen } = citizenOf(request);
+      await readDraft(ctx, request, request.params.id);
+      const fields = request.body;
+      const draft = await store().updateDraft(
+        applicantKey,
+        request.params.id,
+        (current) => {
+          if (current.submittedAs)
+            throw new IllegalActionError(
+              'ILLEGAL_STATE',
+              `Bản nháp đã được nộp thành hồ sơ ${current.submittedAs}`,
+            );
+          return { ...current, ...fields, applicant: { ...current.applicant, ...fields.applicant } };
+        },
+        ctx.now(),
+      );
+      const { errors } = applicationOfDraft(
+        draft,
+        citizen,
+        procedureToday(ctx, draft.procedureCode),
+        draft.id,
+      );
+      return { draft: draftOut(ctx, draft), errors };
+    },
+  );
+
+  app.delete(
+    '/v1/citizen/drafts/:id',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'Removes a draft with its uploaded files',
+        params: draftParams,
+        response: { 204: z.null(), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await readDraft(ctx, request, request.params.id);
+      await store().removeDraft(citizenOf(request).applicantKey, request.params.id, ctx.documents);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/v1/citizen/drafts/:id/documents/:kind',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'Takes a component out of a draft',
+        params: documentParams,
+        response: { 200: z.looseObject({}), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      await readDraft(ctx, request, request.params.id);
+      const draft = await store().updateDraft(
+        citizenOf(request).applicantKey,
+        request.params.id,
+        (current) => ({
+          ...current,
+          documents: current.documents.filter((d) => d.kind !== request.params.kind),
+        }),
+        ctx.now(),
+      );
+      return draftOut(ctx, draft);
+    },
+  );
+
+  app.get(
+    '/v1/citizen/digitized',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'Components of a procedure the citizen already has digitized (reusable, ND 45/2020)',
+        querystring: z.strictObject({ procedure: z.string().max(40) }),
+        response: {
+          200: z.object({ reusable: z.array(z.looseObject({})) }),
+          ...errorResponses(401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const registry = servicesOf(ctx).digitized;
+      if (!registry) return { reusable: [] };
+      const procedure = procedureToday(ctx, request.query.procedure);
+      const today = toCivilDate(ctx.now());
+      const reusable = [];
+      for (const document of procedure.requiredDocuments) {
+        const record = await registry.findReusable(citizenOf(request).applicantKey, document.kind, today);
+        if (record)
+          reusable.push({
+            kind: document.kind,
+            name: document.name,
+            ref: record.ref,
+            digitizedAt: record.digitizedAt,
+          });
+      }
+      return { reusable };
+    },
+  );
+
+  app.post(
+    '/v1/citizen/drafts/:id/documents/:kind/reuse',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'Uses a component the citizen already has digitized instead of uploading it',
+        params: documentParams,
+        response: { 200: z.looseObject({}), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { applicantKey } = citizenOf(request);
+      const { id, kind } = request.params;
+      const draft = await readDraft(ctx, request, id);
+      const record = await servicesOf(ctx).digitized?.findReusable(
+        applicantKey,
+        kind,
+        toCivilDate(ctx.now()),
+      );
+      const stored = record ? await ctx.documents.describe(record.ref) : null;
+      if (!record || !stored)
+        throw new NotFoundError(`Bạn chưa có thành phần "${kind}" đã số hóa còn hiệu lực`);
+      const name = procedureToday(ctx, draft.procedureCode).requiredDocuments.find(
+        (d) => d.kind === kind,
+      )?.name;
+      const updated = await servicesOf(ctx).store.updateDraft(
+        applicantKey,
+        id,
+        (current) => ({
+          ...current,
+          documents: [
+            ...current.documents.filter((d) => d.kind !== kind),
+            {
+              kind,
+              ref: record.ref,
+              name: (name ?? stored.name).slice(0, 200),
+              mediaType: 'application/pdf',
+              size: stored.size,
+              reused: true,
+            },
+          ],
+        }),
+        ctx.now(),
+      );
+      return draftOut(ctx, updated);
+    },
+  );
+
+  app.post(
+    '/v1/citizen/drafts/:id/submit',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'Submits a draft: the dossier waits in the receiving unit’s online inbox',
+        params: draftParams,
+        response: {
+          201: z.object({ code: z.string(), existing: z.boolean() }),
+          400: z.object({
+            error: z.string(),
+            code: z.string(),
+            issues: z.array(z.string()),
+            fields: fieldErrorsSchema,
+          }),
+          ...errorResponses(401, 403, 404, 409),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { applicantKey, citizen } = citizenOf(request);
+      const services = servicesOf(ctx);
+      const draft = await readDraft(ctx, request, request.params.id);
+      const procedure = procedureToday(ctx, draft.procedureCode);
+      // The draft's id is the request id: submitting again returns the same dossier.
+      const { application, errors } = applicationOfDraft(draft, citizen, procedure, draft.id);
+      if (!application) {
+        return reply.code(400).send({
+          error: 'Hồ sơ chưa đủ để nộp; vui lòng sửa các mục được đánh dấu',
+          code: 'INCOMPLETE',
+          issues: errors.map((e) => `${e.field}: ${e.message}`),
+          fields: errors,
+        });
+      }
+      const { code, existing } = await ctx.dossiers.submitOnline(application);
+      await services.store.addDossier(applicantKey, code, ctx.now());
+      for (const document of draft.documents) await ctx.documents.claim(document.ref, code);
+      await services.store.updateDraft(
+        applicantKey,
+        draft.id,
+        (d) => ({ ...d, submittedAs: code }),
+        ctx.now(),
+      );
+      // The files now belong to the dossier: removing the draft releases them without destroying them.
+      await services.store.removeDraft(applicantKey, draft.id, ctx.documents);
+      request.log.info({ dossierCode: code, draftId: draft.id }, 'citizen submitted a dossier online');
+      return reply.code(201).send({ code, existing });
+    },
+  );
+}
+
+// -------------------------------------------------------------------------------------------------
+// Uploads (a draft's components; a dossier's supplements)
+
+function uploadLimit(ctx: ApiContext): number {
+  return ctx.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES;
+}
+
+/** What may still be uploaded to a dossier that already holds `used` bytes. */
+function remainingRefusal(ctx: ApiContext, used: number): { limit: number; refusal: UploadRefusedError } {
+  const perFile = uploadLimit(ctx);
+  const total = servicesOf(ctx).dossierUploadLimitBytes;
+  const left = Math.max(0, total - used);
+  if (left >= perFile) return { limit: perFile, refusal: tooLarge(perFile) };
+  return {
+    limit: left,
+    refusal: new UploadRefusedError(
+      413,
+      'TOO_LARGE',
+      `Tổng dung lượng các tệp của hồ sơ vượt quá ${formatByteSize(total)}; còn được tải lên ${formatByteSize(left)} (the dossier's files may add up to ${total} bytes)`,
+    ),
+  };
+}
+
+async function receiveFile(ctx: ApiContext, request: FastifyRequest, used: number, name: string) {
+  const { limit, refusal } = remainingRefusal(ctx, used);
+  refuseDeclaredTooLarge(request.headers['content-length'], limit, refusal);
+  const content = await readLimited(request.body as Readable, limit, refusal);
+  const mediaType = await detectMediaType(content);
+  const stored = await ctx.documents.put(content, { mediaType, name: cleanFileName(name, mediaType) });
+  return { stored, mediaType };
+}
+
+function registerUploadRoutes(scope: FastifyInstance, ctx: ApiContext): void {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  const uploaded = z.looseObject({});
+
+  app.put(
+    '/v1/citizen/drafts/:id/documents/:kind',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary:
+          'Uploads a component of a draft as the request body (PDF, JPEG or PNG; typed from the content)',
+        params: documentParams,
+        querystring: nameQuery,
+        response: { 200: uploaded, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (
+      request: FastifyRequest<{ Params: { id: string; kind: string }; Querystring: { name: string } }>,
+    ) => {
+      const { applicantKey } = citizenOf(request);
+      const { id, kind } = request.params;
+      const draft = await readDraft(ctx, request, id);
+      const procedure = procedureToday(ctx, draft.procedureCode);
+      const component = procedure.requiredDocuments.find((d) => d.kind === kind);
+      if (!component)
+        throw new NotFoundError(`Thủ tục ${procedure.code} không có thành phần hồ sơ "${kind}"`);
+      const used = draft.documents.filter((d) => d.kind !== kind).reduce((sum, d) => sum + d.size, 0);
+      const { stored, mediaType } = await receiveFile(ctx, request, used, request.query.name);
+      // The file belongs to the draft until it is submitted (removing the draft destroys it).
+      await ctx.documents.claim(stored.ref, id);
+      const updated = await servicesOf(ctx).store.updateDraft(
+        applicantKey,
+        id,
+        (current) => ({
+          ...current,
+          documents: [
+            ...current.documents.filter((d) => d.kind !== kind),
+            { kind, ref: stored.ref, name: stored.name.slice(0, 200), mediaType, size: stored.size },
+          ],
+        }),
+        ctx.now(),
+      );
+      request.log.info(
+        { draftId: id, kind, ref: stored.ref, size: stored.size, mediaType },
+        'citizen upload',
+      );
+      return draftOut(ctx, updated);
+    },
+  );
+
+  app.post(
+    '/v1/citizen/dossiers/:code/uploads',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'Uploads a file to supplement one of the citizen’s dossiers (then POST …/supplement)',
+        params: codeParamsSchema,
+        querystring: nameQuery,
+        response: { 201: uploaded, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (
+      request: FastifyRequest<{ Params: { code: string }; Querystring: { name: string } }>,
+      reply: FastifyReply,
+    ) => {
+      const { code } = request.params;
+      const view = await ownDossier(ctx, request, code);
+      const used = await dossierBytes(ctx, view);
+      const { stored, mediaType } = await receiveFile(ctx, request, used, request.query.name);
+      await ctx.documents.claim(stored.ref, code);
+      request.log.info(
+        { dossierCode: code, ref: stored.ref, size: stored.size, mediaType },
+        'citizen upload',
+      );
+      return reply.code(201).send({ ref: stored.ref, name: stored.name, size: stored.size, mediaType });
+    },
+  );
+}
+
+async function dossierBytes(ctx: ApiContext, view: DossierView): Promise<number> {
+  let total = 0;
+  for (const component of view.state.components) {
+    const ref = component.ref;
+    if (!ref) continue;
+    total += (await ctx.documents.describe(ref).catch(() => null))?.size ?? 0;
+  }
+  return total;
+}
+
+// -------------------------------------------------------------------------------------------------
+// My dossiers
+
+function summaryOf(view: DossierView) {
+  const { state } = view;
+  return {
+    code: state.code,
+    procedure: { code: state.procedure.code, name: state.procedure.name },
+    status: state.status,
+    statusName: view.statusName,
+    submittedAt: new Date(state.submittedAt).toISOString(),
+    appointmentDate: view.deadlines.decree?.dueDate,
+    payment: paymentStatus(state),
+    ended: view.ended,
+  };
+}
+
+function detailOf(ctx: ApiContext, view: DossierView) {
+  const { state } = view;
+  const openSupplement = [...state.supplements].reverse().find((s) => !s.providedAt);
+  const unitName = (code: string) => (ctx.organisation.has(code) ? ctx.organisation.get(code).name : code);
+  return {
+    ...summaryOf(view),
+    receivingUnit: { code: state.application.receivingUnit, name: unitName(state.application.receivingUnit) },
+    competentAgency: {
+      code: state.application.competentAgency,
+      name: unitName(state.application.competentAgency),
+    },
+    waitingInOnlineInbox: Boolean(
+      state.onlineIntake && state.step === 'intake' && state.status === 'CHO_TIEP_NHAN',
+    ),
+    onlineIntakeDueDate: onlineIntakeDueDate(state, ctx.agencyCalendar(state.application.competentAgency)),
+    acceptedAt: state.acceptedAt ? new Date(state.acceptedAt).toISOString() : undefined,
+    components: state.components.map((c) => ({
+      kind: c.kind,
+      name: c.name,
+      digitized: Boolean(c.digitized),
+    })),
+    supplementRequest: openSupplement
+      ? {
+          phase: openSupplement.phase,
+          reason: openSupplement.reason,
+          items: openSupplement.items.map((i) => ({ kind: i.kind, name: i.name, reason: i.reason })),
+        }
+      : undefined,
+    payments: state.payments.map((p) => ({
+      amountVnd: p.amountVnd,
+      channel: p.channel,
+      receiptRef: p.receiptRef,
+      at: new Date(p.at).toISOString(),
+    })),
+    forms: citizenForms.filter((f) => view.forms[f] !== undefined),
+    result: state.result
+      ? {
+          kind: state.result.kind,
+          signedBy: state.result.signedBy,
+          signedAt: state.result.signedAt,
+          sha256: state.result.sha256,
+          reason: state.result.reason,
+        }
+      : undefined,
+    returned: state.returnedAt !== undefined,
+    evaluated: state.evaluation !== undefined,
+    canEvaluate: state.status === 'DA_TRA_KET_QUA' && !state.evaluation && !view.ended,
+    timeline: state.history.map((entry) => ({
+      at: entry.at,
+      action: entry.action,
+      title: historyNames[entry.action] ?? entry.action,
+      status: entry.status,
+      by:
+        entry.actor?.role === 'applicant'
+          ? 'Người nộp hồ sơ'
+          : entry.actor
+            ? unitName(entry.actor.unit)
+            : undefined,
+      note: entry.note,
+    })),
+    eventSeq: view.eventSeq,
+  };
+}
+
+function registerDossierRoutes(scope: FastifyInstance, ctx: ApiContext): void {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+
+  app.get(
+    '/v1/citizen/dossiers',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'The citizen’s dossiers, newest first',
+        response: { 200: z.object({ dossiers: z.array(z.looseObject({})) }), ...errorResponses(401, 403) },
+      },
+    },
+    async (request) => {
+      const codes = await servicesOf(ctx).store.dossierCodes(citizenOf(request).applicantKey);
+      const dossiers = [];
+      for (const code of codes) {
+        const view = await ctx.dossiers.get(code).catch(() => undefined);
+        dossiers.push(view ? summaryOf(view) : { code, statusName: 'Không đọc được hồ sơ' });
+      }
+      return { dossiers };
+    },
+  );
+
+  app.get(
+    '/v1/citizen/dossiers/:code',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'One of the citizen’s dossiers: status, timeline, payments, forms, result',
+        params: codeParamsSchema,
+        response: { 200: z.looseObject({}), ...errorResponses(400, 401, 403, 404, 410) },
+      },
+    },
+    async (request) => detailOf(ctx, await ownDossier(ctx, request, request.params.code)),
+  );
+
+  app.get(
+    '/v1/citizen/dossiers/:code/forms/:form',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'A statutory form issued on the dossier, as a PDF file',
+        params: z.strictObject({ code: codeParamsSchema.shape.code, form: z.enum(citizenForms) }),
+        response: errorResponses(400, 401, 403, 404, 410),
+      },
+    },
+    async (request, reply) => {
+      const { code, form } = request.params;
+      const view = await ownDossier(ctx, request, code);
+      const data = view.forms[form];
+      if (!data) throw new NotFoundError(`Hồ sơ ${code} chưa có văn bản "${form}"`);
+      return pdfReply(reply, formPdf(data), `${code}-${form}.pdf`);
+    },
+  );
+
+  app.post(
+    '/v1/citizen/dossiers/:code/supplement',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'Answers a supplementation request with files uploaded to the dossier',
+        params: codeParamsSchema,
+        body: z.strictObject({
+          documents: z
+            .array(
+              z.strictObject({
+                kind: kebabIdSchema,
+                ref: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+                name: z.string().min(1).max(200).optional(),
+              }),
+            )
+            .min(1, 'must list at least one document'),
+        }),
+        response: { 200: z.looseObject({}), ...errorResponses(400, 401, 403, 404, 409, 410) },
+      },
+    },
+    async (request) => {
+      const { code } = request.params;
+      const view = await ownDossier(ctx, request, code);
+      for (const d of request.body.documents) {
+        if (!(await ctx.documents.claim(d.ref, code)))
+          throw new BadRequestError(`Không tìm thấy tệp ${d.ref}; vui lòng tải lên lại`, [
+            `documents: ${d.ref}`,
+          ]);
+      }
+      const documents = request.body.documents.map((d) => ({
+        kind: d.kind,
+        name: d.name,
+        form: 'electronic' as const,
+        fileRef: d.ref,
+      }));
+      const name = view.state.step === 'intake' ? 'provide-intake-supplement' : 'provide-supplementation';
+      const result = await ctx.dossiers.act(code, {
+        name,
+        actor: applicantActor(code),
+        payload: { documents },
+      });
+      request.log.info({ dossierCode: code, documents: documents.length }, 'citizen supplemented a dossier');
+      return { code, status: result.status, statusName: result.statusName };
+    },
+  );
+
+  app.post(
+    '/v1/citizen/dossiers/:code/evaluation',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'Rates the service once the result was returned (once)',
+        params: codeParamsSchema,
+        body: actionSchemas.evaluate,
+        response: { 200: z.looseObject({}), ...errorResponses(400, 401, 403, 404, 409, 410) },
+      },
+    },
+    async (request) => {
+      const { code } = request.params;
+      const view = await ownDossier(ctx, request, code);
+      if (view.ended)
+        throw new IllegalActionError('ILLEGAL_STATE', `Hồ sơ ${code} đã kết thúc; không đánh giá được nữa`);
+      const result = await ctx.dossiers.act(code, {
+        name: 'evaluate',
+        actor: applicantActor(code),
+        payload: request.body,
+      });
+      request.log.info({ dossierCode: code }, 'citizen rated the service');
+      return { code, status: result.status, statusName: result.statusName };
+    },
+  );
+
+  app.get(
+    '/v1/citizen/dossiers/:code/result',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'The signed e-result: who signed it, when, its hash, and the check of its signature',
+        params: codeParamsSchema,
+        response: { 200: z.looseObject({}), ...errorResponses(400, 401, 403, 404, 410) },
+      },
+    },
+    async (request) => {
+      const { code } = request.params;
+      const { state } = await ownDossier(ctx, request, code);
+      const result = state.result;
+      if (!result) throw new NotFoundError(`Hồ sơ ${code} chưa có kết quả`);
+      const check = await checkResult(ctx, result);
+      return {
+        kind: result.kind,
+        signedBy: result.signedBy,
+        signedAt: result.signedAt,
+        sha256: result.sha256,
+        algorithm: 'Ed25519',
+        signature: result.signature,
+        publicKeyFingerprint: result.publicKeyFingerprint,
+        publicKeyPem: check.publicKeyPem,
+        verification: {
+          hashMatches: check.hashMatches,
+          signatureValid: check.signatureValid,
+          valid: check.valid,
+        },
+        verdict: check.valid
+          ? `Chữ ký số hợp lệ: văn bản do ${result.signedBy} ký lúc ${result.signedAt}, không bị sửa đổi`
+          : 'Không xác thực được chữ ký số của văn bản này',
+      };
+    },
+  );
+
+  app.get(
+    '/v1/citizen/dossiers/:code/result/signed',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'The signed e-result itself (the bytes whose hash was signed)',
+        params: codeParamsSchema,
+        response: errorResponses(400, 401, 403, 404, 410),
+      },
+    },
+    async (request, reply) => {
+      const { code } = request.params;
+      const { state } = await ownDossier(ctx, request, code);
+      if (!state.result) throw new NotFoundError(`Hồ sơ ${code} chưa có kết quả`);
+      const stored = await ctx.documents.get(state.result.ref);
+      if (!stored) throw new NotFoundError(`Không còn lưu văn bản kết quả của hồ sơ ${code}`);
+      return (reply as FastifyReply)
+        .header('content-type', stored.meta.mediaType)
+        .header('content-disposition', `attachment; filename="${code}-ket-qua-da-ky.json"`)
+        .header('cache-control', 'no-store')
+        .send(Buffer.from(stored.content));
+    },
+  );
+
+  app.get(
+    '/v1/citizen/dossiers/:code/result.pdf',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary: 'A readable copy of the signed e-result as a PDF file',
+        params: codeParamsSchema,
+        response: errorResponses(400, 401, 403, 404, 410),
+      },
+    },
+    async (request, reply) => {
+      const { code } = request.params;
+      const { state } = await ownDossier(ctx, request, code);
+      const result = state.result;
+      if (!result) throw new NotFoundError(`Hồ sơ ${code} chưa có kết quả`);
+      const stored = await ctx.documents.get(result.ref);
+      const signed = stored
+        ? (JSON.parse(Buffer.from(stored.content).toString('utf8')) as { text?: string })
+        : {};
+      const agency = state.application.competentAgency;
+      const pdf = resultPdf({
+        dossierCode: code,
+        procedure: { code: state.procedure.code, name: state.procedure.name },
+        resultName: procedureToday(ctx, state.procedure.code).resultName,
+        kind: result.kind,
+        text: signed.text ?? result.reason ?? '',
+        agencyName: ctx.organisation.has(agency) ? ctx.organisation.get(agency).name : agency,
+        signedBy: result.signedBy,
+        signedAt: result.signedAt,
+        sha256: result.sha256,
+        publicKeyFingerprint: result.publicKeyFingerprint,
+      });
+      return pdfReply(reply, pdf, `${code}-ket-qua.pdf`);
+    },
+  );
+}
+
+/** The stored result hashed again and its signature checked with the signing unit's public key. */
+async function checkResult(
+  ctx: ApiContext,
+  result: NonNullable<DossierView['state']['result']>,
+): Promise<{ hashMatches: boolean; signatureValid: boolean; valid: boolean; publicKeyPem?: string }> {
+  const stored = await ctx.documents.get(result.ref);
+  const hashMatches =
+    stored !== null && createHash('sha256').update(stored.content).digest('hex') === result.sha256;
+  const signatures = servicesOf(ctx).signatures;
+  const signatureValid =
+    signatures !== undefined &&
+    result.signature !== undefined &&
+    result.publicKeyFingerprint !== undefined &&
+    (await signatures.verify(
+      {
+        unitCode: result.signedBy,
+        algorithm: 'Ed25519',
+        signedAt: result.signedAt,
+        sha256: result.sha256,
+        signature: result.signature,
+        publicKeyFingerprint: result.publicKeyFingerprint,
+      },
+      result.sha256,
+    ));
+  const publicKeyPem = signatures ? await signatures.publicKeyPem(result.signedBy) : undefined;
+  return { hashMatches, signatureValid, valid: hashMatches && signatureValid, publicKeyPem };
+}
+
+export function pdfReply(reply: FastifyReply, pdf: Buffer, fileName: string) {
+  return reply
+    .header('content-type', 'application/pdf')
+    .header('content-disposition', `attachment; filename="${fileName}"`)
+    .header('cache-control', 'no-store')
+    .send(pdf);
+}
