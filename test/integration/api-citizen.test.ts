@@ -9,36 +9,29 @@
  * citizen downloads and checks, and rates. Another citizen sees none of it; an official's token is
  * refused on citizens' routes. An abandoned draft is removed with its files by the sweep.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { connect as connectSocket } from 'node:net';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApiServer } from '../../api/server.js';
-import { AccessLog } from '../../audit/access-log.js';
-import { PaymentEvents } from '../../events/payment-events.js';
-import { CitizenStore } from '../../infra/citizen-store.js';
-import { PaymentGateway } from '../../infra/payment-gateway.js';
-import { PaymentGatewayEmulator } from '../../infra/payment-gateway-emulator.js';
-import { UnitKeyring } from '../../infra/signing.js';
-import { loadOrganisation } from '../../rules/organisation-loader.js';
-import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
+import type { PaymentEvents } from '../../events/payment-events.js';
+import type { CitizenStore } from '../../infra/citizen-store.js';
+import type { PaymentGatewayEmulator } from '../../infra/payment-gateway-emulator.js';
+import { type CitizenStack, startCitizenStack } from '../support/citizen-stack.js';
+import type { DossierTestSystem } from '../support/dossier-env.js';
 import { demoUnits } from '../support/fixtures.js';
-import { startTestIdentity, type TestIdentity } from '../support/identity.js';
 
 const PROCEDURE = '1.004222'; // Đăng ký thường trú: toàn trình, 2 required components, online fee 10 000 đ
 const fileLimit = 64 * 1024;
 const dossierLimit = 100 * 1024;
 const retentionDays = 30;
 
+let stack: CitizenStack;
 let system: DossierTestSystem;
-let identity: TestIdentity;
 let app: FastifyInstance;
 let apiUrl: string;
 let store: CitizenStore;
 let payments: PaymentEvents;
 let gatewayEmulator: PaymentGatewayEmulator;
-const merchant = { tmnCode: 'TTHCTEST', hashSecret: randomBytes(24).toString('hex'), ipnUrl: '' };
 
 const pdf = (text: string) =>
   Buffer.from(`%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% ${text}\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
@@ -48,17 +41,10 @@ const png = Buffer.concat([
   Buffer.alloc(17),
 ]);
 
-/** Each run's own citizens (12-digit ID numbers), so reruns on the shared NATS start empty. */
-const idNumber = () =>
-  `0${String(Date.now()).slice(-8)}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
-const citizens: Record<'an' | 'binh', string> = { an: '', binh: '' };
-
-async function citizenToken(who: 'an' | 'binh'): Promise<string> {
-  return identity.provider.issueAccessToken(`citizen-${who}-${process.pid}`);
-}
+const citizenToken = (who: 'an' | 'binh') => stack.citizenToken(who);
 
 async function officialToken(role: 'counter-officer' | 'leader' | 'specialist', unit: string, sub?: string) {
-  return identity.token({ sub: sub ?? `${role}@${unit}`, name: `Cán bộ ${role}`, unit, role });
+  return stack.identity.token({ sub: sub ?? `${role}@${unit}`, name: `Cán bộ ${role}`, unit, role });
 }
 
 async function call(method: string, url: string, token: string | undefined, body?: unknown) {
@@ -90,86 +76,18 @@ async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, 
 }
 
 beforeAll(async () => {
-  system = await startDossierSystem({ timeSkipping: false });
-  identity = await startTestIdentity();
-  citizens.an = idNumber();
-  citizens.binh = idNumber();
-  identity.account({
-    id: `citizen-an-${process.pid}`,
-    password: randomBytes(8).toString('hex'),
-    name: 'Nguyễn Văn An',
-    citizenId: citizens.an,
-  });
-  identity.account({
-    id: `citizen-binh-${process.pid}`,
-    password: randomBytes(8).toString('hex'),
-    name: 'Trần Thị Bình',
-    citizenId: citizens.binh,
-  });
-  store = await CitizenStore.open(system.nc, system.protection.dataKeys, {
-    prefix: `t${randomBytes(4).toString('hex')}`,
-  });
-  payments = await PaymentEvents.open(system.nc);
-  gatewayEmulator = await PaymentGatewayEmulator.start({ merchants: [merchant], ipnBackoffMs: 50 });
-  const keyring = new UnitKeyring(join(system.dataDir, 'keys'));
-  const organisation = loadOrganisation('demo');
-  // The API's address is known once it listens; the gateway settings name it, so it is chosen first.
-  const probe = await buildProbePort();
-  apiUrl = `http://127.0.0.1:${probe}`;
-  merchant.ipnUrl = `${apiUrl}/v1/payments/ipn`;
-  app = await buildApiServer({
-    temporal: system.temporal,
-    dossiers: system.client,
-    nc: system.nc,
-    documents: system.documents,
-    accessLog: await AccessLog.open(system.nc),
-    organisation,
-    secret: randomBytes(32).toString('hex'),
-    oidc: identity.verifier,
+  stack = await startCitizenStack({
     uploadLimitBytes: fileLimit,
-    citizens: {
-      store,
-      pseudonymSecret: () => system.protection.keyring.pseudonymSecret,
-      draftRetentionDays: retentionDays,
-      dossierUploadLimitBytes: dossierLimit,
-      payments: {
-        gateway: new PaymentGateway({
-          payUrl: gatewayEmulator.payUrl,
-          tmnCode: merchant.tmnCode,
-          hashSecret: merchant.hashSecret,
-          returnUrl: `${apiUrl}/v1/payments/return`,
-        }),
-        events: payments,
-      },
-      merchantName: 'UBND tỉnh Quảng Ngãi (demo)',
-      signatures: {
-        verify: (signature, sha256) => keyring.verify(signature, sha256),
-        publicKeyPem: (unit) => keyring.publicKeyPem(unit),
-      },
-    },
+    dossierUploadLimitBytes: dossierLimit,
+    draftRetentionDays: retentionDays,
   });
-  await app.listen({ host: '127.0.0.1', port: probe });
+  ({ system, app, apiUrl, store, payments } = stack);
+  gatewayEmulator = stack.gateway;
 }, 120_000);
 
 afterAll(async () => {
-  await app?.close();
-  await gatewayEmulator?.stop();
-  await identity?.stop();
-  await system?.teardown();
+  await stack?.stop();
 });
-
-async function buildProbePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Pays through the emulator's page as a browser would: the page, then its form; returns the redirect back. */
 async function payAtGateway(redirect: string): Promise<string> {
