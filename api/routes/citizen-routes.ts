@@ -36,7 +36,7 @@ import { actionSchemas } from '../../domain/dossier/dossier-actions.js';
 import { onlineIntakeDueDate } from '../../domain/dossier/dossier-checks.js';
 import { historyNames } from '../../domain/dossier/dossier-labels.js';
 import { paymentStatus } from '../../domain/online-payment.js';
-import { toCivilDate } from '../../domain/time.js';
+import { formatInstant, formatVietnameseDate, toCivilDate } from '../../domain/time.js';
 import { cleanFileName, formatByteSize } from '../../domain/uploads.js';
 import { kebabIdSchema } from '../../domain/validation.js';
 import { DraftNotFoundError } from '../../infra/citizen-store.js';
@@ -679,6 +679,7 @@ function detailOf(ctx: ApiContext, view: DossierView) {
       ? {
           kind: state.result.kind,
           signedBy: state.result.signedBy,
+          signedByName: unitName(state.result.signedBy),
           signedAt: state.result.signedAt,
           sha256: state.result.sha256,
           reason: state.result.reason,
@@ -687,19 +688,29 @@ function detailOf(ctx: ApiContext, view: DossierView) {
     returned: state.returnedAt !== undefined,
     evaluated: state.evaluation !== undefined,
     canEvaluate: state.status === 'DA_TRA_KET_QUA' && !state.evaluation && !view.ended,
-    timeline: state.history.map((entry) => ({
-      at: entry.at,
-      action: entry.action,
-      title: historyNames[entry.action] ?? entry.action,
-      status: entry.status,
-      by:
-        entry.actor?.role === 'applicant'
-          ? 'Người nộp hồ sơ'
-          : entry.actor
-            ? unitName(entry.actor.unit)
-            : undefined,
-      note: entry.note,
-    })),
+    timeline: [
+      {
+        at: new Date(state.submittedAt).toISOString(),
+        action: 'submitted-online',
+        title: 'Nộp hồ sơ trực tuyến',
+        status: 'CHO_TIEP_NHAN',
+        by: 'Người nộp hồ sơ',
+        note: undefined,
+      },
+      ...state.history.map((entry) => ({
+        at: entry.at,
+        action: entry.action,
+        title: historyNames[entry.action] ?? entry.action,
+        status: entry.status,
+        by:
+          entry.actor?.role === 'applicant'
+            ? 'Người nộp hồ sơ'
+            : entry.actor
+              ? unitName(entry.actor.unit)
+              : undefined,
+        note: entry.note,
+      })),
+    ],
     eventSeq: view.eventSeq,
   };
 }
@@ -863,7 +874,7 @@ function registerDossierRoutes(scope: FastifyInstance, ctx: ApiContext): void {
           valid: check.valid,
         },
         verdict: check.valid
-          ? `Chữ ký số hợp lệ: văn bản do ${result.signedBy} ký lúc ${result.signedAt}, không bị sửa đổi`
+          ? `Chữ ký số hợp lệ: văn bản do ${unitNameOf(ctx, result.signedBy)} (${result.signedBy}) ký lúc ${vietnameseDateTime(result.signedAt)}, không bị sửa đổi sau khi ký`
           : 'Không xác thực được chữ ký số của văn bản này',
       };
     },
@@ -928,6 +939,16 @@ function registerDossierRoutes(scope: FastifyInstance, ctx: ApiContext): void {
       return pdfReply(reply, pdf, `${code}-ket-qua.pdf`);
     },
   );
+}
+
+function unitNameOf(ctx: ApiContext, code: string): string {
+  return ctx.organisation.has(code) ? ctx.organisation.get(code).name : code;
+}
+
+/** 'HH:mm dd/MM/yyyy' in Vietnam time, as forms print it. */
+function vietnameseDateTime(iso: string): string {
+  const local = formatInstant(Date.parse(iso));
+  return `${local.slice(11, 16)} ngày ${formatVietnameseDate(local.slice(0, 10))}`;
 }
 
 /** The stored result hashed again and its signature checked with the signing unit's public key. */

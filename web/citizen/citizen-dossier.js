@@ -6,7 +6,7 @@
  */
 import { h, mount, toast } from '../ui.js';
 import { call, sendFile } from './citizen-api.js';
-import { dateTime, errorText, focusHeading, heading, vnd } from './citizen-ui.js';
+import { civil, dateTime, errorText, focusHeading, heading, vnd } from './citizen-ui.js';
 
 const formNames = {
   receipt: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)',
@@ -172,7 +172,7 @@ function resultSection(code, d) {
     'section',
     { 'aria-labelledby': 'ket-qua-h' },
     h('h2', { id: 'ket-qua-h' }, d.result.kind === 'approval' ? 'Kết quả giải quyết' : 'Thông báo từ chối'),
-    h('p', {}, `Ký số bởi ${d.result.signedBy} lúc ${dateTime(d.result.signedAt)}`),
+    h('p', {}, `Ký số bởi ${d.result.signedByName} lúc ${dateTime(d.result.signedAt)}`),
     h(
       'div',
       { class: 'actions' },
@@ -252,9 +252,9 @@ function ratingSection(code, d, refresh) {
           const id = `q${key}-${value}`;
           return h(
             'div',
-            {},
+            { class: 'choice' },
             h('input', { type: 'radio', name: `q${key}`, id, value: String(value) }),
-            h('label', { for: id }, ` ${text}`),
+            h('label', { for: id }, text),
           );
         }),
       ),
@@ -288,10 +288,10 @@ export async function showDossier(main, code, query) {
         ? h(
             'p',
             { class: 'meta' },
-            `Đang chờ ${d.receivingUnit.name} tiếp nhận${d.onlineIntakeDueDate ? `; yêu cầu bổ sung (nếu có) được gửi chậm nhất ngày ${d.onlineIntakeDueDate}` : ''}.`,
+            `Đang chờ ${d.receivingUnit.name} tiếp nhận${d.onlineIntakeDueDate ? `; yêu cầu bổ sung (nếu có) được gửi chậm nhất ngày ${civil(d.onlineIntakeDueDate)}` : ''}.`,
           )
         : null,
-      d.appointmentDate ? h('p', {}, `Ngày hẹn trả kết quả: ${d.appointmentDate}`) : null,
+      d.appointmentDate ? h('p', {}, `Ngày hẹn trả kết quả: ${civil(d.appointmentDate)}`) : null,
       supplementSection(code, d, refresh),
       paymentSection(code, d, query),
       resultSection(code, d),

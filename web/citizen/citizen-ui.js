@@ -22,3 +22,9 @@ export function vnd(amount) {
 export function dateTime(iso) {
   return iso ? new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' }) : '';
 }
+
+/** 'dd/mm/yyyy' of a civil date 'yyyy-mm-dd'. */
+export function civil(date) {
+  const [y, m, d] = String(date).split('-');
+  return d ? `${d}/${m}/${y}` : String(date);
+}
