@@ -296,7 +296,7 @@ export function registeredRoutes(app: FastifyInstance): RegisteredRoute[] {
   return [...(routeLists.get(app) ?? [])];
 }
 
-/** Like Fastify's, with the lookup secret and page tokens cut out of the URL. */
+/** Like Fastify's, with the lookup secret, page tokens and file names cut out of the URL. */
 function serializeRequest(request: FastifyRequest) {
   return {
     method: request.method,
@@ -307,7 +307,8 @@ function serializeRequest(request: FastifyRequest) {
 }
 
 export function redactUrl(url: string): string {
-  return url.replace(/([?&](?:secret|pageToken)=)[^&#]*/gi, '$1[redacted]');
+  // Uploaded files' names may name a person (`?name=CCCD Nguyen Van A.pdf`): cut out too.
+  return url.replace(/([?&](?:secret|pageToken|name)=)[^&#]*/gi, '$1[redacted]');
 }
 
 /** Jurisdictions' calendars: the calendar files and the published amendments, cached until they change. */

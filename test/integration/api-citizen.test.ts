@@ -463,6 +463,22 @@ describe('citizens’ online services', () => {
     expect(twice.statusCode).toBe(409);
   });
 
+  it('logs nothing that names the citizen: no name, ID number, phone, address or file name', async () => {
+    const logged = stack.logLines.join('');
+    expect(logged).toContain('citizen submitted a dossier online');
+    for (const personal of [
+      'Nguyễn Văn An',
+      stack.citizens.an.idNumber,
+      '0912345678',
+      'Lê Lợi',
+      'Tờ khai CT01',
+      'ý kiến chủ hộ',
+      encodeURIComponent('Tờ khai CT01'),
+    ]) {
+      expect(logged, personal).not.toContain(personal);
+    }
+  });
+
   it('an abandoned draft is removed with its files after the retention days', async () => {
     const token = await citizenToken('binh');
     const created = (await call('POST', '/v1/citizen/drafts', token, { procedureCode: PROCEDURE })).json();

@@ -12,6 +12,7 @@ import { buildApiServer } from '../../api/server.js';
 import { AccessLog } from '../../audit/access-log.js';
 import { PaymentEvents } from '../../events/payment-events.js';
 import { CitizenStore } from '../../infra/citizen-store.js';
+import { createLogger } from '../../infra/logging.js';
 import { PaymentGateway } from '../../infra/payment-gateway.js';
 import { PaymentGatewayEmulator } from '../../infra/payment-gateway-emulator.js';
 import { UnitKeyring } from '../../infra/signing.js';
@@ -37,6 +38,8 @@ export interface CitizenStack {
   gateway: PaymentGatewayEmulator;
   citizens: { an: TestCitizen; binh: TestCitizen };
   citizenToken(who: 'an' | 'binh'): Promise<string>;
+  /** Every line the API logged, as written. */
+  logLines: string[];
   stop(): Promise<void>;
 }
 
@@ -95,7 +98,13 @@ export async function startCitizenStack(options: {
     const gateway = await PaymentGatewayEmulator.start({ merchants: [merchant], ipnBackoffMs: 50 });
     stops.push(() => gateway.stop());
     const keyring = new UnitKeyring(join(system.dataDir, 'keys'));
+    const logLines: string[] = [];
     const app = await buildApiServer({
+      logger: createLogger({
+        name: 'tthc-api',
+        level: 'info',
+        destination: { write: (line) => logLines.push(line) },
+      }),
       temporal: system.temporal,
       dossiers: system.client,
       nc: system.nc,
@@ -144,6 +153,7 @@ export async function startCitizenStack(options: {
       gateway,
       citizens,
       citizenToken: (who) => identity.provider.issueAccessToken(citizens[who].id),
+      logLines,
       stop,
     };
   } catch (error) {
