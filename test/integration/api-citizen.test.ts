@@ -19,6 +19,7 @@ import type { PaymentGatewayEmulator } from '../../infra/payment-gateway-emulato
 import { type CitizenStack, startCitizenStack } from '../support/citizen-stack.js';
 import type { DossierTestSystem } from '../support/dossier-env.js';
 import { demoUnits } from '../support/fixtures.js';
+import { recordingHistories, writeHistories } from '../support/histories.js';
 
 const PROCEDURE = '1.004222'; // Đăng ký thường trú: toàn trình, 2 required components, online fee 10 000 đ
 const fileLimit = 64 * 1024;
@@ -85,7 +86,18 @@ beforeAll(async () => {
   gatewayEmulator = stack.gateway;
 }, 120_000);
 
+/** The dossier the citizen submits: its history is a replay fixture (TTHC_RECORD_HISTORIES=1). */
+let code = '';
+
 afterAll(async () => {
+  if (recordingHistories && stack && code) {
+    await writeHistories(stack.system.temporal, stack.system.protection.codec, [
+      {
+        name: 'online intake: a citizen submits online, supplements, pays and rates the result',
+        workflowId: code,
+      },
+    ]);
+  }
   await stack?.stop();
 });
 
@@ -108,7 +120,6 @@ async function payAtGateway(redirect: string): Promise<string> {
 
 describe('citizens’ online services', () => {
   let draftId = '';
-  let code = '';
 
   it('only a citizen’s own account opens the citizens’ routes', async () => {
     expect((await call('GET', '/v1/citizen/dossiers', undefined)).statusCode).toBe(401);
