@@ -150,7 +150,27 @@ export function registerCitizenPaymentRoutes(scope: FastifyInstance, ctx: ApiCon
 /** The gateway's routes: public (the signature is the authentication). */
 export function registerGatewayRoutes(scope: FastifyInstance, ctx: ApiContext): void {
   const app = scope.withTypeProvider<ZodTypeProvider>();
-  const anyQuery = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+  // The gateway's parameters, named for the documentation; checked by the adapter (a repeated one is refused there).
+  const param = z.union([z.string().max(512), z.array(z.string().max(512))]).optional();
+  const anyQuery = z.looseObject(
+    Object.fromEntries(
+      [
+        'vnp_TmnCode',
+        'vnp_Amount',
+        'vnp_BankCode',
+        'vnp_BankTranNo',
+        'vnp_CardType',
+        'vnp_OrderInfo',
+        'vnp_PayDate',
+        'vnp_ResponseCode',
+        'vnp_TransactionNo',
+        'vnp_TransactionStatus',
+        'vnp_TxnRef',
+        'vnp_SecureHash',
+        'vnp_SecureHashType',
+      ].map((name) => [name, param]),
+    ),
+  );
 
   app.get(
     '/v1/payments/ipn',
@@ -194,7 +214,7 @@ export function registerGatewayRoutes(scope: FastifyInstance, ctx: ApiContext): 
 async function handleIpn(
   ctx: ApiContext,
   request: FastifyRequest,
-  query: Record<string, string | string[]>,
+  query: Record<string, unknown>,
 ): Promise<IpnAnswer> {
   const { gateway, events, orders } = paymentsOf(ctx);
   const refuse = async (answer: IpnAnswer, reason: string, fields: Record<string, unknown> = {}) => {
