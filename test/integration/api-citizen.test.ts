@@ -474,6 +474,38 @@ describe('citizens’ online services', () => {
     expect(twice.statusCode).toBe(409);
   });
 
+  it('bad input is a 4xx that changes nothing; a forged notification is refused and logged', async () => {
+    const token = await citizenToken('binh');
+    const draft = (await call('POST', '/v1/citizen/drafts', token, { procedureCode: PROCEDURE })).json();
+    const before = (await call('GET', `/v1/citizen/drafts/${draft.id}`, token)).json().draft;
+    for (const body of [
+      { applicant: { fullName: 42 } },
+      { applicant: { nickname: 'x' } },
+      { notificationChannel: 'pigeon' },
+      { notes: 'x'.repeat(5000) },
+      { receivingUnit: ['a'] },
+    ]) {
+      const response = await call('PUT', `/v1/citizen/drafts/${draft.id}`, token, body);
+      expect(response.statusCode, JSON.stringify(body)).toBe(400);
+      expect(response.json().error).toContain('Dữ liệu không hợp lệ');
+    }
+    expect((await call('GET', `/v1/citizen/drafts/${draft.id}`, token)).json().draft).toEqual(before);
+    expect((await call('POST', '/v1/citizen/drafts', token, { procedureCode: 'KHONG.CO' })).statusCode).toBe(
+      404,
+    );
+    expect((await call('GET', '/v1/citizen/drafts/../../etc', token)).statusCode).toBeGreaterThanOrEqual(400);
+    expect((await call('GET', '/v1/citizen/drafts/draft-zz', token)).statusCode).toBe(400);
+    expect((await call('DELETE', `/v1/citizen/drafts/${draft.id}`, token)).statusCode).toBe(204);
+
+    const forged = await app.inject({
+      method: 'GET',
+      url: '/v1/payments/ipn?vnp_TxnRef=000.01.41.H99-261207-9999.1&vnp_Amount=1&vnp_SecureHash=abc',
+    });
+    expect(forged.json()).toEqual({ RspCode: '97', Message: 'Invalid signature' });
+    const logged = await payments.list('000.01.41.H99-261207-9999.1');
+    expect(logged.map((e) => [e.outcome, e.reason])).toContainEqual(['refused', 'invalid-signature']);
+  });
+
   it('logs nothing that names the citizen: no name, ID number, phone, address or file name', async () => {
     const logged = stack.logLines.join('');
     expect(logged).toContain('citizen submitted a dossier online');
