@@ -592,7 +592,7 @@ function registerUploadRoutes(scope: FastifyInstance, ctx: ApiContext): void {
         summary: 'Uploads a file to supplement one of the citizen’s dossiers (then POST …/supplement)',
         params: codeParamsSchema,
         querystring: nameQuery,
-        response: { 201: uploaded, ...errorResponses(400, 401, 403, 404) },
+        response: { 201: uploaded, ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
     async (
@@ -601,6 +601,10 @@ function registerUploadRoutes(scope: FastifyInstance, ctx: ApiContext): void {
     ) => {
       const { code } = request.params;
       const view = await ownDossier(ctx, request, code);
+      // Files are taken only to answer an open supplementation request.
+      if (view.ended || !view.state.supplements.some((s) => s.providedAt === undefined)) {
+        throw new IllegalActionError('ILLEGAL_STATE', `Hồ sơ ${code} không có yêu cầu bổ sung đang chờ`);
+      }
       const used = await dossierBytes(ctx, view);
       const { stored, mediaType } = await receiveFile(ctx, request, used, request.query.name);
       await ctx.documents.claim(stored.ref, code);

@@ -288,6 +288,15 @@ describe('citizens’ online services', () => {
     expect((await call('GET', '/v1/citizen/dossiers', binh)).json().dossiers).toEqual([]);
     expect((await call('GET', `/v1/citizen/dossiers/${code}`, binh)).statusCode).toBe(404);
 
+    // Files go to a dossier only to answer a supplementation request.
+    const unasked = await app.inject({
+      method: 'POST',
+      url: `/v1/citizen/dossiers/${code}/uploads?name=x.pdf`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/pdf' },
+      payload: pdf('unasked'),
+    });
+    expect(unasked.statusCode).toBe(409);
+
     const counter = await officialToken('counter-officer', demoUnits.camThanhOneStop);
     const inbox = await eventually(
       async () => (await call('GET', '/v1/online-inbox', counter)).json(),
@@ -472,6 +481,41 @@ describe('citizens’ online services', () => {
       scores: { '1': 1 },
     });
     expect(twice.statusCode).toBe(409);
+  });
+
+  it('the counter refuses an online dossier with its reasons: the refusal (Mẫu 03) is the citizen’s PDF', async () => {
+    const token = await citizenToken('binh');
+    const draft = (await call('POST', '/v1/citizen/drafts', token, { procedureCode: PROCEDURE })).json();
+    await call('PUT', `/v1/citizen/drafts/${draft.id}`, token, {
+      receivingUnit: demoUnits.camThanhOneStop,
+      competentAgency: demoUnits.camThanhCommittee,
+      applicant: { fullName: 'Trần Thị Bình', phone: '0987654321', address: 'Số 5 Trần Phú' },
+    });
+    for (const kind of ['to-khai-thay-doi-thong-tin-cu-tru', 'giay-to-chung-minh-cho-o-hop-phap'])
+      expect(
+        (await uploadTo(draft.id, kind, pdf(`${kind} ${Date.now()}`), `${kind}.pdf`, token)).statusCode,
+      ).toBe(200);
+    const submitted = await call('POST', `/v1/citizen/drafts/${draft.id}/submit`, token);
+    expect(submitted.statusCode, submitted.body).toBe(201);
+    const refusedCode = submitted.json().code;
+    const counter = await officialToken('counter-officer', demoUnits.camThanhOneStop);
+    // Another unit's counter cannot decide on it.
+    const elsewhere = await officialToken('counter-officer', demoUnits.konTumOneStop);
+    const wrongUnit = await call('POST', `/v1/dossiers/${refusedCode}/actions/refuse-intake`, elsewhere, {
+      reason: 'Không thuộc thẩm quyền',
+    });
+    expect(wrongUnit.statusCode).toBe(403);
+    const refused = await call('POST', `/v1/dossiers/${refusedCode}/actions/refuse-intake`, counter, {
+      reason: 'Chỗ ở không thuộc địa bàn Phường Cẩm Thành',
+    });
+    expect(refused.statusCode, refused.body).toBe(200);
+    const view = (await call('GET', `/v1/citizen/dossiers/${refusedCode}`, token)).json();
+    expect(view).toMatchObject({ status: 'TU_CHOI', forms: ['refusal'] });
+    const form = await call('GET', `/v1/citizen/dossiers/${refusedCode}/forms/refusal`, token);
+    expect(form.statusCode).toBe(200);
+    expect(form.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    // Nothing to pay on a refused dossier.
+    expect((await call('POST', `/v1/citizen/dossiers/${refusedCode}/payments`, token)).statusCode).toBe(409);
   });
 
   it('bad input is a 4xx that changes nothing; a forged notification is refused and logged', async () => {
