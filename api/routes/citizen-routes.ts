@@ -37,7 +37,7 @@ import { onlineIntakeDueDate } from '../../domain/dossier/dossier-checks.js';
 import { historyNames } from '../../domain/dossier/dossier-labels.js';
 import { paymentStatus } from '../../domain/online-payment.js';
 import { formatInstant, formatVietnameseDate, toCivilDate } from '../../domain/time.js';
-import { cleanFileName, formatByteSize } from '../../domain/uploads.js';
+import { cleanFileName, formatByteSize, uploadMediaTypes } from '../../domain/uploads.js';
 import { kebabIdSchema } from '../../domain/validation.js';
 import { DraftNotFoundError } from '../../infra/citizen-store.js';
 import { formPdf, resultPdf } from '../../infra/form-pdf.js';
@@ -439,7 +439,7 @@ function registerDraftRoutes(scope: FastifyInstance, ctx: ApiContext): void {
               kind,
               ref: record.ref,
               name: (name ?? stored.name).slice(0, 200),
-              mediaType: 'application/pdf',
+              mediaType: uploadMediaTypes.find((t) => t === stored.mediaType) ?? 'application/pdf',
               size: stored.size,
               reused: true,
             },

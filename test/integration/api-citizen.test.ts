@@ -483,6 +483,44 @@ describe('citizens’ online services', () => {
     expect(twice.statusCode).toBe(409);
   });
 
+  it('offers the components the citizen already has digitized for reuse in a new draft (ND 45/2020)', async () => {
+    const token = await citizenToken('an');
+    const reusable = (await call('GET', `/v1/citizen/digitized?procedure=${PROCEDURE}`, token)).json()
+      .reusable;
+    expect(reusable.map((r: { kind: string }) => r.kind)).toEqual(
+      expect.arrayContaining(['to-khai-thay-doi-thong-tin-cu-tru', 'giay-to-chung-minh-cho-o-hop-phap']),
+    );
+    // Another citizen has none of them.
+    const binh = await citizenToken('binh');
+    expect((await call('GET', `/v1/citizen/digitized?procedure=${PROCEDURE}`, binh)).json().reusable).toEqual(
+      [],
+    );
+    const draft = (await call('POST', '/v1/citizen/drafts', token, { procedureCode: PROCEDURE })).json();
+    const reused = await call(
+      'POST',
+      `/v1/citizen/drafts/${draft.id}/documents/giay-to-chung-minh-cho-o-hop-phap/reuse`,
+      token,
+    );
+    expect(reused.statusCode, reused.body).toBe(200);
+    expect(reused.json().documents).toEqual([
+      expect.objectContaining({ kind: 'giay-to-chung-minh-cho-o-hop-phap', reused: true }),
+    ]);
+    const { errors } = (await call('GET', `/v1/citizen/drafts/${draft.id}`, token)).json();
+    expect(errors.map((e: { field: string }) => e.field)).not.toContain(
+      'documents.giay-to-chung-minh-cho-o-hop-phap',
+    );
+    expect(
+      (
+        await call(
+          'POST',
+          `/v1/citizen/drafts/${draft.id}/documents/giay-to-chung-minh-cho-o-hop-phap/reuse`,
+          binh,
+        )
+      ).statusCode,
+    ).toBe(404);
+    expect((await call('DELETE', `/v1/citizen/drafts/${draft.id}`, token)).statusCode).toBe(204);
+  });
+
   it('the counter refuses an online dossier with its reasons: the refusal (Mẫu 03) is the citizen’s PDF', async () => {
     const token = await citizenToken('binh');
     const draft = (await call('POST', '/v1/citizen/drafts', token, { procedureCode: PROCEDURE })).json();

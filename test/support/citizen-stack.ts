@@ -12,6 +12,7 @@ import { buildApiServer } from '../../api/server.js';
 import { AccessLog } from '../../audit/access-log.js';
 import { PaymentEvents } from '../../events/payment-events.js';
 import { CitizenStore } from '../../infra/citizen-store.js';
+import { DigitizedRegistry } from '../../infra/digitized-registry.js';
 import { createLogger } from '../../infra/logging.js';
 import { PaymentGateway } from '../../infra/payment-gateway.js';
 import { PaymentGatewayEmulator } from '../../infra/payment-gateway-emulator.js';
@@ -123,6 +124,7 @@ export async function startCitizenStack(options: {
       citizens: {
         store,
         pseudonymSecret: () => system.protection.keyring.pseudonymSecret,
+        digitized: await DigitizedRegistry.open(system.nc),
         draftRetentionDays: options.draftRetentionDays,
         dossierUploadLimitBytes: options.dossierUploadLimitBytes,
         payments: {
