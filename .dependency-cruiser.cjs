@@ -75,6 +75,16 @@ module.exports = {
       to: { path: '^(api|cli|client|stack|simulation|bench|workers|workflows)/' },
     },
     {
+      name: 'integrations-are-io-layers',
+      severity: 'error',
+      comment:
+        'portal/ (the portal sync, its adapter and emulator) and notifications/ (the notifier, the SMS and mail ' +
+        'adapters and emulators) are I/O like retention/: they use domain/, contract/, encryption/, infra/, events/, ' +
+        'rules/ and config/, never a surface (api/, cli/, client/, stack/, simulation/, bench/), workers/ or workflows/.',
+      from: { path: '^(portal|notifications)/' },
+      to: { path: '^(api|cli|client|stack|simulation|bench|workers|workflows)/' },
+    },
+    {
       name: 'contract-is-the-boundary',
       severity: 'error',
       comment:

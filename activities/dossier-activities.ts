@@ -9,10 +9,12 @@ import type { Logger } from 'pino';
 import type { Applicant } from '../domain/application.js';
 import type { CalendarData } from '../domain/calendar.js';
 import type { Procedure } from '../domain/catalogue.js';
+import type { NotificationContact } from '../domain/dossier/applicant-notices.js';
 import type { ResultDocument, StoredComponent } from '../domain/dossier/dossier-state.js';
 import { toCivilDate } from '../domain/time.js';
 import { type DossierEvent, dossierEventSchema } from '../events/dossier-event-schema.js';
 import { type DetailKeys, sealDetails } from '../events/event-details.js';
+import { notificationKey, sealNotification } from '../events/notification-message.js';
 import {
   ensureStream,
   eventStreamConfig,
@@ -103,7 +105,11 @@ export interface Notification {
   dossierCode: string;
   seq: number;
   kind: string;
+  /** An e-mail's subject (absent in dossiers begun before it was sent). */
+  subject?: string;
   text: string;
+  /** Where the applicant asked to be told; none for a notice to the agency or an applicant who asked for none. */
+  contact?: NotificationContact;
 }
 
 /** Creates the activities; makes sure the event streams exist first. */
@@ -175,12 +181,20 @@ export async function createDossierActivities(deps: ActivityDependencies) {
       return sequences;
     },
 
-    /** Outbox for the SMS / e-mail / portal gateway (an external system); carries no personal data. */
+    /**
+     * The outbox the notifier delivers from: the text and the applicant's contact sealed with the
+     * dossier's data key (events/notification-message.ts), nothing personal in plaintext.
+     */
     async notifyApplicant(notification: Notification): Promise<void> {
+      const message = await sealNotification(
+        notification,
+        { subject: notification.subject, text: notification.text, contact: notification.contact },
+        deps.dataKeys,
+      );
       await countPublishFailures(
         'notifications',
-        js.publish(notificationSubject(notification.dossierCode), JSON.stringify(notification), {
-          msgID: `notify:${notification.dossierCode}:${notification.seq}`,
+        js.publish(notificationSubject(notification.dossierCode), JSON.stringify(message), {
+          msgID: `notify:${notificationKey(notification)}`,
           expect: { streamName: notificationStreamName },
         }),
       );

@@ -19,12 +19,16 @@ import {
   type JsMsg,
   jetstream,
   jetstreamManager,
-  StorageType,
 } from '@nats-io/jetstream';
 import { type NatsConnection, nanos } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import { ensureStream, eventStreamConfig, eventStreamName } from '../events/stream.js';
-import { deadLetterSubject, deadLettersFilter, everySubjectUnder } from '../events/subjects.js';
+import {
+  deadLetterStreamConfig,
+  ensureStream,
+  eventStreamConfig,
+  eventStreamName,
+} from '../events/stream.js';
+import { deadLetterSubject, everySubjectUnder } from '../events/subjects.js';
 import { defaultPeriodKinds, type PeriodKind } from '../indicators/periods.js';
 import {
   addCounts,
@@ -41,7 +45,7 @@ import {
 } from './indicator-store.js';
 import { type EventSource, eventSources, type ParsedEvent, sourceFor } from './sources.js';
 
-export const deadLetterStreamName = 'TTHC_DEAD_LETTERS';
+export { deadLetterStreamName } from '../events/stream.js';
 
 export interface AggregatorOptions {
   nc: NatsConnection;
@@ -97,12 +101,7 @@ export class IndicatorAggregator {
     };
     const jsm = await jetstreamManager(options.nc);
     await ensureStream(jsm, eventStreamConfig());
-    await ensureStream(jsm, {
-      name: deadLetterStreamName,
-      subjects: [deadLettersFilter],
-      storage: StorageType.File,
-      duplicate_window: nanos(120_000),
-    });
+    await ensureStream(jsm, deadLetterStreamConfig());
     await jsm.consumers.add(eventStreamName, {
       durable_name: options.consumerName,
       ack_policy: AckPolicy.Explicit,

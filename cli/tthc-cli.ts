@@ -21,6 +21,7 @@ registerIndicatorCommands(program);
 (await import('./erase-command.js')).registerEraseCommand(program);
 (await import('./login-command.js')).registerLoginCommands(program);
 (await import('./roles-command.js')).registerRolesCommands(program);
+(await import('./portal-command.js')).registerPortalCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -16,6 +16,7 @@ export type SettingGroup =
   | 'data'
   | 'api'
   | 'sign-in'
+  | 'integrations'
   | 'local stack'
   | 'tooling';
 
@@ -198,6 +199,16 @@ const settings = {
         'how often the retention sweep looks for dossiers due for erasure (it also sweeps at start)',
     },
   ),
+  TTHC_PORTAL_SYNC: setting(flag().default(false), {
+    group: 'worker',
+    description:
+      'run the portal-sync service in this process: every dossier’s record and status changes to the national portal (Cổng DVCQG), its acknowledgements back to the dossiers (docs/operations.md, “Portal sync”); one process of a deployment (`npm start` always runs it)',
+  }),
+  TTHC_NOTIFIER: setting(flag().default(false), {
+    group: 'worker',
+    description:
+      'run the notifier in this process: the applicants’ SMS and e-mail messages, each delivered once (docs/operations.md, “Notifications”); one process of a deployment (`npm start` always runs it)',
+  }),
   TTHC_INDICATOR_META_BUCKET: setting(natsName.default('tthc_indicators_meta'), {
     group: 'worker',
     description: 'KV bucket that names the active indicator bucket (isolates test or staging read models)',
@@ -504,7 +515,7 @@ const settings = {
     group: 'sign-in',
     shownDefault: '(http://127.0.0.1:<TTHC_API_PORT>)',
     description:
-      'the API’s address as browsers reach it: the console’s redirect URI is `<TTHC_PUBLIC_URL>/auth/callback`; with https the session cookie is Secure',
+      'the API’s address as browsers, citizens and outside systems reach it: the console’s redirect URI is `<TTHC_PUBLIC_URL>/auth/callback`, with https the session cookie is Secure; the result links sent to the portal are made absolute with it',
   }),
   TTHC_DEV_SHARED_SECRET_TOKENS: setting(flag().default(false), {
     group: 'sign-in',
@@ -526,6 +537,101 @@ const settings = {
         'the Temporal Web UI, for the console’s link from a dossier to its history (decoded through `/codec` for supervisors and administrators)',
     },
   ),
+  TTHC_PORTAL_URL: setting(z.url('must be a URL such as https://dichvucong.gov.vn/…').optional(), {
+    group: 'integrations',
+    shownDefault: '(npm start: its emulator)',
+    description:
+      'the national portal’s integration address (the adapter URL); required with TTHC_PORTAL_SYNC=true; `npm start` runs an emulator and uses it unless this is set',
+  }),
+  TTHC_PORTAL_AUTH_PATH: setting(
+    z
+      .string()
+      .regex(/^\/\S*$/, 'must be a path such as /api/login')
+      .default('/api/login'),
+    {
+      group: 'integrations',
+      description: 'the portal’s login path (a session), under TTHC_PORTAL_URL',
+    },
+  ),
+  TTHC_PORTAL_SERVICE_PATH: setting(
+    z
+      .string()
+      .regex(/^\/\S*$/, 'must be a path such as /api/service')
+      .default('/api/service'),
+    {
+      group: 'integrations',
+      description: 'the portal’s integration path (DongBoHoSoMC, CapNhatTienDoHoSoMC), under TTHC_PORTAL_URL',
+    },
+  ),
+  TTHC_PORTAL_USERNAME: setting(z.string().min(1).default('tthc-flow'), {
+    group: 'integrations',
+    description: 'the province’s account at the portal (the default is the emulator’s)',
+  }),
+  TTHC_PORTAL_PASSWORD: setting(z.string().min(1).default('tthc-flow-dev'), {
+    group: 'integrations',
+    shownDefault: '(the emulator’s)',
+    secret: true,
+    description: 'the account’s password (keep it out of the repository)',
+  }),
+  TTHC_PORTAL_UNIT_CODE: setting(
+    z
+      .string()
+      .regex(/^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/, 'must be a unit code such as 000.00.00.H99')
+      .default('000.00.00.H99'),
+    {
+      group: 'integrations',
+      description: 'the unit the account syncs for (`madonvi`): the province’s code at the portal',
+    },
+  ),
+  TTHC_PORTAL_TIMEOUT: setting(duration.refine((ms) => ms >= 100, 'must be at least 100ms').default(10_000), {
+    group: 'integrations',
+    shownDefault: '10s',
+    description: 'how long the portal has to answer a request before it is tried again (with backoff)',
+  }),
+  TTHC_SMS_GATEWAY_URL: setting(z.url('must be a URL such as https://sms.example.vn/api/send').optional(), {
+    group: 'integrations',
+    shownDefault: '(npm start: its emulator)',
+    description:
+      'the SMS brandname gateway’s send address (HTTP, JSON, an idempotency key per message); required with TTHC_NOTIFIER=true',
+  }),
+  TTHC_SMS_GATEWAY_TOKEN: setting(z.string().min(1).default('tthc-flow-dev'), {
+    group: 'integrations',
+    shownDefault: '(the emulator’s)',
+    secret: true,
+    description: 'the gateway’s API key (sent as a bearer token)',
+  }),
+  TTHC_SMS_SENDER: setting(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.\-_ ]{1,11}$/, 'must be a brandname of 1–11 letters, digits, . - _ or spaces')
+      .default('MOTCUA'),
+    {
+      group: 'integrations',
+      description: 'the SMS brandname the messages come from',
+    },
+  ),
+  TTHC_SMTP_URL: setting(
+    z
+      .string()
+      .regex(/^smtps?:\/\/\S+$/, 'must be smtp://host:port or smtps://user:pass@host:port')
+      .optional(),
+    {
+      group: 'integrations',
+      shownDefault: '(npm start: its receiver)',
+      secret: true,
+      description:
+        'the mail server the notifier sends through (nodemailer URL; may hold a user and password); required with TTHC_NOTIFIER=true',
+    },
+  ),
+  TTHC_MAIL_FROM: setting(z.string().min(3).default('"Bộ phận Một cửa" <khong-tra-loi@motcua.local>'), {
+    group: 'integrations',
+    description: 'the sender of the applicants’ e-mails',
+  }),
+  TTHC_NOTIFIER_MAX_ATTEMPTS: setting(count(1).max(100, 'must be ≤ 100').default(10), {
+    group: 'integrations',
+    description:
+      'deliveries of one message the notifier tries while the gateway or mail server cannot take it (backoff 2 s doubling to 5 min) before it reports it failed on the dossier’s timeline',
+  }),
   TTHC_API_URL: setting(
     z.string().url('must be a URL such as http://127.0.0.1:3000').default('http://127.0.0.1:3000'),
     {
@@ -561,6 +667,22 @@ const settings = {
     group: 'local stack',
     description:
       '`npm start`: the embedded OpenID Connect provider (issuer `http://127.0.0.1:<port>`), unless `TTHC_OIDC_ISSUER` names another',
+  }),
+  TTHC_PORTAL_EMULATOR_PORT: setting(port(8091), {
+    group: 'local stack',
+    description: '`npm start`: the national portal’s emulator (its admin API under /admin)',
+  }),
+  TTHC_SMS_EMULATOR_PORT: setting(port(8092), {
+    group: 'local stack',
+    description: '`npm start`: the SMS gateway’s emulator (what it received: /admin/messages)',
+  }),
+  TTHC_SMTP_PORT: setting(port(2525), {
+    group: 'local stack',
+    description: '`npm start`: the embedded SMTP receiver',
+  }),
+  TTHC_MAILBOX_PORT: setting(port(8025), {
+    group: 'local stack',
+    description: '`npm start`: the page where officials see the e-mails and SMS the applicants were sent',
   }),
   TTHC_TOOLS_DIR: setting(z.string().min(1).optional(), {
     group: 'tooling',

@@ -3,10 +3,16 @@ import { JetStreamApiError, type JetStreamManager, StorageType, type StreamConfi
 import { nanos } from '@nats-io/transport-node';
 import { streamReplicas } from '../config/configuration.js';
 import { duplicateWindowMs } from './dossier-event-schema.js';
-import { dossierEventsFilter, feedbackEventsFilter, notificationsFilter } from './subjects.js';
+import {
+  deadLettersFilter,
+  dossierEventsFilter,
+  feedbackEventsFilter,
+  notificationsFilter,
+} from './subjects.js';
 
 export const eventStreamName = 'TTHC_EVENTS';
 export const notificationStreamName = 'TTHC_NOTIFICATIONS';
+export const deadLetterStreamName = 'TTHC_DEAD_LETTERS';
 
 /**
  * The domain-event stream. In production use 3 replicas on a 3-node cluster (`replicas: 3`), or
@@ -31,6 +37,16 @@ export function notificationStreamConfig(): Partial<StreamConfig> & { name: stri
     subjects: [notificationsFilter],
     storage: StorageType.File,
     duplicate_window: nanos(duplicateWindowMs),
+  };
+}
+
+/** What the consumers gave up on (`tthc.dead.<consumer>…`): the aggregator's, the portal sync's. */
+export function deadLetterStreamConfig(): Partial<StreamConfig> & { name: string; subjects: string[] } {
+  return {
+    name: deadLetterStreamName,
+    subjects: [deadLettersFilter],
+    storage: StorageType.File,
+    duplicate_window: nanos(120_000),
   };
 }
 

@@ -4,6 +4,8 @@
  *   tthc.feedback.<handling unit>.<event type>                      feedback events (TTHC_EVENTS)
  *   tthc.notify.<dossier code>                                      the applicant-notification outbox
  *   tthc.dead.<consumer>                                            dead letters of a consumer
+ *   tthc.dead.<consumer>.<dossier code>                             a consumer's dead letters of one dossier (portal sync)
+ *   tthc.portal.resend                                              ask the portal-sync service to send dead letters again
  *   tthc.remind.<unit>.<kind>                                       reminders to a unit's officials (TTHC_REMINDERS)
  *   tthc.access.<dossier code>                                      reads of a dossier's personal data (TTHC_ACCESS_LOG)
  * Unit codes and dossier codes are written with their dots as `_` (a subject token has no dots).
@@ -73,6 +75,21 @@ export function notificationSubject(dossierCode: string): string {
 export function deadLetterSubject(consumerName: string): string {
   return `${deadLetterSubjectRoot}.${consumerName}`;
 }
+
+/** `tthc.dead.<consumer>.<dossier code>`: a consumer's dead letters of one dossier, resent together. */
+export function dossierDeadLetterSubject(consumerName: string, dossierCode: string): string {
+  return `${deadLetterSubject(consumerName)}.${subjectToken(dossierCode)}`;
+}
+
+/** The dossier code of a `dossierDeadLetterSubject`; `undefined` for any other subject. */
+export function parseDossierDeadLetterSubject(subject: string): string | undefined {
+  const parts = subject.split('.');
+  if (parts.length !== 4 || `${parts[0]}.${parts[1]}` !== deadLetterSubjectRoot) return undefined;
+  return unitCodeOfToken(parts[3] as string);
+}
+
+/** Request–reply subject of the running portal-sync service: send a dossier's dead letters again. */
+export const portalResendSubject = 'tthc.portal.resend';
 
 /** Whether a (well-formed) subject lies under a root, i.e. matches `everySubjectUnder(root)`. */
 export function isSubjectUnder(root: string, subject: string): boolean {

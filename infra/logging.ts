@@ -15,6 +15,18 @@ export const redactPaths = personalFields.flatMap((field) => [
   `*.*.*.${field}`,
 ]);
 
+/**
+ * Text an outside system sent back (a portal's refusal, a mail server's error) may quote a value:
+ * anything that looks like an e-mail address, a phone or an ID number is masked before it is kept
+ * or logged.
+ */
+export function maskContacts(text: string, max = 500): string {
+  return text
+    .replace(/[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/g, '[…]')
+    .replace(/\+?\d{9,}/g, '[…]')
+    .slice(0, max);
+}
+
 /** Logs for commands whose standard output is their result (CLI, simulate, bench). */
 export function stderrDestination(): pino.DestinationStream {
   return pino.destination(2);

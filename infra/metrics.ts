@@ -141,3 +141,152 @@ export function enableProcessMetrics(): void {
   processMetricsEnabled = true;
   collectDefaultMetrics({ register: metricsRegistry, prefix: 'tthc_' });
 }
+
+/** What the portal-sync metrics read from the running service (PortalSyncService fits). */
+export interface PortalSyncMetricsSource {
+  metrics(): {
+    updates: Record<string, number>;
+    dossiers: { synced: number; failed: number };
+    retries: number;
+    lag: { last: number; p50: number; p95: number; p99: number };
+  };
+  backlog(): Promise<{ pending: number; oldestPendingSeconds: number }>;
+}
+
+let portalSyncMetricsRegistered = false;
+
+/** Gauges read from the portal-sync service at scrape time (the figures of `tthc portal status`). */
+export function registerPortalSyncMetrics(current: () => PortalSyncMetricsSource | undefined): void {
+  if (portalSyncMetricsRegistered) return;
+  portalSyncMetricsRegistered = true;
+  const backlog = async () => {
+    const source = current();
+    return source ? await source.backlog().catch(() => undefined) : undefined;
+  };
+  new Gauge({
+    name: 'tthc_portal_sync_pending',
+    help: 'Dossier events the portal sync has not handled yet (consumer backlog plus unacknowledged)',
+    registers: [metricsRegistry],
+    async collect() {
+      this.reset();
+      const figures = await backlog();
+      if (figures) this.set(figures.pending);
+    },
+  });
+  new Gauge({
+    name: 'tthc_portal_sync_oldest_pending_seconds',
+    help: 'Age of the oldest dossier event not yet handled by the portal sync (0 when nothing waits): the lag now',
+    registers: [metricsRegistry],
+    async collect() {
+      this.reset();
+      const figures = await backlog();
+      if (figures) this.set(figures.oldestPendingSeconds);
+    },
+  });
+  new Gauge({
+    name: 'tthc_portal_sync_lag_seconds',
+    help: 'Event published → acknowledged by the portal, over the last 1000 updates (quantile 0.5, 0.95, 0.99; "last")',
+    labelNames: ['quantile'] as const,
+    registers: [metricsRegistry],
+    collect() {
+      this.reset();
+      const source = current();
+      if (!source) return;
+      const { lag } = source.metrics();
+      this.set({ quantile: 'last' }, lag.last / 1_000);
+      this.set({ quantile: '0.5' }, lag.p50 / 1_000);
+      this.set({ quantile: '0.95' }, lag.p95 / 1_000);
+      this.set({ quantile: '0.99' }, lag.p99 / 1_000);
+    },
+  });
+  new Gauge({
+    name: 'tthc_portal_sync_dossiers',
+    help: 'Dossiers the portal acknowledged (synced) and dossiers held back by a refusal (failed), over the whole store',
+    labelNames: ['state'] as const,
+    registers: [metricsRegistry],
+    collect() {
+      this.reset();
+      const source = current();
+      if (!source) return;
+      const { dossiers } = source.metrics();
+      this.set({ state: 'synced' }, dossiers.synced);
+      this.set({ state: 'failed' }, dossiers.failed);
+    },
+  });
+  new Gauge({
+    name: 'tthc_portal_sync_updates',
+    help: 'Dossier events handled by the portal sync since the process started, by outcome (synced, duplicate, skipped, refused, held)',
+    labelNames: ['outcome'] as const,
+    registers: [metricsRegistry],
+    collect() {
+      this.reset();
+      const source = current();
+      if (!source) return;
+      for (const [outcome, value] of Object.entries(source.metrics().updates)) this.set({ outcome }, value);
+    },
+  });
+  new Gauge({
+    name: 'tthc_portal_sync_retries',
+    help: 'Batches the portal sync had to try again since the process started (the portal or Temporal unreachable)',
+    registers: [metricsRegistry],
+    collect() {
+      this.reset();
+      const source = current();
+      if (source) this.set(source.metrics().retries);
+    },
+  });
+}
+
+/** What the notifier metrics read from the running notifier (NotifierService fits). */
+export interface NotifierMetricsSource {
+  metrics(): {
+    sent: Record<string, number>;
+    duplicate: number;
+    skipped: Record<string, number>;
+    failed: Record<string, number>;
+    retried: number;
+  };
+  pending(): Promise<number>;
+}
+
+let notifierMetricsRegistered = false;
+
+/** Gauges read from the notifier at scrape time. */
+export function registerNotifierMetrics(current: () => NotifierMetricsSource | undefined): void {
+  if (notifierMetricsRegistered) return;
+  notifierMetricsRegistered = true;
+  new Gauge({
+    name: 'tthc_notifier_pending',
+    help: 'Applicant notifications not yet handled by the notifier (consumer backlog plus unacknowledged)',
+    registers: [metricsRegistry],
+    async collect() {
+      this.reset();
+      const source = current();
+      if (!source) return;
+      try {
+        this.set(await source.pending());
+      } catch {
+        // NATS unreachable at scrape time: leave the gauge empty rather than fail the scrape.
+      }
+    },
+  });
+  new Gauge({
+    name: 'tthc_notifications',
+    help: 'Applicant notifications handled since the process started, by outcome (sent, failed, skipped, duplicate, retried) and channel (sms, email) or reason',
+    labelNames: ['outcome', 'channel'] as const,
+    registers: [metricsRegistry],
+    collect() {
+      this.reset();
+      const source = current();
+      if (!source) return;
+      const m = source.metrics();
+      for (const [channel, value] of Object.entries(m.sent)) this.set({ outcome: 'sent', channel }, value);
+      for (const [channel, value] of Object.entries(m.failed))
+        this.set({ outcome: 'failed', channel }, value);
+      for (const [why, value] of Object.entries(m.skipped))
+        this.set({ outcome: 'skipped', channel: why }, value);
+      this.set({ outcome: 'duplicate', channel: '' }, m.duplicate);
+      this.set({ outcome: 'retried', channel: '' }, m.retried);
+    },
+  });
+}

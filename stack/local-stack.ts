@@ -28,6 +28,12 @@ import { PaymentGatewayEmulator } from '../infra/payment-gateway-emulator.js';
 import { startNatsServer, startTemporalDevServer } from '../infra/server-launchers.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
 import { UnitTargetStore } from '../infra/unit-target-store.js';
+import { startDevMailbox } from '../notifications/dev-mailbox.js';
+import { MailReceiver } from '../notifications/mail-receiver.js';
+import { notifierSettings, startNotifier } from '../notifications/notifier-setup.js';
+import { SmsGatewayEmulator } from '../notifications/sms-gateway-emulator.js';
+import { PortalEmulator } from '../portal/portal-emulator.js';
+import { portalSyncSettings, startPortalSync } from '../portal/portal-sync-setup.js';
 import { startPublicationService } from '../publications/publication-service.js';
 import { startRetentionService } from '../retention/retention-service.js';
 import { loadCatalogue } from '../rules/catalogue-loader.js';
@@ -96,6 +102,15 @@ async function main(): Promise<void> {
         ? []
         : [
             [config.TTHC_OIDC_PORT, 'TTHC_OIDC_PORT', 'the embedded identity provider'] as [
+              number,
+              string,
+              string,
+            ],
+          ]),
+      ...(config.TTHC_PORTAL_URL
+        ? []
+        : [
+            [config.TTHC_PORTAL_EMULATOR_PORT, 'TTHC_PORTAL_EMULATOR_PORT', 'the portal emulator'] as [
               number,
               string,
               string,
@@ -282,6 +297,78 @@ async function main(): Promise<void> {
       payment = { payUrl: emulator.payUrl, tmnCode: merchant.tmnCode, hashSecret: merchant.hashSecret };
       summary.push(['Payment gateway', `${emulator.url} (emulator: no real money; docs/citizen.md)`]);
     }
+
+    progress('starting the portal sync …');
+    let portalUrl = config.TTHC_PORTAL_URL;
+    if (!portalUrl) {
+      const emulator = await PortalEmulator.start({
+        port: config.TTHC_PORTAL_EMULATOR_PORT,
+        accounts: [
+          {
+            username: config.TTHC_PORTAL_USERNAME,
+            password: config.TTHC_PORTAL_PASSWORD,
+            madonvi: config.TTHC_PORTAL_UNIT_CODE,
+          },
+        ],
+      });
+      stack.add('portal emulator', () => emulator.stop());
+      portalUrl = emulator.url;
+    }
+    const portalSync = await startPortalSync({
+      nc,
+      temporal: temporalClient,
+      dataKeys: protection.dataKeys,
+      settings: portalSyncSettings(config, portalUrl),
+      organisation: loadOrganisation(config.TTHC_ORGANISATION),
+      catalogue: loadCatalogue().procedures,
+      logger: logger.child({ component: 'portal-sync' }),
+    });
+    stack.add('portal sync', () => portalSync.stop());
+    summary.push([
+      'Portal sync',
+      config.TTHC_PORTAL_URL
+        ? `to ${portalUrl} (npx tthc portal status)`
+        : `to the portal emulator at ${portalUrl} (what it holds: ${portalUrl}/admin/dossiers; npx tthc portal status)`,
+    ]);
+
+    progress('starting the notifier …');
+    let smsUrl = config.TTHC_SMS_GATEWAY_URL;
+    let smtpUrl = config.TTHC_SMTP_URL;
+    const mailboxes: { sms?: SmsGatewayEmulator; mail?: MailReceiver } = {};
+    if (!smsUrl) {
+      const emulator = await SmsGatewayEmulator.start({
+        port: config.TTHC_SMS_EMULATOR_PORT,
+        token: config.TTHC_SMS_GATEWAY_TOKEN,
+      });
+      stack.add('SMS gateway emulator', () => emulator.stop());
+      mailboxes.sms = emulator;
+      smsUrl = emulator.url;
+    }
+    if (!smtpUrl) {
+      const receiver = await MailReceiver.start({ port: config.TTHC_SMTP_PORT });
+      stack.add('SMTP receiver', () => receiver.stop());
+      mailboxes.mail = receiver;
+      smtpUrl = receiver.url;
+    }
+    const notifier = await startNotifier({
+      nc,
+      temporal: temporalClient,
+      dataKeys: protection.dataKeys,
+      settings: notifierSettings(config, { sms: smsUrl, smtp: smtpUrl }),
+      logger: logger.child({ component: 'notifier' }),
+    });
+    stack.add('notifier', () => notifier.stop());
+    let mailboxPage = '';
+    if (mailboxes.sms || mailboxes.mail) {
+      const mailbox = await startDevMailbox({
+        mail: mailboxes.mail,
+        sms: mailboxes.sms,
+        port: config.TTHC_MAILBOX_PORT,
+      });
+      stack.add('development mailbox', () => mailbox.stop());
+      mailboxPage = `; what applicants were sent: ${mailbox.url}`;
+    }
+    summary.push(['Notifications', `SMS via ${smsUrl}, e-mail via ${smtpUrl}${mailboxPage}`]);
 
     progress('starting the HTTP API …');
     const secret = await localTokenSecret(config.TTHC_DATA_DIR, config.TTHC_TOKEN_SECRET);

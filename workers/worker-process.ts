@@ -24,9 +24,18 @@ import { DecodeFailureMonitor } from '../encryption/decode-failures.js';
 import type { LiveKeyring } from '../encryption/live-keyring.js';
 import { type HttpEndpoints, startHttpEndpoints } from '../infra/health.js';
 import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
-import { enableProcessMetrics, metricsRegistry, registerIndicatorMetrics } from '../infra/metrics.js';
+import {
+  enableProcessMetrics,
+  metricsRegistry,
+  registerIndicatorMetrics,
+  registerNotifierMetrics,
+  registerPortalSyncMetrics,
+} from '../infra/metrics.js';
 import { connectWhenReachable, loadConfigOrExit, openKeyringOrExit } from '../infra/process-startup.js';
 import { freePort } from '../infra/server-launchers.js';
+import { notifierSettings, type RunningNotifier, startNotifier } from '../notifications/notifier-setup.js';
+import type { PortalSyncService } from '../portal/portal-sync-service.js';
+import { portalSyncSettings, startPortalSync } from '../portal/portal-sync-setup.js';
 import { type RetentionService, startRetentionService } from '../retention/retention-service.js';
 import { loadCatalogue } from '../rules/catalogue-loader.js';
 import { loadOrganisation } from '../rules/organisation-loader.js';
@@ -43,6 +52,8 @@ class WorkerProcess {
   private connection?: NativeConnection;
   private indicators?: IndicatorService;
   private retention?: RetentionService;
+  private portalSync?: PortalSyncService;
+  private notifier?: RunningNotifier;
   private clientConnection?: Connection;
   private endpoints?: HttpEndpoints;
   private protection?: PayloadProtection;
@@ -140,6 +151,16 @@ class WorkerProcess {
       this.retention = await this.startRetention(this.nc);
       if (!this.retention) return;
     }
+    if (config.TTHC_PORTAL_SYNC) {
+      this.portalSync = await this.startPortalSync(this.nc);
+      if (!this.portalSync) return;
+      registerPortalSyncMetrics(() => this.portalSync);
+    }
+    if (config.TTHC_NOTIFIER) {
+      this.notifier = await this.startNotifier(this.nc);
+      if (!this.notifier) return;
+      registerNotifierMetrics(() => this.notifier?.service);
+    }
     if (this.stopping) return;
     this.phase = 'ready';
     logger.info(
@@ -150,6 +171,8 @@ class WorkerProcess {
         taskQueues: this.workers.map((worker) => worker.options.taskQueue),
         indicatorAggregator: config.TTHC_INDICATOR_AGGREGATOR,
         retentionSweep: config.TTHC_RETENTION_SWEEP,
+        portalSync: config.TTHC_PORTAL_SYNC,
+        notifier: config.TTHC_NOTIFIER,
       },
       'worker ready',
     );
@@ -181,6 +204,8 @@ class WorkerProcess {
     if (outcomes.some((outcome) => outcome.status === 'rejected')) code = code || 1;
     await this.indicators?.stop().catch((error) => logger.warn({ error: String(error) }, 'aggregator stop'));
     await this.retention?.stop().catch((error) => logger.warn({ error: String(error) }, 'retention stop'));
+    await this.portalSync?.stop().catch((error) => logger.warn({ error: String(error) }, 'portal sync stop'));
+    await this.notifier?.stop().catch((error) => logger.warn({ error: String(error) }, 'notifier stop'));
     this.protection?.close();
     await this.nc?.drain().catch(() => undefined);
     await this.connection?.close().catch(() => undefined);
@@ -202,19 +227,57 @@ class WorkerProcess {
     });
   }
 
+  /** A Temporal client with the data converter (the services read and update dossiers); undefined if stopped while connecting. */
+  private async temporalClient(nc: NatsConnection): Promise<Client | undefined> {
+    this.protection ??= await this.openProtection(nc);
+    this.clientConnection ??= await this.retryingTemporal((address) => Connection.connect({ address }));
+    if (!this.clientConnection) return undefined;
+    return new Client({
+      connection: this.clientConnection,
+      namespace: this.config.TTHC_TEMPORAL_NAMESPACE,
+      dataConverter: this.protection.dataConverter,
+    });
+  }
+
+  /** The portal sync (TTHC_PORTAL_SYNC); undefined if stopped while connecting. */
+  private async startPortalSync(nc: NatsConnection): Promise<PortalSyncService | undefined> {
+    const { config } = this;
+    const temporal = await this.temporalClient(nc);
+    if (!temporal || !this.protection) return undefined;
+    return startPortalSync({
+      nc,
+      temporal,
+      dataKeys: this.protection.dataKeys,
+      settings: portalSyncSettings(config),
+      organisation: loadOrganisation(config.TTHC_ORGANISATION),
+      catalogue: loadCatalogue().procedures,
+      logger: this.logger.child({ component: 'portal-sync' }),
+      replicas: config.TTHC_STREAM_REPLICAS,
+    });
+  }
+
+  /** The notifier (TTHC_NOTIFIER); undefined if stopped while connecting. */
+  private async startNotifier(nc: NatsConnection): Promise<RunningNotifier | undefined> {
+    const temporal = await this.temporalClient(nc);
+    if (!temporal || !this.protection) return undefined;
+    return startNotifier({
+      nc,
+      temporal,
+      dataKeys: this.protection.dataKeys,
+      settings: notifierSettings(this.config),
+      logger: this.logger.child({ component: 'notifier' }),
+      replicas: this.config.TTHC_STREAM_REPLICAS,
+    });
+  }
+
   /** The retention index and sweep (TTHC_RETENTION_SWEEP); undefined if stopped while connecting. */
   private async startRetention(nc: NatsConnection): Promise<RetentionService | undefined> {
     const { config } = this;
-    this.protection ??= await this.openProtection(nc);
-    this.clientConnection = await this.retryingTemporal((address) => Connection.connect({ address }));
-    if (!this.clientConnection) return undefined;
+    const temporal = await this.temporalClient(nc);
+    if (!temporal || !this.protection) return undefined;
     return startRetentionService({
       nc,
-      temporal: new Client({
-        connection: this.clientConnection,
-        namespace: config.TTHC_TEMPORAL_NAMESPACE,
-        dataConverter: this.protection.dataConverter,
-      }),
+      temporal,
       protection: this.protection,
       dataDir: config.TTHC_DATA_DIR,
       organisation: loadOrganisation(config.TTHC_ORGANISATION),
@@ -295,18 +358,34 @@ class WorkerProcess {
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit('tthc-worker');
-  const servesSomething =
-    servesQueues(config) || config.TTHC_INDICATOR_AGGREGATOR || config.TTHC_RETENTION_SWEEP;
-  if (!servesSomething) {
+  const services =
+    config.TTHC_INDICATOR_AGGREGATOR ||
+    config.TTHC_RETENTION_SWEEP ||
+    config.TTHC_PORTAL_SYNC ||
+    config.TTHC_NOTIFIER;
+  if (!servesQueues(config) && !services) {
     process.stderr.write(
-      'tthc-worker: nothing to run: TTHC_TASK_QUEUES is none, TTHC_SERVE_DOSSIER_QUEUE, TTHC_INDICATOR_AGGREGATOR and TTHC_RETENTION_SWEEP are false\n',
+      'tthc-worker: nothing to run: TTHC_TASK_QUEUES is none, TTHC_SERVE_DOSSIER_QUEUE, TTHC_INDICATOR_AGGREGATOR, TTHC_RETENTION_SWEEP, TTHC_PORTAL_SYNC and TTHC_NOTIFIER are false\n',
+    );
+    process.exit(2);
+  }
+  if (config.TTHC_PORTAL_SYNC && !config.TTHC_PORTAL_URL) {
+    process.stderr.write(
+      'tthc-worker: TTHC_PORTAL_SYNC=true needs TTHC_PORTAL_URL (the portal’s integration address)\n',
+    );
+    process.exit(2);
+  }
+
+  if (config.TTHC_NOTIFIER && (!config.TTHC_SMS_GATEWAY_URL || !config.TTHC_SMTP_URL)) {
+    process.stderr.write(
+      'tthc-worker: TTHC_NOTIFIER=true needs TTHC_SMS_GATEWAY_URL (the SMS gateway) and TTHC_SMTP_URL (the mail server)\n',
     );
     process.exit(2);
   }
 
   const logger = createLogger({ name: 'tthc-worker', level: config.TTHC_LOG_LEVEL });
   const keyring =
-    servesQueues(config) || config.TTHC_RETENTION_SWEEP
+    servesQueues(config) || config.TTHC_RETENTION_SWEEP || config.TTHC_PORTAL_SYNC || config.TTHC_NOTIFIER
       ? await openKeyringOrExit(config, 'tthc-worker', logger)
       : undefined;
   const sdkMetricsPort = config.TTHC_SDK_METRICS_PORT || (await freePort());

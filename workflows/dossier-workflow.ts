@@ -42,6 +42,19 @@ import { type CalendarAmendment, calendarAmendmentSchema } from '../domain/calen
 import type { Procedure } from '../domain/catalogue.js';
 import { checkCompleteness } from '../domain/completeness.js';
 import { computeAppointment } from '../domain/deadline.js';
+import {
+  acceptedNotice,
+  apologyNotice,
+  apologyRequiredNotice,
+  contactOf,
+  deadlineChangedNotice,
+  earlyReturnNotice,
+  type Notice,
+  paymentDueNotice,
+  refusalNotice,
+  resultReadyNotice,
+  supplementNotice,
+} from '../domain/dossier/applicant-notices.js';
 import { actionSchemas, type DossierAction, type SupplementItem } from '../domain/dossier/dossier-actions.js';
 import {
   type AmendmentOutcome,
@@ -101,6 +114,8 @@ export const patches = {
   localRules: 'local-rules',
   /** ND 61 Art 19(9): an apology after the day before the due date is refused (TOO_LATE). */
   refuseLateApology: 'refuse-late-apology',
+  /** The applicant is also told of supplementation requests, refusals and fees due (issue #17). */
+  applicantNotices: 'notify-applicant-of-requests-refusals-fees',
   /**
    * Issue #18: a dossier a citizen submitted online waits in the receiving unit's online inbox for
    * the counter's decision (accept-intake, request-intake-supplement, refuse-intake) instead of
@@ -242,6 +257,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   const local = patched(patches.localPublishing);
   const outbox = local ? localPublisher : publisher;
   const notifier = local ? localPublisher : core;
+  const noticeOfEveryStep = patched(patches.applicantNotices);
 
   const rulesLoader = patched(patches.localRules) ? localCore : core;
   const rules = await rulesLoader.loadRules({
@@ -272,9 +288,11 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     if (decision.outcome === 'refused') {
       await commit(refuseAtIntake(state, Date.now(), decision.reason, input.intake.officer));
       issueForm('refusal');
+      if (noticeOfEveryStep) await notify(refusalNotice(state, 'intake', decision.reason));
     } else if (decision.outcome === 'supplement') {
       await commit(requestIntakeSupplement(state, Date.now(), decision.items, input.intake.officer));
       issueForm('supplementation-request');
+      if (noticeOfEveryStep) await notify(supplementNotice(state));
     } else {
       await acceptDossier();
     }
@@ -394,28 +412,34 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   }
 
   async function afterAction(action: DossierAction): Promise<void> {
+    const current = state as DossierState;
     switch (action.name) {
       // The online inbox (only dossiers with onlineIntake take these actions or reach here).
       case 'request-intake-supplement':
         issueForm('supplementation-request', action.actor);
         intakeOutcome = outcomeOf('supplement');
-        await notify('intake-supplement', `Hồ sơ ${input.code}: cần bổ sung, hoàn thiện hồ sơ trực tuyến`);
-        return;
-      case 'refuse-intake':
-        if ((state as DossierState).onlineIntake) {
-          issueForm('refusal', action.actor);
-          intakeOutcome ??= outcomeOf('refused');
-        }
+        // Always told (the online path is new: no running dossier takes it without this call).
+        await notify(supplementNotice(current));
         return;
       case 'request-supplementation':
         issueForm('supplementation-request', action.actor);
+        if (noticeOfEveryStep) await notify(supplementNotice(current));
         return;
       case 'refuse':
         issueForm('refusal', action.actor);
+        if (noticeOfEveryStep) await notify(refusalNotice(current, 'processing', action.payload.reason));
+        return;
+      case 'refuse-intake':
+        // The online inbox's refusal issues its form here (a counter's refusal at intake did at the start).
+        if (current.onlineIntake) {
+          issueForm('refusal', action.actor);
+          intakeOutcome ??= outcomeOf('refused');
+        }
+        if (noticeOfEveryStep) await notify(refusalNotice(current, 'intake', action.payload.reason));
         return;
       case 'apologize':
         issueForm('apology', action.actor);
-        await notify('apology', `Hồ sơ ${input.code}: hẹn lại ngày trả kết quả ${action.payload.newDueDate}`);
+        await notify(apologyNotice(current, action.payload.newDueDate, action.payload.reason));
         return;
       case 'stop':
         issueForm('stop-notice', action.actor);
@@ -423,13 +447,19 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
       case 'start-inter-agency':
         startInterAgency(action.payload.participants.map((p) => p.agency));
         return;
-      case 'approve':
-        await notify('result-ready', `Hồ sơ ${input.code} đã có kết quả`);
+      case 'approve': {
+        await notify(
+          resultReadyNotice(current, unitNames[application.receivingUnit] ?? application.receivingUnit),
+        );
+        const fees = noticeOfEveryStep ? paymentDueNotice(current) : undefined;
+        if (fees) await notify(fees);
         return;
+      }
       case 'return-result':
         // ND 61 Art 20: early return is encouraged, with advance notice to the applicant.
-        if ((state as DossierState).returnedEarly && patched(patches.noticeOfEarlyReturn)) {
-          await notify('early-return', `Hồ sơ ${input.code} đã được trả kết quả trước hạn`);
+        if (current.returnedEarly && patched(patches.noticeOfEarlyReturn)) {
+          const dueDate = deadlineViews(current, Date.now(), calendar as WorkingCalendar).decree?.dueDate;
+          await notify(earlyReturnNotice(current, dueDate));
         }
         return;
       default:
@@ -460,7 +490,8 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     if (patched(patches.notifyOnAcceptance)) {
       const dueDate = deadlineViews(state as DossierState, Date.now(), calendar as WorkingCalendar).decree
         ?.dueDate;
-      await notify('accepted', `Hồ sơ ${input.code} đã được tiếp nhận; hẹn trả kết quả ngày ${dueDate}`);
+      const unit = unitNames[application.receivingUnit] ?? application.receivingUnit;
+      await notify(acceptedNotice(state as DossierState, dueDate, unit));
     }
   }
 
@@ -585,7 +616,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     if (plan.outcome.changed)
       await commit(recordDeadlineChange(current, plan.outcome, amendment, Date.now()));
     const notice = deadlineChangeNotice(plan.outcome, amendment);
-    if (notice) await notify('deadline-changed', notice);
+    if (notice) await notify(deadlineChangedNotice(input.code, notice));
     version++;
     return plan.outcome;
   }
@@ -635,10 +666,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     const apologyAt = apologyCheckAt(current, cal);
     if (apologyAt !== undefined && now >= apologyAt) {
       await commit(flagApologyRequired(current, now, cal));
-      await notify(
-        'apology-required',
-        `Hồ sơ ${input.code} sắp quá hạn: cơ quan giải quyết phải gửi phiếu xin lỗi`,
-      );
+      await notify(apologyRequiredNotice(input.code));
     }
     const afterApology = state as DossierState;
     const overdueAt = overdueCheckAt(afterApology, cal);
@@ -663,8 +691,17 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     return committer.commit(transition, actor);
   }
 
-  async function notify(kind: string, text: string): Promise<void> {
-    await notifier.notifyApplicant({ dossierCode: input.code, seq: committer.lastSeq, kind, text });
+  /** A notice to the applicant's channel (none for a notice to the agency, or an applicant who asked for none). */
+  async function notify(notice: Notice): Promise<void> {
+    const contact = notice.forApplicant ? contactOf(application) : undefined;
+    await notifier.notifyApplicant({
+      dossierCode: input.code,
+      seq: committer.lastSeq,
+      kind: notice.kind,
+      subject: notice.subject,
+      text: notice.text,
+      ...(contact ? { contact } : {}),
+    });
   }
 
   function upsertStaticSearchAttributes(): void {

@@ -10,7 +10,13 @@ import { DossierValidationError, IllegalActionError } from '../../client/client-
 import type { ActionRequest } from '../../contract/dossier-contract.js';
 import type { Actor } from '../../domain/actor.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
-import { addCalendarDays, atCivilTime, toCivilDate, weekday } from '../../domain/time.js';
+import {
+  addCalendarDays,
+  atCivilTime,
+  formatVietnameseDate,
+  toCivilDate,
+  weekday,
+} from '../../domain/time.js';
 import { UnitKeyring } from '../../infra/signing.js';
 import { loadCalendar } from '../../rules/calendar-loader.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
@@ -131,7 +137,15 @@ describe('§1.1 happy paths', () => {
     await sleepUntil(await nextWorkingWeekday(2));
     const receivedAt = await now();
     const outcome = await system.client.receive({
-      application: await householdBusiness(),
+      application: await householdBusiness({
+        notificationChannel: 'sms',
+        applicant: {
+          type: 'citizen',
+          fullName: 'Nguyễn Văn An',
+          idNumber: '051090099999',
+          phone: '0912345678',
+        },
+      }),
       intake: { officer: counter },
     });
     expect(outcome.outcome).toBe('accepted');
@@ -188,9 +202,17 @@ describe('§1.1 happy paths', () => {
       'result-returned',
       'evaluated',
     ]);
+    // What the applicant is told (by SMS, as asked at intake): the appointment, the result and how
+    // to collect it, the fees, the early return; the contents travel sealed.
     const notified = await system.notifications(outcome.code);
-    expect(notified.map((n) => n.kind)).toEqual(['accepted', 'result-ready', 'early-return']);
-    expect(notified[0]?.text).toContain(outcome.dueDate ?? 'missing');
+    expect(notified.map((n) => n.kind)).toEqual(['accepted', 'result-ready', 'payment-due', 'early-return']);
+    expect(notified[0]?.text).toContain(
+      `Ngày hẹn trả kết quả: ${formatVietnameseDate(outcome.dueDate ?? '')}`,
+    );
+    expect(notified[1]?.text).toMatch(/đã có kết quả\. Mời ông\/bà đến .+ nhận kết quả/);
+    expect(notified[2]?.text).toContain('100.000 đồng');
+    expect(notified.every((n) => n.contact?.channel === 'sms' && n.sealedContent && n.text)).toBe(true);
+    expect(JSON.stringify(await system.publishedEvents(outcome.code))).not.toContain('0912345678');
     const last = events.at(-1);
     expect(last?.facts.channel).toBe(1);
     expect(last?.facts.components.every((c) => c.digitized)).toBe(true);
@@ -299,6 +321,9 @@ describe('§1.1 intake', () => {
     });
     expect(done.status).toBe('MOI_TIEP_NHAN');
     expect(done.forms).toContain('receipt');
+    const notified = await system.notifications(outcome.code);
+    expect(notified.map((n) => n.kind)).toEqual(['supplement-requested', 'accepted']);
+    expect(notified[0]?.text).toMatch(/cần bổ sung, hoàn thiện: 1\) .+; 2\) .+/);
   });
 
   it('a refusal at intake ends the dossier with the refusal form (Mẫu 03)', async () => {
@@ -310,6 +335,12 @@ describe('§1.1 intake', () => {
     const final = await finished(outcome.code);
     expect(final.state.status).toBe('TU_CHOI');
     expect(JSON.stringify(final.forms.refusal)).toContain('Ngành nghề kinh doanh bị cấm');
+    expect(await system.notifications(outcome.code)).toEqual([
+      expect.objectContaining({
+        kind: 'refused',
+        text: `Hồ sơ ${outcome.code} không được tiếp nhận. Lý do: Ngành nghề kinh doanh bị cấm.`,
+      }),
+    ]);
   });
 
   it('an applicant who never returns: the dossier closes after the configured limit', async () => {
@@ -368,6 +399,9 @@ describe('§1.1 step 5 processing rules', () => {
     const pausedMs = resumed.deadlines.decision766?.pausedMs ?? 0;
     expect(pausedMs).toBeGreaterThanOrEqual(3 * 24 * 3_600_000);
     expect(pausedMs).toBeLessThan(3 * 24 * 3_600_000 + 60_000);
+    expect((await system.notifications(code)).find((n) => n.kind === 'supplement-requested')?.text).toContain(
+      '1) Bản sao hợp đồng thuê mặt bằng: Thiếu căn cứ địa điểm kinh doanh. Lý do: Hồ sơ chưa đủ căn cứ.',
+    );
   });
 
   it('supplementation is refused after 3 working days; paper requests on an online dossier are refused', async () => {
@@ -455,7 +489,15 @@ describe('§1.1 step 5 processing rules', () => {
 describe('§1.1 step 9 apology and reschedule', () => {
   it('overdue → apology with a new date → on time under the new date; a second reschedule is refused', async () => {
     await sleepUntil(await nextWorkingWeekday(1)); // Monday 09:00
-    const code = await acceptedDossier();
+    const code = await acceptedDossier({
+      notificationChannel: 'email',
+      applicant: {
+        type: 'citizen',
+        fullName: 'Nguyễn Văn An',
+        idNumber: '051090088888',
+        email: 'an@example.vn',
+      },
+    });
     const due = (await system.client.get(code)).deadlines.decree?.dueDate ?? '';
     await act(code, 'assign', leader, { specialist: { id: specialist.id, name: specialist.name } });
     const dayBeforeDue = previousWorkingDay(due);
@@ -470,6 +512,16 @@ describe('§1.1 step 9 apology and reschedule', () => {
     const rescheduled = await system.client.get(code);
     expect(rescheduled.deadlines.decree?.dueDate).toBe(newDueDate);
     expect(JSON.stringify(rescheduled.forms.apology)).toContain('Cần xác minh thêm');
+    const notices = await system.notifications(code);
+    expect(notices.find((n) => n.kind === 'apology')?.contact).toEqual({
+      channel: 'email',
+      email: 'an@example.vn',
+    });
+    expect(notices.find((n) => n.kind === 'apology')?.text).toContain(
+      `(Cần xác minh thêm địa điểm kinh doanh). Ngày hẹn trả kết quả mới: ${formatVietnameseDate(newDueDate)}.`,
+    );
+    // The warning is the agency's: it is in the outbox with no applicant to send it to.
+    expect(notices.find((n) => n.kind === 'apology-required')?.contact).toBeUndefined();
     await expectRejected(
       act(code, 'apologize', leader, {
         reason: 'Lần hai',

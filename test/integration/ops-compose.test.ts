@@ -169,6 +169,7 @@ describe('docker-compose.yml', () => {
     expect(projectServices.map(([name]) => name).sort()).toEqual([
       'api',
       'indicators',
+      'integrations',
       'keyring-setup',
       'worker',
     ]);
@@ -201,6 +202,15 @@ describe('docker-compose.yml', () => {
       ([, service]) => environment(service).TTHC_RETENTION_SWEEP === 'true',
     );
     expect(sweeps.map(([name]) => name)).toEqual(['indicators']);
+    const integrations = compose.services.integrations;
+    expect(integrations?.deploy?.replicas).toBe(1);
+    for (const flag of ['TTHC_PORTAL_SYNC', 'TTHC_NOTIFIER'] as const) {
+      const running = projectServices.filter(([, service]) => environment(service)[flag] === 'true');
+      expect(
+        running.map(([name]) => name),
+        flag,
+      ).toEqual(['integrations']);
+    }
     for (const [name, service] of projectServices) {
       if (service.restart === 'on-failure') continue; // the one-shot keyring setup
       const config = loadConfig(

@@ -429,6 +429,22 @@ describe('the worker process (npm run worker)', () => {
       'tthc-worker: invalid configuration: TTHC_METRICS_PORT must be a port number (got "abc")\n',
     );
   });
+
+  it('a portal sync without the portal, or a notifier without its gateway and mail server, stops at start, exit code 2', async () => {
+    const services = { TTHC_TASK_QUEUES: 'none', TTHC_SERVE_DOSSIER_QUEUE: 'false' };
+    const sync = await runWorkerToExit({ ...services, TTHC_PORTAL_SYNC: 'true' });
+    expect(sync).toEqual({
+      code: 2,
+      stderr: 'tthc-worker: TTHC_PORTAL_SYNC=true needs TTHC_PORTAL_URL (the portal’s integration address)\n',
+    });
+    const notifier = await runWorkerToExit({
+      ...services,
+      TTHC_NOTIFIER: 'true',
+      TTHC_SMTP_URL: 'smtp://127.0.0.1:2525',
+    });
+    expect(notifier.code).toBe(2);
+    expect(notifier.stderr).toContain('TTHC_NOTIFIER=true needs TTHC_SMS_GATEWAY_URL');
+  });
 });
 
 describe('a worker process that runs only the retention sweep', () => {

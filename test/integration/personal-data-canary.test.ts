@@ -7,7 +7,9 @@
  * printed on the scanned papers. Then every byte the system keeps is searched for them: the
  * Temporal histories as the server holds them (fetched without the codec), every KV bucket, and,
  * after the stack stops, every file of the data directory (Temporal's SQLite, the JetStream store,
- * the documents) and every line it logged. Not one occurrence is allowed.
+ * the documents) and every line it logged. Not one occurrence is allowed. The outside systems the
+ * stack emulates (the national portal, the SMS gateway, the applicants' mail server) do get the data
+ * they need, and keep it in memory only, as theirs; the test checks that they got it.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -250,6 +252,27 @@ describe('the canary: no personal data where it does not belong', () => {
 
     // The officials did see the personal data: the search below is not vacuous.
     expect(JSON.stringify(await call('GET', `/v1/dossiers/${code}`, leader))).toContain(canary.idNumber);
+
+    // The outside systems got what they need (they keep it in memory, as the portal and the
+    // applicant's phone do): the portal the applicant's name, the phone its messages.
+    const portal = `http://127.0.0.1:${ports.portal}/admin/dossiers/${code}`;
+    const held = await until(async () => {
+      const response = await fetch(portal);
+      const body = response.ok
+        ? ((await response.json()) as { record: { ChuHoSo: string; TrangThaiHoSo: string } })
+        : undefined;
+      return body?.record.TrangThaiHoSo === '10' ? body : undefined;
+    });
+    expect(held.record.ChuHoSo).toBe(canary.fullName);
+    const texts = await until(async () => {
+      const sent = (await (
+        await fetch(`http://127.0.0.1:${ports.sms}/admin/messages?to=${canary.phone}`)
+      ).json()) as Array<{ text: string }>;
+      return sent.some((m) => m.text.includes(`Hồ sơ ${second.code as string} cần bổ sung`))
+        ? sent
+        : undefined;
+    });
+    expect(texts.some((m) => m.text.includes(`${refused.code as string} không được tiếp nhận`))).toBe(true);
   });
 
   it('leaves no trace in the Temporal histories, as the server keeps them', async () => {
@@ -322,6 +345,17 @@ async function apologize(code: string, due: string, leader: string): Promise<voi
     }
   }
   throw new Error(`no new date after ${due} was accepted for the apology`);
+}
+
+/** Polls `probe` until it returns something (at most 60 s). */
+async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error('the outside systems did not get the dossiers in 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 function expectNoCanary(bytes: Buffer, where: string): void {

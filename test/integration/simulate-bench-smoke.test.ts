@@ -102,6 +102,8 @@ describe('simulate and bench', () => {
       'raw JetStream',
       'rebuild',
       'memory (RSS) per cached open dossier',
+      'event → portal acknowledged latency p99',
+      'portal sync throughput',
     ]) {
       expect(names).toContain(part);
     }

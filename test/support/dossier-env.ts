@@ -10,11 +10,17 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NativeConnection, Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
 import { DossierClient } from '../../client/dossier-client.js';
 import type { PayloadProtection } from '../../encryption/data-converter.js';
 import { ErasedDataError } from '../../encryption/data-keys.js';
 import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { openDetails } from '../../events/event-details.js';
+import {
+  type NotificationContent,
+  type NotificationMessage,
+  openNotification,
+} from '../../events/notification-message.js';
 import { eventStreamName, notificationStreamName } from '../../events/stream.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
 import { DossierCodeAllocator } from '../../infra/dossier-codes.js';
@@ -22,12 +28,7 @@ import { startNatsServer } from '../../infra/server-launchers.js';
 import { createDossierWorkers } from '../../workers/dossier-workers.js';
 import { bundleWorkflowsQuietly } from '../../workers/workflow-bundler.js';
 import { testLogger } from './test-logging.js';
-import {
-  connectNats,
-  connectTemporal,
-  createTimeSkippingEnv,
-  testPayloadProtection,
-} from './test-servers.js';
+import { connectTemporal, createTimeSkippingEnv, testPayloadProtection } from './test-servers.js';
 
 let bundle: Promise<{ code: string }> | undefined;
 
@@ -42,6 +43,9 @@ export interface DossierTestSystem {
   codes: DossierCodeAllocator;
   temporal: Client;
   nc: NatsConnection;
+  /** Where the system's NATS and Temporal listen (for processes a test starts against them). */
+  natsUrl: string;
+  temporalAddress: string;
   /** The payload encryption every client and worker of the system uses. */
   protection: PayloadProtection;
   documents: FileDocumentStore;
@@ -53,8 +57,8 @@ export interface DossierTestSystem {
   publishedEvents(code: string): Promise<DossierEvent[]>;
   /** Events published for a dossier, in order, with their details opened. */
   events(code: string): Promise<DossierEvent[]>;
-  /** Notifications put in the outbox for the applicant's SMS / e-mail gateway, in order. */
-  notifications(code: string): Promise<Array<{ kind: string; text: string }>>;
+  /** Notifications put in the outbox for the applicant's SMS / e-mail gateway, in order, opened. */
+  notifications(code: string): Promise<Array<NotificationMessage & NotificationContent>>;
   teardown(): Promise<void>;
 }
 
@@ -77,18 +81,21 @@ export async function startDossierSystem(options: {
   try {
     const dataDir = await mkdtemp(join(tmpdir(), 'tthc-test-data-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const nc = options.privateNats ? await privateNats(cleanups) : await connectNats();
+    const natsUrl = options.privateNats ? await privateNats(cleanups) : inject('natsUrl');
+    const nc = await connect({ servers: natsUrl, name: 'tthc-test' });
     cleanups.push(() => nc.drain());
     const protection = await testPayloadProtection(nc);
     cleanups.push(async () => protection.close());
     let temporal: Client;
     let connection: NativeConnection;
     let env: TestWorkflowEnvironment | undefined;
+    let temporalAddress = inject('temporalAddress');
     if (options.timeSkipping) {
       env = await createTimeSkippingEnv(protection);
       cleanups.push(() => (env as TestWorkflowEnvironment).teardown());
       temporal = env.client;
       connection = env.nativeConnection;
+      temporalAddress = env.address;
     } else {
       const shared = await connectTemporal(protection);
       cleanups.push(() => shared.close());
@@ -124,6 +131,8 @@ export async function startDossierSystem(options: {
       codes,
       temporal,
       nc,
+      natsUrl,
+      temporalAddress,
       protection,
       documents: new FileDocumentStore(join(dataDir, 'documents'), protection.keyring),
       dataDir,
@@ -147,11 +156,15 @@ export async function startDossierSystem(options: {
             }),
           ),
         ),
-      notifications: (code) =>
-        readStream<{ dossierCode: string; kind: string; text: string }>(
-          nc,
-          notificationStreamName,
-          (n) => n.dossierCode === code,
+      // The contents travel sealed (events/notification-message.ts); the tests read them opened.
+      notifications: async (code) =>
+        Promise.all(
+          (
+            await readStream<NotificationMessage>(nc, notificationStreamName, (n) => n.dossierCode === code)
+          ).map(async (message) => ({
+            ...message,
+            ...(await openNotification(message, protection.dataKeys)),
+          })),
         ),
       teardown,
     };
@@ -161,11 +174,11 @@ export async function startDossierSystem(options: {
   }
 }
 
-/** A nats-server (JetStream) for one system, stopped with it. */
-async function privateNats(cleanups: Array<() => Promise<unknown>>): Promise<NatsConnection> {
+/** A nats-server (JetStream) for one system, stopped with it; its URL. */
+async function privateNats(cleanups: Array<() => Promise<unknown>>): Promise<string> {
   const server = await startNatsServer();
   cleanups.push(() => server.stop());
-  return connect({ servers: server.url, name: 'tthc-test-private' });
+  return server.url;
 }
 
 /** Every message of a stream that matches, read with an ordered consumer from the start. */

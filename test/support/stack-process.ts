@@ -12,6 +12,11 @@ export interface StackPorts {
   nats: number;
   api: number;
   oidc: number;
+  /** The outside systems `npm start` emulates, so that stacks of several tests never meet. */
+  portal: number;
+  sms: number;
+  smtp: number;
+  mailbox: number;
 }
 
 /**
@@ -28,6 +33,10 @@ export async function stackEnvironment(
     nats: await freePort(),
     api: await freePort(),
     oidc: await freePort(),
+    portal: await freePort(),
+    sms: await freePort(),
+    smtp: await freePort(),
+    mailbox: await freePort(),
   };
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('TTHC_')) env[key] = value;
@@ -38,6 +47,10 @@ export async function stackEnvironment(
     TTHC_NATS_PORT: String(ports.nats),
     TTHC_API_PORT: String(ports.api),
     TTHC_OIDC_PORT: String(ports.oidc),
+    TTHC_PORTAL_EMULATOR_PORT: String(ports.portal),
+    TTHC_SMS_EMULATOR_PORT: String(ports.sms),
+    TTHC_SMTP_PORT: String(ports.smtp),
+    TTHC_MAILBOX_PORT: String(ports.mailbox),
     TTHC_SHUTDOWN_GRACE_TIME: '5s',
     ...settings,
   });

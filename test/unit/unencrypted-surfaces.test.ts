@@ -11,7 +11,11 @@ import { allSearchAttributeKeys } from '../../contract/search-attributes.js';
 import { dossierEventSchema } from '../../events/dossier-event-schema.js';
 import { openDetails, sealDetails } from '../../events/event-details.js';
 import { feedbackEventSchema } from '../../events/feedback-event-schema.js';
+import { notificationMessageSchema } from '../../events/notification-message.js';
 import { digitizedRecordSchema } from '../../infra/digitized-registry.js';
+import { deliveryRecordSchema } from '../../notifications/notification-store.js';
+import { portalDeadLetterSchema, portalResendReplySchema } from '../../portal/portal-sync-service.js';
+import { portalSyncStatsSchema, syncCursorSchema } from '../../portal/portal-sync-store.js';
 
 /** Names that say a field holds a citizen's personal data. */
 const personal =
@@ -23,6 +27,8 @@ const reviewed: Record<string, string> = {
   'official.name': 'the official who read the data: accountability needs it; no citizen data',
   applicantKey: 'an HMAC under the keyring’s pseudonym secret, not reversible without it',
   'facts.submitterType': 'citizen or organisation (indicator 5.1), not who',
+  sealedContent:
+    'the text and the applicant’s contact, sealed with the dossier’s data key (events/notification-message.ts)',
 };
 
 /** Open bags of fields, each with the reason nothing personal goes in. */
@@ -67,6 +73,12 @@ const published = {
   'feedback events (TTHC_EVENTS, tthc.feedback.>)': feedbackEventSchema,
   'access log (TTHC_ACCESS_LOG)': accessEntrySchema,
   'digitized registry (KV tthc_digitized)': digitizedRecordSchema,
+  'applicant notifications (TTHC_NOTIFICATIONS, tthc.notify.>)': notificationMessageSchema,
+  'portal sync dead letters (TTHC_DEAD_LETTERS, tthc.dead.tthc_portal_sync.>)': portalDeadLetterSchema,
+  'portal sync cursors (KV tthc_portal_sync, d.<dossier>)': syncCursorSchema,
+  'portal sync counts (KV tthc_portal_sync, stats)': portalSyncStatsSchema,
+  'portal resend replies (tthc.portal.resend)': portalResendReplySchema,
+  'notifier records (KV tthc_notifications)': deliveryRecordSchema,
 };
 
 describe('what is kept unencrypted', () => {
