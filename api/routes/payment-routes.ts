@@ -14,7 +14,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { IllegalActionError } from '../../client/client-errors.js';
+import { DossierErasedError, DossierNotFoundError, IllegalActionError } from '../../client/client-errors.js';
 import type { Actor } from '../../domain/actor.js';
 import {
   dossierOfPaymentReference,
@@ -287,7 +287,32 @@ async function handleIpn(
       },
     });
   } catch (error) {
-    if (!(error instanceof IllegalActionError && error.code === 'ONCE_ONLY')) {
+    // A dossier that ended is no longer running: the update finds no workflow (DossierNotFoundError).
+    const closed =
+      error instanceof IllegalActionError ||
+      error instanceof DossierErasedError ||
+      error instanceof DossierNotFoundError;
+    if (closed && !(error instanceof IllegalActionError && error.code === 'ONCE_ONLY')) {
+      // The dossier can no longer take a payment (refused, withdrawn, ended meanwhile): the money was
+      // taken, so the notification is confirmed and the payment flagged for a refund, never recorded.
+      request.log.warn(
+        { dossierCode: order.dossierCode, txnRef: order.txnRef, code: (error as { code?: string }).code },
+        'payment for a dossier that cannot take it: to be refunded',
+      );
+      await orders.update(
+        { ...order, status: 'failed', transactionNo: result.vnp_TransactionNo, responseCode: 'refund' },
+        found.revision,
+      );
+      await events.record({
+        ...base,
+        outcome: 'refused',
+        amountVnd,
+        reason: 'dossier-closed-refund',
+        answer: ipnAnswers.confirmed.RspCode,
+      });
+      return ipnAnswers.confirmed;
+    }
+    if (!closed) {
       request.log.error({ err: error, txnRef: order.txnRef }, 'payment could not be recorded on the dossier');
       return ipnAnswers.unknownError;
     }

@@ -543,10 +543,20 @@ describe('citizens’ online services', () => {
       reason: 'Không thuộc thẩm quyền',
     });
     expect(wrongUnit.statusCode).toBe(403);
+    // The citizen had started paying; the gateway's page was still open when the counter refused.
+    const order = await call('POST', `/v1/citizen/dossiers/${refusedCode}/payments`, token);
+    expect(order.statusCode).toBe(201);
     const refused = await call('POST', `/v1/dossiers/${refusedCode}/actions/refuse-intake`, counter, {
       reason: 'Chỗ ở không thuộc địa bàn Phường Cẩm Thành',
     });
     expect(refused.statusCode, refused.body).toBe(200);
+    // The payment that then goes through is confirmed to the gateway, never recorded, flagged for a refund.
+    await payAtGateway(order.json().redirect);
+    const sent = gatewayEmulator.notifications.filter((n) => n.txnRef === order.json().txnRef);
+    expect(sent.map((n) => n.answer?.RspCode)).toEqual(['00']);
+    expect((await system.client.get(refusedCode)).state.payments).toEqual([]);
+    const flagged = await payments.list(order.json().txnRef);
+    expect(flagged.map((e) => [e.outcome, e.reason])).toEqual([['refused', 'dossier-closed-refund']]);
     const view = (await call('GET', `/v1/citizen/dossiers/${refusedCode}`, token)).json();
     expect(view).toMatchObject({ status: 'TU_CHOI', forms: ['refusal'] });
     const form = await call('GET', `/v1/citizen/dossiers/${refusedCode}/forms/refusal`, token);
