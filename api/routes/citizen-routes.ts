@@ -42,7 +42,8 @@ import { kebabIdSchema } from '../../domain/validation.js';
 import { DraftNotFoundError } from '../../infra/citizen-store.js';
 import { formPdf, resultPdf } from '../../infra/form-pdf.js';
 import { getProcedure, loadCatalogue } from '../../rules/catalogue-loader.js';
-import type { AuthenticatedCitizen } from '../citizen-auth.js';
+import { type AuthenticatedCitizen, authenticateCitizen } from '../citizen-auth.js';
+import { CitizenEventStreams } from '../citizen-events.js';
 import { type ApiContext, applicantActor, type CitizenServices } from '../context.js';
 import { BadRequestError, NotFoundError } from '../http-errors.js';
 import { codeParamsSchema, errorResponses } from '../schemas.js';
@@ -721,6 +722,37 @@ function detailOf(ctx: ApiContext, view: DossierView) {
 
 function registerDossierRoutes(scope: FastifyInstance, ctx: ApiContext): void {
   const app = scope.withTypeProvider<ZodTypeProvider>();
+  const streams = new CitizenEventStreams(ctx);
+  scope.addHook('preClose', async () => streams.closeAll());
+
+  app.get(
+    '/v1/citizen/dossiers/:code/events',
+    {
+      schema: {
+        tags: ['citizens'],
+        summary:
+          'Server-sent events of one of the citizen’s dossiers: "changed" ({ code, type }, no personal data) at each of its events',
+        params: codeParamsSchema,
+        response: errorResponses(400, 401, 403, 404, 503),
+      },
+    },
+    async (request, reply) => {
+      const { code } = request.params;
+      const { applicantKey, session } = citizenOf(request);
+      if (!(await servicesOf(ctx).store.owns(applicantKey, code))) {
+        throw new NotFoundError(`Không tìm thấy hồ sơ ${code} trong tài khoản của bạn`);
+      }
+      // At each heartbeat: is the session (or the token) still good?
+      const stillValid = session
+        ? async () => {
+            if (!ctx.citizenSessions.lookup(session.id)) throw new Error('session ended');
+          }
+        : async () => {
+            await authenticateCitizen(ctx, request);
+          };
+      streams.stream(request, reply, code, stillValid);
+    },
+  );
 
   app.get(
     '/v1/citizen/dossiers',

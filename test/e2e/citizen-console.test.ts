@@ -220,7 +220,7 @@ describe('the citizens’ online public services in Chromium', () => {
 
     // The counter accepts from its online inbox in the officials' console; the citizen's page follows live.
     await counterAccepts(code);
-    await page.locator('#trang-thai', { hasText: 'Mới tiếp nhận' }).waitFor();
+    await page.locator('#trang-thai', { hasText: 'Mới tiếp nhận' }).waitFor({ timeout: 8_000 }); // live: the event stream, not the 15 s fallback read
     const counter = await official('counter-officer', demoUnits.camThanhOneStop);
     await page.locator('#phieu-receipt').waitFor();
     const leader = await official('leader', demoUnits.camThanhCommittee);
@@ -229,7 +229,7 @@ describe('the citizens’ online public services in Chromium', () => {
     await act(code, 'appraise', specialist, { recommendation: 'approve', note: 'Đủ điều kiện' });
     await act(code, 'approve', leader, { note: 'Đăng ký thường trú cho công dân Nguyễn Văn An' });
     await act(code, 'return-result', counter, { channel: 'online' });
-    await page.locator('#trang-thai', { hasText: 'Đã trả kết quả' }).waitFor({ timeout: 20_000 });
+    await page.locator('#trang-thai', { hasText: 'Đã trả kết quả' }).waitFor({ timeout: 8_000 });
 
     await page.locator('#kiem-tra').click();
     await expect(page.locator('#kiem-tra-chu-ky .verified').textContent()).resolves.toContain(

@@ -369,8 +369,33 @@ describe('citizens’ online services', () => {
   it('the counter accepts: the receipt (Mẫu 01) is the citizen’s to download', async () => {
     const counter = await officialToken('counter-officer', demoUnits.camThanhOneStop);
     const token = await citizenToken('an');
+    // The citizen's page listens to the dossier's events (another citizen cannot).
+    const other = await fetch(`${apiUrl}/v1/citizen/dossiers/${code}/events`, {
+      headers: { authorization: `Bearer ${await citizenToken('binh')}` },
+    });
+    expect(other.status).toBe(404);
+    const abort = new AbortController();
+    const stream = await fetch(`${apiUrl}/v1/citizen/dossiers/${code}/events`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: abort.signal,
+    });
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    let heard = '';
+    const hear = async (what: string) => {
+      while (!heard.includes(what)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the stream ended before ${what}`);
+        heard += Buffer.from(value).toString('utf8');
+      }
+    };
+    await hear('event: ready');
     const accepted = await call('POST', `/v1/dossiers/${code}/actions/accept-intake`, counter, {});
     expect(accepted.statusCode, accepted.body).toBe(200);
+    await hear('event: changed');
+    expect(heard).toContain(`"code":"${code}"`);
+    expect(heard).not.toContain('Nguyễn');
+    abort.abort();
     const view = (await call('GET', `/v1/citizen/dossiers/${code}`, token)).json();
     expect(view.status).toBe('MOI_TIEP_NHAN');
     expect(view.forms).toContain('receipt');
