@@ -36,6 +36,7 @@ import { describePart, errorHandler, RequestValidationError, TooManyRequestsErro
 import { LookupLockout } from './lookup-lockout.js';
 import { authenticateRequest } from './request-auth.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
+import { registerCitizenDossierRoutes } from './routes/citizen-dossier-routes.js';
 import { registerCitizenRoutes } from './routes/citizen-routes.js';
 import { codecRoutes, registerCodecSessionRoutes } from './routes/codec-routes.js';
 import { registerDocumentRoutes } from './routes/document-routes.js';
@@ -242,6 +243,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
         if (unsafe(request.method)) await citizenWriteLimit.call(scope, request, reply);
       });
       registerCitizenRoutes(scope, ctx);
+      registerCitizenDossierRoutes(scope, ctx);
       registerCitizenPaymentRoutes(scope, ctx);
     });
 

@@ -32,10 +32,10 @@ import {
   type PaymentGateway,
   parseGatewayTime,
 } from '../../infra/payment-gateway.js';
+import { ownDossier, pdfReply, servicesOf } from '../citizen-access.js';
 import type { ApiContext } from '../context.js';
 import { NotFoundError } from '../http-errors.js';
 import { codeParamsSchema, errorResponses } from '../schemas.js';
-import { ownDossier, pdfReply, servicesOf } from './citizen-routes.js';
 
 /** Who records an online payment on the workflow: the citizen's payment, confirmed by the gateway. */
 function gatewayActor(txnRef: string): Actor {
