@@ -15,6 +15,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaymentEvents } from '../../events/payment-events.js';
 import type { CitizenStore } from '../../infra/citizen-store.js';
+import { signedQuery } from '../../infra/payment-gateway.js';
 import type { PaymentGatewayEmulator } from '../../infra/payment-gateway-emulator.js';
 import { type CitizenStack, startCitizenStack } from '../support/citizen-stack.js';
 import type { DossierTestSystem } from '../support/dossier-env.js';
@@ -454,6 +455,27 @@ describe('citizens’ online services', () => {
       reason: 'invalid-signature',
       answer: '97',
     });
+
+    // Correctly signed notifications that do not match an order: a wrong amount (04), an unknown order (01).
+    const signedIpn = (params: Record<string, string>) =>
+      app.inject({
+        method: 'GET',
+        url: `/v1/payments/ipn?${signedQuery(params, stack.merchant.hashSecret)}`,
+      });
+    const base = {
+      vnp_TmnCode: stack.merchant.tmnCode,
+      vnp_BankCode: 'NCB',
+      vnp_OrderInfo: 'x',
+      vnp_ResponseCode: '00',
+      vnp_TransactionNo: '99000001',
+      vnp_TransactionStatus: '00',
+    };
+    const wrongAmount = await signedIpn({ ...base, vnp_Amount: '100', vnp_TxnRef: first.json().txnRef });
+    expect(wrongAmount.json().RspCode).toBe('04');
+    const unknown = await signedIpn({ ...base, vnp_Amount: '1000000', vnp_TxnRef: `${code}.77` });
+    expect(unknown.json().RspCode).toBe('01');
+    expect((await system.client.get(code)).state.payments).toHaveLength(1);
+    expect((await payments.list(first.json().txnRef)).map((e) => e.reason)).toContain('wrong-amount');
 
     // A third payment is refused: nothing is owed any more.
     expect((await call('POST', `/v1/citizen/dossiers/${code}/payments`, token)).statusCode).toBe(409);

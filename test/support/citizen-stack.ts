@@ -37,6 +37,8 @@ export interface CitizenStack {
   store: CitizenStore;
   payments: PaymentEvents;
   gateway: PaymentGatewayEmulator;
+  /** The merchant as registered at the gateway (its hash secret signs notifications a test forges). */
+  merchant: { tmnCode: string; hashSecret: string; ipnUrl: string };
   citizens: { an: TestCitizen; binh: TestCitizen };
   citizenToken(who: 'an' | 'binh'): Promise<string>;
   /** Every line the API logged, as written. */
@@ -153,6 +155,7 @@ export async function startCitizenStack(options: {
       store,
       payments,
       gateway,
+      merchant,
       citizens,
       citizenToken: (who) => identity.provider.issueAccessToken(citizens[who].id),
       logLines,
