@@ -13,10 +13,12 @@ import { createHash } from 'node:crypto';
 import { connect as connectSocket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dossierFacts } from '../../events/dossier-facts.js';
 import type { PaymentEvents } from '../../events/payment-events.js';
 import type { CitizenStore } from '../../infra/citizen-store.js';
 import { signedQuery } from '../../infra/payment-gateway.js';
 import type { PaymentGatewayEmulator } from '../../infra/payment-gateway-emulator.js';
+import { loadCalendar } from '../../rules/calendar-loader.js';
 import { type CitizenStack, startCitizenStack } from '../support/citizen-stack.js';
 import type { DossierTestSystem } from '../support/dossier-env.js';
 import { demoUnits } from '../support/fixtures.js';
@@ -446,6 +448,8 @@ describe('citizens’ online services', () => {
     const recorded = events.filter((e) => e.type === 'payment-recorded');
     expect(recorded).toHaveLength(1);
     expect(JSON.stringify(recorded[0])).toContain('"paidOnline":true');
+    // …and so do the dossier's facts, from which the aggregator counts 3.6 (once the portal has it).
+    expect(dossierFacts(state, loadCalendar('VN')).paidOnline).toBe(true);
     const logged = [
       ...(await payments.list(first.json().txnRef)),
       ...(await payments.list(second.json().txnRef)),
