@@ -4,17 +4,10 @@
  * payment and its receipt, answering a supplementation request by uploading, the signed e-result
  * with its signature check, and the rating of the service.
  */
+import { displayNames } from '../names.js';
 import { h, mount, toast } from '../ui.js';
 import { call, sendFile } from './citizen-api.js';
 import { civil, dateTime, errorText, focusHeading, heading, vnd } from './citizen-ui.js';
-
-const formNames = {
-  receipt: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)',
-  'supplementation-request': 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)',
-  refusal: 'Phiếu từ chối tiếp nhận, giải quyết hồ sơ (Mẫu 03)',
-  apology: 'Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)',
-  'stop-notice': 'Thông báo dừng giải quyết (Mẫu 05)',
-};
 
 /** The fallback read when the event stream is down (proxies that buffer, a dropped connection). */
 const POLL_MS = 15_000;
@@ -133,7 +126,7 @@ function supplementSection(code, d, refresh) {
   return h(
     'section',
     { 'aria-labelledby': 'bo-sung-h' },
-    h('h2', { id: 'bo-sung-h' }, 'Yêu cầu bổ sung hồ sơ'),
+    h('h2', { id: 'bo-sung-h' }, 'Hồ sơ cần bổ sung'),
     h('div', { class: 'alert alert-warn' }, h('p', {}, request.reason)),
     rows,
     h(
@@ -316,7 +309,7 @@ export async function showDossier(main, code, query) {
                       download: '',
                       id: `phieu-${f}`,
                     },
-                    `${formNames[f] ?? f} (PDF)`,
+                    `${displayNames.forms[f] ?? f} (PDF)`,
                   ),
                 ),
               ),
