@@ -150,7 +150,13 @@ function registerCatalogueRoutes(scope: FastifyInstance, ctx: ApiContext): void 
 function draftOut(ctx: ApiContext, draft: Draft) {
   const services = servicesOf(ctx);
   const expiresAt = draftExpiresAt(Date.parse(draft.updatedAt), services.draftRetentionDays);
-  return { ...draft, expiresAt: new Date(expiresAt).toISOString() };
+  let procedureName: string | undefined;
+  try {
+    procedureName = procedureToday(ctx, draft.procedureCode).name;
+  } catch {
+    // A procedure no longer in force: the draft still shows, under its code.
+  }
+  return { ...draft, procedureName, expiresAt: new Date(expiresAt).toISOString() };
 }
 
 async function readDraft(ctx: ApiContext, request: FastifyRequest, id: string): Promise<Draft> {

@@ -164,6 +164,14 @@ describe('citizens’ online services', () => {
     expect(created.statusCode).toBe(201);
     draftId = created.json().id;
     expect(created.json().expiresAt).toBeDefined();
+    const listed = (await call('GET', '/v1/citizen/drafts', token)).json().drafts;
+    expect(listed).toContainEqual(
+      expect.objectContaining({ id: draftId, procedureName: 'Đăng ký thường trú' }),
+    );
+    // The draft is kept TTHC_DRAFT_RETENTION days after its last change.
+    expect(Date.parse(created.json().expiresAt) - Date.parse(created.json().updatedAt)).toBe(
+      retentionDays * 86_400_000,
+    );
     const saved = await call('PUT', `/v1/citizen/drafts/${draftId}`, token, {
       applicant: { phone: '12345' },
       receivingUnit: demoUnits.camThanhOneStop,

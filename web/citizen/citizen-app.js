@@ -106,7 +106,7 @@ async function home() {
               h(
                 'li',
                 {},
-                h('a', { href: `#/nhap/${d.id}` }, `Thủ tục ${d.procedureCode}`),
+                h('a', { href: `#/nhap/${d.id}` }, d.procedureName ?? `Thủ tục ${d.procedureCode}`),
                 h(
                   'p',
                   { class: 'meta' },

@@ -6,7 +6,7 @@
  */
 import { field, h, mount, toast } from '../ui.js';
 import { call, sendFile } from './citizen-api.js';
-import { dateTime, errorText, focusHeading, heading, vnd } from './citizen-ui.js';
+import { civil, dateTime, errorText, focusHeading, heading, vnd } from './citizen-ui.js';
 
 const ACCEPT = 'application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png';
 
@@ -278,6 +278,7 @@ export async function showReview(main, id) {
   const shownValue = (f) => {
     const v = f.name.startsWith('applicant.') ? draft.applicant?.[f.name.slice(10)] : draft[f.name];
     if (f.type === 'select') return f.options.find((o) => o.value === v)?.label ?? '';
+    if (f.type === 'date' && v) return civil(v);
     return v ?? '';
   };
   mount(
