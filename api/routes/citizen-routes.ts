@@ -70,6 +70,29 @@ function placesFor(ctx: ApiContext, procedure: Procedure) {
   });
 }
 
+/**
+ * The draft checked as an application, plus where it is lodged: the receiving unit and the agency
+ * must be one of the procedure's places (a unit code of another tier or province is refused).
+ */
+function checkDraft(ctx: ApiContext, draft: Draft, citizen: { idNumber: string }, procedure: Procedure) {
+  const checked = applicationOfDraft(draft, citizen, procedure, draft.id);
+  if (!draft.receivingUnit || !draft.competentAgency) return checked;
+  const known = placesFor(ctx, procedure).some(
+    (p) => p.receivingUnit === draft.receivingUnit && p.competentAgency === draft.competentAgency,
+  );
+  if (known) return checked;
+  return {
+    application: undefined,
+    errors: [
+      ...checked.errors,
+      {
+        field: 'receivingUnit',
+        message: 'Nơi nộp hồ sơ đã chọn không tiếp nhận thủ tục này; vui lòng chọn lại',
+      },
+    ],
+  };
+}
+
 function registerCatalogueRoutes(scope: FastifyInstance, ctx: ApiContext): void {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   app.get(
@@ -225,7 +248,7 @@ function registerDraftRoutes(scope: FastifyInstance, ctx: ApiContext): void {
     async (request) => {
       const draft = await readDraft(ctx, request, request.params.id);
       const procedure = procedureToday(ctx, draft.procedureCode);
-      const { errors } = applicationOfDraft(draft, citizenOf(request).citizen, procedure, draft.id);
+      const { errors } = checkDraft(ctx, draft, citizenOf(request).citizen, procedure);
       return { draft: draftOut(ctx, draft), errors };
     },
   );
@@ -258,12 +281,7 @@ function registerDraftRoutes(scope: FastifyInstance, ctx: ApiContext): void {
         },
         ctx.now(),
       );
-      const { errors } = applicationOfDraft(
-        draft,
-        citizen,
-        procedureToday(ctx, draft.procedureCode),
-        draft.id,
-      );
+      const { errors } = checkDraft(ctx, draft, citizen, procedureToday(ctx, draft.procedureCode));
       return { draft: draftOut(ctx, draft), errors };
     },
   );
@@ -416,7 +434,7 @@ function registerDraftRoutes(scope: FastifyInstance, ctx: ApiContext): void {
       const draft = await readDraft(ctx, request, request.params.id);
       const procedure = procedureToday(ctx, draft.procedureCode);
       // The draft's id is the request id: submitting again returns the same dossier.
-      const { application, errors } = applicationOfDraft(draft, citizen, procedure, draft.id);
+      const { application, errors } = checkDraft(ctx, draft, citizen, procedure);
       if (!application) {
         return reply.code(400).send({
           error: 'Hồ sơ chưa đủ để nộp; vui lòng sửa các mục được đánh dấu',

@@ -641,6 +641,15 @@ describe('citizens’ online services', () => {
       expect(response.json().error).toContain('Dữ liệu không hợp lệ');
     }
     expect((await call('GET', `/v1/citizen/drafts/${draft.id}`, token)).json().draft).toEqual(before);
+    // A place that does not take the procedure (another commune's centre with this commune's committee).
+    const elsewhere = await call('PUT', `/v1/citizen/drafts/${draft.id}`, token, {
+      receivingUnit: demoUnits.konTumOneStop,
+      competentAgency: demoUnits.camThanhCommittee,
+    });
+    expect(elsewhere.json().errors).toContainEqual({
+      field: 'receivingUnit',
+      message: 'Nơi nộp hồ sơ đã chọn không tiếp nhận thủ tục này; vui lòng chọn lại',
+    });
     expect((await call('POST', '/v1/citizen/drafts', token, { procedureCode: 'KHONG.CO' })).statusCode).toBe(
       404,
     );
