@@ -22,7 +22,7 @@ import {
   paymentStatus,
   receiptNumber,
 } from '../../domain/online-payment.js';
-import { toCivilDate } from '../../domain/time.js';
+import { formatInstant, formatVietnameseDate, toCivilDate } from '../../domain/time.js';
 import type { PaymentEvents } from '../../events/payment-events.js';
 import { PaymentOrders } from '../../infra/citizen-store.js';
 import { paymentReceiptPdf } from '../../infra/form-pdf.js';
@@ -36,6 +36,12 @@ import { ownDossier, pdfReply, servicesOf } from '../citizen-access.js';
 import type { ApiContext } from '../context.js';
 import { NotFoundError } from '../http-errors.js';
 import { codeParamsSchema, errorResponses } from '../schemas.js';
+
+/** 'HH:mm:ss ngày dd/MM/yyyy' in Vietnam time, as a receipt prints it. */
+function printedTime(iso: string): string {
+  const local = formatInstant(Date.parse(iso));
+  return `${local.slice(11, 19)} ngày ${formatVietnameseDate(local.slice(0, 10))}`;
+}
 
 /** Who records an online payment on the workflow: the citizen's payment, confirmed by the gateway. */
 function gatewayActor(txnRef: string): Actor {
@@ -137,7 +143,7 @@ export function registerCitizenPaymentRoutes(scope: FastifyInstance, ctx: ApiCon
         procedure: { code: view.state.procedure.code, name: view.state.procedure.name },
         fees,
         amountVnd: paid.amountVnd,
-        paidAt: paid.paidAt,
+        paidAt: printedTime(paid.paidAt),
         transactionNo: paid.transactionNo,
         bankCode: paid.bankCode,
         txnRef: paid.txnRef,
