@@ -430,8 +430,24 @@ describe('citizens’ online services', () => {
     expect(tampered.map((n) => n.answer?.RspCode)).toEqual(['97']);
     expect((await call('GET', `/v1/citizen/dossiers/${code}`, token)).json().payment.paid).toBe(false);
 
-    // Second attempt, as the gateway should send it.
-    gatewayEmulator.setFaults({ ipn: 'duplicate' });
+    // An attempt the bank declines (51): confirmed to the gateway, recorded as failed, nothing paid.
+    gatewayEmulator.setFaults({ ipn: 'normal', decline: true });
+    const declined = await call('POST', `/v1/citizen/dossiers/${code}/payments`, token);
+    const declinedBack = await payAtGateway(declined.json().redirect);
+    expect(
+      gatewayEmulator.notifications
+        .filter((n) => n.txnRef === declined.json().txnRef)
+        .map((n) => n.answer?.RspCode),
+    ).toEqual(['00']);
+    expect((await payments.list(declined.json().txnRef)).map((e) => [e.outcome, e.reason])).toEqual([
+      ['failed', 'response-51'],
+    ]);
+    const declinedReturn = await app.inject({ method: 'GET', url: declinedBack.slice(apiUrl.length) });
+    expect(declinedReturn.headers.location).toContain('thanh-toan=khong-thanh-cong-51');
+    expect((await call('GET', `/v1/citizen/dossiers/${code}`, token)).json().payment.paid).toBe(false);
+
+    // The next attempt, as the gateway should send it.
+    gatewayEmulator.setFaults({ ipn: 'duplicate', decline: false });
     const second = await call('POST', `/v1/citizen/dossiers/${code}/payments`, token);
     expect(second.statusCode).toBe(201);
     const back = await payAtGateway(second.json().redirect);
