@@ -27,6 +27,12 @@ declare const document: {
     getAttribute(n: string): string | null;
   } | null;
   documentElement: { scrollWidth: number };
+  querySelectorAll(selector: string): Iterable<{
+    type: string;
+    name: string;
+    labels: ArrayLike<unknown> | null;
+    getAttribute(n: string): string | null;
+  }>;
 };
 declare const window: { innerWidth: number };
 
@@ -148,6 +154,18 @@ async function counterAccepts(code: string): Promise<void> {
   await context.close();
 }
 
+/** Every form control of the page has a label (or an aria-label): screen readers name each one. */
+async function everyControlLabelled(page: Page): Promise<void> {
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll('input, select, textarea')]
+      .filter(
+        (el) => el.type !== 'hidden' && (el.labels?.length ?? 0) === 0 && !el.getAttribute('aria-label'),
+      )
+      .map((el) => el.name || el.type),
+  );
+  expect(unlabelled).toEqual([]);
+}
+
 async function noSidewaysScroll(page: Page): Promise<void> {
   const [scrollWidth, innerWidth] = await page.evaluate(() => [
     document.documentElement.scrollWidth,
@@ -168,6 +186,7 @@ describe('the citizens’ online public services in Chromium', () => {
     await page.locator(`button[data-procedure="${PROCEDURE}"]`).click();
     await page.locator('#e-form').waitFor();
     await noSidewaysScroll(page);
+    await everyControlLabelled(page);
 
     await page.selectOption('#noi-nop', `${demoUnits.camThanhOneStop}|${demoUnits.camThanhCommittee}`);
     await page.fill('[name="applicant.fullName"]', 'Nguyễn Văn An');
@@ -234,6 +253,8 @@ describe('the citizens’ online public services in Chromium', () => {
     await act(code, 'return-result', counter, { channel: 'online' });
     await page.locator('#trang-thai', { hasText: 'Đã trả kết quả' }).waitFor({ timeout: 8_000 });
 
+    await noSidewaysScroll(page);
+    await everyControlLabelled(page);
     await page.locator('#kiem-tra').click();
     await expect(page.locator('#kiem-tra-chu-ky .verified').textContent()).resolves.toContain(
       'Chữ ký số hợp lệ',
