@@ -238,7 +238,7 @@ describe('tthc login and tthc roles', () => {
     const afterLogout = await tthc(['roles', 'list'], tokenFile);
     expect(afterLogout.code).not.toBe(0);
     expect(afterLogout.stderr).toContain('tthc login');
-  });
+  }, 150_000); // a real browser through the provider's pages, then several CLI processes
 
   it('keeps the role table to administrators: a signed-in counter officer is refused (exit 4)', async () => {
     const tokenFile = join(dir, 'counter', 'token.json');
