@@ -298,6 +298,8 @@ export async function createDossierActivities(deps: ActivityDependencies) {
         signedAt: signature.signedAt,
         link: `/v1/documents/${stored.ref}?dossier=${encodeURIComponent(request.dossierCode)}`,
         paperResult: request.paperResult,
+        signature: signature.signature,
+        publicKeyFingerprint: signature.publicKeyFingerprint,
       };
     },
 

@@ -19,11 +19,15 @@ import { DossierClient } from '../client/dossier-client.js';
 import { FeedbackClient } from '../client/feedback-client.js';
 import { ConfigError, readSetting } from '../config/configuration.js';
 import type { PayloadProtection } from '../encryption/data-converter.js';
+import { PaymentEvents } from '../events/payment-events.js';
 import { RoleAssignments } from '../identity/role-assignments.js';
 import { CalendarAmendmentWatch } from '../infra/calendar-amendment-store.js';
+import { CitizenStore } from '../infra/citizen-store.js';
 import { DigitizedRegistry } from '../infra/digitized-registry.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
+import { PaymentGateway } from '../infra/payment-gateway.js';
+import { UnitKeyring } from '../infra/signing.js';
 import { UnitTargetStore } from '../infra/unit-target-store.js';
 import { PublicationStore } from '../publications/publication-store.js';
 import { DossierEraser } from '../retention/dossier-erasure.js';
@@ -83,6 +87,11 @@ export interface StartApiOptions {
   devSharedSecretTokens?: boolean;
   /** Clock (tests). */
   now?: () => number;
+  /**
+   * The payment gateway (default: TTHC_PAYMENT_URL, TTHC_PAYMENT_TMN_CODE, TTHC_PAYMENT_HASH_SECRET;
+   * none: no online payment); npm start passes its emulator's.
+   */
+  payment?: { payUrl: string; tmnCode: string; hashSecret: string };
 }
 
 /** The verifier of the provider's tokens; a provider that cannot be discovered is a ConfigError naming TTHC_OIDC_ISSUER. */
@@ -167,6 +176,18 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
     publicUrl: publicUrl ?? `http://127.0.0.1:${settings.port}`,
   };
   const documents = new FileDocumentStore(join(settings.dataDir, 'documents'), protection.keyring);
+  const replicas = readSetting('TTHC_STREAM_REPLICAS');
+  const citizenStore = await CitizenStore.open(options.nc, protection.dataKeys, { replicas });
+  const digitized = await DigitizedRegistry.open(options.nc);
+  const paymentSettings = options.payment ?? paymentSettingsFromEnvironment();
+  const gateway = paymentSettings
+    ? new PaymentGateway({
+        ...paymentSettings,
+        returnUrl: `${signIn.publicUrl}/v1/payments/return`,
+      })
+    : undefined;
+  const keyring = new UnitKeyring(join(settings.dataDir, 'keys'));
+  const draftRetentionDays = readSetting('TTHC_DRAFT_RETENTION');
   const app = await buildApiServer({
     temporal: options.temporal,
     dossiers: new DossierClient(
@@ -184,7 +205,7 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
       temporal: options.temporal,
       dataKeys: protection.dataKeys,
       documents,
-      digitized: await DigitizedRegistry.open(options.nc),
+      digitized,
       accessLog,
       pseudonymSecret: () => protection.keyring.pseudonymSecret,
       logger: options.logger.child({ component: 'erasure' }),
@@ -214,6 +235,19 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
     temporalWebUi: options.temporalWebUi ?? readSetting('TTHC_TEMPORAL_UI_URL'),
     uploadLimitBytes: readSetting('TTHC_UPLOAD_MAX_SIZE'),
     targets: new UnitTargetStore(options.nc),
+    citizens: {
+      store: citizenStore,
+      pseudonymSecret: () => protection.keyring.pseudonymSecret,
+      digitized,
+      draftRetentionDays,
+      dossierUploadLimitBytes: readSetting('TTHC_DOSSIER_UPLOAD_MAX_SIZE'),
+      payments: gateway ? { gateway, events: await PaymentEvents.open(options.nc, { replicas }) } : undefined,
+      merchantName: organisation.units.find((unit) => !unit.parent)?.name,
+      signatures: {
+        verify: (signature, sha256) => keyring.verify(signature, sha256),
+        publicKeyPem: (unit) => keyring.publicKeyPem(unit),
+      },
+    },
   });
   const host = options.host ?? '127.0.0.1';
   try {
@@ -231,14 +265,43 @@ export async function startApiServer(options: StartApiOptions): Promise<RunningA
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
   if (!publicUrl) signIn.publicUrl = `http://${host}:${port}`;
+  if (gateway) gateway.settings.returnUrl = `${signIn.publicUrl}/v1/payments/return`;
+  // Abandoned drafts: removed with their files once untouched for TTHC_DRAFT_RETENTION days.
+  const sweepDrafts = () => {
+    void citizenStore
+      .sweepDrafts(Date.now(), draftRetentionDays, documents)
+      .then((swept) => {
+        if (swept.length > 0) options.logger.info({ drafts: swept.length }, 'abandoned drafts removed');
+      })
+      .catch((error: Error) => options.logger.warn({ error: error.message }, 'draft sweep failed'));
+  };
+  sweepDrafts();
+  const sweeper = setInterval(sweepDrafts, 3_600_000);
+  sweeper.unref();
   return {
     app,
     url: `http://${host}:${port}`,
     close: async () => {
+      clearInterval(sweeper);
       await app.close();
       calendarAmendments.stop();
     },
   };
+}
+
+/** The payment gateway of the environment; undefined unless all three settings are there. */
+function paymentSettingsFromEnvironment(): StartApiOptions['payment'] {
+  const payUrl = readSetting('TTHC_PAYMENT_URL');
+  const tmnCode = readSetting('TTHC_PAYMENT_TMN_CODE');
+  const hashSecret = readSetting('TTHC_PAYMENT_HASH_SECRET');
+  if (!payUrl && !tmnCode && !hashSecret) return undefined;
+  if (!payUrl || !tmnCode || !hashSecret) {
+    throw new ConfigError(
+      'invalid configuration: online payment needs TTHC_PAYMENT_URL, TTHC_PAYMENT_TMN_CODE and TTHC_PAYMENT_HASH_SECRET together',
+      ['TTHC_PAYMENT_URL', 'TTHC_PAYMENT_TMN_CODE', 'TTHC_PAYMENT_HASH_SECRET'],
+    );
+  }
+  return { payUrl, tmnCode, hashSecret };
 }
 
 /** Settings not given explicitly are read from the environment (the secret is checked either way). */

@@ -30,6 +30,36 @@ export class NoRoleError extends ForbiddenError {
   }
 }
 
+/** 403: a citizen's account on an officials' route (or an official's on a citizens' route). */
+export class WrongAccountKindError extends ForbiddenError {
+  override name = 'WrongAccountKindError';
+  readonly code = 'WRONG_ACCOUNT_KIND';
+  constructor(kind: 'citizen' | 'official') {
+    super(
+      kind === 'citizen'
+        ? {
+            vi: 'tài khoản công dân không dùng được chức năng của cán bộ; hãy dùng trang Dịch vụ công trực tuyến',
+            en: 'a citizen account cannot use the officials’ routes',
+          }
+        : {
+            vi: 'chức năng này dành cho công dân đăng nhập bằng tài khoản định danh điện tử',
+            en: 'this route is for citizens signed in with their identity account',
+          },
+    );
+  }
+}
+
+/** A citizen signed in with the provider (a stand-in for a VNeID level-2 account). */
+export interface Citizen {
+  /** The account's subject at the provider. */
+  id: string;
+  name: string;
+  /** The personal identification number (12 digits): never logged, never indexed in plaintext. */
+  idNumber: string;
+  /** The account's identity level (VNeID: 1 or 2). */
+  level: number;
+}
+
 export interface AuthenticatedCaller {
   official: Official;
   /** When the caller's token or session ends, epoch ms. */
@@ -80,7 +110,26 @@ export class Authenticator {
     }
     if (!this.options.oidc) throw new AuthenticationError('no-sign-in');
     const identity = await this.options.oidc.verify(token, this.options.now());
+    if (identity.citizen) throw new WrongAccountKindError('citizen');
     return { official: await this.officialOf(identity), expiresAt: identity.expiresAt * 1000 };
+  }
+
+  /** Verifies a citizen's access token (level 2 required for online services, ND 59/2022, ND 69/2024). */
+  async citizen(token: string): Promise<{ citizen: Citizen; expiresAt: number }> {
+    if (!token) throw new AuthenticationError('missing');
+    if (!this.options.oidc) throw new AuthenticationError('no-sign-in');
+    const identity = await this.options.oidc.verify(token, this.options.now());
+    if (!identity.citizen) throw new WrongAccountKindError('official');
+    if (identity.citizen.level < 2) {
+      throw new AuthenticationError(
+        'invalid-claims',
+        'dịch vụ công trực tuyến cần tài khoản định danh điện tử mức độ 2 (identity level 2 required)',
+      );
+    }
+    return {
+      citizen: { id: identity.id, name: identity.name, ...identity.citizen },
+      expiresAt: identity.expiresAt * 1000,
+    };
   }
 
   /** The official a verified identity names: the token's role and unit, else the assignment table's. */

@@ -39,6 +39,9 @@ export interface ActionRule {
 export const actionRules: Record<ActionName, ActionRule> = {
   'provide-intake-supplement': { roles: ['counter-officer'], unit: 'receiving-unit' },
   'refuse-intake': { roles: ['counter-officer'], unit: 'receiving-unit' },
+  // The online inbox: dossiers submitted by signed-in citizens wait for the receiving counter.
+  'accept-intake': { roles: ['counter-officer'], unit: 'receiving-unit' },
+  'request-intake-supplement': { roles: ['counter-officer'], unit: 'receiving-unit' },
   'request-supplementation': { roles: ['specialist', 'leader'], unit: 'competent-agency' },
   'provide-supplementation': { roles: ['counter-officer'], unit: 'receiving-unit' },
   assign: { roles: ['leader'], unit: 'competent-agency' },

@@ -29,6 +29,8 @@ export interface PendingSignIn {
   codeVerifier: string;
   returnTo: string;
   popup: boolean;
+  /** A citizen's sign-in (the citizens' area), not an official's. */
+  citizen?: boolean;
   expiresAt: number;
 }
 
@@ -121,7 +123,10 @@ export class ConsoleSessions {
   }
 }
 
-export function csrfMatches(session: ConsoleSession, given: string | string[] | undefined): boolean {
+export function csrfMatches(
+  session: Pick<ConsoleSession, 'csrfToken'>,
+  given: string | string[] | undefined,
+): boolean {
   if (typeof given !== 'string') return false;
   const a = Buffer.from(given);
   const b = Buffer.from(session.csrfToken);

@@ -15,14 +15,20 @@ import type { Actor } from '../domain/actor.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import type { ActionName } from '../domain/dossier/dossier-actions.js';
 import type { OrganisationRegistry } from '../domain/organisation.js';
+import type { PaymentEvents } from '../events/payment-events.js';
 import type { RoleAssignments } from '../identity/role-assignments.js';
+import type { CitizenStore } from '../infra/citizen-store.js';
+import type { DigitizedRegistry } from '../infra/digitized-registry.js';
 import type { DocumentStore } from '../infra/document-store.js';
+import type { PaymentGateway } from '../infra/payment-gateway.js';
+import type { DocumentSignature } from '../infra/signing.js';
 import type { UnitTargetStore } from '../infra/unit-target-store.js';
 import type { DossierEraser } from '../retention/dossier-erasure.js';
 import type { AmendmentSource } from '../rules/calendar-loader.js';
 import { AuthenticationError, type Official } from './auth.js';
 import type { Authenticator } from './authentication.js';
 import type { DossierScope } from './authorization.js';
+import type { CitizenSessions } from './citizen-sessions.js';
 import type { ConsoleSessions } from './console-sessions.js';
 import type { LookupLockout } from './lookup-lockout.js';
 import type { OidcTokenVerifier } from './oidc-tokens.js';
@@ -97,6 +103,30 @@ export interface ApiDeps {
   uploadLimitBytes?: number;
   /** The Temporal Web UI's address, for the console's link to a dossier's history (decoded through /codec). */
   temporalWebUi?: string;
+  /** Citizens' online services (issue #18); the /v1/citizen routes answer 503 without them. */
+  citizens?: CitizenServices;
+}
+
+export interface CitizenServices {
+  /** Drafts, the citizens' dossier index and payment orders (NATS KV, sealed). */
+  store: CitizenStore;
+  /** The keyring's pseudonym secret: a citizen is known by the HMAC of their ID number under it. */
+  pseudonymSecret: () => Uint8Array;
+  /** Components the citizen already has digitized (ND 45/2020), offered for reuse. */
+  digitized?: DigitizedRegistry;
+  /** Days an untouched draft is kept before the sweep removes it with its files (TTHC_DRAFT_RETENTION). */
+  draftRetentionDays: number;
+  /** The most a dossier's uploads may add up to (bytes; TTHC_DOSSIER_UPLOAD_MAX_SIZE). */
+  dossierUploadLimitBytes: number;
+  /** The payment gateway and the payment events; the payment routes answer 503 without them. */
+  payments?: { gateway: PaymentGateway; events: PaymentEvents };
+  /** The province's name on receipts (biên lai). */
+  merchantName?: string;
+  /** Checks the units' signatures on e-results (infra/signing.ts UnitKeyring); the check says "not verified" without it. */
+  signatures?: {
+    verify(signature: DocumentSignature, sha256Hex: string): Promise<boolean>;
+    publicKeyPem(unitCode: string): Promise<string | undefined>;
+  };
 }
 
 export interface SignInSettings {
@@ -135,6 +165,9 @@ export interface ApiContext extends ApiDeps {
   search: DossierSearch;
   authenticator: Authenticator;
   sessions: ConsoleSessions;
+  citizenSessions: CitizenSessions;
+  /** The applicant key of a citizen's ID number (HMAC under the pseudonym secret); throws without citizen services. */
+  citizenKey(idNumber: string): string;
   apiLimits: ApiLimits;
   lookupLockout: LookupLockout;
   now: () => number;

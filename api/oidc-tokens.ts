@@ -35,6 +35,10 @@ export interface ClaimMapping {
   role: string;
   /** The provider's role names → official roles; without it the role names themselves. */
   roleValues?: Readonly<Record<string, string>>;
+  /** The claim carrying a citizen's 12-digit personal identification number (default `citizen_id`). */
+  citizenId?: string;
+  /** The claim carrying the account's identity level (VNeID level 1 or 2; default `identity_level`). */
+  identityLevel?: string;
 }
 
 export const defaultClaimMapping: ClaimMapping = { id: 'sub', name: 'name', unit: 'unit', role: 'role' };
@@ -129,6 +133,8 @@ export interface TokenIdentity {
   /** Epoch seconds. */
   expiresAt: number;
   issuedAt: number;
+  /** A citizen's account: the personal identification number (12 digits) and the identity level. */
+  citizen?: { idNumber: string; level: number };
 }
 
 const officialId = z
@@ -249,6 +255,14 @@ export class OidcTokenVerifier {
     const name = typeof rawName === 'string' && rawName.trim() ? rawName.trim().slice(0, 200) : id.data;
     const rawUnit = claimAt(payload, this.claims.unit);
     const unit = typeof rawUnit === 'string' && rawUnit ? rawUnit : undefined;
+    const idNumber = claimAt(payload, this.claims.citizenId ?? 'citizen_id');
+    if (idNumber !== undefined) {
+      if (typeof idNumber !== 'string' || !/^\d{12}$/.test(idNumber)) {
+        throw new AuthenticationError('invalid-claims', 'the citizen identification number is not 12 digits');
+      }
+      const level = Number(claimAt(payload, this.claims.identityLevel ?? 'identity_level') ?? 1);
+      return { id: id.data, name, citizen: { idNumber, level: Number.isFinite(level) ? level : 1 } };
+    }
     return { id: id.data, name, unit, role: this.roleOf(claimAt(payload, this.claims.role)) };
   }
 

@@ -19,19 +19,25 @@ import {
   serializerCompiler,
 } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
+import { ServiceUnavailableError } from '../client/client-errors.js';
 import { DossierSearch } from '../client/search.js';
 import { createChainCalendar, type WorkingCalendar } from '../domain/calendar.js';
 import { formatZodError } from '../domain/validation.js';
+import { applicantKeyFor } from '../infra/digitized-registry.js';
 import { createLogger } from '../infra/logging.js';
 import { agencyJurisdiction, amendedChainLoader, loadCalendar } from '../rules/calendar-loader.js';
 import { checkSecret } from './auth.js';
 import { Authenticator } from './authentication.js';
+import { authenticateCitizen } from './citizen-auth.js';
+import { CitizenSessions } from './citizen-sessions.js';
 import { ConsoleSessions } from './console-sessions.js';
 import { type ApiContext, type ApiDeps, defaultApiLimits } from './context.js';
 import { describePart, errorHandler, RequestValidationError, TooManyRequestsError } from './http-errors.js';
 import { LookupLockout } from './lookup-lockout.js';
 import { authenticateRequest } from './request-auth.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
+import { registerCitizenDossierRoutes } from './routes/citizen-dossier-routes.js';
+import { registerCitizenRoutes } from './routes/citizen-routes.js';
 import { codecRoutes, registerCodecSessionRoutes } from './routes/codec-routes.js';
 import { registerDocumentRoutes } from './routes/document-routes.js';
 import { registerDossierRoutes } from './routes/dossier-routes.js';
@@ -40,6 +46,8 @@ import { registerCitizenFeedbackRoutes, registerFeedbackRoutes } from './routes/
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerIndicatorRoutes } from './routes/indicator-routes.js';
 import { registerLookupRoutes } from './routes/lookup-routes.js';
+import { registerOnlineInboxRoutes } from './routes/online-inbox-routes.js';
+import { registerCitizenPaymentRoutes, registerGatewayRoutes } from './routes/payment-routes.js';
 import { registerReferenceRoutes } from './routes/reference-routes.js';
 import { registerRoleAssignmentRoutes } from './routes/role-assignment-routes.js';
 import { registerSignInRoutes } from './routes/signin-routes.js';
@@ -71,6 +79,12 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
       assignments: deps.assignments,
     }),
     sessions: new ConsoleSessions(now),
+    citizenSessions: new CitizenSessions(now),
+    citizenKey: (idNumber) => {
+      if (!deps.citizens)
+        throw new ServiceUnavailableError('Dịch vụ công trực tuyến chưa được bật (no citizen services)');
+      return applicantKeyFor({ type: 'citizen', idNumber }, deps.citizens.pseudonymSecret());
+    },
     apiLimits,
     lookupLockout: new LookupLockout(apiLimits.lookupLockoutAttempts, apiLimits.lookupLockoutMs, now),
   };
@@ -185,6 +199,12 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     timeWindow: 60_000,
     keyGenerator: (request) => (request.official ? `official:${request.official.id}` : `ip:${request.ip}`),
   });
+  const citizenWriteLimit = app.rateLimit({
+    max: apiLimits.writesPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) =>
+      request.citizen ? `citizen:${request.citizen.applicantKey}` : `ip:${request.ip}`,
+  });
   const unsafe = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
 
   await app.register(async (api) => {
@@ -209,6 +229,22 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
       registerHealthRoutes(scope, ctx);
       registerLookupRoutes(scope, ctx);
       registerCitizenFeedbackRoutes(scope, ctx);
+      // The payment gateway's notification and the browser's return: the signature is the check.
+      registerGatewayRoutes(scope, ctx);
+    });
+
+    // Citizens' online services: a citizen's token or session first (an official's is a 403);
+    // state-changing requests are rate-limited per citizen.
+    await api.register(async (scope) => {
+      scope.addHook('onRequest', async (request) => {
+        request.citizen = await authenticateCitizen(ctx, request);
+      });
+      scope.addHook('preHandler', async (request, reply) => {
+        if (unsafe(request.method)) await citizenWriteLimit.call(scope, request, reply);
+      });
+      registerCitizenRoutes(scope, ctx);
+      registerCitizenDossierRoutes(scope, ctx);
+      registerCitizenPaymentRoutes(scope, ctx);
     });
 
     // Sign-in with the identity provider (cookies; rate-limited per address).
@@ -238,6 +274,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
       registerRoleAssignmentRoutes(scope, ctx);
       registerUploadRoutes(scope, ctx);
       registerTargetRoutes(scope, ctx);
+      registerOnlineInboxRoutes(scope, ctx);
     });
   });
   await app.register(codecRoutes, { prefix: '/codec', ctx, origins: deps.codecOrigins ?? [] });
@@ -261,7 +298,7 @@ export function registeredRoutes(app: FastifyInstance): RegisteredRoute[] {
   return [...(routeLists.get(app) ?? [])];
 }
 
-/** Like Fastify's, with the lookup secret and page tokens cut out of the URL. */
+/** Like Fastify's, with the lookup secret, page tokens and file names cut out of the URL. */
 function serializeRequest(request: FastifyRequest) {
   return {
     method: request.method,
@@ -272,7 +309,8 @@ function serializeRequest(request: FastifyRequest) {
 }
 
 export function redactUrl(url: string): string {
-  return url.replace(/([?&](?:secret|pageToken)=)[^&#]*/gi, '$1[redacted]');
+  // Uploaded files' names may name a person (`?name=CCCD Nguyen Van A.pdf`): cut out too.
+  return url.replace(/([?&](?:secret|pageToken|name)=)[^&#]*/gi, '$1[redacted]');
 }
 
 /** Jurisdictions' calendars: the calendar files and the published amendments, cached until they change. */

@@ -29,7 +29,11 @@ import {
 import { completeInterAgencyUpdate, type InterAgencyResult } from '../contract/inter-agency-contract.js';
 import { dossierTaskQueue } from '../contract/task-queues.js';
 import type { Actor } from '../domain/actor.js';
-import { type DossierApplicationInput, dossierApplicationSchema } from '../domain/application.js';
+import {
+  type DossierApplication,
+  type DossierApplicationInput,
+  dossierApplicationSchema,
+} from '../domain/application.js';
 import { type CalendarAmendmentInput, parseCalendarAmendment } from '../domain/calendar-amendment.js';
 import type { AmendmentOutcome } from '../domain/dossier/dossier-calendar-change.js';
 import type { NotificationFailure, PortalSyncAck } from '../domain/dossier/dossier-reports.js';
@@ -75,9 +79,34 @@ export class DossierClient {
   ) {}
 
   async receive(request: ReceiveRequest): Promise<ReceiveResult> {
-    const application = validated(() =>
-      parseOrThrow(dossierApplicationSchema, request.application, 'application'),
-    );
+    const { code, existing, application } = await this.reserve(request.application);
+    // A repeated request starts too: the first may not have started its workflow yet (or its
+    // caller died after reserving the code). Starting is idempotent for a running or ended dossier.
+    await this.ensureStarted({ code, application, intake: request.intake ?? {}, options: request.options });
+    return { ...(await this.intakeOutcome(code)), existing };
+  }
+
+  /**
+   * A dossier a signed-in citizen submits online (issue #18): validated like any application, its
+   * code reserved (idempotent by request id), its workflow started waiting in the receiving unit's
+   * online inbox. Resolves once the workflow runs; the counter's decision comes later.
+   */
+  async submitOnline(input: DossierApplicationInput): Promise<{ code: string; existing: boolean }> {
+    if (input.channel !== 'online') {
+      throw new DossierValidationError('an online submission has channel "online"', [
+        'channel: must be "online"',
+      ]);
+    }
+    const { code, existing, application } = await this.reserve(input);
+    await this.ensureStarted({ code, application, intake: { awaitCounter: true } });
+    return { code, existing };
+  }
+
+  /** The application validated, its procedure in force today, its code reserved (idempotent by request id). */
+  private async reserve(
+    input: DossierApplicationInput,
+  ): Promise<{ code: string; existing: boolean; application: DossierApplication }> {
+    const application = validated(() => parseOrThrow(dossierApplicationSchema, input, 'application'));
     const today = toCivilDate(await this.clock());
     try {
       getProcedure(application.procedureCode, today);
@@ -91,10 +120,7 @@ export class DossierClient {
       application.receivingUnit,
       today,
     );
-    // A repeated request starts too: the first may not have started its workflow yet (or its
-    // caller died after reserving the code). Starting is idempotent for a running or ended dossier.
-    await this.ensureStarted({ code, application, intake: request.intake ?? {}, options: request.options });
-    return { ...(await this.intakeOutcome(code)), existing };
+    return { code, existing, application };
   }
 
   private async ensureStarted(input: DossierWorkflowInput): Promise<void> {

@@ -363,6 +363,44 @@ const settings = {
     description:
       'the largest component the API takes in `POST /v1/uploads` (413 beyond it, refused while the bytes arrive)',
   }),
+  TTHC_DOSSIER_UPLOAD_MAX_SIZE: setting(byteSize.default(50 * 1024 * 1024), {
+    group: 'api',
+    shownDefault: '50MiB',
+    description:
+      'what the files a citizen uploads to one online dossier (or draft) may add up to (413 beyond it, in Vietnamese; each file also within `TTHC_UPLOAD_MAX_SIZE`)',
+  }),
+  TTHC_DRAFT_RETENTION: setting(count(1).max(365, 'must be ≤ 365').default(30), {
+    group: 'api',
+    description:
+      'days a citizen’s untouched online draft is kept; then the API’s hourly sweep removes it with its uploaded files (docs/citizen.md)',
+  }),
+  TTHC_PAYMENT_URL: setting(
+    z.url('must be a URL such as https://pay.example.vn/paymentv2/vpcpay.html').optional(),
+    {
+      group: 'api',
+      shownDefault: '(none: no online payment; `npm start` runs the gateway emulator)',
+      description:
+        'the payment gateway’s payment page (VNPay-style signed redirect, docs/citizen.md); with `TTHC_PAYMENT_TMN_CODE` and `TTHC_PAYMENT_HASH_SECRET` it turns online payment on',
+    },
+  ),
+  TTHC_PAYMENT_TMN_CODE: setting(
+    z
+      .string()
+      .regex(/^[A-Z0-9]{8}$/, 'must be the 8-character merchant code the gateway gave')
+      .optional(),
+    {
+      group: 'api',
+      shownDefault: '(none)',
+      description: 'the merchant code (vnp_TmnCode) at the payment gateway',
+    },
+  ),
+  TTHC_PAYMENT_HASH_SECRET: setting(z.string().min(16, 'must be at least 16 characters').optional(), {
+    group: 'api',
+    shownDefault: '(none)',
+    secret: true,
+    description:
+      'the merchant’s hash secret at the payment gateway (HMAC-SHA512 of redirects and notifications); keep it out of the repository',
+  }),
   TTHC_API_REQUEST_TIMEOUT: setting(
     duration.refine((ms) => ms >= 1_000, 'must be at least 1s').default(30_000),
     {

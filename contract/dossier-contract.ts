@@ -38,6 +38,11 @@ export interface IntakeRequest {
   refuseReason?: string;
   /** Same-day procedures need no receipt unless the applicant asks (ND 61 Art 17(4)). */
   receiptRequested?: boolean;
+  /**
+   * Submitted online by a signed-in citizen (issue #18): the dossier waits in the receiving unit's
+   * online inbox for the counter's decision instead of being decided now.
+   */
+  awaitCounter?: boolean;
 }
 
 /** The workflow's input; the workflow id is `code`. */

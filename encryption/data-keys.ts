@@ -9,6 +9,7 @@ import { jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { type KV, type KvEntry, Kvm, KvWatchInclude } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
+import { DRAFT_ID } from '../domain/citizen-drafts.js';
 import { DOSSIER_CODE } from '../domain/dossier-code.js';
 import { FEEDBACK_ID } from '../domain/feedback/feedback-submission.js';
 import { isKvConflict } from '../infra/kv-conflicts.js';
@@ -31,7 +32,7 @@ export function dataSubjectOf(workflowId: string): string | undefined {
 }
 
 export function isDataSubject(subject: string): boolean {
-  return DOSSIER_CODE.test(subject) || FEEDBACK_ID.test(subject);
+  return DOSSIER_CODE.test(subject) || FEEDBACK_ID.test(subject) || DRAFT_ID.test(subject);
 }
 
 const storedKeySchema = z.strictObject({
@@ -202,7 +203,7 @@ function wrapContext(subject: string, kekId: string): string {
 
 function checkedSubject(subject: string): string {
   if (!isDataSubject(subject)) {
-    throw new RangeError(`"${subject}" is not a data subject (a dossier code or a feedback id)`);
+    throw new RangeError(`"${subject}" is not a data subject (a dossier code, a feedback id or a draft id)`);
   }
   return subject;
 }

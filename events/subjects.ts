@@ -134,3 +134,12 @@ export function parseAccessLogSubject(subject: string): string | undefined {
   if (parts.length !== 3 || `${parts[0]}.${parts[1]}` !== accessLogSubjectRoot) return undefined;
   return unitCodeOfToken(parts[2] as string);
 }
+
+/** Payment notifications from the gateway, confirmed or refused (events/payment-events.ts). */
+export const paymentSubjectRoot = 'tthc.payment';
+export const paymentsFilter = everySubjectUnder(paymentSubjectRoot);
+
+/** `tthc.payment.<receiving unit token>.<outcome>`; the unit is `unknown` when the order is not found. */
+export function paymentSubject(unitCode: string | undefined, outcome: string): string {
+  return `${paymentSubjectRoot}.${unitCode ? subjectToken(unitCode) : 'unknown'}.${outcome}`;
+}

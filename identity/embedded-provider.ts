@@ -51,6 +51,12 @@ export interface ProviderAccount {
   name: string;
   unit?: string;
   role?: ProviderRole;
+  /**
+   * A citizen (a stand-in for a VNeID level-2 account): the 12-digit personal identification
+   * number, carried as the `citizen_id` claim with `identity_level` 2 (docs/identity.md). A
+   * citizen account has no unit and no role.
+   */
+  citizenId?: string;
 }
 
 /** A sign-in at the provider's page, for the security log (never the password). */
@@ -224,7 +230,7 @@ export class EmbeddedProvider {
       jwks: { keys: this.keys.signing as never },
       cookies: { keys: this.keys.cookies },
       pkce: { required: () => true },
-      claims: { openid: ['sub'], profile: ['name', 'unit', 'role'] },
+      claims: { openid: ['sub'], profile: ['name', 'unit', 'role', 'citizen_id', 'identity_level'] },
       scopes: ['openid', 'profile', API_SCOPE],
       findAccount: async (_ctx, sub) => {
         const entry = accounts.get(sub);
@@ -449,7 +455,8 @@ export class EmbeddedProvider {
   }
 }
 
-function claimsOf(account: ProviderAccount): Record<string, string> {
+function claimsOf(account: ProviderAccount): Record<string, string | number> {
+  if (account.citizenId) return { name: account.name, citizen_id: account.citizenId, identity_level: 2 };
   return {
     name: account.name,
     ...(account.unit ? { unit: account.unit } : {}),

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DRAFT_ID } from '../domain/citizen-drafts.js';
 import { isDossierCode } from '../domain/dossier-code.js';
 import type { LiveKeyring } from '../encryption/live-keyring.js';
 import { DocumentClaims } from './document-claims.js';
@@ -245,8 +246,10 @@ function checkMeta(meta: DocumentMeta): void {
   if (meta.name.trim() === '') throw new RangeError('document name must not be empty');
 }
 
+/** A document's owner: a dossier, or a citizen's draft (its uploads, until submitted or removed). */
 function checkDossierCode(code: string): void {
-  if (!isDossierCode(code)) throw new RangeError(`"${code}" is not a dossier code`);
+  if (!isDossierCode(code) && !DRAFT_ID.test(code))
+    throw new RangeError(`"${code}" is not a dossier code or a draft id`);
 }
 
 /** Whether the object beside this metadata is ciphertext (not a legacy plaintext, nor unknown). */

@@ -105,6 +105,13 @@ export class UnitKeyring {
     }
   }
 
+  /** The unit's public key (PEM) for anyone to check its signatures; undefined when it has none here. */
+  async publicKeyPem(unitCode: string): Promise<string | undefined> {
+    if (!UNIT_CODE.test(unitCode)) return undefined;
+    const key = await this.publicKey(unitCode);
+    return key ? publicKeyPem(key) : undefined;
+  }
+
   private async loadOrCreate(unitCode: string): Promise<KeyObject> {
     const { privatePath, publicPath } = this.pathsFor(unitCode);
     let pem = await readIfExists(privatePath);

@@ -40,7 +40,16 @@ export const demoOfficials = [
   { role: 'administrator', sub: 'quan-tri', name: 'Quản trị hệ thống', unit: '000.00.00.H99' },
 ] as const;
 
-/** The demo officials' passwords: created on the first start (random), then kept (mode 0600). */
+/**
+ * Demo citizens (stand-ins for VNeID level-2 accounts) for the online public services: made-up
+ * 12-digit personal identification numbers, no real person's.
+ */
+export const demoCitizens = [
+  { sub: 'cong-dan-an', name: 'Nguyễn Văn An', citizenId: '044090001234' },
+  { sub: 'cong-dan-binh', name: 'Trần Thị Bình', citizenId: '044185005678' },
+] as const;
+
+/** The demo officials' (and citizens') passwords: created on the first start (random), then kept (mode 0600). */
 export async function demoPasswords(dataDir: string): Promise<Record<string, string>> {
   const dir = join(dataDir, 'oidc');
   const file = join(dir, 'demo-passwords.json');
@@ -52,9 +61,9 @@ export async function demoPasswords(dataDir: string): Promise<Record<string, str
     // First start, or an unreadable file: new passwords.
   }
   let changed = false;
-  for (const official of demoOfficials) {
-    if (typeof passwords[official.sub] !== 'string' || (passwords[official.sub] as string).length < 8) {
-      passwords[official.sub] = randomBytes(9).toString('base64url');
+  for (const { sub } of [...demoOfficials, ...demoCitizens]) {
+    if (typeof passwords[sub] !== 'string' || (passwords[sub] as string).length < 8) {
+      passwords[sub] = randomBytes(9).toString('base64url');
       changed = true;
     }
   }
@@ -65,15 +74,23 @@ export async function demoPasswords(dataDir: string): Promise<Record<string, str
   return passwords;
 }
 
-/** The demo officials as accounts of the embedded provider. */
+/** The demo officials and citizens as accounts of the embedded provider. */
 export function demoAccounts(passwords: Record<string, string>): ProviderAccount[] {
-  return demoOfficials.map((official) => ({
-    id: official.sub,
-    password: passwords[official.sub] as string,
-    name: official.name,
-    unit: official.unit,
-    role: official.role,
-  }));
+  return [
+    ...demoOfficials.map((official) => ({
+      id: official.sub,
+      password: passwords[official.sub] as string,
+      name: official.name,
+      unit: official.unit,
+      role: official.role,
+    })),
+    ...demoCitizens.map((citizen) => ({
+      id: citizen.sub,
+      password: passwords[citizen.sub] as string,
+      name: citizen.name,
+      citizenId: citizen.citizenId,
+    })),
+  ];
 }
 
 /**

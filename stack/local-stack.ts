@@ -6,6 +6,7 @@
  * To add a part (the HTTP API, say): start it in `main` after its dependencies, register its stop
  * function with `stack.add`, and add a line to the summary with `summary.push`.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -23,6 +24,7 @@ import { DecodeFailureMonitor } from '../encryption/decode-failures.js';
 import { KeyringFile, type KeyringSource } from '../encryption/encryption-keyring.js';
 import { EmbeddedProvider } from '../identity/embedded-provider.js';
 import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
+import { PaymentGatewayEmulator } from '../infra/payment-gateway-emulator.js';
 import { startNatsServer, startTemporalDevServer } from '../infra/server-launchers.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
 import { UnitTargetStore } from '../infra/unit-target-store.js';
@@ -39,7 +41,14 @@ import { loadOrganisation } from '../rules/organisation-loader.js';
 import { loadOrganisationTargets } from '../rules/target-loader.js';
 import { createDossierWorkers, workerTuningFrom } from '../workers/dossier-workers.js';
 import { bundleWorkflows } from '../workers/workflow-bundler.js';
-import { demoAccounts, demoOfficials, demoPasswords, localTokenSecret, writeDemoTokens } from './demo.js';
+import {
+  demoAccounts,
+  demoCitizens,
+  demoOfficials,
+  demoPasswords,
+  localTokenSecret,
+  writeDemoTokens,
+} from './demo.js';
 
 /** The running parts, stopped in reverse order of start (workers before connections before servers). */
 class Stack {
@@ -275,6 +284,21 @@ async function main(): Promise<void> {
         : `${issuer} (OpenID Connect)`,
     ]);
 
+    // Online payment: the gateway's emulator unless a real gateway is configured (docs/citizen.md).
+    let payment: { payUrl: string; tmnCode: string; hashSecret: string } | undefined;
+    if (!config.TTHC_PAYMENT_URL) {
+      progress('starting the payment gateway emulator …');
+      const merchant = {
+        tmnCode: 'TTHCDEMO',
+        hashSecret: randomBytes(32).toString('hex'),
+        ipnUrl: `${publicUrl}/v1/payments/ipn`,
+      };
+      const emulator = await PaymentGatewayEmulator.start({ merchants: [merchant] });
+      stack.add('payment gateway emulator', () => emulator.stop());
+      payment = { payUrl: emulator.payUrl, tmnCode: merchant.tmnCode, hashSecret: merchant.hashSecret };
+      summary.push(['Payment gateway', `${emulator.url} (emulator: no real money; docs/citizen.md)`]);
+    }
+
     progress('starting the portal sync …');
     let portalUrl = config.TTHC_PORTAL_URL;
     if (!portalUrl) {
@@ -351,6 +375,7 @@ async function main(): Promise<void> {
     const secret = await localTokenSecret(config.TTHC_DATA_DIR, config.TTHC_TOKEN_SECRET);
     const api = await startApiServer({
       oidcIssuer: issuer,
+      payment,
       temporal: temporalClient,
       temporalWebUi: config.TTHC_TEMPORAL_UI_URL ?? temporal.uiUrl,
       codecOrigins: config.TTHC_CODEC_ORIGINS ?? [
@@ -383,6 +408,7 @@ async function main(): Promise<void> {
       ['HTTP API', api.url],
       ['API docs', `${api.url}/docs`],
       ['Console', `${api.url}/console/ (sign in with the identity provider)`],
+      ['Citizens', `${api.url}/console/citizen.html (online public services; demo citizens below)`],
     );
     if (demo)
       summary.push(['Demo tokens', `${demo.file} (access tokens of the provider, one per role, 8 h)`]);
@@ -448,6 +474,11 @@ function printSummary(
         ...demoOfficials.map(
           (official) =>
             `  ${official.sub.padEnd(24)}${(passwords[official.sub] ?? '').padEnd(16)}${official.role.padEnd(17)}${official.unit}`,
+        ),
+        'Demo citizens (the online public services at /console/citizen.html):',
+        ...demoCitizens.map(
+          (citizen) =>
+            `  ${citizen.sub.padEnd(24)}${(passwords[citizen.sub] ?? '').padEnd(16)}${citizen.name}`,
         ),
       ]
     : [];

@@ -116,6 +116,12 @@ export const patches = {
   refuseLateApology: 'refuse-late-apology',
   /** The applicant is also told of supplementation requests, refusals and fees due (issue #17). */
   applicantNotices: 'notify-applicant-of-requests-refusals-fees',
+  /**
+   * Issue #18: a dossier a citizen submitted online waits in the receiving unit's online inbox for
+   * the counter's decision (accept-intake, request-intake-supplement, refuse-intake) instead of
+   * being decided at once. Only new dossiers started with `intake.awaitCounter` take this path.
+   */
+  onlineInbox: 'online-intake-inbox',
 } as const;
 
 const core = proxyActivities<DossierActivities>({
@@ -268,26 +274,30 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   state = { ...state, components: componentsFrom(application.documents, procedure) };
   // Dossiers begun before the rule keep accepting a late apology, as they did.
   if (!patched(patches.refuseLateApology)) state = { ...state, legacyLateApology: true };
+  const inbox = input.intake.awaitCounter === true && patched(patches.onlineInbox);
+  if (inbox) state = { ...state, onlineIntake: true };
   upsertStaticSearchAttributes();
   await commit({ state, events: [{ type: 'received', at: Date.now(), data: {} }] });
 
   await reuseDigitizedComponents();
-  const missing = missingDocuments(state);
-  const decision = check(() =>
-    decideIntake(missing, input.intake.extraItems ?? [], input.intake.refuseReason, application.channel),
-  );
-  if (decision.outcome === 'refused') {
-    await commit(refuseAtIntake(state, Date.now(), decision.reason, input.intake.officer));
-    issueForm('refusal');
-    if (noticeOfEveryStep) await notify(refusalNotice(state, 'intake', decision.reason));
-  } else if (decision.outcome === 'supplement') {
-    await commit(requestIntakeSupplement(state, Date.now(), decision.items, input.intake.officer));
-    issueForm('supplementation-request');
-    if (noticeOfEveryStep) await notify(supplementNotice(state));
-  } else {
-    await acceptDossier();
+  if (!inbox) {
+    const missing = missingDocuments(state);
+    const decision = check(() =>
+      decideIntake(missing, input.intake.extraItems ?? [], input.intake.refuseReason, application.channel),
+    );
+    if (decision.outcome === 'refused') {
+      await commit(refuseAtIntake(state, Date.now(), decision.reason, input.intake.officer));
+      issueForm('refusal');
+      if (noticeOfEveryStep) await notify(refusalNotice(state, 'intake', decision.reason));
+    } else if (decision.outcome === 'supplement') {
+      await commit(requestIntakeSupplement(state, Date.now(), decision.items, input.intake.officer));
+      issueForm('supplementation-request');
+      if (noticeOfEveryStep) await notify(supplementNotice(state));
+    } else {
+      await acceptDossier();
+    }
+    intakeOutcome = outcomeOf(decision.outcome);
   }
-  intakeOutcome = outcomeOf(decision.outcome);
 
   // -------------------------------------------------------------------------------------------
   // Until the dossier ends: wait for actions, or for the next timer on the calendar.
@@ -308,7 +318,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   // -------------------------------------------------------------------------------------------
 
   function ready(): { current: DossierState; cal: WorkingCalendar } {
-    if (!state || !calendar || !intakeOutcome) {
+    if (!state || !calendar || (!intakeOutcome && !state.onlineIntake)) {
       throw ApplicationFailure.nonRetryable('Hồ sơ đang được tiếp nhận; vui lòng thử lại sau', 'NOT_READY');
     }
     return { current: state, cal: calendar };
@@ -324,12 +334,17 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     cal: WorkingCalendar,
   ): Promise<ActionResult> {
     if (action.name === 'correct-data') return correct(action, current, cal);
+    if (action.name === 'accept-intake') {
+      await acceptDossier(action.actor);
+      intakeOutcome = outcomeOf('accepted');
+      return result(state as DossierState, cal);
+    }
     const effects = await effectsOf(action, current);
     const transition = check(() => applyAction(current, action, Date.now(), cal, effects));
     await commit(transition, action.actor);
     await afterAction(action);
     const after = state as DossierState;
-    if (action.name === 'provide-intake-supplement') {
+    if (action.name === 'provide-intake-supplement' && !after.onlineIntake) {
       const stillMissing = missingItems(after);
       if (stillMissing.length > 0) return result(after, cal, stillMissing);
       await acceptDossier();
@@ -399,6 +414,13 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   async function afterAction(action: DossierAction): Promise<void> {
     const current = state as DossierState;
     switch (action.name) {
+      // The online inbox (only dossiers with onlineIntake take these actions or reach here).
+      case 'request-intake-supplement':
+        issueForm('supplementation-request', action.actor);
+        intakeOutcome = outcomeOf('supplement');
+        // Always told (the online path is new: no running dossier takes it without this call).
+        await notify(supplementNotice(current));
+        return;
       case 'request-supplementation':
         issueForm('supplementation-request', action.actor);
         if (noticeOfEveryStep) await notify(supplementNotice(current));
@@ -408,6 +430,11 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
         if (noticeOfEveryStep) await notify(refusalNotice(current, 'processing', action.payload.reason));
         return;
       case 'refuse-intake':
+        // The online inbox's refusal issues its form here (a counter's refusal at intake did at the start).
+        if (current.onlineIntake) {
+          issueForm('refusal', action.actor);
+          intakeOutcome ??= outcomeOf('refused');
+        }
         if (noticeOfEveryStep) await notify(refusalNotice(current, 'intake', action.payload.reason));
         return;
       case 'apologize':
@@ -440,9 +467,9 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     }
   }
 
-  async function acceptDossier(): Promise<void> {
+  async function acceptDossier(officer: Actor | undefined = input.intake.officer): Promise<void> {
     const current = state as DossierState;
-    const accepted = accept(current, Date.now(), calendar as WorkingCalendar, input.intake.officer);
+    const accepted = accept(current, Date.now(), calendar as WorkingCalendar, officer);
     // Every component not yet hashed and signed by the receiving unit is digitized now (ND 61 Art 17(1)).
     const toDigitize = accepted.state.components.filter((c) => !c.reused && !c.signedBy);
     const digitized = await digitize(toDigitize);
@@ -455,8 +482,10 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
         data: { kinds: digitized.filter((c) => c.digitized).map((c) => c.kind) },
       });
     }
-    await commit({ state: { ...accepted.state, components }, events }, input.intake.officer);
-    if (procedure?.duration.unit !== 'same-day' || input.intake.receiptRequested) issueForm('receipt');
+    await commit({ state: { ...accepted.state, components }, events }, officer);
+    // An online dossier's receipt always goes to the citizen's account (the online inbox).
+    if (procedure?.duration.unit !== 'same-day' || input.intake.receiptRequested || current.onlineIntake)
+      issueForm('receipt', officer);
     // Added after dossiers were already running: patched() keeps their histories replayable.
     if (patched(patches.notifyOnAcceptance)) {
       const dueDate = deadlineViews(state as DossierState, Date.now(), calendar as WorkingCalendar).decree

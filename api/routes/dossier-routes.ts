@@ -142,6 +142,10 @@ export const searchResponseSchema = z
 const actionDescriptions: Record<ActionName, string> = {
   'provide-intake-supplement': 'Counter: the applicant brings the items asked for at intake',
   'refuse-intake': 'Counter: refuse a dossier still at intake (Mẫu 03)',
+  'accept-intake':
+    'Counter (online inbox): accept a dossier submitted online; the receipt (Mẫu 01) goes to the citizen',
+  'request-intake-supplement':
+    'Counter (online inbox): one request for electronic supplements, within 3 working days (Mẫu 02); never paper',
   'request-supplementation': 'Competent agency: ask for supplements once, within 3 working days (Mẫu 02)',
   'provide-supplementation': 'Counter: the applicant brings the supplements; the clock resumes',
   assign: 'Leader: assign a specialist',

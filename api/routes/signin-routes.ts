@@ -19,6 +19,9 @@ import type { SecurityEntryInput } from '../../audit/security-log.js';
 import { ServiceUnavailableError } from '../../client/client-errors.js';
 import { AuthenticationError, type Official } from '../auth.js';
 import { NoRoleError } from '../authentication.js';
+import { ForbiddenError } from '../authorization.js';
+import { authenticateCitizen } from '../citizen-auth.js';
+import { CITIZEN_COOKIE } from '../citizen-sessions.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../console-sessions.js';
 import type { ApiContext, SignInSettings } from '../context.js';
 import { IdentityProviderUnavailableError } from '../oidc-tokens.js';
@@ -126,6 +129,116 @@ export function registerSignInRoutes(scope: FastifyInstance, ctx: ApiContext): v
     },
   );
 
+  /** Starts a sign-in at the provider (officials' or citizens'); answers where to send the browser. */
+  const startSignIn = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    body: { return?: string; popup?: boolean },
+    citizen: boolean,
+  ) => {
+    const settings = requireSignIn();
+    // New sign-ins need the provider: say so now rather than send the browser to a dead page.
+    await (ctx.authenticator.oidc as NonNullable<typeof ctx.authenticator.oidc>).checkReachable();
+    const codeVerifier = oidcClient.randomPKCECodeVerifier();
+    const pending = ctx.sessions.startSignIn({
+      state: oidcClient.randomState(),
+      nonce: oidcClient.randomNonce(),
+      codeVerifier,
+      returnTo: body.return ?? '',
+      popup: body.popup === true,
+      citizen,
+    });
+    const url = oidcClient.buildAuthorizationUrl(configuration(settings), {
+      redirect_uri: `${settings.publicUrl}/auth/callback`,
+      scope: settings.scopes,
+      code_challenge: await oidcClient.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: 'S256',
+      state: pending.state,
+      nonce: pending.nonce,
+      // A shared computer (a counter, a library, a service kiosk): every sign-in asks for the password.
+      prompt: 'login',
+    });
+    void reply.setCookie(SIGNIN_COOKIE, pending.id, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: secure(),
+      path: '/auth',
+      maxAge: 600,
+    });
+    void request;
+    return { redirect: url.href };
+  };
+
+  app.post(
+    '/auth/citizen/login',
+    {
+      onRequest: signInLimit,
+      schema: {
+        tags: ['sign-in'],
+        summary:
+          'Starts a citizen’s sign-in (authorization code with PKCE; a VNeID level-2 account at the province’s provider)',
+        security: [],
+        body: z.strictObject({ return: returnRoute }).default({}),
+        response: {
+          200: z.object({ redirect: z.string().describe('The provider’s authorization URL') }),
+          ...errorResponses(400, 429, 503),
+        },
+      },
+    },
+    async (request, reply) => startSignIn(request, reply, request.body, true),
+  );
+
+  app.get(
+    '/auth/citizen/session',
+    {
+      schema: {
+        tags: ['sign-in'],
+        summary: 'The citizen’s session: who, when it ends, its CSRF token (the ID number is shown masked)',
+        security: [],
+        response: {
+          200: z.object({
+            citizen: z.object({ name: z.string(), idNumberMasked: z.string(), level: z.number() }),
+            expiresAt: z.string(),
+            csrfToken: z.string(),
+          }),
+          ...errorResponses(401, 403),
+        },
+      },
+    },
+    async (request, reply) => {
+      const caller = await authenticateCitizen(ctx, request);
+      if (!caller.session) throw new AuthenticationError('missing', 'no citizen session');
+      void reply.header('cache-control', 'no-store');
+      return {
+        citizen: {
+          name: caller.citizen.name,
+          idNumberMasked: `********${caller.citizen.idNumber.slice(-4)}`,
+          level: caller.citizen.level,
+        },
+        expiresAt: new Date(caller.expiresAt).toISOString(),
+        csrfToken: caller.session.csrfToken,
+      };
+    },
+  );
+
+  app.post(
+    '/auth/citizen/logout',
+    {
+      schema: {
+        tags: ['sign-in'],
+        summary: 'Ends the citizen’s session (the CSRF token in x-csrf-token)',
+        security: [],
+        response: { 204: z.null(), ...errorResponses(401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const caller = await authenticateCitizen(ctx, request);
+      void reply.clearCookie(CITIZEN_COOKIE, { path: '/' });
+      ctx.citizenSessions.end(caller.session?.id);
+      return reply.code(204).send(null);
+    },
+  );
+
   app.post(
     '/auth/login',
     {
@@ -142,37 +255,7 @@ export function registerSignInRoutes(scope: FastifyInstance, ctx: ApiContext): v
         },
       },
     },
-    async (request, reply) => {
-      const settings = requireSignIn();
-      // New sign-ins need the provider: say so now rather than send the browser to a dead page.
-      await (ctx.authenticator.oidc as NonNullable<typeof ctx.authenticator.oidc>).checkReachable();
-      const codeVerifier = oidcClient.randomPKCECodeVerifier();
-      const pending = ctx.sessions.startSignIn({
-        state: oidcClient.randomState(),
-        nonce: oidcClient.randomNonce(),
-        codeVerifier,
-        returnTo: request.body.return ?? '',
-        popup: request.body.popup === true,
-      });
-      const url = oidcClient.buildAuthorizationUrl(configuration(settings), {
-        redirect_uri: `${settings.publicUrl}/auth/callback`,
-        scope: settings.scopes,
-        code_challenge: await oidcClient.calculatePKCECodeChallenge(codeVerifier),
-        code_challenge_method: 'S256',
-        state: pending.state,
-        nonce: pending.nonce,
-        // A shared counter computer: every sign-in asks for the password again.
-        prompt: 'login',
-      });
-      void reply.setCookie(SIGNIN_COOKIE, pending.id, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: secure(),
-        path: '/auth',
-        maxAge: 600,
-      });
-      return { redirect: url.href };
-    },
+    async (request, reply) => startSignIn(request, reply, request.body, false),
   );
 
   app.get(
@@ -197,15 +280,20 @@ export function registerSignInRoutes(scope: FastifyInstance, ctx: ApiContext): v
       const pending = ctx.sessions.takeSignIn(request.cookies[SIGNIN_COOKIE]);
       void reply.clearCookie(SIGNIN_COOKIE, { path: '/auth' });
       const fail = async (code: SignInFailure, official?: { id: string }) => {
-        await record(request, {
-          kind: 'sign-in-failed',
-          via: 'console',
-          reason: code,
-          official: official ? { id: official.id } : undefined,
-        });
-        const target = pending?.popup
-          ? `/console/signed-in.html?loi=${code}`
-          : `/console/?loi=${code}#/dang-nhap`;
+        // A citizen's failed sign-in is not an official's security event: only its page says so.
+        if (!pending?.citizen) {
+          await record(request, {
+            kind: 'sign-in-failed',
+            via: 'console',
+            reason: code,
+            official: official ? { id: official.id } : undefined,
+          });
+        }
+        const target = pending?.citizen
+          ? `/console/citizen.html?loi=${code}#/dang-nhap`
+          : pending?.popup
+            ? `/console/signed-in.html?loi=${code}`
+            : `/console/?loi=${code}#/dang-nhap`;
         return reply.code(303).header('location', target).send(null);
       };
       if (!pending) return fail('signin-expired');
@@ -225,6 +313,26 @@ export function registerSignInRoutes(scope: FastifyInstance, ctx: ApiContext): v
         request.log.info({ error: (error as Error).message }, 'sign-in: code exchange failed');
         return fail(isNetworkError(error) ? 'provider-unavailable' : 'failed');
       }
+      if (pending.citizen) {
+        try {
+          const { citizen, expiresAt: until } = await ctx.authenticator.citizen(accessToken);
+          const session = ctx.citizenSessions.create(citizen, ctx.citizenKey(citizen.idNumber), until);
+          request.log.info('citizen signed in');
+          void reply.setCookie(CITIZEN_COOKIE, session.id, {
+            httpOnly: true,
+            sameSite: 'strict',
+            secure: secure(),
+            path: '/',
+            expires: new Date(until),
+          });
+          return reply.code(303).header('location', `/console/citizen.html${pending.returnTo}`).send(null);
+        } catch (error) {
+          if (error instanceof IdentityProviderUnavailableError) return fail('provider-unavailable');
+          if (error instanceof AuthenticationError || error instanceof ForbiddenError)
+            return fail('token-refused');
+          throw error;
+        }
+      }
       let official: Official;
       let expiresAt: number;
       try {
@@ -232,7 +340,8 @@ export function registerSignInRoutes(scope: FastifyInstance, ctx: ApiContext): v
       } catch (error) {
         if (error instanceof NoRoleError) return fail('no-role', { id: error.officialId });
         if (error instanceof IdentityProviderUnavailableError) return fail('provider-unavailable');
-        if (error instanceof AuthenticationError) return fail('token-refused');
+        if (error instanceof AuthenticationError || error instanceof ForbiddenError)
+          return fail('token-refused');
         throw error;
       }
       const session = ctx.sessions.create(official, expiresAt);

@@ -10,26 +10,17 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { fileTypeFromBuffer } from 'file-type';
 import { z } from 'zod';
-import { cleanFileName, formatByteSize, uploadMediaTypes } from '../../domain/uploads.js';
+import { cleanFileName, uploadMediaTypes } from '../../domain/uploads.js';
 import { enforce, mayUpload } from '../authorization.js';
 import { type ApiContext, requireOfficial } from '../context.js';
 import { errorResponses } from '../schemas.js';
-
-/** 413 or 415: the upload is refused; nothing was stored. */
-export class UploadRefusedError extends Error {
-  override name = 'UploadRefusedError';
-  constructor(
-    readonly statusCode: 413 | 415,
-    readonly code: 'TOO_LARGE' | 'UNSUPPORTED_TYPE',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export const DEFAULT_UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
+import {
+  DEFAULT_UPLOAD_LIMIT_BYTES,
+  detectMediaType,
+  readLimited,
+  refuseDeclaredTooLarge,
+} from '../upload-intake.js';
 
 const uploadedSchema = z
   .object({
@@ -84,59 +75,4 @@ export function registerUploadRoutes(scope: FastifyInstance, ctx: ApiContext): v
       },
     );
   });
-}
-
-function tooLarge(limit: number): UploadRefusedError {
-  return new UploadRefusedError(
-    413,
-    'TOO_LARGE',
-    `Tệp vượt quá dung lượng cho phép ${formatByteSize(limit)} (the file is larger than ${limit} bytes)`,
-  );
-}
-
-function refuseDeclaredTooLarge(header: string | undefined, limit: number): void {
-  if (header !== undefined && Number(header) > limit) throw tooLarge(limit);
-}
-
-/** The client went away before the body was complete: nothing is stored, nobody to answer. */
-export class UploadAbortedError extends Error {
-  override name = 'UploadAbortedError';
-  readonly statusCode = 400;
-  readonly code = 'ABORTED';
-}
-
-/** The body, refused as soon as it passes the limit (the rest is not read). */
-async function readLimited(body: Readable, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of body) {
-      size += (chunk as Buffer).byteLength;
-      if (size > limit) {
-        body.destroy();
-        throw tooLarge(limit);
-      }
-      chunks.push(chunk as Buffer);
-    }
-  } catch (error) {
-    if (error instanceof UploadRefusedError) throw error;
-    throw new UploadAbortedError(
-      `Việc tải lên bị ngắt giữa chừng; chưa lưu gì (the upload was cut off: ${(error as Error).message})`,
-    );
-  }
-  if (size === 0) {
-    throw new UploadRefusedError(415, 'UNSUPPORTED_TYPE', 'Tệp rỗng, không có nội dung (the file is empty)');
-  }
-  return Buffer.concat(chunks, size);
-}
-
-async function detectMediaType(content: Buffer): Promise<(typeof uploadMediaTypes)[number]> {
-  const detected = await fileTypeFromBuffer(content);
-  const mediaType = uploadMediaTypes.find((type) => type === detected?.mime);
-  if (mediaType) return mediaType;
-  throw new UploadRefusedError(
-    415,
-    'UNSUPPORTED_TYPE',
-    `Chỉ nhận tệp PDF, JPEG hoặc PNG; nội dung tệp là ${detected?.mime ?? 'loại không xác định'} (only PDF, JPEG or PNG: the content is ${detected?.mime ?? 'of an unknown type'})`,
-  );
 }

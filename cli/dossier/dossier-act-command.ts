@@ -20,6 +20,8 @@ import { describeForms, fieldLines, longDate, statusLabel } from './dossier-form
 const payloadExamples: Record<ActionName, string> = {
   'provide-intake-supplement': `--payload '{"documents":[{"kind":"giay-to-phap-ly-ca-nhan","form":"paper"}]}'`,
   'refuse-intake': `--reason "…"`,
+  'accept-intake': `[--note "…"]`,
+  'request-intake-supplement': `--payload '{"items":[{"name":"…","reason":"…"}]}' --reason "…"`,
   'request-supplementation': `--payload '{"items":[{"name":"…","reason":"…"}]}' --reason "…"`,
   'provide-supplementation': `--payload '{"documents":[{"kind":"…","form":"paper"}]}'`,
   assign: `--payload '{"specialist":{"id":"chuyen-vien-1","name":"Phạm Thị Lan"}}'`,

@@ -36,6 +36,14 @@ export type CorrectableField = (typeof correctableFields)[number];
 export const actionSchemas = lazyRecord({
   'provide-intake-supplement': () => z.strictObject({ documents: documentsSchema }),
   'refuse-intake': () => z.strictObject({ reason: textSchema }),
+  /** Online inbox: the receiving unit accepts a dossier submitted online (Giấy tiếp nhận, Mẫu 01). */
+  'accept-intake': () => z.strictObject({ note: textSchema.optional() }),
+  /** Online inbox: one request listing every item, electronic only (ND 61 Art 15(3), 17). */
+  'request-intake-supplement': () =>
+    z.strictObject({
+      items: z.array(supplementItemSchema).min(1, 'must list every item to supplement at once'),
+      reason: textSchema,
+    }),
   'request-supplementation': () =>
     z.strictObject({
       items: z.array(supplementItemSchema).min(1, 'must list every item to supplement at once'),
@@ -66,6 +74,8 @@ export const actionSchemas = lazyRecord({
       amountVnd: z.number().int().min(0),
       channel: z.enum(['dvcqg', 'local-portal', 'cash', 'transfer', 'postal']),
       receiptRef: textSchema.optional(),
+      /** The payment gateway's transaction reference: a payment is recorded once per reference. */
+      transactionRef: textSchema.optional(),
     }),
   evaluate: () =>
     z.strictObject({

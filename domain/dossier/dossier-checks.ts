@@ -128,6 +128,19 @@ function checkPreconditions(state: DossierState, name: ActionName, actor: Actor)
         reject('WRONG_ROLE', 'Chỉ cán bộ một cửa của đơn vị tiếp nhận được từ chối tiếp nhận hồ sơ');
       }
       return;
+    case 'accept-intake':
+    case 'request-intake-supplement':
+      requireOnlineInbox(state, name === 'accept-intake' ? 'tiếp nhận' : 'yêu cầu bổ sung khi tiếp nhận');
+      if (actor.role !== 'counter-officer' || actor.unit !== state.application.receivingUnit) {
+        reject('WRONG_ROLE', 'Chỉ cán bộ một cửa của đơn vị tiếp nhận xử lý hồ sơ trong hộp thư trực tuyến');
+      }
+      if (name === 'request-intake-supplement' && state.supplements.some((s) => s.phase === 'intake')) {
+        reject(
+          'ONCE_ONLY',
+          'Đã yêu cầu bổ sung khi tiếp nhận: hồ sơ trực tuyến chỉ được hướng dẫn bổ sung một lần, đầy đủ (ND 61 Art 15(3), 17)',
+        );
+      }
+      return;
     case 'request-supplementation':
       if (state.step === 'intake') {
         reject(
@@ -217,7 +230,8 @@ function checkPreconditions(state: DossierState, name: ActionName, actor: Actor)
       }
       return;
     case 'record-payment':
-      if (state.step === 'intake' || closedStatuses.has(state.status)) {
+      // An online dossier is paid when it is submitted, while it waits in the online inbox.
+      if ((state.step === 'intake' && !state.onlineIntake) || closedStatuses.has(state.status)) {
         reject(
           'ILLEGAL_STATE',
           `Không ghi nhận thanh toán khi hồ sơ ở trạng thái "${statusNames[state.status]}"`,
@@ -244,6 +258,18 @@ function checkPayload(state: DossierState, action: DossierAction, calendar: Work
     case 'provide-supplementation':
       requireElectronicIfOnline(state, action.payload.documents);
       return;
+    case 'request-intake-supplement':
+      if (action.payload.items.some((item) => item.form === 'paper')) {
+        reject('PAPER_ON_ONLINE', 'Hồ sơ trực tuyến không yêu cầu bổ sung giấy tờ bản giấy');
+      }
+      return;
+    case 'record-payment': {
+      const ref = action.payload.transactionRef;
+      if (ref !== undefined && state.payments.some((p) => p.transactionRef === ref)) {
+        reject('ONCE_ONLY', `Giao dịch ${ref} đã được ghi nhận cho hồ sơ này`);
+      }
+      return;
+    }
     case 'request-supplementation':
       if (
         state.application.channel === 'online' &&
@@ -295,6 +321,27 @@ function checkPayload(state: DossierState, action: DossierAction, calendar: Work
   }
 }
 
+/** The dossier waits in the receiving unit's online inbox (submitted online, not yet decided). */
+function requireOnlineInbox(state: DossierState, action: string): void {
+  if (!state.onlineIntake || state.step !== 'intake') {
+    reject('ILLEGAL_STATE', `Chỉ ${action} hồ sơ nộp trực tuyến đang chờ tiếp nhận`);
+  }
+  requireStatus(state, ['CHO_TIEP_NHAN'], action);
+}
+
+/**
+ * Working days the receiving unit has to decide on a dossier submitted online: ND 61 Art 19(4)'s
+ * three working days for the one notice asking for supplements (DOMAIN.md §1.1 step 3 and 5(4));
+ * the law gives no separate figure for the online intake itself (UNCONFIRMED; docs/citizen.md).
+ */
+export const onlineIntakeWorkingDays = 3;
+
+/** The last day the receiving unit may ask an online dossier for supplements; undefined unless it waits in the inbox. */
+export function onlineIntakeDueDate(state: DossierState, calendar: WorkingCalendar): string | undefined {
+  if (!state.onlineIntake || state.step !== 'intake') return undefined;
+  return calendar.addWorkingDays(receiptDate(state.submittedAt, calendar), onlineIntakeWorkingDays);
+}
+
 function requireElectronicIfOnline(
   state: DossierState,
   documents: ReadonlyArray<{ form: 'paper' | 'electronic' }>,
@@ -317,6 +364,7 @@ function checkTimeLimits(
   calendar: WorkingCalendar,
 ): void {
   if (name === 'request-supplementation') checkSupplementationWindow(state, now, calendar);
+  if (name === 'request-intake-supplement') checkOnlineIntakeWindow(state, now, calendar);
   if (name === 'apologize' && !state.legacyLateApology) checkApologyInTime(state, now, calendar);
 }
 
@@ -328,6 +376,16 @@ function checkSupplementationWindow(state: DossierState, now: Instant, calendar:
     reject(
       'TOO_LATE',
       `Đã quá ${supplementationWindowWorkingDays} ngày làm việc kể từ ngày tiếp nhận (${elapsed} ngày); không được yêu cầu bổ sung (ND 61 Art 19(4))`,
+    );
+  }
+}
+
+function checkOnlineIntakeWindow(state: DossierState, now: Instant, calendar: WorkingCalendar): void {
+  const due = onlineIntakeDueDate(state, calendar);
+  if (due !== undefined && toCivilDate(now) > due) {
+    reject(
+      'TOO_LATE',
+      `Đã quá ${onlineIntakeWorkingDays} ngày làm việc kể từ ngày nộp (hạn ${formatVietnameseDate(due)}); không được yêu cầu bổ sung, chỉ tiếp nhận hoặc từ chối (ND 61 Art 19(4))`,
     );
   }
 }

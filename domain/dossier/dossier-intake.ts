@@ -72,12 +72,13 @@ export function requestIntakeSupplement(
   at: Instant,
   items: SupplementItem[],
   actor?: Actor,
+  reason = 'Hồ sơ chưa đầy đủ',
 ): Transition {
   const request: SupplementRequest = {
     phase: 'intake',
     requestedAt: at,
     items,
-    reason: 'Hồ sơ chưa đầy đủ',
+    reason,
     by: actor?.id,
   };
   const next: DossierState = {

@@ -19,6 +19,8 @@ export const stepNames: Readonly<Record<DossierStep, string>> = {
 export const actionTitles: Readonly<Record<ActionName, string>> = {
   'provide-intake-supplement': 'Nhận bổ sung khi tiếp nhận',
   'refuse-intake': 'Từ chối tiếp nhận',
+  'accept-intake': 'Tiếp nhận hồ sơ trực tuyến',
+  'request-intake-supplement': 'Yêu cầu bổ sung hồ sơ trực tuyến',
   'request-supplementation': 'Yêu cầu bổ sung hồ sơ',
   'provide-supplementation': 'Nhận hồ sơ bổ sung',
   assign: 'Phân công',

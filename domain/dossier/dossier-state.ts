@@ -60,12 +60,17 @@ export interface ResultDocument {
   link: string;
   paperResult: boolean;
   reason?: string;
+  /** The Ed25519 signature (base64) and the signing key's fingerprint, for the citizen's check. */
+  signature?: string;
+  publicKeyFingerprint?: string;
 }
 
 export interface Payment {
   amountVnd: number;
   channel: 'dvcqg' | 'local-portal' | 'cash' | 'transfer' | 'postal';
   receiptRef?: string;
+  /** The payment gateway's transaction reference (online payments). */
+  transactionRef?: string;
   at: Instant;
 }
 
@@ -107,6 +112,11 @@ export interface DossierState {
    * accepted (and flagged `late`). Absent for every dossier received since.
    */
   legacyLateApology?: true;
+  /**
+   * Submitted online by a signed-in citizen: the dossier waits in the receiving unit's online inbox
+   * for the counter's decision (accept, one electronic supplementation request, or refusal).
+   */
+  onlineIntake?: true;
   apologyRequiredSince?: Instant;
   overdueSince?: Instant;
   overdueWithoutApology: boolean;

@@ -10,7 +10,7 @@ import { type Instant, toCivilDate } from '../time.js';
 import type { DossierAction } from './dossier-actions.js';
 import { checkAction } from './dossier-checks.js';
 import { correctData } from './dossier-corrections.js';
-import { refuseAtIntake } from './dossier-intake.js';
+import { accept, refuseAtIntake, requestIntakeSupplement } from './dossier-intake.js';
 import { reject } from './dossier-rejection.js';
 import {
   apologyInTime,
@@ -43,7 +43,12 @@ export function applyAction(
   switch (action.name) {
     case 'provide-intake-supplement': {
       const next = markSupplementProvided(
-        { ...state, components: [...state.components, ...(effects.components ?? [])] },
+        {
+          ...state,
+          // An online dossier goes back to the online inbox for the counter to check again.
+          status: state.onlineIntake ? 'CHO_TIEP_NHAN' : state.status,
+          components: [...state.components, ...(effects.components ?? [])],
+        },
         now,
       );
       return record(next, now, action.name, actor, [
@@ -56,6 +61,10 @@ export function applyAction(
     }
     case 'refuse-intake':
       return refuseAtIntake(state, now, action.payload.reason, actor);
+    case 'accept-intake':
+      return accept(state, now, calendar, actor);
+    case 'request-intake-supplement':
+      return requestIntakeSupplement(state, now, action.payload.items, actor, action.payload.reason);
     case 'request-supplementation': {
       const deadline = suspend(requireLedger(state), now);
       const request: SupplementRequest = {

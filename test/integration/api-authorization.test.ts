@@ -86,6 +86,8 @@ const mayTake: Record<OfficialRole, readonly ActionName[]> = {
   'counter-officer': [
     'provide-intake-supplement',
     'refuse-intake',
+    'accept-intake',
+    'request-intake-supplement',
     'provide-supplementation',
     'withdraw',
     'return-result',
@@ -178,6 +180,11 @@ function payloadFor(action: ActionName): unknown {
   const payloads: Record<ActionName, unknown> = {
     'provide-intake-supplement': { documents: [{ kind: 'giay-to-phap-ly-ca-nhan', form: 'paper' }] },
     'refuse-intake': { reason: 'Không thuộc thẩm quyền' },
+    'accept-intake': {},
+    'request-intake-supplement': {
+      items: [{ name: 'Bản chụp CCCD', reason: 'Bản chụp mờ' }],
+      reason: 'Bổ sung',
+    },
     'request-supplementation': {
       items: [{ name: 'Bản sao CCCD', reason: 'Bản chụp mờ' }],
       reason: 'Bổ sung',

@@ -231,6 +231,8 @@ const brokenApplication = fc
 const actionRoles: Record<ActionName, OfficialRole> = {
   'provide-intake-supplement': 'counter-officer',
   'refuse-intake': 'counter-officer',
+  'accept-intake': 'counter-officer',
+  'request-intake-supplement': 'counter-officer',
   'request-supplementation': 'leader',
   'provide-supplementation': 'counter-officer',
   assign: 'leader',

@@ -8,6 +8,7 @@ import type { OfferedAction } from '../../api/offered-actions.js';
 import { buildApiServer } from '../../api/server.js';
 import { AccessLog } from '../../audit/access-log.js';
 import type { DossierApplicationInput } from '../../domain/application.js';
+import { actionNames } from '../../domain/dossier/dossier-actions.js';
 import { addCalendarDays } from '../../domain/time.js';
 import { createLogger } from '../../infra/logging.js';
 import { loadCalendar } from '../../rules/calendar-loader.js';
@@ -331,7 +332,7 @@ describe('the lifecycle through the API', () => {
     expect(approveBySpecialist?.reason).toContain('dành cho lãnh đạo');
     // A supervisor reads the dossier and may take none of them.
     const supervised = await actionsOf(supervisor);
-    expect(supervised).toHaveLength(17);
+    expect(supervised).toHaveLength(actionNames.length);
     expect(supervised.filter((a) => a.allowed)).toEqual([]);
     expect(new Set(supervised.map((a) => a.code))).toEqual(new Set(['FORBIDDEN']));
 

@@ -7,7 +7,8 @@
  * printed on the scanned papers. Then every byte the system keeps is searched for them: the
  * Temporal histories as the server holds them (fetched without the codec), every KV bucket, and,
  * after the stack stops, every file of the data directory (Temporal's SQLite, the JetStream store,
- * the documents) and every line it logged. Not one occurrence is allowed. The outside systems the
+ * the documents) and every line it logged. Not one occurrence is allowed. A citizen also types the
+ * canary into online drafts (one submitted and paid, one left as a draft) and uploads papers naming it. The outside systems the
  * stack emulates (the national portal, the SMS gateway, the applicants' mail server) do get the data
  * they need, and keep it in memory only, as theirs; the test checks that they got it.
  */
@@ -24,6 +25,7 @@ import { KeyringFile } from '../../encryption/encryption-keyring.js';
 import { LiveKeyring } from '../../encryption/live-keyring.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
 import { demoUnits } from '../support/fixtures.js';
+import { citizenSignInOverHttp } from '../support/identity.js';
 import {
   forceStop,
   interruptStack,
@@ -273,6 +275,88 @@ describe('the canary: no personal data where it does not belong', () => {
         : undefined;
     });
     expect(texts.some((m) => m.text.includes(`${refused.code as string} không được tiếp nhận`))).toBe(true);
+  });
+
+  it('a citizen types the canary into online drafts, uploads papers naming it, submits and pays', async () => {
+    const passwords = JSON.parse(
+      await readFile(join(dataDir, 'oidc', 'demo-passwords.json'), 'utf8'),
+    ) as Record<string, string>;
+    const { cookie, csrfToken } = await citizenSignInOverHttp(
+      api,
+      'cong-dan-an',
+      passwords['cong-dan-an'] as string,
+    );
+    const citizen = async (method: string, path: string, body?: unknown, raw?: Buffer) => {
+      const response = await fetch(`${api}${path}`, {
+        method,
+        headers: {
+          cookie,
+          'x-csrf-token': csrfToken,
+          ...(raw
+            ? { 'content-type': 'application/pdf' }
+            : body === undefined
+              ? {}
+              : { 'content-type': 'application/json' }),
+        },
+        body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+      return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    };
+    const fields = {
+      receivingUnit: unit,
+      competentAgency: agency,
+      applicant: {
+        fullName: canary.fullName,
+        phone: canary.phone,
+        email: canary.email,
+        address: canary.address,
+      },
+      notificationChannel: 'sms',
+      notes: `Người nộp ${canary.fullName}, ở ${canary.address}`,
+    };
+    const drafts: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const draft = await citizen('POST', '/v1/citizen/drafts', { procedureCode: '1.004222' });
+      const id = draft.id as string;
+      drafts.push(id);
+      await citizen('PUT', `/v1/citizen/drafts/${id}`, fields);
+      for (const kind of ['to-khai-thay-doi-thong-tin-cu-tru', 'giay-to-chung-minh-cho-o-hop-phap']) {
+        const paper = Buffer.from(
+          `%PDF-1.4\n% ${kind} ${i}: ${canary.fullName}, ${canary.address}, ĐT ${canary.phone}\n%%EOF\n`,
+          'utf8',
+        );
+        await citizen(
+          'PUT',
+          `/v1/citizen/drafts/${id}/documents/${kind}?name=${encodeURIComponent(`${kind} ${canary.fullName}.pdf`)}`,
+          undefined,
+          paper,
+        );
+      }
+    }
+    // One is submitted and paid at the gateway (the emulator); the other stays a draft, sealed.
+    const submitted = await citizen('POST', `/v1/citizen/drafts/${drafts[0]}/submit`);
+    const code = submitted.code as string;
+    codes.push(code);
+    const { redirect } = (await citizen('POST', `/v1/citizen/dossiers/${code}/payments`)) as {
+      redirect: string;
+    };
+    const page = await (await fetch(redirect)).text();
+    const session = /name="session" value="([0-9a-f]+)"/.exec(page)?.[1] ?? '';
+    const paid = await fetch(new URL('/paymentv2/pay', redirect), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ session, bank: 'NCB', action: 'pay' }).toString(),
+    });
+    expect(paid.status).toBe(302);
+    const mine = (await citizen('GET', `/v1/citizen/dossiers/${code}`)) as { payment: { paid: boolean } };
+    expect(mine.payment.paid).toBe(true);
+    // The citizen's draft does hold the data (the search below is not vacuous).
+    expect(JSON.stringify(await citizen('GET', `/v1/citizen/drafts/${drafts[1]}`))).toContain(
+      canary.fullName,
+    );
   });
 
   it('leaves no trace in the Temporal histories, as the server keeps them', async () => {

@@ -20,6 +20,8 @@ const lifecyclePaths = [
   'passes-its-due-date-without-an',
   'the-agency-stops-processing',
   'the-applicant-withdraws',
+  // Issue #18 (patch online-intake-inbox), recorded by api-citizen.test.ts.
+  'online-intake-a-citizen-submits-online',
 ];
 
 describe('replay of recorded dossier histories', () => {

@@ -147,3 +147,60 @@ export async function signInThroughProvider(
   }
   throw new Error(`the provider did not send the browser back (HTTP ${response.status} at ${url})`);
 }
+
+/**
+ * A citizen's sign-in against an API listening on a real address, by HTTP only (a cookie jar, no
+ * browser): POST /auth/citizen/login, the provider's login page and form, the redirect back to
+ * /auth/callback. Returns the session cookie (`tthc_citizen=…`) and its CSRF token.
+ */
+export async function citizenSignInOverHttp(
+  apiUrl: string,
+  username: string,
+  password: string,
+): Promise<{ cookie: string; csrfToken: string }> {
+  const login = await fetch(`${apiUrl}/auth/citizen/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  if (login.status !== 200) throw new Error(`POST /auth/citizen/login answered ${login.status}`);
+  const apiJar = new CookieJar();
+  apiJar.take(login);
+  const jar = new CookieJar();
+  let url = new URL(((await login.json()) as { redirect: string }).redirect);
+  let response = await fetch(url, { redirect: 'manual' });
+  jar.take(response);
+  while (response.status >= 300 && response.status < 400) {
+    url = new URL(response.headers.get('location') as string, url);
+    response = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header() } });
+    jar.take(response);
+  }
+  const page = await response.text();
+  const action = /<form method="post" action="([^"]+\/login)"/.exec(page)?.[1];
+  const xsrf = /name="xsrf" value="([^"]+)"/.exec(page)?.[1];
+  if (!action || !xsrf) throw new Error(`no login form at ${url}`);
+  response = await fetch(new URL(action, url), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ xsrf, username, password }).toString(),
+  });
+  jar.take(response);
+  while (response.status >= 300 && response.status < 400) {
+    const next = new URL(response.headers.get('location') as string, url);
+    if (next.pathname === '/auth/callback') {
+      const callback = await fetch(next, { redirect: 'manual', headers: { cookie: apiJar.header() } });
+      const session = callback.headers
+        .getSetCookie()
+        .map((line) => line.split(';')[0] ?? '')
+        .find((pair) => pair.startsWith('tthc_citizen='));
+      if (!session) throw new Error(`the callback set no citizen session (HTTP ${callback.status})`);
+      const who = await fetch(`${apiUrl}/auth/citizen/session`, { headers: { cookie: session } });
+      return { cookie: session, csrfToken: ((await who.json()) as { csrfToken: string }).csrfToken };
+    }
+    url = next;
+    response = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header() } });
+    jar.take(response);
+  }
+  throw new Error(`the provider did not send the browser back (HTTP ${response.status} at ${url})`);
+}

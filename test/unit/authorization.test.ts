@@ -50,6 +50,9 @@ describe('acting on a dossier', () => {
   const counterActions = [
     'provide-intake-supplement',
     'refuse-intake',
+    // The online inbox (issue #18): the receiving unit's counter decides.
+    'accept-intake',
+    'request-intake-supplement',
     'provide-supplementation',
     'withdraw',
     'return-result',

@@ -141,6 +141,8 @@ describe('the actions offered are exactly those the rules accept', () => {
       'provide-intake-supplement': { documents: [{ kind: 'giay-to-phap-ly-ca-nhan', form: 'paper' }] },
       'provide-supplementation': { documents: [{ kind: 'ban-ve', form: 'paper' }] },
       'refuse-intake': { reason: 'Không thuộc thẩm quyền' },
+      'accept-intake': {},
+      'request-intake-supplement': { items: [{ name: 'Bản vẽ', reason: 'Thiếu' }], reason: 'Chưa đủ' },
       'request-supplementation': {
         items: [{ name: 'Bản vẽ', reason: 'Thiếu', form: 'paper' }],
         reason: 'Chưa đủ',

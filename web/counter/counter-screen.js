@@ -11,6 +11,7 @@ import { intakeDecisionSection } from './intake-decision-section.js';
 import { intakeDocumentsSection } from './intake-documents-section.js';
 import { intakeProcedureSection } from './intake-procedure-section.js';
 import { showIntakeResult } from './intake-result.js';
+import { loadOnlineInbox } from './online-inbox.js';
 import { openByCodeForm } from './open-by-code.js';
 import { loadResultWaitingList } from './result-waiting-list.js';
 
@@ -132,6 +133,11 @@ function renderIntake(main, desk) {
   });
 
   const waiting = h('section', { class: 'card no-print', 'aria-labelledby': 'waiting-title' });
+  const inbox = h('section', {
+    class: 'card no-print',
+    'aria-labelledby': 'online-inbox-title',
+    id: 'hop-thu-truc-tuyen',
+  });
   mount(
     main,
     h(
@@ -141,8 +147,10 @@ function renderIntake(main, desk) {
       h('p', { class: 'muted' }, `Bộ phận Tiếp nhận và Trả kết quả — ${me?.name ?? official.unit}`),
     ),
     openByCodeForm(),
+    inbox,
     form,
     waiting,
   );
+  loadOnlineInbox(inbox);
   loadResultWaitingList(waiting);
 }
