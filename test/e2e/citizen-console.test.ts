@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible } from '../support/axe.js';
 import { launchChromium } from '../support/chromium.js';
 import { type CitizenStack, startCitizenStack, type TestCitizen } from '../support/citizen-stack.js';
 import { demoUnits } from '../support/fixtures.js';
@@ -86,7 +87,9 @@ async function phonePage(on: Browser = browser as Browser): Promise<{ context: B
   return { context, page };
 }
 
+/** Every citizen screen the test reaches is checked with axe-core, then photographed. */
 async function shot(page: Page, name: string): Promise<void> {
+  await expectAccessible(page, `citizen ${name}`);
   await page.screenshot({ path: join(screenshots, `citizen-${name}.png`), fullPage: true });
 }
 
@@ -146,6 +149,7 @@ async function counterAccepts(code: string): Promise<void> {
     await page.waitForTimeout(300);
   }
   await expect(row.textContent()).resolves.toContain('Đã thanh toán');
+  await expectAccessible(page, 'online inbox');
   await page
     .locator('#hop-thu-truc-tuyen')
     .screenshot({ path: join(screenshots, 'citizen-9-hop-thu-truc-tuyen.png') });
