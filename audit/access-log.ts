@@ -21,13 +21,11 @@ import {
   type JsMsg,
   jetstream,
   jetstreamManager,
-  StorageType,
   type StreamConfig,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { streamReplicas } from '../config/configuration.js';
 import { formatZodError } from '../domain/validation.js';
-import { ensureStream } from '../events/stream.js';
+import { appendOnlyStreamConfig, ensureStream } from '../events/stream.js';
 import { accessLogFilter, accessLogSubject } from '../events/subjects.js';
 import {
   type AccessEntry,
@@ -43,23 +41,9 @@ export const accessLogStreamName = 'TTHC_ACCESS_LOG';
 
 /** The append-only stream of the access log; replicas as the event stream (TTHC_STREAM_REPLICAS). */
 export function accessLogStreamConfig(
-  replicas = streamReplicas(),
+  replicas?: number,
 ): Partial<StreamConfig> & { name: string; subjects: string[] } {
-  return {
-    name: accessLogStreamName,
-    subjects: [accessLogFilter],
-    storage: StorageType.File,
-    num_replicas: replicas,
-    deny_delete: true,
-    deny_purge: true,
-    allow_rollup_hdrs: false,
-    // No limit ages or pushes entries out. Written out so that a limit added to the stream later
-    // (an update the server allows) is a drift that stops the API at start (ensureStream).
-    max_age: 0,
-    max_msgs: -1,
-    max_bytes: -1,
-    max_msgs_per_subject: -1,
-  };
+  return appendOnlyStreamConfig(accessLogStreamName, [accessLogFilter], replicas);
 }
 
 /** The log could not be written or read: NATS or the stream did not answer. */

@@ -17,15 +17,13 @@ import {
   type JetStreamClient,
   jetstream,
   jetstreamManager,
-  StorageType,
   type StreamConfig,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
-import { streamReplicas } from '../config/configuration.js';
 import { roles } from '../domain/actor.js';
 import { unitCodeSchema } from '../domain/unit-code.js';
-import { ensureStream } from '../events/stream.js';
+import { appendOnlyStreamConfig, ensureStream } from '../events/stream.js';
 import { securityLogFilter, securityLogSubject } from '../events/subjects.js';
 
 export const securityLogStreamName = 'TTHC_SECURITY_LOG';
@@ -82,21 +80,9 @@ export type SecurityEntry = z.output<typeof securityEntrySchema>;
 export type SecurityEntryInput = Omit<SecurityEntry, 'id' | 'at'> & { id?: string; at?: string };
 
 export function securityLogStreamConfig(
-  replicas = streamReplicas(),
+  replicas?: number,
 ): Partial<StreamConfig> & { name: string; subjects: string[] } {
-  return {
-    name: securityLogStreamName,
-    subjects: [securityLogFilter],
-    storage: StorageType.File,
-    num_replicas: replicas,
-    deny_delete: true,
-    deny_purge: true,
-    allow_rollup_hdrs: false,
-    max_age: 0,
-    max_msgs: -1,
-    max_bytes: -1,
-    max_msgs_per_subject: -1,
-  };
+  return appendOnlyStreamConfig(securityLogStreamName, [securityLogFilter], replicas);
 }
 
 export class SecurityLogUnavailableError extends Error {

@@ -19,12 +19,11 @@ import {
   type JetStreamClient,
   jetstream,
   jetstreamManager,
-  StorageType,
   type StreamConfig,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
-import { ensureStream } from './stream.js';
+import { appendOnlyStreamConfig, ensureStream } from './stream.js';
 import { paymentSubject, paymentsFilter } from './subjects.js';
 
 export const paymentStreamName = 'TTHC_PAYMENTS';
@@ -56,21 +55,9 @@ export type PaymentEvent = z.output<typeof paymentEventSchema>;
 export type PaymentEventInput = Omit<PaymentEvent, 'id' | 'at'> & { at?: string };
 
 export function paymentStreamConfig(
-  replicas = 1,
+  replicas?: number,
 ): Partial<StreamConfig> & { name: string; subjects: string[] } {
-  return {
-    name: paymentStreamName,
-    subjects: [paymentsFilter],
-    storage: StorageType.File,
-    num_replicas: replicas,
-    deny_delete: true,
-    deny_purge: true,
-    allow_rollup_hdrs: false,
-    max_age: 0,
-    max_msgs: -1,
-    max_bytes: -1,
-    max_msgs_per_subject: -1,
-  };
+  return appendOnlyStreamConfig(paymentStreamName, [paymentsFilter], replicas);
 }
 
 export class PaymentEvents {

@@ -19,6 +19,32 @@ export const deadLetterStreamName = 'TTHC_DEAD_LETTERS';
  * a single node with `jetstream { sync_interval: always }`: by default nats-server fsyncs every
  * 2 minutes and can lose acknowledged events on power loss (docs/indicators.md).
  */
+/**
+ * An append-only stream of records the law wants kept (access log, security log, payments): nothing
+ * may delete or purge it and no limit ages entries out. The limits are written out so that one added
+ * to the stream later (an update the server allows) is a drift that stops the process at start
+ * (ensureStream). Replicas as the event stream (TTHC_STREAM_REPLICAS).
+ */
+export function appendOnlyStreamConfig(
+  name: string,
+  subjects: string[],
+  replicas = streamReplicas(),
+): Partial<StreamConfig> & { name: string; subjects: string[] } {
+  return {
+    name,
+    subjects,
+    storage: StorageType.File,
+    num_replicas: replicas,
+    deny_delete: true,
+    deny_purge: true,
+    allow_rollup_hdrs: false,
+    max_age: 0,
+    max_msgs: -1,
+    max_bytes: -1,
+    max_msgs_per_subject: -1,
+  };
+}
+
 export function eventStreamConfig(
   replicas = streamReplicas(),
 ): Partial<StreamConfig> & { name: string; subjects: string[] } {
