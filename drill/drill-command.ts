@@ -29,7 +29,7 @@ import { EmbeddedProvider } from '../identity/embedded-provider.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { startNatsCluster } from '../infra/nats-cluster.js';
 import { freePort, startTemporalDevServer } from '../infra/server-launchers.js';
-import { demoAccounts, demoOfficials } from '../stack/demo.js';
+import { demoAccounts, demoCitizens, demoOfficials } from '../stack/demo.js';
 import { buildWorkflowBundle } from '../workers/bundle.js';
 import { checkDossiers, checkEvents, checkIndicators, waitForIndicators } from './drill-checks.js';
 import { DrillLoad, type LoadResult } from './drill-load.js';
@@ -127,7 +127,9 @@ async function main(): Promise<boolean> {
     const apiPort = await freePort();
     const provider = await EmbeddedProvider.start({
       accounts: demoAccounts(
-        Object.fromEntries(demoOfficials.map((o) => [o.sub, randomBytes(12).toString('base64url')])),
+        Object.fromEntries(
+          [...demoOfficials, ...demoCitizens].map((o) => [o.sub, randomBytes(12).toString('base64url')]),
+        ),
       ),
       audience: 'tthc-api',
       redirectUris: [`http://127.0.0.1:${apiPort}/auth/callback`],

@@ -76,17 +76,22 @@ export async function demoPasswords(dataDir: string): Promise<Record<string, str
 
 /** The demo officials and citizens as accounts of the embedded provider. */
 export function demoAccounts(passwords: Record<string, string>): ProviderAccount[] {
+  const passwordOf = (sub: string): string => {
+    const password = passwords[sub];
+    if (!password) throw new Error(`no password for the demo account ${sub}`);
+    return password;
+  };
   return [
     ...demoOfficials.map((official) => ({
       id: official.sub,
-      password: passwords[official.sub] as string,
+      password: passwordOf(official.sub),
       name: official.name,
       unit: official.unit,
       role: official.role,
     })),
     ...demoCitizens.map((citizen) => ({
       id: citizen.sub,
-      password: passwords[citizen.sub] as string,
+      password: passwordOf(citizen.sub),
       name: citizen.name,
       citizenId: citizen.citizenId,
     })),
