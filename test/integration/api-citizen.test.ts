@@ -13,26 +13,16 @@ import { createHash } from 'node:crypto';
 import { connect as connectSocket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IndicatorService } from '../../aggregators/indicator-service.js';
-import { IndicatorReadModel } from '../../aggregators/read-model.js';
-import { toCivilDate } from '../../domain/time.js';
 import { dossierFacts } from '../../events/dossier-facts.js';
 import type { PaymentEvents } from '../../events/payment-events.js';
-import { periodOf } from '../../indicators/periods.js';
 import type { CitizenStore } from '../../infra/citizen-store.js';
 import { signedQuery } from '../../infra/payment-gateway.js';
 import type { PaymentGatewayEmulator } from '../../infra/payment-gateway-emulator.js';
-import { defaultPortalAccount, PortalEmulator } from '../../portal/portal-emulator.js';
-import type { PortalSyncService } from '../../portal/portal-sync-service.js';
-import { startPortalSync } from '../../portal/portal-sync-setup.js';
 import { loadCalendar } from '../../rules/calendar-loader.js';
-import { loadCatalogue } from '../../rules/catalogue-loader.js';
-import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { type CitizenStack, startCitizenStack } from '../support/citizen-stack.js';
 import type { DossierTestSystem } from '../support/dossier-env.js';
 import { demoUnits } from '../support/fixtures.js';
 import { recordingHistories, writeHistories } from '../support/histories.js';
-import { testLogger } from '../support/test-logging.js';
 
 const PROCEDURE = '1.004222'; // Đăng ký thường trú: toàn trình, 2 required components, online fee 10 000 đ
 const fileLimit = 64 * 1024;
@@ -94,7 +84,6 @@ beforeAll(async () => {
     uploadLimitBytes: fileLimit,
     dossierUploadLimitBytes: dossierLimit,
     draftRetentionDays: retentionDays,
-    privateNats: true,
   });
   ({ system, app, apiUrl, store, payments } = stack);
   gatewayEmulator = stack.gateway;
@@ -567,63 +556,6 @@ describe('citizens’ online services', () => {
       scores: { '1': 1 },
     });
     expect(twice.statusCode).toBe(409);
-  });
-
-  it('the gateway payment counts for 3.6 once the portal has acknowledged the dossier (DOMAIN.md §2.3)', async () => {
-    const organisation = loadOrganisation('demo');
-    const catalogue = loadCatalogue().procedures;
-    const committee = demoUnits.camThanhCommittee;
-    const logger = testLogger('test-api-citizen-indicators');
-    const acceptedAt = (await system.client.get(code)).state.acceptedAt as number;
-    const period = periodOf('month', toCivilDate(acceptedAt)) as string;
-    const readModel = new IndicatorReadModel(system.nc, organisation, catalogue);
-    const indicators = await IndicatorService.start(system.nc, logger);
-    const portal = await PortalEmulator.start();
-    let sync: PortalSyncService | undefined;
-    try {
-      await indicators.caughtUp();
-      const unsynced = await readModel.scoreboard(committee, period);
-      expect(unsynced.counters.feeBearing).toBeGreaterThanOrEqual(1);
-      // Paid, but the portal does not have it yet: 3.6 counts synced dossiers only.
-      expect(unsynced.counters.paidOnline).toBe(0);
-
-      sync = await startPortalSync({
-        nc: system.nc,
-        temporal: system.temporal,
-        dataKeys: system.protection.dataKeys,
-        settings: {
-          url: portal.url,
-          authPath: '/api/login',
-          servicePath: '/api/service',
-          username: defaultPortalAccount.username,
-          password: defaultPortalAccount.password,
-          unitCode: defaultPortalAccount.madonvi,
-          timeoutMs: 5_000,
-          publicUrl: apiUrl,
-        },
-        organisation,
-        catalogue,
-        logger,
-        maxBackoffMs: 1_000,
-      });
-      await sync.caughtUp();
-      expect(portal.dossier(code)?.record.DuocThanhToanTrucTuyen).toBeDefined();
-      const synced = await eventually(
-        async () => {
-          await indicators.caughtUp();
-          return readModel.scoreboard(committee, period);
-        },
-        (board) => board.counters.paidOnline === 1,
-        'the paid dossier in 3.6',
-      );
-      expect(synced.counters.paidOnline).toBe(1);
-      const rate36 = synced.scoreboard.indicators.find((i) => i.id === '3.6')?.rate;
-      expect(rate36).toBeCloseTo((100 * 1) / synced.counters.feeBearing, 5);
-    } finally {
-      await sync?.stop();
-      await portal.stop();
-      await indicators.stop();
-    }
   });
 
   it('offers the components the citizen already has digitized for reuse in a new draft (ND 45/2020)', async () => {

@@ -64,8 +64,6 @@ function idNumber(): string {
 }
 
 export async function startCitizenStack(options: {
-  /** A NATS server of its own, for a test that counts everything on the stream (the indicators). */
-  privateNats?: boolean;
   uploadLimitBytes: number;
   dossierUploadLimitBytes: number;
   draftRetentionDays: number;
@@ -75,7 +73,7 @@ export async function startCitizenStack(options: {
     for (const step of stops.reverse()) await step().catch(() => undefined);
   };
   try {
-    const system = await startDossierSystem({ timeSkipping: false, privateNats: options.privateNats });
+    const system = await startDossierSystem({ timeSkipping: false });
     stops.push(() => system.teardown());
     // The API's address is known before it listens: the provider and the gateway name it.
     const port = await freeLocalPort();
