@@ -3,7 +3,8 @@
  * supervisor of the subtree reads each unit's share so far against its target, the forecast to the
  * end of the year, and whether it falls behind; counted by the live indicator aggregator from real
  * dossiers. They are received in the coming year (the time-skipping server's clock is moved
- * there), so the year's counters hold this file's dossiers only, whatever other tests receive.
+ * there) on a NATS server of this file's own, so the year's counters hold this file's dossiers
+ * only: the console's targets test receives dossiers in the coming year too.
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,7 +54,7 @@ function putTargets(token: string, body: unknown = targets, path = `/v1/targets/
 }
 
 beforeAll(async () => {
-  system = await startDossierSystem({ timeSkipping: true });
+  system = await startDossierSystem({ timeSkipping: true, privateNats: true });
   const now = await system.env?.currentTimeMs();
   await system.env?.sleep(Date.parse(`${year}-01-05T09:00:00+07:00`) - (now ?? Date.now()));
   const metaBucket = `tthc_targets_meta_${process.pid}`;
