@@ -9,14 +9,10 @@ import type { Subscription } from '@nats-io/transport-node';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { dossierEventsFilter, parseDossierSubject } from '../events/subjects.js';
 import type { ApiContext } from './context.js';
-
-interface Listener {
-  write(chunk: string): void;
-  end(): void;
-}
+import { type EventStream, openEventStream } from './event-stream.js';
 
 export class CitizenEventStreams {
-  private readonly byCode = new Map<string, Set<Listener>>();
+  private readonly byCode = new Map<string, Set<EventStream>>();
   private subscription?: Subscription;
   private open = 0;
   private counter = 0;
@@ -36,45 +32,18 @@ export class CitizenEventStreams {
       });
       return;
     }
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-      'x-content-type-options': 'nosniff',
-    });
-    let alive = true;
-    const listeners = this.byCode.get(code) ?? new Set<Listener>();
+    const listeners = this.byCode.get(code) ?? new Set<EventStream>();
     this.byCode.set(code, listeners);
-    const listener: Listener = {
-      write: (chunk) => {
-        if (alive) raw.write(chunk);
-      },
-      end: () => {
-        if (!alive) return;
-        alive = false;
-        clearInterval(heartbeat);
+    const listener = openEventStream(reply, {
+      heartbeatMs: this.heartbeatMs,
+      stillValid,
+      onEnd: () => {
         listeners.delete(listener);
         if (listeners.size === 0) this.byCode.delete(code);
         this.open -= 1;
         if (this.open === 0) this.unsubscribe();
-        raw.end();
       },
-    };
-    const heartbeat = setInterval(() => {
-      stillValid().then(
-        () => listener.write(': ping\n\n'),
-        () => {
-          listener.write('event: expired\ndata: {}\n\n');
-          listener.end();
-        },
-      );
-    }, this.heartbeatMs);
-    heartbeat.unref();
-    raw.on('close', () => listener.end());
-    raw.on('error', () => listener.end());
+    });
     listeners.add(listener);
     this.open += 1;
     this.subscribe();

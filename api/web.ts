@@ -39,6 +39,7 @@ import type { Official } from './auth.js';
 import { type SearchScope, searchScope } from './authorization.js';
 import { consoleNamesModule } from './console-names.js';
 import type { ApiContext } from './context.js';
+import { type EventStream, openEventStream } from './event-stream.js';
 import { NotFoundError } from './http-errors.js';
 import { authenticateRequest } from './request-auth.js';
 import { errorResponses } from './schemas.js';
@@ -257,10 +258,8 @@ export function inScope(
   }
 }
 
-interface Listener {
+interface Listener extends EventStream {
   scope: SearchScope;
-  write(chunk: string): void;
-  end(): void;
 }
 
 /** One NATS subscription shared by every open stream; opened with the first, closed with the last. */
@@ -288,43 +287,17 @@ class DossierEventFanOut {
       });
       return;
     }
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-      'x-content-type-options': 'nosniff',
-    });
-    let open = true;
     const listener: Listener = {
       scope: searchScope(official, this.ctx.organisation),
-      write: (chunk) => {
-        if (open) raw.write(chunk);
-      },
-      end: () => {
-        if (!open) return;
-        open = false;
-        clearInterval(heartbeat);
-        this.listeners.delete(listener);
-        if (this.listeners.size === 0) this.unsubscribe();
-        raw.end();
-      },
-    };
-    const heartbeat = setInterval(() => {
-      stillValid().then(
-        () => listener.write(': ping\n\n'),
-        () => {
-          listener.write('event: expired\ndata: {}\n\n');
-          listener.end();
+      ...openEventStream(reply, {
+        heartbeatMs: this.heartbeatMs,
+        stillValid,
+        onEnd: () => {
+          this.listeners.delete(listener);
+          if (this.listeners.size === 0) this.unsubscribe();
         },
-      );
-    }, this.heartbeatMs);
-    heartbeat.unref();
-    // The response's 'close' (not the request's, which Node emits once the request is read).
-    raw.on('close', () => listener.end());
-    raw.on('error', () => listener.end());
+      }),
+    };
     this.listeners.add(listener);
     this.subscribe();
     listener.write(
