@@ -698,6 +698,11 @@ const settings = {
     group: 'local stack',
     description: '`npm start`: the page where officials see the e-mails and SMS the applicants were sent',
   }),
+  TTHC_PAYMENT_EMULATOR_PORT: setting(port(8093), {
+    group: 'local stack',
+    description:
+      '`npm start`: the payment gateway’s emulator (its payment page), unless `TTHC_PAYMENT_URL` names a gateway',
+  }),
   TTHC_TOOLS_DIR: setting(z.string().min(1).optional(), {
     group: 'tooling',
     shownDefault: '.tools',

@@ -116,6 +116,15 @@ async function main(): Promise<void> {
               string,
             ],
           ]),
+      ...(config.TTHC_PAYMENT_URL
+        ? []
+        : [
+            [
+              config.TTHC_PAYMENT_EMULATOR_PORT,
+              'TTHC_PAYMENT_EMULATOR_PORT',
+              'the payment gateway emulator',
+            ] as [number, string, string],
+          ]),
     ]);
     await mkdir(config.TTHC_DATA_DIR, { recursive: true });
     await ensureKeyring(config);
@@ -293,7 +302,10 @@ async function main(): Promise<void> {
         hashSecret: randomBytes(32).toString('hex'),
         ipnUrl: `${publicUrl}/v1/payments/ipn`,
       };
-      const emulator = await PaymentGatewayEmulator.start({ merchants: [merchant] });
+      const emulator = await PaymentGatewayEmulator.start({
+        merchants: [merchant],
+        port: config.TTHC_PAYMENT_EMULATOR_PORT,
+      });
       stack.add('payment gateway emulator', () => emulator.stop());
       payment = { payUrl: emulator.payUrl, tmnCode: merchant.tmnCode, hashSecret: merchant.hashSecret };
       summary.push(['Payment gateway', `${emulator.url} (emulator: no real money; docs/citizen.md)`]);

@@ -17,6 +17,7 @@ export interface StackPorts {
   sms: number;
   smtp: number;
   mailbox: number;
+  payment: number;
 }
 
 /**
@@ -37,6 +38,7 @@ export async function stackEnvironment(
     sms: await freePort(),
     smtp: await freePort(),
     mailbox: await freePort(),
+    payment: await freePort(),
   };
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('TTHC_')) env[key] = value;
@@ -51,6 +53,7 @@ export async function stackEnvironment(
     TTHC_SMS_EMULATOR_PORT: String(ports.sms),
     TTHC_SMTP_PORT: String(ports.smtp),
     TTHC_MAILBOX_PORT: String(ports.mailbox),
+    TTHC_PAYMENT_EMULATOR_PORT: String(ports.payment),
     TTHC_SHUTDOWN_GRACE_TIME: '5s',
     ...settings,
   });
