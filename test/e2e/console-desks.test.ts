@@ -436,13 +436,18 @@ describe('the yearly targets (giao chỉ tiêu)', () => {
     // The figure the API computes for Cẩm Thành, shown the Vietnamese way (6,25%).
     const share = async () => {
       const progress = await system.call<{
-        units: Array<{ unit: { code: string }; measures: Array<{ measure: string; actual: number; forecast: number }> }>;
+        units: Array<{
+          unit: { code: string };
+          measures: Array<{ measure: string; actual: number; forecast: number }>;
+        }>;
       }>('GET', `/v1/targets?unit=${dashboardUnit}&year=${year}`, system.tokens.supervisor);
       const online = progress.units
         .find((u) => u.unit.code === camThanh.committee)
         ?.measures.find((m) => m.measure === 'online');
       const pct = (n: number) => `${new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 2 }).format(n)}%`;
-      return online && { actual: online.actual, text: `${pct(online.actual)} / 40%→ ${pct(online.forecast)}` };
+      return (
+        online && { actual: online.actual, text: `${pct(online.actual)} / 40%→ ${pct(online.forecast)}` }
+      );
     };
     let expected = await share();
     await expect
