@@ -1,12 +1,14 @@
 /**
- * Reading an uploaded file from a request body, shared by the officials' uploads
- * (api/routes/upload-routes.ts) and the citizens' (api/routes/citizen-routes.ts): the body read
- * as a stream with a limit (a larger body is never held whole: 413), the type read from the
- * content (PDF, JPEG or PNG; 415 otherwise), a body cut off mid-way refused (nothing stored).
+ * Storing an uploaded file from a request body, shared by the officials' uploads
+ * (api/routes/upload-routes.ts) and the citizens' (api/routes/citizen-routes.ts): the body streamed
+ * into the document store as it arrives, with a limit (refused with 413 as soon as it is passed),
+ * the type read from its first bytes (PDF, JPEG or PNG; 415 otherwise, before anything is written),
+ * a body cut off mid-way refused. A refused or cut-off upload stores nothing.
  */
 import type { Readable } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
-import { formatByteSize, type UploadMediaType, uploadMediaTypes } from '../domain/uploads.js';
+import { cleanFileName, formatByteSize, type UploadMediaType, uploadMediaTypes } from '../domain/uploads.js';
+import type { DocumentStore, StoredDocument } from '../infra/document-store.js';
 
 export const DEFAULT_UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
 
@@ -46,33 +48,73 @@ export function refuseDeclaredTooLarge(
   if (header !== undefined && Number(header) > limit) throw refusal;
 }
 
-/** The body, refused as soon as it passes the limit (the rest is not read). */
-export async function readLimited(
+/** What file-type reads at most to recognise a type: the first bytes are held back until then. */
+const DETECTION_BYTES = 4100;
+
+/**
+ * The body streamed into the store: its type read from the first bytes, then every chunk sealed
+ * as it arrives. Refused (413, 415) or cut off, it leaves nothing in the store.
+ */
+export async function storeUpload(
+  documents: DocumentStore,
   body: Readable,
+  name: string,
   limit: number,
   refusal: UploadRefusedError = tooLarge(limit),
-): Promise<Buffer> {
-  const chunks: Buffer[] = [];
+): Promise<{ stored: StoredDocument; mediaType: UploadMediaType }> {
+  const chunks = limitedChunks(body, limit, refusal)[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let ended = false;
+  while (headBytes < DETECTION_BYTES) {
+    const next = await chunks.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    head.push(next.value);
+    headBytes += next.value.byteLength;
+  }
+  const mediaType = await detectMediaType(Buffer.concat(head, headBytes)).catch(async (error) => {
+    // Read to the end (and its limit) before answering: a request cut short would lose the answer.
+    for (let next = await chunks.next(); !next.done; next = await chunks.next());
+    throw error;
+  });
+  async function* whole(): AsyncGenerator<Buffer> {
+    yield* head;
+    if (!ended) yield* { [Symbol.asyncIterator]: () => chunks };
+  }
+  const stored = await documents.putStream(whole(), { mediaType, name: cleanFileName(name, mediaType) });
+  return { stored, mediaType };
+}
+
+/** The body's chunks, refused as soon as they pass the limit (the rest is not read). */
+async function* limitedChunks(
+  body: Readable,
+  limit: number,
+  refusal: UploadRefusedError,
+): AsyncGenerator<Buffer> {
   let size = 0;
   try {
-    for await (const chunk of body) {
+    for await (const chunk of body.iterator({ destroyOnReturn: false })) {
       size += (chunk as Buffer).byteLength;
-      if (size > limit) {
-        body.destroy();
-        throw refusal;
-      }
-      chunks.push(chunk as Buffer);
+      if (size > limit) throw refusal;
+      yield chunk as Buffer;
     }
   } catch (error) {
     if (error instanceof UploadRefusedError) throw error;
     throw new UploadAbortedError(
       `Việc tải lên bị ngắt giữa chừng; chưa lưu gì (the upload was cut off: ${(error as Error).message})`,
     );
+  } finally {
+    // Whatever is left (past the limit, or after a failed store) is discarded as it comes: a client
+    // still sending then reads the answer, where a destroyed request would close the connection
+    // under it. The server's request timeout bounds how long that may go on.
+    if (!body.readableEnded) body.resume();
   }
   if (size === 0) {
     throw new UploadRefusedError(415, 'UNSUPPORTED_TYPE', 'Tệp rỗng, không có nội dung (the file is empty)');
   }
-  return Buffer.concat(chunks, size);
 }
 
 /** PDF, JPEG or PNG, read from the content (magic numbers), never from the name or the header. */

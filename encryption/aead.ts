@@ -39,3 +39,23 @@ export function open(key: Uint8Array, sealed: Uint8Array, associatedData: string
     );
   }
 }
+
+/** A seal written as the plaintext arrives: the same `nonce | ciphertext | tag` that open() reads. */
+export interface SealingStream {
+  /** The nonce, written first. */
+  readonly header: Buffer;
+  update(chunk: Uint8Array): Buffer;
+  /** The last ciphertext bytes and the tag. */
+  final(): Buffer;
+}
+
+export function sealingStream(key: Uint8Array, associatedData: string): SealingStream {
+  const nonce = randomBytes(NONCE_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  cipher.setAAD(Buffer.from(associatedData, 'utf8'));
+  return {
+    header: nonce,
+    update: (chunk) => cipher.update(chunk),
+    final: () => Buffer.concat([cipher.final(), cipher.getAuthTag()]),
+  };
+}

@@ -6,6 +6,11 @@
  * key erases the document (crypto-shredding). The content hash stays the hash of the plaintext, so
  * references and the units' signatures do not change.
  *
+ * A document streamed in as it was uploaded (FileDocumentStore.putStream) is sealed before its hash
+ * is known: its object's associated data cannot name the hash, so its metadata says so
+ * (STREAMED_FORMAT). Its data key is its own all the same, so an object moved to another document
+ * does not open there, and the hash is checked on every read.
+ *
  * Documents stored before encryption existed (legacy: a plaintext object, its description as
  * plain JSON) are still read.
  */
@@ -35,6 +40,8 @@ export class DocumentCorruptedError extends Error {
 }
 
 export const SEALED_FORMAT = 'tthc-document/aes-256-gcm/1';
+export const STREAMED_FORMAT = 'tthc-document/aes-256-gcm-streamed/1';
+export type SealedFormat = typeof SEALED_FORMAT | typeof STREAMED_FORMAT;
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 const base64 = z
@@ -43,7 +50,7 @@ const base64 = z
   .transform((text) => Buffer.from(text, 'base64'));
 
 const sealedMetadataSchema = z.strictObject({
-  format: z.literal(SEALED_FORMAT),
+  format: z.enum([SEALED_FORMAT, STREAMED_FORMAT]),
   sha256: sha256Hex,
   /** The keyring key that wraps the data key. */
   keyId: z.string().min(1),
@@ -81,7 +88,7 @@ export type ParsedMetadata =
 
 /** Metadata with its keys opened: what reading or completing a document needs. */
 export type DocumentEntry =
-  | { kind: 'sealed'; document: StoredDocument; dataKey: Buffer }
+  | { kind: 'sealed'; document: StoredDocument; dataKey: Buffer; format: SealedFormat }
   | { kind: 'legacy'; document: StoredDocument }
   | { kind: 'destroyed' };
 
@@ -123,7 +130,7 @@ export async function openMetadata(keyring: LiveKeyring, metadata: ParsedMetadat
   if (!parsed.success) {
     throw new DocumentCorruptedError(`description of document sha256:${sha256} is not in a known format`);
   }
-  return { kind: 'sealed', dataKey, document: storedDocument(sha256, parsed.data) };
+  return { kind: 'sealed', dataKey, format: metadata.format, document: storedDocument(sha256, parsed.data) };
 }
 
 /** A new document: its data key, wrapped by the active key, its metadata file and its object file. */
@@ -134,10 +141,21 @@ export function sealDocument(
   meta: DocumentMeta,
 ): { metadata: string; object: Buffer; document: StoredDocument } {
   const dataKey = randomBytes(KEY_BYTES);
-  const description = { name: meta.name, mediaType: meta.mediaType, size: content.byteLength };
-  const document = storedDocument(sha256, description);
+  const sealed = sealMetadata(active, dataKey, SEALED_FORMAT, sha256, { ...meta, size: content.byteLength });
+  return { ...sealed, object: sealObject(dataKey, SEALED_FORMAT, sha256, content) };
+}
+
+/** The metadata file of a document whose data key is `dataKey` and whose object is in `format`. */
+export function sealMetadata(
+  active: KeyringKey,
+  dataKey: Uint8Array,
+  format: SealedFormat,
+  sha256: string,
+  meta: DocumentMeta & { size: number },
+): { metadata: string; document: StoredDocument } {
+  const description = { name: meta.name, mediaType: meta.mediaType, size: meta.size };
   const metadata = {
-    format: SEALED_FORMAT,
+    format,
     sha256,
     keyId: active.id,
     wrappedKey: seal(active.key, dataKey, wrapContext(sha256, active.id)).toString('base64'),
@@ -147,13 +165,22 @@ export function sealDocument(
   };
   return {
     metadata: `${JSON.stringify(metadata, null, 2)}\n`,
-    object: sealObject(dataKey, sha256, content),
-    document,
+    document: storedDocument(sha256, description),
   };
 }
 
-export function sealObject(dataKey: Uint8Array, sha256: string, content: Uint8Array): Buffer {
-  return seal(dataKey, content, objectContext(sha256));
+export function sealObject(
+  dataKey: Uint8Array,
+  format: SealedFormat,
+  sha256: string,
+  content: Uint8Array,
+): Buffer {
+  return seal(dataKey, content, objectContext(format, sha256));
+}
+
+/** The associated data of a streamed object, sealed before its hash is known. */
+export function streamedObjectContext(): string {
+  return objectContext(STREAMED_FORMAT, '');
 }
 
 /** The plaintext of an object file, checked against its hash and size: never returned half-verified. */
@@ -166,7 +193,7 @@ export function openObject(
     entry.kind === 'legacy'
       ? object
       : authentic(sha256, 'content', () =>
-          open(entry.dataKey, object, objectContext(sha256), `document sha256:${sha256}`),
+          open(entry.dataKey, object, objectContext(entry.format, sha256), `document sha256:${sha256}`),
         );
   const actual = hashOf(content);
   if (actual !== sha256 || content.byteLength !== size) {
@@ -194,8 +221,8 @@ function descriptionContext(sha256: string): string {
   return `tthc document description\n${sha256}`;
 }
 
-function objectContext(sha256: string): string {
-  return `tthc document content\n${sha256}`;
+function objectContext(format: SealedFormat, sha256: string): string {
+  return format === STREAMED_FORMAT ? 'tthc document content, streamed' : `tthc document content\n${sha256}`;
 }
 
 function authentic(sha256: string, part: string, opening: () => Buffer): Buffer {

@@ -2,11 +2,13 @@
  * Content-addressed document storage. FileDocumentStore is the embedded default on local disk; a
  * real document management system can replace it behind the DocumentStore interface.
  */
-import { randomUUID } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DRAFT_ID } from '../domain/citizen-drafts.js';
 import { isDossierCode } from '../domain/dossier-code.js';
+import { open as openSealed, sealingStream } from '../encryption/aead.js';
+import { KEY_BYTES } from '../encryption/encryption-keyring.js';
 import type { LiveKeyring } from '../encryption/live-keyring.js';
 import { DocumentClaims } from './document-claims.js';
 import {
@@ -20,9 +22,12 @@ import {
   openObject,
   type ParsedMetadata,
   parseMetadata,
+  STREAMED_FORMAT,
   type StoredDocument,
   sealDocument,
+  sealMetadata,
   sealObject,
+  streamedObjectContext,
 } from './document-envelope.js';
 
 export { DocumentCorruptedError, type DocumentMeta, documentRef, type StoredDocument };
@@ -36,6 +41,11 @@ export interface DossierErasure {
 export interface DocumentStore {
   /** Stores the bytes; storing the same bytes again returns the document already stored. */
   put(content: Uint8Array, meta: DocumentMeta): Promise<StoredDocument>;
+  /**
+   * Stores the bytes as they arrive, never holding them whole: an upload. If the source throws
+   * (a dropped connection, a size limit passed), nothing is stored and the error is rethrown.
+   */
+  putStream(source: AsyncIterable<Uint8Array>, meta: DocumentMeta): Promise<StoredDocument>;
   /** The document; null if it was never stored or was destroyed. */
   get(ref: string): Promise<{ content: Uint8Array; meta: StoredDocument } | null>;
   has(ref: string): Promise<boolean>;
@@ -54,6 +64,8 @@ export interface FileDocumentStoreOptions {
 
 const REF = /^sha256:([0-9a-f]{64})$/;
 const PUT_ATTEMPTS = 5;
+/** A streamed put's part file older than this was left by a process that died: removed. */
+const STALE_PART_MS = 24 * 3_600_000;
 
 interface Paths {
   dir: string;
@@ -72,6 +84,7 @@ interface Paths {
  */
 export class FileDocumentStore implements DocumentStore {
   private readonly claims: DocumentClaims;
+  private staleSwept = false;
 
   constructor(
     private readonly root: string,
@@ -98,6 +111,25 @@ export class FileDocumentStore implements DocumentStore {
       }
     }
     throw new Error(`document sha256:${sha256} could not be stored: its files kept changing under this put`);
+  }
+
+  /**
+   * The source is sealed into `<root>/incoming/<uuid>.part` under a new data key as it arrives, and
+   * hashed on the way; at its end the part becomes the object, behind its metadata as in put().
+   */
+  async putStream(source: AsyncIterable<Uint8Array>, meta: DocumentMeta): Promise<StoredDocument> {
+    checkMeta(meta);
+    const incoming = join(this.root, 'incoming');
+    await mkdir(incoming, { recursive: true });
+    await this.sweepStaleParts(incoming);
+    const part = join(incoming, `${randomUUID()}.part`);
+    const dataKey = randomBytes(KEY_BYTES);
+    try {
+      const { sha256, size } = await writeSealedPart(part, dataKey, source);
+      return await this.adoptPart(part, dataKey, sha256, { ...meta, size });
+    } finally {
+      await rm(part, { force: true });
+    }
   }
 
   async get(ref: string): Promise<{ content: Uint8Array; meta: StoredDocument } | null> {
@@ -173,6 +205,48 @@ export class FileDocumentStore implements DocumentStore {
     return sealed.document;
   }
 
+  /** A streamed part, hashed: it becomes the document's object unless the document is stored already. */
+  private async adoptPart(
+    part: string,
+    dataKey: Buffer,
+    sha256: string,
+    meta: DocumentMeta & { size: number },
+  ): Promise<StoredDocument> {
+    const paths = this.pathsFor(sha256);
+    await this.claims.waitWhileErasing(sha256);
+    await mkdir(paths.dir, { recursive: true });
+    for (let attempt = 1; attempt <= PUT_ATTEMPTS; attempt++) {
+      const entry = await this.readEntry(paths, sha256);
+      if (entry?.kind === 'sealed') {
+        if (await exists(paths.object)) return entry.document;
+        // A put stopped before its object: written under that document's key (rare, so read whole).
+        return this.completeObject(paths, entry, await openPart(part, dataKey));
+      }
+      if (entry?.kind === 'legacy' && (await exists(paths.object))) return entry.document;
+      if (entry) await this.claims.exclusively(sha256, () => this.discardUnusable(paths, sha256));
+      else {
+        const sealed = sealMetadata(this.keyring.active, dataKey, STREAMED_FORMAT, sha256, meta);
+        if (await createExclusively(paths.meta, sealed.metadata)) {
+          await rename(part, paths.object);
+          return sealed.document;
+        }
+      }
+    }
+    throw new Error(`document sha256:${sha256} could not be stored: its files kept changing under this put`);
+  }
+
+  /** Once per store: part files of streamed puts whose process died. */
+  private async sweepStaleParts(incoming: string): Promise<void> {
+    if (this.staleSwept) return;
+    this.staleSwept = true;
+    const cutoff = Date.now() - STALE_PART_MS;
+    for (const name of await readdir(incoming)) {
+      const path = join(incoming, name);
+      const info = await stat(path).catch(() => null);
+      if (info && info.mtimeMs < cutoff) await rm(path, { force: true });
+    }
+  }
+
   /** A document whose metadata exists: its object is written if a put stopped before it. */
   private async completeObject(
     paths: Paths,
@@ -180,7 +254,10 @@ export class FileDocumentStore implements DocumentStore {
     content: Uint8Array,
   ): Promise<StoredDocument> {
     if (!(await exists(paths.object))) {
-      await writeAtomically(paths.object, sealObject(entry.dataKey, entry.document.sha256, content));
+      await writeAtomically(
+        paths.object,
+        sealObject(entry.dataKey, entry.format, entry.document.sha256, content),
+      );
     }
     return entry.document;
   }
@@ -259,6 +336,37 @@ function isSealed(metadata: Uint8Array, sha256: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Seals the source into a new part file as it arrives; its plaintext's hash and size. */
+async function writeSealedPart(
+  part: string,
+  dataKey: Buffer,
+  source: AsyncIterable<Uint8Array>,
+): Promise<{ sha256: string; size: number }> {
+  const sealing = sealingStream(dataKey, streamedObjectContext());
+  const hash = createHash('sha256');
+  let size = 0;
+  const file = await open(part, 'wx');
+  try {
+    const append = async (bytes: Buffer) => {
+      for (let at = 0; at < bytes.byteLength; ) at += (await file.write(bytes, at)).bytesWritten;
+    };
+    await append(sealing.header);
+    for await (const chunk of source) {
+      hash.update(chunk);
+      size += chunk.byteLength;
+      await append(sealing.update(chunk));
+    }
+    await append(sealing.final());
+  } finally {
+    await file.close();
+  }
+  return { sha256: hash.digest('hex'), size };
+}
+
+async function openPart(part: string, dataKey: Buffer): Promise<Buffer> {
+  return openSealed(dataKey, await readFile(part), streamedObjectContext(), 'a streamed upload');
 }
 
 async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {

@@ -14,7 +14,7 @@ import {
   eFormOf,
 } from '../../domain/citizen-drafts.js';
 import { toCivilDate } from '../../domain/time.js';
-import { cleanFileName, formatByteSize, uploadMediaTypes } from '../../domain/uploads.js';
+import { formatByteSize, uploadMediaTypes } from '../../domain/uploads.js';
 import { kebabIdSchema } from '../../domain/validation.js';
 import { DraftNotFoundError } from '../../infra/citizen-store.js';
 import { getProcedure, loadCatalogue } from '../../rules/catalogue-loader.js';
@@ -24,9 +24,8 @@ import { NotFoundError } from '../http-errors.js';
 import { codeParamsSchema, errorResponses } from '../schemas.js';
 import {
   DEFAULT_UPLOAD_LIMIT_BYTES,
-  detectMediaType,
-  readLimited,
   refuseDeclaredTooLarge,
+  storeUpload,
   tooLarge,
   UploadRefusedError,
 } from '../upload-intake.js';
@@ -486,10 +485,7 @@ function remainingRefusal(ctx: ApiContext, used: number): { limit: number; refus
 async function receiveFile(ctx: ApiContext, request: FastifyRequest, used: number, name: string) {
   const { limit, refusal } = remainingRefusal(ctx, used);
   refuseDeclaredTooLarge(request.headers['content-length'], limit, refusal);
-  const content = await readLimited(request.body as Readable, limit, refusal);
-  const mediaType = await detectMediaType(content);
-  const stored = await ctx.documents.put(content, { mediaType, name: cleanFileName(name, mediaType) });
-  return { stored, mediaType };
+  return storeUpload(ctx.documents, request.body as Readable, name, limit, refusal);
 }
 
 function registerUploadRoutes(scope: FastifyInstance, ctx: ApiContext): void {

@@ -4,23 +4,18 @@
  * encrypted in the document store; the answer's `ref` is what an application's `fileRef` names.
  *
  * PDF, JPEG and PNG only (415 otherwise); at most the configured size (413, checked while the bytes
- * arrive: a larger body is never held whole); the file name is cleaned. A body cut off mid-way
+ * arrive); streamed into the store, never held whole; the file name is cleaned. A body cut off mid-way
  * (a dropped connection) stores nothing. The document belongs to no dossier until one claims it.
  */
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { cleanFileName, uploadMediaTypes } from '../../domain/uploads.js';
+import { uploadMediaTypes } from '../../domain/uploads.js';
 import { enforce, mayUpload } from '../authorization.js';
 import { type ApiContext, requireOfficial } from '../context.js';
 import { errorResponses } from '../schemas.js';
-import {
-  DEFAULT_UPLOAD_LIMIT_BYTES,
-  detectMediaType,
-  readLimited,
-  refuseDeclaredTooLarge,
-} from '../upload-intake.js';
+import { DEFAULT_UPLOAD_LIMIT_BYTES, refuseDeclaredTooLarge, storeUpload } from '../upload-intake.js';
 
 const uploadedSchema = z
   .object({
@@ -55,12 +50,12 @@ export function registerUploadRoutes(scope: FastifyInstance, ctx: ApiContext): v
         enforce(mayUpload(official));
         const limit = ctx.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES;
         refuseDeclaredTooLarge(request.headers['content-length'], limit);
-        const content = await readLimited(request.body as Readable, limit);
-        const mediaType = await detectMediaType(content);
-        const stored = await ctx.documents.put(content, {
-          mediaType,
-          name: cleanFileName(request.query.name, mediaType),
-        });
+        const { stored, mediaType } = await storeUpload(
+          ctx.documents,
+          request.body as Readable,
+          request.query.name,
+          limit,
+        );
         request.log.info(
           { official: official.id, ref: stored.ref, size: stored.size, mediaType },
           'component uploaded',

@@ -21,6 +21,7 @@ import { UnitTargetStore } from '../../infra/unit-target-store.js';
 import { loadCatalogue } from '../../rules/catalogue-loader.js';
 import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
+import { testLogger } from '../support/test-logging.js';
 
 const secret = generateSecret();
 const province = '000.00.00.H99';
@@ -62,6 +63,7 @@ beforeAll(async () => {
   indicators = await IndicatorService.start(system.nc, createLogger({ level: 'silent' }), metaBucket);
   const organisation = loadOrganisation('demo');
   app = await buildApiServer({
+    logger: testLogger('api-targets'),
     temporal: system.temporal,
     dossiers: system.client,
     nc: system.nc,

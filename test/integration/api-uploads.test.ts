@@ -17,6 +17,7 @@ import { loadCatalogue } from '../../rules/catalogue-loader.js';
 import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
 import { demoUnits } from '../support/fixtures.js';
+import { testLogger } from '../support/test-logging.js';
 
 const secret = generateSecret();
 const limit = 64 * 1024;
@@ -64,6 +65,7 @@ beforeAll(async () => {
   system = await startDossierSystem({ timeSkipping: false });
   const organisation = loadOrganisation('demo');
   app = await buildApiServer({
+    logger: testLogger('api-uploads'),
     temporal: system.temporal,
     dossiers: system.client,
     nc: system.nc,
@@ -131,6 +133,50 @@ describe('POST /v1/uploads', () => {
     expect(response.statusCode).toBe(413);
     expect(response.json()).toMatchObject({ code: 'TOO_LARGE' });
     expect(response.json().error).toContain('Tệp vượt quá dung lượng cho phép 64 KB');
+    expect(await storedObjects()).toBe(before);
+  });
+
+  it('takes a body sent in small chunks over the network, and refuses one that grows past the limit with a 413 the client reads', async () => {
+    const counter = await tokenFor('counter-officer', demoUnits.camThanhOneStop);
+    const send = (pieces: Buffer[]) =>
+      fetch(`http://127.0.0.1:${port}/v1/uploads?name=chunked.pdf`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${counter}`, 'content-type': 'application/pdf' },
+        duplex: 'half',
+        body: new ReadableStream({
+          async pull(controller) {
+            const piece = pieces.shift();
+            if (piece) controller.enqueue(piece);
+            else controller.close();
+          },
+        }),
+      } as RequestInit);
+    // The type's magic number split across pieces: the first bytes are held back until it is read.
+    const body = Buffer.concat([files.pdf, Buffer.alloc(40 * 1024, `chunked ${Date.now()} `)]);
+    const pieces = [
+      body.subarray(0, 3),
+      ...Array.from({ length: Math.ceil((body.byteLength - 3) / 1000) }, (_, i) =>
+        body.subarray(3 + i * 1000, 3 + (i + 1) * 1000),
+      ),
+    ];
+    const stored = await send(pieces);
+    expect(stored.status).toBe(201);
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    expect(await stored.json()).toMatchObject({
+      sha256,
+      size: body.byteLength,
+      mediaType: 'application/pdf',
+    });
+    expect(Buffer.from((await system.documents.get(`sha256:${sha256}`))?.content ?? []).equals(body)).toBe(
+      true,
+    );
+
+    const before = await storedObjects();
+    const tooBig = await send([files.pdf, ...Array.from({ length: 80 }, () => Buffer.alloc(1024, 'x'))]);
+    expect(tooBig.status).toBe(413);
+    expect(((await tooBig.json()) as { error: string }).error).toContain(
+      'Tệp vượt quá dung lượng cho phép 64 KB',
+    );
     expect(await storedObjects()).toBe(before);
   });
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -298,6 +298,97 @@ describe('FileDocumentStore ownership and erasure', () => {
     expect(await store.eraseDossier(dossierC)).toEqual({ released: [stored.ref], destroyed: [stored.ref] });
   });
 });
+
+describe('FileDocumentStore.putStream (uploads)', () => {
+  let root: string;
+  let store: FileDocumentStore;
+  const objectPath = (sha256: string) => join(root, 'objects', sha256.slice(0, 2), sha256.slice(2));
+  const partsOnDisk = async () => {
+    const incoming = join(root, 'incoming');
+    const names = await readdir(incoming).catch(() => []);
+    return Promise.all(names.map(async (name) => (await stat(join(incoming, name))).size));
+  };
+  const chunkOf = (i: number) => Buffer.alloc(64 * 1024, `Trang ${i} của bản quét CCCD 079203009999 `);
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'tthc-docs-stream-'));
+    store = new FileDocumentStore(root, fixedKeyring());
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('writes each chunk sealed to disk as it arrives, and reads back the same bytes', async () => {
+    const chunks = Array.from({ length: 32 }, (_, i) => chunkOf(i));
+    const onDiskBeforeLast: number[] = [];
+    async function* source() {
+      for (const [i, chunk] of chunks.entries()) {
+        if (i === chunks.length - 1) onDiskBeforeLast.push(...(await partsOnDisk()));
+        yield chunk;
+      }
+    }
+    const stored = await store.putStream(source(), { mediaType: 'application/pdf', name: 'ban-quet.pdf' });
+    const content = Buffer.concat(chunks);
+    expect(stored).toEqual({
+      ref: `sha256:${sha256Of(content)}`,
+      sha256: sha256Of(content),
+      size: content.byteLength,
+      mediaType: 'application/pdf',
+      name: 'ban-quet.pdf',
+    });
+    // Before the last chunk was given, the 31 before it were already on disk (sealed: nonce + bytes).
+    expect(onDiskBeforeLast).toEqual([12 + 31 * 64 * 1024]);
+    // Buffer.equals: vitest's toEqual walks 2 MiB byte by byte.
+    expect(Buffer.from((await store.get(stored.ref))?.content ?? []).equals(content)).toBe(true);
+    expect(await partsOnDisk()).toEqual([]);
+    const object = await readFile(objectPath(stored.sha256));
+    expect(object.byteLength).toBe(12 + content.byteLength + 16);
+    expect(object.includes(Buffer.from('079203009999'))).toBe(false);
+    expect(JSON.parse(await readFile(`${objectPath(stored.sha256)}.json`, 'utf8')).format).toBe(
+      'tthc-document/aes-256-gcm-streamed/1',
+    );
+  });
+
+  it('stores the same bytes once, whether put whole or streamed first', async () => {
+    const first = Buffer.from('Giấy đề nghị — streamed first');
+    const streamed = await store.putStream(oneChunk(first), { mediaType: 'application/pdf', name: 'a.pdf' });
+    expect(await store.put(first, { mediaType: 'application/pdf', name: 'b.pdf' })).toEqual(streamed);
+
+    const second = Buffer.from('Giấy đề nghị — put whole first');
+    const whole = await store.put(second, { mediaType: 'application/pdf', name: 'c.pdf' });
+    expect(await store.putStream(oneChunk(second), { mediaType: 'application/pdf', name: 'd.pdf' })).toEqual(
+      whole,
+    );
+    expect(Buffer.from((await store.get(whole.ref))?.content ?? [])).toEqual(second);
+    expect(await partsOnDisk()).toEqual([]);
+  });
+
+  it('stores nothing when the source fails half-way, and rethrows its error', async () => {
+    const before = await filesUnder(root);
+    async function* cutOff() {
+      yield chunkOf(1);
+      yield chunkOf(2);
+      throw new Error('connection reset');
+    }
+    await expect(store.putStream(cutOff(), { mediaType: 'image/png', name: 'x.png' })).rejects.toThrow(
+      'connection reset',
+    );
+    expect(await filesUnder(root)).toEqual(before);
+    const half = Buffer.concat([chunkOf(1), chunkOf(2)]);
+    expect(await store.has(`sha256:${sha256Of(half)}`)).toBe(false);
+  });
+
+  it('refuses a streamed object that was tampered with', async () => {
+    const stored = await store.putStream(oneChunk(Buffer.from('bản quét sẽ bị sửa')), {
+      mediaType: 'image/jpeg',
+      name: 'sua.jpg',
+    });
+    await flip(objectPath(stored.sha256), 14);
+    await expect(store.get(stored.ref)).rejects.toThrow(DocumentCorruptedError);
+  });
+});
+
+async function* oneChunk(content: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield content;
+}
 
 async function flip(path: string, at: number): Promise<void> {
   const raw = await readFile(path);
