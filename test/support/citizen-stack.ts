@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { IndicatorReadModel } from '../../aggregators/read-model.js';
 import { buildApiServer } from '../../api/server.js';
 import { AccessLog } from '../../audit/access-log.js';
 import { PaymentEvents } from '../../events/payment-events.js';
@@ -17,6 +18,7 @@ import { createLogger } from '../../infra/logging.js';
 import { PaymentGateway } from '../../infra/payment-gateway.js';
 import { PaymentGatewayEmulator } from '../../infra/payment-gateway-emulator.js';
 import { UnitKeyring } from '../../infra/signing.js';
+import { loadCatalogue } from '../../rules/catalogue-loader.js';
 import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { type DossierTestSystem, startDossierSystem } from './dossier-env.js';
 import { startTestIdentity, type TestIdentity } from './identity.js';
@@ -67,13 +69,24 @@ export async function startCitizenStack(options: {
   uploadLimitBytes: number;
   dossierUploadLimitBytes: number;
   draftRetentionDays: number;
+  /**
+   * A nats-server of the stack's own (its streams and buckets hold this stack's dossiers only) and a
+   * time-skipping Temporal server of its own; both together, since workers of other test files on
+   * the shared Temporal would take this stack's workflow tasks without its data keys. Default: the
+   * run's shared servers.
+   */
+  privateServers?: boolean;
+  /** Serves the indicator routes (GET /v1/indicators…) from the stack's NATS; default: not configured. */
+  indicators?: boolean;
 }): Promise<CitizenStack> {
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const step of stops.reverse()) await step().catch(() => undefined);
   };
   try {
-    const system = await startDossierSystem({ timeSkipping: false });
+    const system = await startDossierSystem(
+      options.privateServers ? { timeSkipping: true, privateNats: true } : { timeSkipping: false },
+    );
     stops.push(() => system.teardown());
     // The API's address is known before it listens: the provider and the gateway name it.
     const port = await freeLocalPort();
@@ -101,6 +114,7 @@ export async function startCitizenStack(options: {
     const gateway = await PaymentGatewayEmulator.start({ merchants: [merchant], ipnBackoffMs: 50 });
     stops.push(() => gateway.stop());
     const keyring = new UnitKeyring(join(system.dataDir, 'keys'));
+    const organisation = loadOrganisation('demo');
     const logLines: string[] = [];
     const app = await buildApiServer({
       logger: createLogger({
@@ -113,7 +127,10 @@ export async function startCitizenStack(options: {
       nc: system.nc,
       documents: system.documents,
       accessLog: await AccessLog.open(system.nc),
-      organisation: loadOrganisation('demo'),
+      organisation,
+      ...(options.indicators
+        ? { indicators: new IndicatorReadModel(system.nc, organisation, loadCatalogue().procedures) }
+        : {}),
       secret: randomBytes(32).toString('hex'),
       oidc: identity.verifier,
       signIn: {
