@@ -5,6 +5,7 @@
 import {
   type Client,
   WorkflowExecutionAlreadyStartedError,
+  type WorkflowHandle,
   WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
 } from '@temporalio/client';
@@ -147,7 +148,7 @@ export class DossierClient {
     try {
       return await handle.executeUpdate(intakeOutcomeUpdate);
     } catch (error) {
-      const view = await handle.query(dossierQuery).catch(() => undefined);
+      const view = (await handle.query(dossierQuery).catch(() => undefined)) ?? (await endedView(handle));
       if (view?.intake) return view.intake;
       throw error;
     }
@@ -233,4 +234,14 @@ export class DossierClient {
 function validatedAmendment(amendment: CalendarAmendmentInput): CalendarAmendmentInput {
   validated(() => parseCalendarAmendment(amendment));
   return amendment;
+}
+
+/**
+ * The view an ended dossier workflow returned. A query on an ended workflow needs a worker to replay
+ * it, and can time out on a loaded machine; the result is read from the history alone.
+ */
+async function endedView(handle: WorkflowHandle<DossierWorkflow>): Promise<DossierView | undefined> {
+  const description = await handle.describe().catch(() => undefined);
+  if (description?.status.name !== 'COMPLETED') return undefined;
+  return handle.result().catch(() => undefined);
 }

@@ -119,8 +119,21 @@ async function call(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  if (!response.ok) {
+    // A 5xx says only "logged": the stack's error lines (redacted) say why.
+    const errors = response.status >= 500 ? `\n${stackErrors()}` : '';
+    throw new Error(`${method} ${path}: ${response.status} ${text}${errors}`);
+  }
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}
+
+/** The stack's log lines at level error or above, the last ten. */
+function stackErrors(): string {
+  const lines = `${stack?.stdout() ?? ''}\n${stack?.stderr() ?? ''}`.split('\n');
+  return lines
+    .filter((line) => /"level":(5|6)0/.test(line))
+    .slice(-10)
+    .join('\n');
 }
 
 function act(code: string, action: string, token: string, payload: unknown) {
@@ -301,7 +314,11 @@ describe('the canary: no personal data where it does not belong', () => {
         body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
       });
       const text = await response.text();
-      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+      if (!response.ok) {
+        // A 5xx says only "logged": the stack's error lines (redacted) say why.
+        const errors = response.status >= 500 ? `\n${stackErrors()}` : '';
+        throw new Error(`${method} ${path}: ${response.status} ${text}${errors}`);
+      }
       return text ? (JSON.parse(text) as Record<string, unknown>) : {};
     };
     const fields = {
