@@ -5,7 +5,7 @@
  * signature) and the rating of the service. Another citizen's dossier is a 404.
  */
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IllegalActionError } from '../../client/client-errors.js';
@@ -328,6 +328,7 @@ export function registerCitizenDossierRoutes(scope: FastifyInstance, ctx: ApiCon
       if (!state.result) throw new NotFoundError(`Hồ sơ ${code} chưa có kết quả`);
       const stored = await ctx.documents.get(state.result.ref);
       if (!stored) throw new NotFoundError(`Không còn lưu văn bản kết quả của hồ sơ ${code}`);
+      await receivedOnline(ctx, request, state);
       return (reply as FastifyReply)
         .header('content-type', stored.meta.mediaType)
         .header('content-disposition', `attachment; filename="${code}-ket-qua-da-ky.json"`)
@@ -368,6 +369,7 @@ export function registerCitizenDossierRoutes(scope: FastifyInstance, ctx: ApiCon
         sha256: result.sha256,
         publicKeyFingerprint: result.publicKeyFingerprint,
       });
+      await receivedOnline(ctx, request, state);
       return pdfReply(reply, pdf, `${code}-ket-qua.pdf`);
     },
   );
@@ -409,4 +411,30 @@ async function checkResult(
     ));
   const publicKeyPem = signatures ? await signatures.publicKeyPem(result.signedBy) : undefined;
   return { hashMatches, signatureValid, valid: hashMatches && signatureValid, publicKeyPem };
+}
+
+/**
+ * Full online service (ND 224/2026): the applicant of an online dossier whose result is electronic
+ * only receives it by downloading it, and that download is the return of the result (channel
+ * online); no counter officer hands anything over. Repeated downloads change nothing.
+ */
+async function receivedOnline(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  state: DossierView['state'],
+): Promise<void> {
+  const returnable = state.status === 'DA_XU_LY_XONG' || state.status === 'TU_CHOI';
+  if (!returnable || state.application.channel !== 'online' || !state.result || state.result.paperResult)
+    return;
+  try {
+    await ctx.dossiers.act(state.code, {
+      name: 'return-result',
+      actor: applicantActor(state.code),
+      payload: { channel: 'online' },
+    });
+    request.log.info({ dossierCode: state.code }, 'result returned online: the applicant downloaded it');
+  } catch (error) {
+    // Returned a moment ago (another download, the counter): the download is served all the same.
+    if (!(error instanceof IllegalActionError)) throw error;
+  }
 }

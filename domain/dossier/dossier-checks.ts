@@ -41,6 +41,19 @@ function requireCompetentStaff(state: DossierState, actor: Actor, roles: readonl
   requireRole(actor, roles, reject);
 }
 
+/**
+ * The applicant receives the result themselves only online (ND 224/2026, full online service): an
+ * online dossier whose result is electronic only. A paper result is collected at the counter.
+ */
+function requireOnlineReturn(state: DossierState): void {
+  if (state.application.channel !== 'online') {
+    reject('WRONG_ROLE', 'Kết quả của hồ sơ nộp trực tiếp được trả tại bộ phận một cửa');
+  }
+  if (state.result?.paperResult) {
+    reject('WRONG_ROLE', 'Kết quả có bản giấy; người nộp nhận tại bộ phận một cửa');
+  }
+}
+
 function requireCounterOrApplicant(state: DossierState, actor: Actor): void {
   if (actor.role === 'applicant') return;
   if (actor.role !== 'counter-officer') {
@@ -225,6 +238,10 @@ function checkPreconditions(state: DossierState, name: ActionName, actor: Actor)
     case 'return-result':
       requireStatus(state, ['DA_XU_LY_XONG', 'TU_CHOI'], 'trả kết quả');
       if (!state.result) reject('OUT_OF_ORDER', 'Chưa có kết quả giải quyết để trả');
+      if (actor.role === 'applicant') {
+        requireOnlineReturn(state);
+        return;
+      }
       if (actor.role !== 'counter-officer' || actor.unit !== state.application.receivingUnit) {
         reject('WRONG_AGENCY', `Kết quả được trả tại bộ phận một cửa ${state.application.receivingUnit}`);
       }
@@ -308,6 +325,9 @@ function checkPayload(state: DossierState, action: DossierAction, calendar: Work
       checkCorrection(state, action.payload);
       return;
     case 'return-result':
+      if (action.actor.role === 'applicant' && action.payload.channel !== 'online') {
+        reject('INVALID_INPUT', 'Người nộp chỉ nhận kết quả trực tuyến');
+      }
       if (
         action.payload.channel === 'online' &&
         state.application.channel !== 'online' &&

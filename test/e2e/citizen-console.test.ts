@@ -247,15 +247,15 @@ describe('the citizens’ online public services in Chromium', () => {
     // The counter accepts from its online inbox in the officials' console; the citizen's page follows live.
     await counterAccepts(code);
     await page.locator('#trang-thai', { hasText: 'Mới tiếp nhận' }).waitFor({ timeout: 8_000 }); // live: the event stream, not the 15 s fallback read
-    const counter = await official('counter-officer', demoUnits.camThanhOneStop);
     await page.locator('#phieu-receipt').waitFor();
     const leader = await official('leader', demoUnits.camThanhCommittee);
     const specialist = await official('specialist', demoUnits.camThanhCommittee, 'chuyen-vien-1');
     await act(code, 'assign', leader, { specialist: { id: 'chuyen-vien-1', name: 'Chuyên viên 1' } });
     await act(code, 'appraise', specialist, { recommendation: 'approve', note: 'Đủ điều kiện' });
     await act(code, 'approve', leader, { note: 'Đăng ký thường trú cho công dân Nguyễn Văn An' });
-    await act(code, 'return-result', counter, { channel: 'online' });
-    await page.locator('#trang-thai', { hasText: 'Đã trả kết quả' }).waitFor({ timeout: 8_000 });
+    // No counter officer hands anything over: the citizen's download is the return (toàn trình).
+    await page.locator('#tai-ket-qua').waitFor({ timeout: 8_000 });
+    expect((await stack.system.client.get(code)).state.status).toBe('DA_XU_LY_XONG');
 
     await noSidewaysScroll(page);
     await everyControlLabelled(page);
@@ -267,6 +267,11 @@ describe('the citizens’ online public services in Chromium', () => {
     await page.locator('#tai-ket-qua').click();
     const downloaded = await result;
     expect(downloaded.suggestedFilename()).toBe(`${code}-ket-qua.pdf`);
+    await page.locator('#trang-thai', { hasText: 'Đã trả kết quả' }).waitFor({ timeout: 8_000 });
+    expect((await stack.system.client.get(code)).state).toMatchObject({
+      status: 'DA_TRA_KET_QUA',
+      returnChannel: 'online',
+    });
     await shot(page, '6-ket-qua');
 
     await page.locator('#q1-2').check();

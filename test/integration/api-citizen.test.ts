@@ -521,7 +521,6 @@ describe('citizens’ online services', () => {
       ['assign', leader, { specialist: { id: 'chuyen-vien-1', name: 'Chuyên viên 1' } }],
       ['appraise', specialist, { recommendation: 'approve', note: 'Đủ điều kiện' }],
       ['approve', leader, { note: 'Đăng ký thường trú cho công dân' }],
-      ['return-result', counter, { channel: 'online' }],
     ];
     for (const [action, who, body] of steps) {
       const done = await call('POST', `/v1/dossiers/${code}/actions/${action}`, who, body);
@@ -535,8 +534,19 @@ describe('citizens’ online services', () => {
       verification: { hashMatches: true, signatureValid: true, valid: true },
     });
     expect(result.publicKeyPem).toContain('BEGIN PUBLIC KEY');
+    // Reading the result and its check returns nothing yet; downloading it is the return (online).
+    expect((await system.client.get(code)).state.status).toBe('DA_XU_LY_XONG');
     const signed = await call('GET', `/v1/citizen/dossiers/${code}/result/signed`, token);
     expect(createHash('sha256').update(signed.rawPayload).digest('hex')).toBe(result.sha256);
+    expect((await system.client.get(code)).state).toMatchObject({
+      status: 'DA_TRA_KET_QUA',
+      returnChannel: 'online',
+    });
+    // Returned once: the counter has nothing left to hand over, and a second download is served.
+    const late = await call('POST', `/v1/dossiers/${code}/actions/return-result`, counter, {
+      channel: 'online',
+    });
+    expect(late.statusCode).toBe(409);
     // The citizen's own check, with the public key alone.
     const { createPublicKey, verify } = await import('node:crypto');
     const message = Buffer.from(`${result.signedBy}\n${result.sha256}\n${result.signedAt}`, 'utf8');

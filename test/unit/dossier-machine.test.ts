@@ -707,6 +707,51 @@ describe('illegal actions are rejected with the right code and change nothing', 
     expectRejected(approved(), 'evaluate', applicant, { scores: allScores }, now, 'ILLEGAL_STATE');
   });
 
+  it('an online dossier with an electronic-only result is returned to the applicant online, by them (ND 224/2026, DOMAIN.md §3)', () => {
+    const approvedOnline = (paperResult: boolean, channel: 'online' | 'counter' = 'online') => {
+      const a = act(accepted({ channel }), 'assign', leader, assignCv01, at('2026-04-23T14:00')).state;
+      const b = act(
+        a,
+        'appraise',
+        specialist,
+        { recommendation: 'approve', note: 'Đạt' },
+        at('2026-04-24T09:00'),
+      ).state;
+      return act(b, 'approve', leader, {}, at('2026-04-28T09:00'), {
+        result: signedResult('approval', { paperResult }),
+      }).state;
+    };
+    const back = act(approvedOnline(false), 'return-result', applicant, { channel: 'online' }, now);
+    expect(back.state).toMatchObject({ status: 'DA_TRA_KET_QUA', returnChannel: 'online' });
+    expect(back.events.map((e) => e.type)).toContain('result-returned');
+    // Not by another channel, not a paper result, not a dossier lodged at the counter.
+    expectRejected(
+      approvedOnline(false),
+      'return-result',
+      applicant,
+      { channel: 'counter' },
+      now,
+      'INVALID_INPUT',
+    );
+    expectRejected(
+      approvedOnline(true),
+      'return-result',
+      applicant,
+      { channel: 'online' },
+      now,
+      'WRONG_ROLE',
+    );
+    expectRejected(
+      approvedOnline(false, 'counter'),
+      'return-result',
+      applicant,
+      { channel: 'online' },
+      now,
+      'WRONG_ROLE',
+    );
+    expectRejected(back.state, 'return-result', applicant, { channel: 'online' }, now, 'ILLEGAL_STATE');
+  });
+
   it('return-result before a result → rejected; only at the receiving counter', () => {
     expectRejected(appraised(), 'return-result', counter, { channel: 'counter' }, now, 'ILLEGAL_STATE');
     expectRejected(accepted(), 'return-result', counter, { channel: 'counter' }, now, 'ILLEGAL_STATE');
