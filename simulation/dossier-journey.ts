@@ -6,7 +6,7 @@
 import { IllegalActionError } from '../client/client-errors.js';
 import type { Actor } from '../domain/actor.js';
 import type { ActionName } from '../domain/dossier/dossier-actions.js';
-import { addCalendarDays, atCivilTime } from '../domain/time.js';
+import { addCalendarDays, atCivilTime, formatInstant } from '../domain/time.js';
 import type { DossierPlan } from './arrival-plan.js';
 import { counterOfficer, leader, specialist } from './simulated-officials.js';
 import { applicantActor, evaluationOf } from './simulated-population.js';
@@ -46,6 +46,7 @@ export class DossierJourney {
   private accepted(code: string, plan: DossierPlan, now: number): void {
     this.count('accepted');
     this.stage.scheduler.at(this.after(now, plan.hours.start), async (later) => {
+      await this.portalAcknowledges(code, later);
       const counter = counterOfficer(plan.commune.oneStop.code);
       if (plan.paysOnline) await this.pay(code, plan, counter, 'dvcqg');
       if (plan.withdraws) {
@@ -147,6 +148,20 @@ export class DossierJourney {
   }
 
   /** Runs an action; a rule rejection (e.g. the dossier moved on) is counted, not fatal. */
+  /**
+   * The national portal acknowledges the received dossier, as the portal sync service would report
+   * it (no portal runs in a simulation): the indicators that count only synced dossiers (1.4, 3.3,
+   * 3.5, 3.6, 4.1; DOMAIN.md §2.3) then see it, as they would in a province.
+   */
+  private async portalAcknowledges(code: string, now: number): Promise<void> {
+    await this.stage.calls.call(`portal sync ${code}`, () =>
+      this.stage.shards
+        .dossierClient(code)
+        .recordPortalSync(code, { seq: 1, acknowledgedAt: formatInstant(now) }),
+    );
+    this.count('portalSynced');
+  }
+
   private async act(code: string, name: ActionName, actor: Actor, payload: unknown) {
     try {
       return await this.stage.calls.call(`${name} ${code}`, () =>

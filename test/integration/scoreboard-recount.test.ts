@@ -177,6 +177,13 @@ describe('the exported scoreboards, recounted from the exported views', () => {
     expect(input.feedback.length).toBeGreaterThan(10);
     const groups = groupsOfIndicators.map(([id]) => id);
     expect(scoreboards[0]?.scoreboard.groups.map((g) => g.id)).toEqual(groups);
+    // The simulated portal acknowledges the dossiers: the indicators of synced dossiers count some.
+    for (const id of ['1.4', '3.3']) {
+      const counted = scoreboards.map(
+        (b) => b.scoreboard.indicators.find((i) => i.id === id)?.numerator ?? 0,
+      );
+      expect(Math.max(...counted), id).toBeGreaterThan(0);
+    }
   });
 
   it('every number of the province and of every commune is the recount’s', () => {
