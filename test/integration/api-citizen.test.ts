@@ -23,6 +23,7 @@ import { type CitizenStack, startCitizenStack } from '../support/citizen-stack.j
 import type { DossierTestSystem } from '../support/dossier-env.js';
 import { demoUnits } from '../support/fixtures.js';
 import { recordingHistories, writeHistories } from '../support/histories.js';
+import { payAtGateway } from '../support/pay-at-gateway.js';
 
 const PROCEDURE = '1.004222'; // Đăng ký thường trú: toàn trình, 2 required components, online fee 10 000 đ
 const fileLimit = 64 * 1024;
@@ -103,23 +104,6 @@ afterAll(async () => {
   }
   await stack?.stop();
 });
-
-/** Pays through the emulator's page as a browser would: the page, then its form; returns the redirect back. */
-async function payAtGateway(redirect: string): Promise<string> {
-  const page = await fetch(redirect);
-  const html = await page.text();
-  expect(page.status, html).toBe(200);
-  expect(html).toContain('10.000 ₫');
-  const session = /name="session" value="([0-9a-f]+)"/.exec(html)?.[1] ?? '';
-  const paid = await fetch(new URL('/paymentv2/pay', redirect), {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ session, bank: 'NCB', action: 'pay' }).toString(),
-  });
-  expect(paid.status).toBe(302);
-  return paid.headers.get('location') ?? '';
-}
 
 describe('citizens’ online services', () => {
   let draftId = '';

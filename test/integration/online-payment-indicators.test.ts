@@ -26,6 +26,7 @@ import { loadCatalogue } from '../../rules/catalogue-loader.js';
 import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { type CitizenStack, startCitizenStack } from '../support/citizen-stack.js';
 import { demoUnits } from '../support/fixtures.js';
+import { payAtGateway } from '../support/pay-at-gateway.js';
 import { testLogger } from '../support/test-logging.js';
 
 /** Đăng ký thường trú: 20 000 đ at the counter, 10 000 đ online (data/procedures/catalogue.json). */
@@ -216,18 +217,7 @@ describe('indicators 3.5 and 3.6 from real online payments (DOMAIN.md §2.3, Gro
     expect(verifySignature(request, merchant.hashSecret)).toBe(true);
 
     // The emulator's page, then its form, as a browser would.
-    const page = await fetch(redirect);
-    const html = await page.text();
-    expect(page.status, html).toBe(200);
-    expect(html).toContain('10.000 ₫');
-    const session = /name="session" value="([0-9a-f]+)"/.exec(html)?.[1] ?? '';
-    const paid = await fetch(new URL('/paymentv2/pay', redirect), {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ session, bank: 'NCB', action: 'pay' }).toString(),
-    });
-    expect(paid.status).toBe(302);
+    await payAtGateway(redirect);
 
     // The emulator's IPN to the API, signed, answered '00' (confirmed) once.
     const sent = gateway.notifications.filter((n) => n.txnRef === txnRef);

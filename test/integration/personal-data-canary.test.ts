@@ -26,6 +26,7 @@ import { LiveKeyring } from '../../encryption/live-keyring.js';
 import { FileDocumentStore } from '../../infra/document-store.js';
 import { demoUnits } from '../support/fixtures.js';
 import { citizenSignInOverHttp } from '../support/identity.js';
+import { payAtGateway } from '../support/pay-at-gateway.js';
 import {
   forceStop,
   interruptStack,
@@ -359,15 +360,7 @@ describe('the canary: no personal data where it does not belong', () => {
     const { redirect } = (await citizen('POST', `/v1/citizen/dossiers/${code}/payments`)) as {
       redirect: string;
     };
-    const page = await (await fetch(redirect)).text();
-    const session = /name="session" value="([0-9a-f]+)"/.exec(page)?.[1] ?? '';
-    const paid = await fetch(new URL('/paymentv2/pay', redirect), {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ session, bank: 'NCB', action: 'pay' }).toString(),
-    });
-    expect(paid.status).toBe(302);
+    await payAtGateway(redirect);
     const mine = (await citizen('GET', `/v1/citizen/dossiers/${code}`)) as { payment: { paid: boolean } };
     expect(mine.payment.paid).toBe(true);
     // The citizen's draft does hold the data (the search below is not vacuous).
