@@ -16,7 +16,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  DeliverPolicy,
   type JetStreamClient,
   type JsMsg,
   jetstream,
@@ -25,7 +24,7 @@ import {
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { formatZodError } from '../domain/validation.js';
-import { appendOnlyStreamConfig, ensureStream } from '../events/stream.js';
+import { appendOnlyStreamConfig, ensureStream, readStreamToEnd } from '../events/stream.js';
 import { accessLogFilter, accessLogSubject } from '../events/subjects.js';
 import {
   type AccessEntry,
@@ -65,9 +64,6 @@ export interface AccessLogOptions {
   publishTimeoutMs?: number;
 }
 
-/** Entries fetched per pull when a dossier's log is read. */
-const readBatchSize = 500;
-
 export class AccessLog {
   private constructor(
     private readonly js: JetStreamClient,
@@ -102,34 +98,22 @@ export class AccessLog {
 
   /** Every entry of one dossier, in the order recorded. */
   async listForDossier(dossierCode: string): Promise<AccessEntry[]> {
-    const subject = accessLogSubject(dossierCode);
-    const consumer = await this.js.consumers
-      .get(accessLogStreamName, { filter_subjects: [subject], deliver_policy: DeliverPolicy.All })
-      .catch((error: unknown) => {
-        throw unavailable('read the access log', error);
-      });
-    try {
-      const { num_pending: total } = await consumer.info(true);
-      const entries: AccessEntry[] = [];
-      while (entries.length < total) {
-        const wanted = Math.min(readBatchSize, total - entries.length);
-        const batch = await consumer
-          .fetch({ max_messages: wanted, expires: 5_000 })
-          .catch((error: unknown) => {
-            throw unavailable('read the access log', error);
-          });
-        const before = entries.length;
-        for await (const message of batch) entries.push(entryOf(message, dossierCode));
-        if (entries.length === before) {
-          throw new AccessLogUnavailableError(
-            `the access log of ${dossierCode} stopped answering after ${before} of ${total} entries`,
-          );
-        }
-      }
-      return entries;
-    } finally {
-      await consumer.delete().catch(() => undefined);
+    const entries: AccessEntry[] = [];
+    const { read, total } = await readStreamToEnd(
+      this.js,
+      accessLogStreamName,
+      [accessLogSubject(dossierCode)],
+      (message) => entries.push(entryOf(message, dossierCode)),
+    ).catch((error: unknown) => {
+      if (error instanceof AccessLogCorruptError) throw error;
+      throw unavailable('read the access log', error);
+    });
+    if (read < total) {
+      throw new AccessLogUnavailableError(
+        `the access log of ${dossierCode} stopped answering after ${read} of ${total} entries`,
+      );
     }
+    return entries;
   }
 
   /** The units whose officials read the dossier's data, first read first: what the citizen is told. */

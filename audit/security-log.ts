@@ -12,18 +12,12 @@
  * in, and a reason code.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  DeliverPolicy,
-  type JetStreamClient,
-  jetstream,
-  jetstreamManager,
-  type StreamConfig,
-} from '@nats-io/jetstream';
+import { type JetStreamClient, jetstream, jetstreamManager, type StreamConfig } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { roles } from '../domain/actor.js';
 import { unitCodeSchema } from '../domain/unit-code.js';
-import { appendOnlyStreamConfig, ensureStream } from '../events/stream.js';
+import { appendOnlyStreamConfig, ensureStream, readStreamToEnd } from '../events/stream.js';
 import { securityLogFilter, securityLogSubject } from '../events/subjects.js';
 
 export const securityLogStreamName = 'TTHC_SECURITY_LOG';
@@ -128,28 +122,13 @@ export class SecurityLog {
   ): Promise<SecurityEntry[]> {
     const limit = options.limit ?? 200;
     const kinds = options.kinds?.length ? options.kinds : securityEventKinds;
-    const consumer = await this.js.consumers.get(securityLogStreamName, {
-      filter_subjects: kinds.map((kind) => securityLogSubject(kind)),
-      deliver_policy: DeliverPolicy.All,
+    const entries: SecurityEntry[] = [];
+    const subjects = kinds.map((kind) => securityLogSubject(kind));
+    await readStreamToEnd(this.js, securityLogStreamName, subjects, (message) => {
+      const parsed = securityEntrySchema.safeParse(message.json());
+      if (parsed.success) entries.push(parsed.data);
+      if (entries.length > limit) entries.shift();
     });
-    try {
-      const { num_pending: total } = await consumer.info(true);
-      const entries: SecurityEntry[] = [];
-      let read = 0;
-      while (read < total) {
-        const batch = await consumer.fetch({ max_messages: Math.min(500, total - read), expires: 5_000 });
-        const before = read;
-        for await (const message of batch) {
-          read += 1;
-          const parsed = securityEntrySchema.safeParse(message.json());
-          if (parsed.success) entries.push(parsed.data);
-          if (entries.length > limit) entries.shift();
-        }
-        if (read === before) break;
-      }
-      return entries;
-    } finally {
-      await consumer.delete().catch(() => undefined);
-    }
+    return entries;
   }
 }

@@ -14,16 +14,10 @@
  * reason codes (the gateway knows no more of the citizen than the order).
  */
 import { randomUUID } from 'node:crypto';
-import {
-  DeliverPolicy,
-  type JetStreamClient,
-  jetstream,
-  jetstreamManager,
-  type StreamConfig,
-} from '@nats-io/jetstream';
+import { type JetStreamClient, jetstream, jetstreamManager, type StreamConfig } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
-import { appendOnlyStreamConfig, ensureStream } from './stream.js';
+import { appendOnlyStreamConfig, ensureStream, readStreamToEnd } from './stream.js';
 import { paymentSubject, paymentsFilter } from './subjects.js';
 
 export const paymentStreamName = 'TTHC_PAYMENTS';
@@ -84,25 +78,11 @@ export class PaymentEvents {
 
   /** The events of an order (or of every order when absent), oldest first. */
   async list(txnRef?: string): Promise<PaymentEvent[]> {
-    const consumer = await this.js.consumers.get(paymentStreamName, { deliver_policy: DeliverPolicy.All });
-    try {
-      const { num_pending: total } = await consumer.info(true);
-      const events: PaymentEvent[] = [];
-      let read = 0;
-      while (read < total) {
-        const batch = await consumer.fetch({ max_messages: Math.min(500, total - read), expires: 5_000 });
-        const before = read;
-        for await (const message of batch) {
-          read += 1;
-          const parsed = paymentEventSchema.safeParse(message.json());
-          if (parsed.success && (txnRef === undefined || parsed.data.txnRef === txnRef))
-            events.push(parsed.data);
-        }
-        if (read === before) break;
-      }
-      return events;
-    } finally {
-      await consumer.delete().catch(() => undefined);
-    }
+    const events: PaymentEvent[] = [];
+    await readStreamToEnd(this.js, paymentStreamName, undefined, (message) => {
+      const parsed = paymentEventSchema.safeParse(message.json());
+      if (parsed.success && (txnRef === undefined || parsed.data.txnRef === txnRef)) events.push(parsed.data);
+    });
+    return events;
   }
 }

@@ -1,5 +1,13 @@
 /** The JetStream stream for domain events, created idempotently at start-up. */
-import { JetStreamApiError, type JetStreamManager, StorageType, type StreamConfig } from '@nats-io/jetstream';
+import {
+  DeliverPolicy,
+  JetStreamApiError,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  StorageType,
+  type StreamConfig,
+} from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { streamReplicas } from '../config/configuration.js';
 import { duplicateWindowMs } from './dossier-event-schema.js';
@@ -100,4 +108,38 @@ function describeDrift(existing: Record<string, unknown>, wanted: Record<string,
   return Object.entries(wanted)
     .filter(([key, value]) => JSON.stringify(existing[key]) !== JSON.stringify(value))
     .map(([key, value]) => `${key} is ${JSON.stringify(existing[key])}, expected ${JSON.stringify(value)}`);
+}
+
+/**
+ * What a stream holds now, oldest first, read through a consumer of its own (deleted after): each
+ * message on `filterSubjects` (or on the whole stream) goes to `each`. The access log, the security
+ * log and the payments are read this way. `read` is below `total` when the server stopped answering
+ * half-way.
+ */
+export async function readStreamToEnd(
+  js: JetStreamClient,
+  stream: string,
+  filterSubjects: string[] | undefined,
+  each: (message: JsMsg) => void,
+): Promise<{ read: number; total: number }> {
+  const consumer = await js.consumers.get(stream, {
+    deliver_policy: DeliverPolicy.All,
+    ...(filterSubjects ? { filter_subjects: filterSubjects } : {}),
+  });
+  try {
+    const { num_pending: total } = await consumer.info(true);
+    let read = 0;
+    while (read < total) {
+      const batch = await consumer.fetch({ max_messages: Math.min(500, total - read), expires: 5_000 });
+      const before = read;
+      for await (const message of batch) {
+        read += 1;
+        each(message);
+      }
+      if (read === before) break;
+    }
+    return { read, total };
+  } finally {
+    await consumer.delete().catch(() => undefined);
+  }
 }

@@ -19,12 +19,13 @@ import { type CivilDate, toCivilDate } from '../../domain/time.js';
 import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { type PeriodKind, periodOf } from '../../indicators/periods.js';
 import { verifySignature } from '../../infra/payment-gateway.js';
-import { defaultPortalAccount, PortalEmulator } from '../../portal/portal-emulator.js';
+import { PortalEmulator } from '../../portal/portal-emulator.js';
 import type { PortalSyncService } from '../../portal/portal-sync-service.js';
 import { startPortalSync } from '../../portal/portal-sync-setup.js';
 import { loadCatalogue } from '../../rules/catalogue-loader.js';
 import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { type CitizenStack, startCitizenStack } from '../support/citizen-stack.js';
+import { emulatedPortalSettings } from '../support/emulated-portal.js';
 import { demoUnits } from '../support/fixtures.js';
 import { payAtGateway } from '../support/pay-at-gateway.js';
 import { testLogger } from '../support/test-logging.js';
@@ -78,16 +79,7 @@ function startSync(portal: PortalEmulator): Promise<PortalSyncService> {
     nc: system.nc,
     temporal: system.temporal,
     dataKeys: system.protection.dataKeys,
-    settings: {
-      url: portal.url,
-      authPath: '/api/login',
-      servicePath: '/api/service',
-      username: defaultPortalAccount.username,
-      password: defaultPortalAccount.password,
-      unitCode: defaultPortalAccount.madonvi,
-      timeoutMs: 1_000,
-      publicUrl: 'http://127.0.0.1:3000',
-    },
+    settings: emulatedPortalSettings(portal.url),
     organisation,
     catalogue: loadCatalogue().procedures,
     logger,

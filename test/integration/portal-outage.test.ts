@@ -6,12 +6,13 @@
  * to nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultPortalAccount, PortalEmulator } from '../../portal/portal-emulator.js';
+import { PortalEmulator } from '../../portal/portal-emulator.js';
 import type { PortalSyncService } from '../../portal/portal-sync-service.js';
 import { startPortalSync } from '../../portal/portal-sync-setup.js';
 import { loadCatalogue } from '../../rules/catalogue-loader.js';
 import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
+import { emulatedPortalSettings } from '../support/emulated-portal.js';
 import { actor, demoUnits } from '../support/fixtures.js';
 import { scannedHouseholdBusiness } from '../support/scanned-applications.js';
 import { testLogger } from '../support/test-logging.js';
@@ -82,16 +83,7 @@ describe('a portal outage of minutes', () => {
       nc: system.nc,
       temporal: system.temporal,
       dataKeys: system.protection.dataKeys,
-      settings: {
-        url: portal.url,
-        authPath: '/api/login',
-        servicePath: '/api/service',
-        username: defaultPortalAccount.username,
-        password: defaultPortalAccount.password,
-        unitCode: defaultPortalAccount.madonvi,
-        timeoutMs: 2_000,
-        publicUrl: 'http://127.0.0.1:3000',
-      },
+      settings: emulatedPortalSettings(portal.url, 2_000),
       organisation: loadOrganisation('demo'),
       catalogue: loadCatalogue().procedures,
       logger: testLogger('test-portal-outage'),

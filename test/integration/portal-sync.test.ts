@@ -21,12 +21,13 @@ import type { DossierEvent } from '../../events/dossier-event-schema.js';
 import { deadLetterStreamName } from '../../events/stream.js';
 import { periodOf } from '../../indicators/periods.js';
 import { projectRoot } from '../../infra/tools.js';
-import { defaultPortalAccount, PortalEmulator } from '../../portal/portal-emulator.js';
+import { PortalEmulator } from '../../portal/portal-emulator.js';
 import { type PortalSyncService, portalDeadLetterSchema } from '../../portal/portal-sync-service.js';
 import { startPortalSync } from '../../portal/portal-sync-setup.js';
 import { loadCatalogue } from '../../rules/catalogue-loader.js';
 import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
+import { emulatedPortalSettings } from '../support/emulated-portal.js';
 import { actor, demoUnits } from '../support/fixtures.js';
 import { scannedHouseholdBusiness } from '../support/scanned-applications.js';
 import { testLogger } from '../support/test-logging.js';
@@ -67,16 +68,7 @@ function startSync(): Promise<PortalSyncService> {
     nc: system.nc,
     temporal: system.temporal,
     dataKeys: system.protection.dataKeys,
-    settings: {
-      url: emulator.url,
-      authPath: '/api/login',
-      servicePath: '/api/service',
-      username: defaultPortalAccount.username,
-      password: defaultPortalAccount.password,
-      unitCode: defaultPortalAccount.madonvi,
-      timeoutMs: 1_000,
-      publicUrl: 'http://127.0.0.1:3000',
-    },
+    settings: emulatedPortalSettings(emulator.url),
     organisation,
     catalogue: loadCatalogue().procedures,
     logger,
