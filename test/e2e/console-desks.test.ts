@@ -438,6 +438,7 @@ describe('the yearly targets (giao chỉ tiêu)', () => {
       const progress = await system.call<{
         units: Array<{
           unit: { code: string };
+          behind: boolean;
           measures: Array<{ measure: string; actual: number; forecast: number }>;
         }>;
       }>('GET', `/v1/targets?unit=${dashboardUnit}&year=${year}`, system.tokens.supervisor);
@@ -445,8 +446,13 @@ describe('the yearly targets (giao chỉ tiêu)', () => {
         .find((u) => u.unit.code === camThanh.committee)
         ?.measures.find((m) => m.measure === 'online');
       const pct = (n: number) => `${new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 2 }).format(n)}%`;
+      const konTumBehind = progress.units.find((u) => u.unit.code === konTum)?.behind;
       return (
-        online && { actual: online.actual, text: `${pct(online.actual)} / 40%→ ${pct(online.forecast)}` }
+        online && {
+          actual: online.actual,
+          text: `${pct(online.actual)} / 40%→ ${pct(online.forecast)}`,
+          konTumBehind: String(konTumBehind),
+        }
       );
     };
     let expected = await share();
@@ -461,7 +467,10 @@ describe('the yearly targets (giao chỉ tiêu)', () => {
       .toBe(true);
     expect(expected?.actual).toBeLessThan(40);
     expect(await camThanhRow.getAttribute('data-behind')).toBe('true');
-    expect(await card.locator(`tr[data-unit="${konTum}"]`).getAttribute('data-behind')).toBe('false');
+    // Kon Tum's row says what the API says of it: other test files may have put dossiers there too.
+    expect(await card.locator(`tr[data-unit="${konTum}"]`).getAttribute('data-behind')).toBe(
+      expected?.konTumBehind,
+    );
     expect(await card.textContent()).toContain(`Theo 15/QĐ-UBND, ngày 20/01/${year}`);
     expect(await card.locator('.behind-units').textContent()).toMatch(
       /UBND Phường Cẩm Thành: Tỷ lệ hồ sơ nộp trực tuyến [\d,]+% < 40%/,
