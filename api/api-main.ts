@@ -7,13 +7,14 @@
  * within TTHC_SHUTDOWN_GRACE_TIME, closes its connections and exits 0.
  */
 import { hostname } from 'node:os';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { type Config, ConfigError } from '../config/configuration.js';
 import { openPayloadProtection, type PayloadProtection } from '../encryption/data-converter.js';
 import { DecodeFailureMonitor } from '../encryption/decode-failures.js';
 import { createLogger } from '../infra/logging.js';
+import { connectNats } from '../infra/nats-connection.js';
 import {
   configurationExitCode,
   connectWhenReachable,
@@ -40,7 +41,7 @@ class ApiProcess {
   async start(): Promise<void> {
     const { config, logger } = this;
     const keyring = await openKeyringOrExit(config, processName, logger);
-    this.nc = await connect({
+    this.nc = await connectNats({
       servers: config.TTHC_NATS_URL,
       name: `${processName} ${hostname()} ${process.pid}`,
       maxReconnectAttempts: -1,

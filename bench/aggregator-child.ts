@@ -5,16 +5,16 @@
  * input, applies everything in the stream, and prints `{"seconds":…,"processed":…}`.
  */
 import { createInterface } from 'node:readline';
-import { connect } from '@nats-io/transport-node';
 import { IndicatorAggregator } from '../aggregators/indicator-aggregator.js';
 import { createLogger, stderrDestination } from '../infra/logging.js';
+import { connectNats } from '../infra/nats-connection.js';
 
 const [url, bucket, start, partitions, owned] = process.argv.slice(2);
 if (!url || !bucket || !start || !partitions || owned === undefined) {
   process.stderr.write('usage: aggregator-child <nats url> <bucket> <start sequence> <partitions> <owned>\n');
   process.exit(2);
 }
-const nc = await connect({ servers: url, name: `bench-aggregator-${process.pid}` });
+const nc = await connectNats({ servers: url, name: `bench-aggregator-${process.pid}` });
 const aggregator = await IndicatorAggregator.create({
   nc,
   bucket,

@@ -16,7 +16,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -30,6 +30,7 @@ import { ensureStream, eventStreamConfig, eventStreamName } from '../events/stre
 import { FileDocumentStore } from '../infra/document-store.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
 import { createLogger, PinoTemporalLogger, stderrDestination } from '../infra/logging.js';
+import { connectNats } from '../infra/nats-connection.js';
 import { startNatsServer, startTemporalDevServer } from '../infra/server-launchers.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
 import { defaultPortalAccount, PortalEmulator } from '../portal/portal-emulator.js';
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
     );
     const dataDir = await mkdtemp(join(tmpdir(), 'tthc-bench-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const nc = await connect({ servers: nats.url, name: 'bench' });
+    const nc = await connectNats({ servers: nats.url, name: 'bench' });
     cleanups.push(() => nc.drain());
     // The parts after the lifecycle read the event stream; with --only they may run without it.
     await ensureStream(await jetstreamManager(nc), eventStreamConfig());

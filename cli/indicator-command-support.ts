@@ -1,9 +1,10 @@
 /** What every `tthc indicators …` sub-command shares: the NATS connection, the read model, checking --unit and --period. */
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { indicatorMetaBucket } from '../aggregators/indicator-store.js';
 import { IndicatorReadModel } from '../aggregators/read-model.js';
 import { isPeriodId } from '../indicators/periods.js';
+import { connectNats } from '../infra/nats-connection.js';
 import { type PublicationSource, PublicationStore } from '../publications/publication-store.js';
 import { loadCatalogue } from '../rules/catalogue-loader.js';
 import { loadOrganisation } from '../rules/organisation-loader.js';
@@ -40,7 +41,7 @@ export function checkUnit(code: string, organisation: string): string {
 export async function withNats<T>(url: string, run: (nc: NatsConnection) => Promise<T>): Promise<T> {
   let nc: NatsConnection;
   try {
-    nc = await connect({ servers: url, timeout: 3_000, name: 'tthc-cli' });
+    nc = await connectNats({ servers: url, timeout: 3_000, name: 'tthc-cli' });
   } catch {
     throw new Error(
       `cannot reach NATS at ${url}; is the system running (npm start)? Set --nats or TTHC_NATS_URL`,

@@ -244,6 +244,11 @@ const settings = {
     description:
       'threads that run workflow code in this process (SDK default 1); 2 measured 20 % faster on a 2-core machine, 3 slower (BENCHMARKS.md)',
   }),
+  TTHC_WORKFLOW_STACK_FRAMES: setting(count(0).max(100, 'must be ≤ 100').default(0), {
+    group: 'worker',
+    description:
+      'frames kept in stack traces taken in workflow code (the SDK takes one for every promise a workflow creates, for the Temporal UI’s stack-trace view; also in workflow task failures); 0 saves about a third of the workflow threads’ CPU (BENCHMARKS.md), 10 is V8’s default; read when the workflow code is bundled',
+  }),
   TTHC_MAX_CACHED_WORKFLOWS: setting(count(0).optional(), {
     group: 'worker',
     shownDefault: '(SDK: from the heap size)',

@@ -57,114 +57,122 @@ const MAX_DAYS_OFF_IN_A_ROW = 366;
 // Schema
 // ---------------------------------------------------------------------------------------------
 
-const civilDateField = z
-  .string({ error: 'must be a date written YYYY-MM-DD' })
-  .refine(isCivilDate, { error: 'must be a real date written YYYY-MM-DD' });
-const clockField = z
-  .string({ error: 'must be a clock time written HH:MM' })
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a clock time written HH:MM (00:00–23:59)' });
-const textField = z.string({ error: 'must be text' }).trim().min(1, { error: 'must not be empty' });
-const jurisdictionId = z
-  .string({ error: 'must be a jurisdiction id such as VN or VN-HN' })
-  .regex(/^[A-Z]{2}(-[A-Z0-9]{1,10})*$/, {
-    error: 'must be a jurisdiction id such as VN or VN-HN (capital letters, digits and hyphens)',
-  });
-const flag = z.boolean({ error: 'must be true or false' });
+/**
+ * Built on first use, not when the module loads: every workflow evaluates its own copy of the
+ * domain modules, and most dossiers never parse calendar data (the rules activity did).
+ */
+export const calendarDataSchema = z.lazy(buildCalendarDataSchema);
 
-function wholeNumber(min: number, max: number, what: string) {
-  const rule = `must be a whole number from ${min} to ${max} (${what})`;
-  return z.number({ error: rule }).int({ error: rule }).min(min, { error: rule }).max(max, { error: rule });
-}
+function buildCalendarDataSchema() {
+  const civilDateField = z
+    .string({ error: 'must be a date written YYYY-MM-DD' })
+    .refine(isCivilDate, { error: 'must be a real date written YYYY-MM-DD' });
+  const clockField = z
+    .string({ error: 'must be a clock time written HH:MM' })
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a clock time written HH:MM (00:00–23:59)' });
+  const textField = z.string({ error: 'must be text' }).trim().min(1, { error: 'must not be empty' });
+  const jurisdictionId = z
+    .string({ error: 'must be a jurisdiction id such as VN or VN-HN' })
+    .regex(/^[A-Z]{2}(-[A-Z0-9]{1,10})*$/, {
+      error: 'must be a jurisdiction id such as VN or VN-HN (capital letters, digits and hyphens)',
+    });
+  const flag = z.boolean({ error: 'must be true or false' });
 
-const officePeriodSchema = z
-  .object({ start: clockField, end: clockField })
-  .refine((period) => period.start < period.end, { error: 'must be later than start', path: ['end'] });
+  function wholeNumber(min: number, max: number, what: string) {
+    const rule = `must be a whole number from ${min} to ${max} (${what})`;
+    return z.number({ error: rule }).int({ error: rule }).min(min, { error: rule }).max(max, { error: rule });
+  }
 
-const officeHoursSchema = z
-  .array(officePeriodSchema)
-  .min(1, { error: 'must list at least one period' })
-  .refine((periods) => periods.every((p, i) => i === 0 || (periods[i - 1]?.end ?? '') <= p.start), {
-    error: 'periods must be in time order and must not overlap',
-  });
+  const officePeriodSchema = z
+    .object({ start: clockField, end: clockField })
+    .refine((period) => period.start < period.end, { error: 'must be later than start', path: ['end'] });
 
-const fixedHolidaySchema = z
-  .object({ month: wholeNumber(1, 12, 'month'), day: wholeNumber(1, 31, 'day of month'), name: textField })
-  .refine((h) => isCivilDate(civilDate(2000, h.month, h.day)), {
-    error: 'this day does not exist in that month',
-    path: ['day'],
-  });
+  const officeHoursSchema = z
+    .array(officePeriodSchema)
+    .min(1, { error: 'must list at least one period' })
+    .refine((periods) => periods.every((p, i) => i === 0 || (periods[i - 1]?.end ?? '') <= p.start), {
+      error: 'periods must be in time order and must not overlap',
+    });
 
-const lunarHolidaySchema = z.object({
-  lunarMonth: wholeNumber(1, 12, 'lunar month'),
-  lunarDay: wholeNumber(1, 30, 'lunar day'),
-  name: textField,
-});
+  const fixedHolidaySchema = z
+    .object({ month: wholeNumber(1, 12, 'month'), day: wholeNumber(1, 31, 'day of month'), name: textField })
+    .refine((h) => isCivilDate(civilDate(2000, h.month, h.day)), {
+      error: 'this day does not exist in that month',
+      path: ['day'],
+    });
 
-/** `confirmed` on an entry overrides the year's flag for that entry; `note` says where it comes from. */
-const entryMetadata = { confirmed: flag.optional(), note: z.string().optional() };
-
-const dayOffSchema = z.object({
-  date: civilDateField,
-  name: textField,
-  kind: z.enum(['holiday', 'tet', 'compensatory', 'swap-off', 'extra'], {
-    error: 'must be one of holiday, tet, compensatory, swap-off, extra',
-  }),
-  ...entryMetadata,
-});
-
-const swapWorkingDaySchema = z.object({
-  date: civilDateField,
-  name: textField,
-  kind: z.literal('swap-work', { error: 'must be swap-work' }),
-  ...entryMetadata,
-});
-
-const yearSchema = z.object({
-  confirmed: flag,
-  source: textField,
-  notes: z.string().optional(),
-  daysOff: z.array(dayOffSchema).default([]),
-  workingDays: z.array(swapWorkingDaySchema).default([]),
-});
-
-const weeklyRestDaysSchema = z
-  .array(wholeNumber(0, 6, '0 = Sunday … 6 = Saturday'))
-  .max(6, { error: 'must leave at least one working day in the week' })
-  .refine((days) => new Set(days).size === days.length, { error: 'must not repeat a day' });
-
-export const calendarDataSchema = z
-  .object({
-    jurisdiction: jurisdictionId,
+  const lunarHolidaySchema = z.object({
+    lunarMonth: wholeNumber(1, 12, 'lunar month'),
+    lunarDay: wholeNumber(1, 30, 'lunar day'),
     name: textField,
-    version: textField,
-    effectiveFrom: civilDateField,
-    /** Another jurisdiction whose days this one inherits (a province adding local days). */
-    extends: jurisdictionId.optional(),
-    notes: z.string().optional(),
-    /** 0 = Sunday … 6 = Saturday. Default [0, 6]; inherited when `extends` is set. */
-    weeklyRestDays: weeklyRestDaysSchema.optional(),
-    /** Default: DEFAULT_OFFICE_HOURS, or the extended calendar's. */
-    officeHours: officeHoursSchema.optional(),
-    fixedHolidays: z.array(fixedHolidaySchema).default([]),
-    lunarHolidays: z.array(lunarHolidaySchema).default([]),
-    /** Labour Code Art 111(3), applied to years without year data. */
-    compensatoryRule: flag.default(true),
-    /** Stand-ins for the PM's yearly choices (Art 112(3)), used only for years without year data. */
-    provisionalDefaults: z
-      .object({ tetNguyenDan: flag.default(false), quocKhanhSecondDay: flag.default(false) })
-      .default({ tetNguyenDan: false, quocKhanhSecondDay: false }),
-    years: z
-      .record(
-        z.string().regex(/^\d{4}$/, { error: 'year keys must be four digits, e.g. "2026"' }),
-        yearSchema,
-      )
-      .default({}),
-    /** Decisions that changed days after the data above was written, known at build time or published since. */
-    amendments: z.array(calendarAmendmentSchema).default([]),
-  })
-  .superRefine((data, ctx) => {
-    for (const issue of crossFieldIssues(data)) ctx.addIssue({ code: 'custom', ...issue });
   });
+
+  /** `confirmed` on an entry overrides the year's flag for that entry; `note` says where it comes from. */
+  const entryMetadata = { confirmed: flag.optional(), note: z.string().optional() };
+
+  const dayOffSchema = z.object({
+    date: civilDateField,
+    name: textField,
+    kind: z.enum(['holiday', 'tet', 'compensatory', 'swap-off', 'extra'], {
+      error: 'must be one of holiday, tet, compensatory, swap-off, extra',
+    }),
+    ...entryMetadata,
+  });
+
+  const swapWorkingDaySchema = z.object({
+    date: civilDateField,
+    name: textField,
+    kind: z.literal('swap-work', { error: 'must be swap-work' }),
+    ...entryMetadata,
+  });
+
+  const yearSchema = z.object({
+    confirmed: flag,
+    source: textField,
+    notes: z.string().optional(),
+    daysOff: z.array(dayOffSchema).default([]),
+    workingDays: z.array(swapWorkingDaySchema).default([]),
+  });
+
+  const weeklyRestDaysSchema = z
+    .array(wholeNumber(0, 6, '0 = Sunday … 6 = Saturday'))
+    .max(6, { error: 'must leave at least one working day in the week' })
+    .refine((days) => new Set(days).size === days.length, { error: 'must not repeat a day' });
+
+  return z
+    .object({
+      jurisdiction: jurisdictionId,
+      name: textField,
+      version: textField,
+      effectiveFrom: civilDateField,
+      /** Another jurisdiction whose days this one inherits (a province adding local days). */
+      extends: jurisdictionId.optional(),
+      notes: z.string().optional(),
+      /** 0 = Sunday … 6 = Saturday. Default [0, 6]; inherited when `extends` is set. */
+      weeklyRestDays: weeklyRestDaysSchema.optional(),
+      /** Default: DEFAULT_OFFICE_HOURS, or the extended calendar's. */
+      officeHours: officeHoursSchema.optional(),
+      fixedHolidays: z.array(fixedHolidaySchema).default([]),
+      lunarHolidays: z.array(lunarHolidaySchema).default([]),
+      /** Labour Code Art 111(3), applied to years without year data. */
+      compensatoryRule: flag.default(true),
+      /** Stand-ins for the PM's yearly choices (Art 112(3)), used only for years without year data. */
+      provisionalDefaults: z
+        .object({ tetNguyenDan: flag.default(false), quocKhanhSecondDay: flag.default(false) })
+        .default({ tetNguyenDan: false, quocKhanhSecondDay: false }),
+      years: z
+        .record(
+          z.string().regex(/^\d{4}$/, { error: 'year keys must be four digits, e.g. "2026"' }),
+          yearSchema,
+        )
+        .default({}),
+      /** Decisions that changed days after the data above was written, known at build time or published since. */
+      amendments: z.array(calendarAmendmentSchema).default([]),
+    })
+    .superRefine((data, ctx) => {
+      for (const issue of crossFieldIssues(data)) ctx.addIssue({ code: 'custom', ...issue });
+    });
+}
 
 export type CalendarData = z.output<typeof calendarDataSchema>;
 export type CalendarDataInput = z.input<typeof calendarDataSchema>;
@@ -260,6 +268,25 @@ export function describeIssues(error: z.ZodError): string[] {
 }
 
 /** Validates calendar data; the error names `source` and every failing field. */
+/**
+ * Whether data carries every field the schema defaults, as `parseCalendarData` returns it. Data
+ * passed on by the code that parsed it (the rules activity, through a workflow's history) need not
+ * be parsed again; data recorded before a defaulted field existed still is.
+ */
+function hasParsedShape(input: CalendarDataInput): input is CalendarData {
+  const years = input.years;
+  return (
+    Array.isArray(input.fixedHolidays) &&
+    Array.isArray(input.lunarHolidays) &&
+    Array.isArray(input.amendments) &&
+    typeof input.compensatoryRule === 'boolean' &&
+    typeof input.provisionalDefaults?.tetNguyenDan === 'boolean' &&
+    typeof input.provisionalDefaults.quocKhanhSecondDay === 'boolean' &&
+    years !== undefined &&
+    Object.values(years).every((year) => Array.isArray(year.daysOff) && Array.isArray(year.workingDays))
+  );
+}
+
 export function parseCalendarData(raw: unknown, source = 'calendar data'): CalendarData {
   const result = calendarDataSchema.safeParse(raw);
   if (result.success) return result.data;
@@ -314,8 +341,12 @@ interface YearTable {
  * Builds a calendar from validated (or raw) data. A calendar whose data `extends` another
  * jurisdiction needs that calendar as `parent`; it adds its own days off to the parent's.
  */
-export function createCalendar(input: CalendarDataInput, parent?: WorkingCalendar): WorkingCalendar {
-  const data = parseCalendarData(input);
+export function createCalendar(
+  input: CalendarDataInput,
+  parent?: WorkingCalendar,
+  { alreadyParsed = false }: { alreadyParsed?: boolean } = {},
+): WorkingCalendar {
+  const data = alreadyParsed && hasParsedShape(input) ? input : parseCalendarData(input);
   checkParent(data, parent);
   const restDays = new Set(parent?.weeklyRestDays ?? data.weeklyRestDays ?? DEFAULT_WEEKLY_REST_DAYS);
   const tables = new Map<number, YearTable>();

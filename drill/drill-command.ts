@@ -18,7 +18,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { connect } from '@nats-io/transport-node';
 import { Command } from 'commander';
 import { activeBucketName, markKey, type PartitionMark, readLayout } from '../aggregators/indicator-store.js';
 import { allSearchAttributeKeys } from '../contract/search-attributes.js';
@@ -28,6 +27,7 @@ import { eventStreamName } from '../events/stream.js';
 import { EmbeddedProvider } from '../identity/embedded-provider.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { startNatsCluster } from '../infra/nats-cluster.js';
+import { connectNats } from '../infra/nats-connection.js';
 import { freePort, startTemporalDevServer } from '../infra/server-launchers.js';
 import { demoAccounts, demoCitizens, demoOfficials } from '../stack/demo.js';
 import { buildWorkflowBundle } from '../workers/bundle.js';
@@ -191,7 +191,7 @@ async function main(): Promise<boolean> {
     await workers[0]?.start();
     await Promise.all([workers[1], ...aggregators, api].map((p) => p?.start()));
 
-    const nc = await connect({ servers: cluster.urls, maxReconnectAttempts: -1, name: 'drill' });
+    const nc = await connectNats({ servers: cluster.urls, maxReconnectAttempts: -1, name: 'drill' });
     cleanups.push(() => nc.close());
     const tokens = Object.fromEntries(
       await Promise.all(

@@ -9,7 +9,7 @@
  *   claim was released and it is being destroyed). Claims and puts wait while it exists; one left by
  *   a process that died counts as abandoned after `staleMs`.
  */
-import { mkdir, readdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -110,15 +110,20 @@ export class DocumentClaims {
 }
 
 /** An empty marker file; its directory is created, again if a tidy removed it meanwhile. */
+/** An empty file; its directory is made only when missing (most markers go into one that exists). */
 async function writeMarker(dir: string, name: string, flag: 'w' | 'wx'): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      // mkdir too can meet ENOENT: a tidy may remove a parent while it creates the path.
-      await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, name), '', { flag });
+      await (await open(join(dir, name), flag)).close();
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 5) throw error;
+    }
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (error) {
+      // mkdir too can meet ENOENT: a tidy may remove a parent while it creates the path.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
 }

@@ -11,11 +11,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { addCalendarDays, atCivilTime, toCivilDate } from '../domain/time.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { JsonLinesFile } from '../infra/json-lines-file.js';
+import { connectNats } from '../infra/nats-connection.js';
 import { startNatsServer } from '../infra/server-launchers.js';
 import { loadCalendar } from '../rules/calendar-loader.js';
 import { loadCatalogue } from '../rules/catalogue-loader.js';
@@ -70,7 +70,7 @@ export async function runSimulation(
     defer(() => rm(dataDir, { recursive: true, force: true }));
     const nats = await startNatsServer();
     defer(() => nats.stop());
-    const nc = await connect({ servers: nats.url, name: 'tthc-simulation' });
+    const nc = await connectNats({ servers: nats.url, name: 'tthc-simulation' });
     defer(() => nc.drain());
     const servers = config.servers;
     onProgress(`starting ${servers} time-skipping Temporal server${servers === 1 ? '' : 's'} and workers …`);

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { Client, Connection } from '@temporalio/client';
 import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { IndicatorService } from '../aggregators/indicator-service.js';
@@ -24,6 +24,7 @@ import { DecodeFailureMonitor } from '../encryption/decode-failures.js';
 import { KeyringFile, type KeyringSource } from '../encryption/encryption-keyring.js';
 import { EmbeddedProvider } from '../identity/embedded-provider.js';
 import { createLogger, PinoTemporalLogger } from '../infra/logging.js';
+import { connectNats } from '../infra/nats-connection.js';
 import { PaymentGatewayEmulator } from '../infra/payment-gateway-emulator.js';
 import { startNatsServer, startTemporalDevServer } from '../infra/server-launchers.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
@@ -161,7 +162,7 @@ async function main(): Promise<void> {
     summary.push(['NATS JetStream', nats.url]);
 
     progress('bundling workflows and starting workers …');
-    const nc = await connect({ servers: nats.url, name: 'tthc-local-stack', maxReconnectAttempts: -1 });
+    const nc = await connectNats({ servers: nats.url, name: 'tthc-local-stack', maxReconnectAttempts: -1 });
     stack.add('NATS connection', () => nc.drain());
     const decodeFailures = new DecodeFailureMonitor((details) =>
       logger.error(details, 'a payload cannot be decrypted; its workflow task fails and is retried'),

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { Client, Connection } from '@temporalio/client';
 import {
   makeTelemetryFilterString,
@@ -31,6 +31,7 @@ import {
   registerNotifierMetrics,
   registerPortalSyncMetrics,
 } from '../infra/metrics.js';
+import { connectNats } from '../infra/nats-connection.js';
 import { connectWhenReachable, loadConfigOrExit, openKeyringOrExit } from '../infra/process-startup.js';
 import { freePort } from '../infra/server-launchers.js';
 import { notifierSettings, type RunningNotifier, startNotifier } from '../notifications/notifier-setup.js';
@@ -90,7 +91,7 @@ class WorkerProcess {
       'health and metrics endpoints listening',
     );
 
-    this.nc = await connect({
+    this.nc = await connectNats({
       servers: config.TTHC_NATS_URL,
       name: `tthc-worker ${hostname()} ${process.pid}`,
       maxReconnectAttempts: -1,

@@ -1,5 +1,7 @@
 /** Bundling workflow code (webpack, through the Temporal SDK) with webpack's progress kept quiet. */
+import { createRequire } from 'node:module';
 import { bundleWorkflowCode, type Logger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { readSetting } from '../config/configuration.js';
 import { failureConverterPath } from '../encryption/data-converter.js';
 import { workflowsPath as dossierWorkflowsPath } from './dossier-workers.js';
 
@@ -28,9 +30,10 @@ export function quietBundlerLogger(level: BundlerLogLevel = 'warn'): Logger {
 
 /** Bundles the workflows the workers register (or those at `workflowsPath`) with the quiet logger. */
 export function bundleWorkflowsQuietly(
-  options: { workflowsPath?: string; level?: BundlerLogLevel } = {},
+  options: { workflowsPath?: string; level?: BundlerLogLevel; stackFrames?: number } = {},
 ): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflows({ workflowsPath: options.workflowsPath, logger: quietBundlerLogger(options.level) });
+  const { level, ...rest } = options;
+  return bundleWorkflows({ ...rest, logger: quietBundlerLogger(level) });
 }
 
 /**
@@ -40,11 +43,26 @@ export function bundleWorkflowsQuietly(
 export function bundleWorkflows(options: {
   workflowsPath?: string;
   logger?: Logger;
+  /** Frames in workflow code's stack traces (workflows/shared-modules.ts); default TTHC_WORKFLOW_STACK_FRAMES. */
+  stackFrames?: number;
 }): Promise<WorkflowBundleWithSourceMap> {
+  const stackFrames = options.stackFrames ?? readSetting('TTHC_WORKFLOW_STACK_FRAMES');
   return bundleWorkflowCode({
     workflowsPath: options.workflowsPath ?? dossierWorkflowsPath,
     failureConverterPath,
     preloadModules: sharedWorkflowModules,
     logger: options.logger,
+    webpackConfigHook: (config) => ({
+      ...config,
+      plugins: [
+        ...(config.plugins ?? []),
+        new webpack.DefinePlugin({ __TTHC_WORKFLOW_STACK_FRAMES__: JSON.stringify(stackFrames) }),
+      ],
+    }),
   });
 }
+
+/** The SDK's own webpack (not a dependency of the project's). */
+const webpack = createRequire(import.meta.resolve('@temporalio/worker'))('webpack') as {
+  DefinePlugin: new (definitions: Record<string, string>) => never;
+};

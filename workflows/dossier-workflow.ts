@@ -14,7 +14,6 @@ import {
   proxyLocalActivities,
   setHandler,
   startChild,
-  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { DossierActivities } from '../activities/dossier-activities.js';
 import {
@@ -99,7 +98,15 @@ import type { DossierEvent } from '../events/dossier-event-schema.js';
 import { dossierFacts } from '../events/dossier-facts.js';
 import { createEventCommitter, InvalidEventError, publishActivityOptions } from './event-committer.js';
 import { interAgencyTaskWorkflow } from './inter-agency-workflow.js';
-import { buildCalendar, check, parseActionRequest, parseReport, WorkflowMutex } from './workflow-support.js';
+import {
+  buildCalendar,
+  check,
+  DeadlineTimer,
+  parseActionRequest,
+  parseReport,
+  SearchAttributeWriter,
+  WorkflowMutex,
+} from './workflow-support.js';
 
 /**
  * Workflow changes that alter the commands of running dossiers go behind a patch id (see
@@ -122,6 +129,14 @@ export const patches = {
    * being decided at once. Only new dossiers started with `intake.awaitCounter` take this path.
    */
   onlineInbox: 'online-intake-inbox',
+  /**
+   * Issue #19. Every patch above, taken together by a dossier begun since: one marker (and one
+   * `TemporalChangeVersion` upsert, which the SDK adds to each) instead of one per patch. With it,
+   * fewer commands per action: one deadline timer kept while the next check stays where it was
+   * (an action no longer cancels and restarts it), search attributes written only when their
+   * values change, and a free lock taken at once. Decided once, at the start of a dossier.
+   */
+  baseline: 'dossier-baseline-2026-12',
 } as const;
 
 const core = proxyActivities<DossierActivities>({
@@ -253,13 +268,19 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   // -------------------------------------------------------------------------------------------
   // Intake
 
-  // Decided once, at the start: dossiers begun before the change keep publishing as they did.
-  const local = patched(patches.localPublishing);
+  // Decided once, at the start: dossiers begun before a change keep doing what they did. The
+  // baseline must stay the first patch asked: an older history has no marker in its place.
+  const baseline = patched(patches.baseline);
+  const since = (patch: string): boolean => baseline || patched(patch);
+  const local = since(patches.localPublishing);
   const outbox = local ? localPublisher : publisher;
   const notifier = local ? localPublisher : core;
-  const noticeOfEveryStep = patched(patches.applicantNotices);
+  const noticeOfEveryStep = since(patches.applicantNotices);
+  const fewerCommands = baseline;
+  const searchAttributeWriter = new SearchAttributeWriter(fewerCommands);
+  mutex.takeAtOnce = fewerCommands;
 
-  const rulesLoader = patched(patches.localRules) ? localCore : core;
+  const rulesLoader = since(patches.localRules) ? localCore : core;
   const rules = await rulesLoader.loadRules({
     procedureCode: application.procedureCode,
     receivedAt: formatInstant(Date.now()),
@@ -273,8 +294,8 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   state = newDossier(input.code, application, procedure, Date.now());
   state = { ...state, components: componentsFrom(application.documents, procedure) };
   // Dossiers begun before the rule keep accepting a late apology, as they did.
-  if (!patched(patches.refuseLateApology)) state = { ...state, legacyLateApology: true };
-  const inbox = input.intake.awaitCounter === true && patched(patches.onlineInbox);
+  if (!since(patches.refuseLateApology)) state = { ...state, legacyLateApology: true };
+  const inbox = input.intake.awaitCounter === true && since(patches.onlineInbox);
   if (inbox) state = { ...state, onlineIntake: true };
   upsertStaticSearchAttributes();
   await commit({ state, events: [{ type: 'received', at: Date.now(), data: {} }] });
@@ -302,9 +323,16 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   // -------------------------------------------------------------------------------------------
   // Until the dossier ends: wait for actions, or for the next timer on the calendar.
 
+  const deadlineTimer = new DeadlineTimer();
   while (!isEnded()) {
     const wakeAt = nextWakeAt();
     const seen = version;
+    if (fewerCommands) {
+      deadlineTimer.aim(wakeAt);
+      await condition(() => version !== seen || isEnded() || deadlineTimer.hasFired);
+      if (deadlineTimer.takeFired() && !isEnded()) await exclusive(fireTimers);
+      continue;
+    }
     const woken = await condition(
       () => version !== seen || isEnded(),
       wakeAt === undefined ? undefined : Math.max(1, wakeAt - Date.now()),
@@ -375,7 +403,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
       calendar = buildCalendar(calendarChain);
     }
     await commit(transition, action.actor);
-    upsertSearchAttributes([{ key: searchAttributes.competentAgency, value: unit.code }]);
+    searchAttributeWriter.write([{ key: searchAttributes.competentAgency, value: unit.code }]);
     return result(state as DossierState, calendar as WorkingCalendar);
   }
 
@@ -457,7 +485,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
       }
       case 'return-result':
         // ND 61 Art 20: early return is encouraged, with advance notice to the applicant.
-        if (current.returnedEarly && patched(patches.noticeOfEarlyReturn)) {
+        if (current.returnedEarly && since(patches.noticeOfEarlyReturn)) {
           const dueDate = deadlineViews(current, Date.now(), calendar as WorkingCalendar).decree?.dueDate;
           await notify(earlyReturnNotice(current, dueDate));
         }
@@ -487,7 +515,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     if (procedure?.duration.unit !== 'same-day' || input.intake.receiptRequested || current.onlineIntake)
       issueForm('receipt', officer);
     // Added after dossiers were already running: patched() keeps their histories replayable.
-    if (patched(patches.notifyOnAcceptance)) {
+    if (since(patches.notifyOnAcceptance)) {
       const dueDate = deadlineViews(state as DossierState, Date.now(), calendar as WorkingCalendar).decree
         ?.dueDate;
       const unit = unitNames[application.receivingUnit] ?? application.receivingUnit;
@@ -705,7 +733,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   }
 
   function upsertStaticSearchAttributes(): void {
-    upsertSearchAttributes([
+    searchAttributeWriter.stage([
       { key: searchAttributes.receivingUnit, value: application.receivingUnit },
       { key: searchAttributes.competentAgency, value: application.competentAgency },
       { key: searchAttributes.procedure, value: application.procedureCode },
@@ -715,7 +743,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
 
   function upsertDynamicSearchAttributes(current: DossierState, cal: WorkingCalendar): void {
     const due = deadlineViews(current, Date.now(), cal).decree?.dueAt;
-    upsertSearchAttributes([
+    searchAttributeWriter.write([
       { key: searchAttributes.status, value: current.status },
       { key: searchAttributes.overdue, value: current.overdueSince !== undefined },
       { key: searchAttributes.dueAt, value: due ? new Date(due) : null },

@@ -3,8 +3,11 @@
  * workflow (each workflow has its own module cache in the sandbox), so schema-heavy modules kept
  * out of the bundle save ~0.5 MB and several milliseconds per dossier (BENCHMARKS.md).
  */
-import { describe, expect, it } from 'vitest';
-import { workflowBundle } from '../support/dossier-env.js';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleWorkflowsQuietly } from '../../workers/workflow-bundler.js';
+import { type DossierTestSystem, startDossierSystem, workflowBundle } from '../support/dossier-env.js';
+import { citizenApplication } from '../support/fixtures.js';
 
 const modulesOf = (code: string) =>
   new Set(
@@ -46,5 +49,31 @@ describe('workflow bundle', () => {
       'domain/duration-schema.ts',
     ])
       expect(modules).not.toContain(absent);
+  });
+});
+
+describe('stack traces taken in workflow code (TTHC_WORKFLOW_STACK_FRAMES, issue #19)', () => {
+  let system: DossierTestSystem;
+  beforeAll(async () => {
+    system = await startDossierSystem({ timeSkipping: false });
+  }, 120_000);
+  afterAll(() => system?.teardown());
+
+  it('sets the frame limit in the bundle before the SDK freezes the globals: 0 by default, or as asked', async () => {
+    // webpack writes the expression with the setting's value in place of the name.
+    const limitIn = (code: string) =>
+      new Function(`return ${/Error\.stackTraceLimit = ([^;\n]+);/.exec(code)?.[1]}`)() as unknown;
+    expect(limitIn((await workflowBundle()).code)).toBe(0);
+    const withFrames = await bundleWorkflowsQuietly({ level: 'error', stackFrames: 6 });
+    expect(limitIn(withFrames.code)).toBe(6);
+  }, 120_000);
+
+  it('a running dossier answers the stack-trace query with its awaits but no frames (the default)', async () => {
+    const { code } = await system.client.receive({
+      application: citizenApplication({ requestId: `stack-trace-${randomUUID()}` }),
+    });
+    const stacks: string = await system.temporal.workflow.getHandle(code).query('__stack_trace');
+    expect(typeof stacks).toBe('string');
+    expect(stacks).not.toMatch(/\bat\s+\S+/);
   });
 });

@@ -392,3 +392,25 @@ function withTimeZone<T>(timeZone: string, run: () => T): T {
     else process.env.TZ = saved;
   }
 }
+
+describe('calendar data a workflow takes from the rules activity (alreadyParsed, issue #19)', () => {
+  const parsed = parseCalendarData(RULES_ONLY);
+
+  it('uses data with every defaulted field as it is, without parsing it again', () => {
+    // Not valid for the schema (a lower-case jurisdiction), but shaped as the parser returns data.
+    const unchecked = { ...parsed, jurisdiction: 'vn' };
+    expect(() => createCalendar(unchecked)).toThrow(/jurisdiction/);
+    expect(createCalendar(unchecked, undefined, { alreadyParsed: true }).jurisdiction).toBe('vn');
+  });
+
+  it('still parses data without a defaulted field (recorded before the field existed), with the same days', () => {
+    const { amendments: _amendments, ...older } = parsed;
+    expect(() =>
+      createCalendar({ ...older, jurisdiction: 'vn' }, undefined, { alreadyParsed: true }),
+    ).toThrow(/jurisdiction/);
+    const fromOlder = createCalendar(older, undefined, { alreadyParsed: true });
+    const fromRaw = createCalendar(RULES_ONLY);
+    for (const date of datesFrom('2026-01-01', '2026-12-31'))
+      expect(fromOlder.isWorkingDay(date), date).toBe(fromRaw.isWorkingDay(date));
+  });
+});
