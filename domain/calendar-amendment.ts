@@ -25,29 +25,34 @@ export const amendmentIdSchema = z
 
 const amendedDaySchema = z.strictObject({ date: civilDateField, name: textField });
 
-export const calendarAmendmentSchema = z
-  .strictObject({
-    id: amendmentIdSchema,
-    jurisdiction: z
-      .string({ error: 'must be a jurisdiction id such as VN or VN-HN' })
-      .regex(/^[A-Z]{2}(-[A-Z0-9]{1,10})*$/, {
-        error: 'must be a jurisdiction id such as VN or VN-HN (capital letters, digits and hyphens)',
-      }),
-    /** The decision or notice behind it: its number (e.g. 1234/QĐ-TTg) and the date it was signed. */
-    source: z.strictObject({ number: textField, date: civilDateField }),
-    /** When it was made public. */
-    publishedOn: civilDateField,
-    /** The first day it governs; every day it changes falls on or after it. */
-    effectiveFrom: civilDateField,
-    notes: z.string().optional(),
-    /** Days it makes days off, each with its name (e.g. "Quốc khánh (nghỉ thêm)"). */
-    daysOff: z.array(amendedDaySchema).default([]),
-    /** Days it makes working days (e.g. a swapped Saturday), each with its name. */
-    workingDays: z.array(amendedDaySchema).default([]),
-  })
-  .superRefine((amendment, ctx) => {
-    for (const issue of amendmentIssues(amendment)) ctx.addIssue({ code: 'custom', ...issue });
-  });
+/** Built on first use: every workflow evaluates its own copy of the module, and few dossiers take an amendment. */
+export const calendarAmendmentSchema = z.lazy(buildCalendarAmendmentSchema);
+
+function buildCalendarAmendmentSchema() {
+  return z
+    .strictObject({
+      id: amendmentIdSchema,
+      jurisdiction: z
+        .string({ error: 'must be a jurisdiction id such as VN or VN-HN' })
+        .regex(/^[A-Z]{2}(-[A-Z0-9]{1,10})*$/, {
+          error: 'must be a jurisdiction id such as VN or VN-HN (capital letters, digits and hyphens)',
+        }),
+      /** The decision or notice behind it: its number (e.g. 1234/QĐ-TTg) and the date it was signed. */
+      source: z.strictObject({ number: textField, date: civilDateField }),
+      /** When it was made public. */
+      publishedOn: civilDateField,
+      /** The first day it governs; every day it changes falls on or after it. */
+      effectiveFrom: civilDateField,
+      notes: z.string().optional(),
+      /** Days it makes days off, each with its name (e.g. "Quốc khánh (nghỉ thêm)"). */
+      daysOff: z.array(amendedDaySchema).default([]),
+      /** Days it makes working days (e.g. a swapped Saturday), each with its name. */
+      workingDays: z.array(amendedDaySchema).default([]),
+    })
+    .superRefine((amendment, ctx) => {
+      for (const issue of amendmentIssues(amendment)) ctx.addIssue({ code: 'custom', ...issue });
+    });
+}
 
 export type CalendarAmendment = z.output<typeof calendarAmendmentSchema>;
 export type CalendarAmendmentInput = z.input<typeof calendarAmendmentSchema>;
