@@ -36,6 +36,9 @@ export interface DrillProcess {
   output(): string;
 }
 
+/** Starts of one process before the drill gives up on it. */
+const maxStartAttempts = 3;
+
 export function drillProcess(
   name: string,
   script: string,
@@ -46,6 +49,35 @@ export function drillProcess(
   let child: ChildProcess | undefined;
   let output = '';
   const alive = () => child !== undefined && child.exitCode === null && child.signalCode === null;
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8_000);
+  };
+
+  /** Spawns the process and waits until it answers ready, or exits. */
+  async function launch(began: number): Promise<'ready' | 'exited'> {
+    const started = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: projectRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    child = started;
+    running.add(started);
+    started.once('exit', () => running.delete(started));
+    started.stdout?.on('data', keep);
+    started.stderr?.on('data', keep);
+    for (;;) {
+      if (!alive()) return 'exited';
+      const ready = await fetch(readyUrl, { signal: AbortSignal.timeout(1_000) })
+        .then((response) => response.ok)
+        .catch(() => false);
+      if (ready) return 'ready';
+      if (Date.now() - began > startupTimeoutMs)
+        throw new Error(`${name} was not ready after ${startupTimeoutMs} ms:\n${output.slice(-2_000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   return {
     name,
     pid: () => (alive() ? child?.pid : undefined),
@@ -53,29 +85,14 @@ export function drillProcess(
     async start() {
       installExitHook();
       const began = Date.now();
-      const started = spawn(process.execPath, ['--import', 'tsx', script], {
-        cwd: projectRoot,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true,
-      });
-      child = started;
-      running.add(started);
-      started.once('exit', () => running.delete(started));
-      const keep = (chunk: Buffer) => {
-        output = (output + chunk.toString()).slice(-8_000);
-      };
-      started.stdout?.on('data', keep);
-      started.stderr?.on('data', keep);
-      for (;;) {
-        if (!alive()) throw new Error(`${name} exited while starting:\n${output.slice(-2_000)}`);
-        const ready = await fetch(readyUrl, { signal: AbortSignal.timeout(1_000) })
-          .then((response) => response.ok)
-          .catch(() => false);
-        if (ready) return Date.now() - began;
-        if (Date.now() - began > startupTimeoutMs)
-          throw new Error(`${name} was not ready after ${startupTimeoutMs} ms:\n${output.slice(-2_000)}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      // Like the compose stack's `restart: unless-stopped`: a process that exits while starting (a
+      // NATS request timing out while the cluster elects its leaders on a loaded machine, say) is
+      // started again, a few times, within the start-up limit.
+      for (let attempt = 1; ; attempt++) {
+        if ((await launch(began)) === 'ready') return Date.now() - began;
+        if (attempt === maxStartAttempts)
+          throw new Error(`${name} exited while starting, ${attempt} times:\n${output.slice(-2_000)}`);
+        output += `\n[drill] ${name} exited while starting; starting it again\n`;
       }
     },
     async kill(signal = 'SIGKILL') {
