@@ -8,6 +8,7 @@ import protoPackage from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchAttributes } from '../../contract/search-attributes.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
+import { approveDossier } from '../support/dossier-steps.js';
 import { actor, citizenApplication, demoUnits } from '../support/fixtures.js';
 
 let system: DossierTestSystem;
@@ -24,17 +25,7 @@ async function happyPath(): Promise<string> {
   const { code } = await system.client.receive({
     application: citizenApplication({ requestId: `commands-${randomUUID()}` }),
   });
-  await system.client.act(code, {
-    name: 'assign',
-    actor: leader,
-    payload: { specialist: { id: specialist.id, name: specialist.name } },
-  });
-  await system.client.act(code, {
-    name: 'appraise',
-    actor: specialist,
-    payload: { recommendation: 'approve', note: 'Đủ điều kiện' },
-  });
-  await system.client.act(code, { name: 'approve', actor: leader, payload: {} });
+  await approveDossier(system.client, code, { leader, specialist });
   await system.client.act(code, { name: 'return-result', actor: counter, payload: { channel: 'counter' } });
   return code;
 }

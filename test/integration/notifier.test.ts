@@ -15,6 +15,7 @@ import { NotificationStore } from '../../notifications/notification-store.js';
 import { type RunningNotifier, startNotifier } from '../../notifications/notifier-setup.js';
 import { defaultSmsToken, SmsGatewayEmulator } from '../../notifications/sms-gateway-emulator.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
+import { approveDossier } from '../support/dossier-steps.js';
 import { actor, demoUnits } from '../support/fixtures.js';
 import { scannedHouseholdBusiness } from '../support/scanned-applications.js';
 import { testLogger } from '../support/test-logging.js';
@@ -95,17 +96,7 @@ async function receive(
 }
 
 async function toResult(code: string): Promise<void> {
-  await system.client.act(code, {
-    name: 'assign',
-    actor: leader,
-    payload: { specialist: { id: specialist.id, name: specialist.name } },
-  });
-  await system.client.act(code, {
-    name: 'appraise',
-    actor: specialist,
-    payload: { recommendation: 'approve', note: 'Đủ điều kiện' },
-  });
-  await system.client.act(code, { name: 'approve', actor: leader, payload: {} });
+  await approveDossier(system.client, code, { leader, specialist });
 }
 
 describe('the notifier', () => {

@@ -12,6 +12,7 @@ import { startPortalSync } from '../../portal/portal-sync-setup.js';
 import { loadCatalogue } from '../../rules/catalogue-loader.js';
 import { loadOrganisation } from '../../rules/organisation-loader.js';
 import { type DossierTestSystem, startDossierSystem } from '../support/dossier-env.js';
+import { approveDossier } from '../support/dossier-steps.js';
 import { emulatedPortalSettings } from '../support/emulated-portal.js';
 import { actor, demoUnits } from '../support/fixtures.js';
 import { scannedHouseholdBusiness } from '../support/scanned-applications.js';
@@ -55,17 +56,7 @@ async function dossier(): Promise<string> {
     }),
     intake: { officer: counter },
   });
-  await system.client.act(code, {
-    name: 'assign',
-    actor: leader,
-    payload: { specialist: { id: specialist.id, name: specialist.name } },
-  });
-  await system.client.act(code, {
-    name: 'appraise',
-    actor: specialist,
-    payload: { recommendation: 'approve', note: 'Đủ điều kiện' },
-  });
-  await system.client.act(code, { name: 'approve', actor: leader, payload: {} });
+  await approveDossier(system.client, code, { leader, specialist });
   return code;
 }
 
