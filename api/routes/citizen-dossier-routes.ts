@@ -288,8 +288,7 @@ export function registerCitizenDossierRoutes(scope: FastifyInstance, ctx: ApiCon
     async (request) => {
       const { code } = request.params;
       const { state } = await ownDossier(ctx, request, code);
-      const result = state.result;
-      if (!result) throw new NotFoundError(`Hồ sơ ${code} chưa có kết quả`);
+      const result = resultOf(state, code);
       const check = await checkResult(ctx, result);
       return {
         kind: result.kind,
@@ -325,8 +324,7 @@ export function registerCitizenDossierRoutes(scope: FastifyInstance, ctx: ApiCon
     async (request, reply) => {
       const { code } = request.params;
       const { state } = await ownDossier(ctx, request, code);
-      if (!state.result) throw new NotFoundError(`Hồ sơ ${code} chưa có kết quả`);
-      const stored = await ctx.documents.get(state.result.ref);
+      const stored = await ctx.documents.get(resultOf(state, code).ref);
       if (!stored) throw new NotFoundError(`Không còn lưu văn bản kết quả của hồ sơ ${code}`);
       await receivedOnline(ctx, request, state);
       return (reply as FastifyReply)
@@ -350,8 +348,7 @@ export function registerCitizenDossierRoutes(scope: FastifyInstance, ctx: ApiCon
     async (request, reply) => {
       const { code } = request.params;
       const { state } = await ownDossier(ctx, request, code);
-      const result = state.result;
-      if (!result) throw new NotFoundError(`Hồ sơ ${code} chưa có kết quả`);
+      const result = resultOf(state, code);
       const stored = await ctx.documents.get(result.ref);
       const signed = stored
         ? (JSON.parse(Buffer.from(stored.content).toString('utf8')) as { text?: string })
@@ -363,7 +360,7 @@ export function registerCitizenDossierRoutes(scope: FastifyInstance, ctx: ApiCon
         resultName: procedureToday(ctx, state.procedure.code).resultName,
         kind: result.kind,
         text: signed.text ?? result.reason ?? '',
-        agencyName: ctx.organisation.has(agency) ? ctx.organisation.get(agency).name : agency,
+        agencyName: unitNameOf(ctx, agency),
         signedBy: result.signedBy,
         signedAt: result.signedAt,
         sha256: result.sha256,
@@ -373,6 +370,12 @@ export function registerCitizenDossierRoutes(scope: FastifyInstance, ctx: ApiCon
       return pdfReply(reply, pdf, `${code}-ket-qua.pdf`);
     },
   );
+}
+
+/** The dossier's signed result; 404 while it has none. */
+function resultOf(state: DossierView['state'], code: string): NonNullable<DossierView['state']['result']> {
+  if (!state.result) throw new NotFoundError(`Hồ sơ ${code} chưa có kết quả`);
+  return state.result;
 }
 
 function unitNameOf(ctx: ApiContext, code: string): string {
