@@ -14,6 +14,16 @@ export { dossierCodeSchema, errorSchema, procedureCodeSchema, unitCodeSchema };
 
 export const codeParamsSchema = z.strictObject({ code: dossierCodeSchema });
 
+/** The query parameters of a paged list: how many items a page holds, and where the next page starts. */
+export const pageQueryFields = {
+  pageSize: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a whole number 1–100')
+    .refine((text) => Number(text) >= 1 && Number(text) <= 100, 'must be a whole number 1–100')
+    .optional(),
+  pageToken: z.string().max(12_000, 'is not a page token').optional(),
+};
+
 export const formKinds = [
   'receipt',
   'supplementation-request',

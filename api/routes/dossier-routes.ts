@@ -51,6 +51,7 @@ import {
   formDataSchema,
   formKinds,
   instantOrDateSchema,
+  pageQueryFields,
   procedureCodeSchema,
   statusSchema,
   supplementItemOutSchema,
@@ -110,12 +111,7 @@ const searchQuerySchema = z.strictObject({
   dueAfter: instantOrDateSchema
     .optional()
     .describe('Appointment at or after this instant (or 00:00 of this date)'),
-  pageSize: z
-    .string()
-    .regex(/^\d{1,3}$/, 'must be a whole number 1–100')
-    .refine((text) => Number(text) >= 1 && Number(text) <= 100, 'must be a whole number 1–100')
-    .optional(),
-  pageToken: z.string().max(12_000, 'is not a page token').optional(),
+  ...pageQueryFields,
 });
 
 export const searchResponseSchema = z

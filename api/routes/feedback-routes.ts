@@ -55,7 +55,7 @@ import {
 } from '../authorization.js';
 import { type ApiContext, actorOf, requireOfficial } from '../context.js';
 import { BadRequestError, NotFoundError } from '../http-errors.js';
-import { errorResponses, unitCodeSchema } from '../schemas.js';
+import { errorResponses, pageQueryFields, unitCodeSchema } from '../schemas.js';
 
 const feedbackIdSchema = z
   .string()
@@ -121,12 +121,7 @@ const feedbackListQuerySchema = z.strictObject({
   handlingUnit: unitCodeSchema.optional().describe('Held by this unit now'),
   status: z.enum(feedbackStatuses, `must be one of ${feedbackStatuses.join(', ')}`).optional(),
   overdue: z.enum(['true', 'false'], 'must be "true" or "false"').optional(),
-  pageSize: z
-    .string()
-    .regex(/^\d{1,3}$/, 'must be a whole number 1–100')
-    .refine((text) => Number(text) >= 1 && Number(text) <= 100, 'must be a whole number 1–100')
-    .optional(),
-  pageToken: z.string().max(12_000, 'is not a page token').optional(),
+  ...pageQueryFields,
 });
 
 const feedbackListSchema = z
