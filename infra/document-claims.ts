@@ -109,8 +109,10 @@ export class DocumentClaims {
   }
 }
 
-/** An empty marker file; its directory is created, again if a tidy removed it meanwhile. */
-/** An empty file; its directory is made only when missing (most markers go into one that exists). */
+/**
+ * An empty marker file. Its directory is made only when missing (most markers go into one that
+ * exists), and again if a tidy removed it meanwhile.
+ */
 async function writeMarker(dir: string, name: string, flag: 'w' | 'wx'): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {

@@ -147,7 +147,6 @@ export class DossierJourney {
     });
   }
 
-  /** Runs an action; a rule rejection (e.g. the dossier moved on) is counted, not fatal. */
   /**
    * The national portal acknowledges the received dossier, as the portal sync service would report
    * it (no portal runs in a simulation): the indicators that count only synced dossiers (1.4, 3.3,
@@ -162,6 +161,7 @@ export class DossierJourney {
     this.count('portalSynced');
   }
 
+  /** Runs an action; a rule rejection (e.g. the dossier moved on) is counted, not fatal. */
   private async act(code: string, name: ActionName, actor: Actor, payload: unknown) {
     try {
       return await this.stage.calls.call(`${name} ${code}`, () =>
