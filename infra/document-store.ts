@@ -3,7 +3,8 @@
  * real document management system can replace it behind the DocumentStore interface.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DRAFT_ID } from '../domain/citizen-drafts.js';
 import { isDossierCode } from '../domain/dossier-code.js';
@@ -99,11 +100,11 @@ export class FileDocumentStore implements DocumentStore {
     const sha256 = hashOf(content);
     const paths = this.pathsFor(sha256);
     await this.claims.waitWhileErasing(sha256);
-    await mkdir(paths.dir, { recursive: true });
+    mkdirSync(paths.dir, { recursive: true });
     for (let attempt = 1; attempt <= PUT_ATTEMPTS; attempt++) {
       const entry = await this.readEntry(paths, sha256);
       if (entry?.kind === 'sealed') return this.completeObject(paths, entry, content);
-      if (entry?.kind === 'legacy' && (await exists(paths.object))) return entry.document;
+      if (entry?.kind === 'legacy' && exists(paths.object)) return entry.document;
       if (entry) await this.claims.exclusively(sha256, () => this.discardUnusable(paths, sha256));
       else {
         const created = await this.create(paths, sha256, content, meta);
@@ -138,12 +139,12 @@ export class FileDocumentStore implements DocumentStore {
     const entry = await this.readEntry(paths, sha256);
     if (!entry) return this.missingMetadata(paths, sha256);
     if (entry.kind === 'destroyed') return null;
-    const object = await readIfExists(paths.object);
+    const object = await readObjectIfExists(paths.object);
     if (!object) return null;
     return { content: openObject(entry, object), meta: entry.document };
   }
 
-  has(ref: string): Promise<boolean> {
+  async has(ref: string): Promise<boolean> {
     return this.isStored(parseRef(ref));
   }
 
@@ -152,44 +153,44 @@ export class FileDocumentStore implements DocumentStore {
     const paths = this.pathsFor(sha256);
     const entry = await this.readEntry(paths, sha256);
     if (!entry) return this.missingMetadata(paths, sha256);
-    if (entry.kind === 'destroyed' || !(await exists(paths.object))) return null;
+    if (entry.kind === 'destroyed' || !exists(paths.object)) return null;
     return entry.document;
   }
 
   async claim(ref: string, dossierCode: string): Promise<boolean> {
     checkDossierCode(dossierCode);
     const sha256 = parseRef(ref);
-    await this.claims.add(sha256, dossierCode);
+    this.claims.add(sha256, dossierCode);
     // An erasure that began before this claim was seen decides first: the document may be gone after it.
     await this.claims.waitWhileErasing(sha256);
-    if (await this.isStored(sha256)) return true;
-    await this.claims.release(sha256, dossierCode);
-    await this.claims.unindex(sha256, dossierCode);
+    if (this.isStored(sha256)) return true;
+    this.claims.release(sha256, dossierCode);
+    this.claims.unindex(sha256, dossierCode);
     return false;
   }
 
   async eraseDossier(dossierCode: string): Promise<DossierErasure> {
     checkDossierCode(dossierCode);
     const erasure: DossierErasure = { released: [], destroyed: [] };
-    for (const sha256 of await this.claims.claimedBy(dossierCode)) {
-      await this.claims.release(sha256, dossierCode);
+    for (const sha256 of this.claims.claimedBy(dossierCode)) {
+      this.claims.release(sha256, dossierCode);
       const destroyed = await this.claims.ifUnclaimed(sha256, () => this.destroy(sha256));
       // Unindexed last: an erasure stopped half-way is finished by erasing the dossier again.
-      await this.claims.unindex(sha256, dossierCode);
+      this.claims.unindex(sha256, dossierCode);
       if (destroyed) {
         erasure.destroyed.push(documentRef(sha256));
-        await this.claims.tidyOwners(sha256);
+        this.claims.tidyOwners(sha256);
       }
       erasure.released.push(documentRef(sha256));
     }
-    await this.claims.tidyIndex(dossierCode);
+    this.claims.tidyIndex(dossierCode);
     return erasure;
   }
 
-  private async isStored(sha256: string): Promise<boolean> {
+  private isStored(sha256: string): boolean {
     const paths = this.pathsFor(sha256);
-    const metadata = await this.readMetadata(paths, sha256);
-    return metadata !== null && metadata.kind !== 'destroyed' && (await exists(paths.object));
+    const metadata = this.readMetadata(paths, sha256);
+    return metadata !== null && metadata.kind !== 'destroyed' && exists(paths.object);
   }
 
   /** The new document's metadata, unless another put created one first (then null). */
@@ -200,7 +201,7 @@ export class FileDocumentStore implements DocumentStore {
     meta: DocumentMeta,
   ): Promise<StoredDocument | null> {
     const sealed = sealDocument(this.keyring.active, sha256, content, meta);
-    if (!(await createExclusively(paths.meta, sealed.metadata))) return null;
+    if (!createExclusively(paths.meta, sealed.metadata)) return null;
     await writeAtomically(paths.object, sealed.object);
     return sealed.document;
   }
@@ -214,19 +215,19 @@ export class FileDocumentStore implements DocumentStore {
   ): Promise<StoredDocument> {
     const paths = this.pathsFor(sha256);
     await this.claims.waitWhileErasing(sha256);
-    await mkdir(paths.dir, { recursive: true });
+    mkdirSync(paths.dir, { recursive: true });
     for (let attempt = 1; attempt <= PUT_ATTEMPTS; attempt++) {
       const entry = await this.readEntry(paths, sha256);
       if (entry?.kind === 'sealed') {
-        if (await exists(paths.object)) return entry.document;
+        if (exists(paths.object)) return entry.document;
         // A put stopped before its object: written under that document's key (rare, so read whole).
         return this.completeObject(paths, entry, await openPart(part, dataKey));
       }
-      if (entry?.kind === 'legacy' && (await exists(paths.object))) return entry.document;
+      if (entry?.kind === 'legacy' && exists(paths.object)) return entry.document;
       if (entry) await this.claims.exclusively(sha256, () => this.discardUnusable(paths, sha256));
       else {
         const sealed = sealMetadata(this.keyring.active, dataKey, STREAMED_FORMAT, sha256, meta);
-        if (await createExclusively(paths.meta, sealed.metadata)) {
+        if (createExclusively(paths.meta, sealed.metadata)) {
           await rename(part, paths.object);
           return sealed.document;
         }
@@ -253,7 +254,7 @@ export class FileDocumentStore implements DocumentStore {
     entry: Extract<DocumentEntry, { kind: 'sealed' }>,
     content: Uint8Array,
   ): Promise<StoredDocument> {
-    if (!(await exists(paths.object))) {
+    if (!exists(paths.object)) {
       await writeAtomically(
         paths.object,
         sealObject(entry.dataKey, entry.format, entry.document.sha256, content),
@@ -264,17 +265,17 @@ export class FileDocumentStore implements DocumentStore {
 
   /** Metadata no put can complete: left by an erasure that stopped, or a legacy one without its object. */
   private async discardUnusable(paths: Paths, sha256: string): Promise<void> {
-    const metadata = await this.readMetadata(paths, sha256);
-    if (metadata?.kind === 'destroyed' || (metadata?.kind === 'legacy' && !(await exists(paths.object)))) {
-      await rm(paths.object, { force: true });
-      await rm(paths.meta, { force: true });
+    const metadata = this.readMetadata(paths, sha256);
+    if (metadata?.kind === 'destroyed' || (metadata?.kind === 'legacy' && !exists(paths.object))) {
+      rmSync(paths.object, { force: true });
+      rmSync(paths.meta, { force: true });
     }
   }
 
   /** Crypto-shredding: the metadata (wrapped key, sealed name) is overwritten in place, then both files go. */
   private async destroy(sha256: string): Promise<boolean> {
     const paths = this.pathsFor(sha256);
-    const metadata = await readIfExists(paths.meta);
+    const metadata = readMetadataFile(paths.meta);
     const object = await stat(paths.object).catch(() => null);
     if (metadata) {
       if (object && !isSealed(metadata, sha256))
@@ -287,17 +288,17 @@ export class FileDocumentStore implements DocumentStore {
   }
 
   private async readEntry(paths: Paths, sha256: string): Promise<DocumentEntry | null> {
-    const metadata = await this.readMetadata(paths, sha256);
+    const metadata = this.readMetadata(paths, sha256);
     return metadata && openMetadata(this.keyring, metadata);
   }
 
-  private async readMetadata(paths: Paths, sha256: string): Promise<ParsedMetadata | null> {
-    const text = await readIfExists(paths.meta);
-    return text && parseMetadata(Buffer.from(text).toString('utf8'), sha256);
+  private readMetadata(paths: Paths, sha256: string): ParsedMetadata | null {
+    const text = readMetadataFile(paths.meta);
+    return text && parseMetadata(text.toString('utf8'), sha256);
   }
 
-  private async missingMetadata(paths: Paths, sha256: string): Promise<null> {
-    if (await exists(paths.object)) {
+  private missingMetadata(paths: Paths, sha256: string): null {
+    if (exists(paths.object)) {
       throw new DocumentCorruptedError(`document sha256:${sha256} is corrupted: its metadata is missing`);
     }
     return null;
@@ -369,29 +370,37 @@ async function openPart(part: string, dataKey: Buffer): Promise<Buffer> {
   return openSealed(dataKey, await readFile(part), streamedObjectContext(), 'a streamed upload');
 }
 
+/** Files up to this size are written synchronously, like the metadata (a slip, a result PDF). */
+const SMALL_OBJECT_BYTES = 64 * 1024;
+
 async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
   const temp = `${path}.${randomUUID()}.tmp`;
   try {
-    await writeFile(temp, data, { flag: 'wx' });
-    await rename(temp, path);
+    if (data.length <= SMALL_OBJECT_BYTES) {
+      writeFileSync(temp, data, { flag: 'wx' });
+      renameSync(temp, path);
+    } else {
+      await writeFile(temp, data, { flag: 'wx' });
+      await rename(temp, path);
+    }
   } catch (error) {
-    await rm(temp, { force: true });
+    rmSync(temp, { force: true });
     throw error;
   }
 }
 
-/** Like writeAtomically, but never replaces an existing file: false if `path` exists. */
-async function createExclusively(path: string, data: string): Promise<boolean> {
+/** Writes metadata like writeAtomically, but never replaces an existing file: false if `path` exists. */
+function createExclusively(path: string, data: string): boolean {
   const temp = `${path}.${randomUUID()}.tmp`;
   try {
-    await writeFile(temp, data, { flag: 'wx' });
-    await link(temp, path);
+    writeFileSync(temp, data, { flag: 'wx' });
+    linkSync(temp, path);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   } finally {
-    await rm(temp, { force: true });
+    rmSync(temp, { force: true });
   }
 }
 
@@ -406,17 +415,22 @@ async function overwriteInPlace(path: string, data: Uint8Array): Promise<void> {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
+function exists(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false }) !== undefined;
+}
+
+/** A metadata file (a few hundred bytes), read synchronously like the claim markers (document-claims.ts). */
+function readMetadataFile(path: string): Buffer | null {
   try {
-    await stat(path);
-    return true;
+    return readFileSync(path);
   } catch (error) {
-    if (isNotFound(error)) return false;
+    if (isNotFound(error)) return null;
     throw error;
   }
 }
 
-async function readIfExists(path: string): Promise<Uint8Array | null> {
+/** An object file, of any size: read without holding the event loop. */
+async function readObjectIfExists(path: string): Promise<Uint8Array | null> {
   try {
     return new Uint8Array(await readFile(path));
   } catch (error) {
