@@ -25,6 +25,7 @@ import {
 import { dossierEventSubject, notificationSubject } from '../events/subjects.js';
 import {
   applicantKeyFor,
+  type DigitizedRecord,
   type DigitizedRegistry,
   legacyApplicantKeyFor,
 } from '../infra/digitized-registry.js';
@@ -231,6 +232,7 @@ export async function createDossierActivities(deps: ActivityDependencies) {
       const signer = await deps.keyring.signerFor(request.unit);
       const applicantKey = applicantKeyFor(request.applicant, deps.pseudonymSecret());
       const components: StoredComponent[] = [];
+      const records: DigitizedRecord[] = [];
       for (const document of request.documents) {
         const base = {
           kind: document.kind,
@@ -239,30 +241,32 @@ export async function createDossierActivities(deps: ActivityDependencies) {
           reused: false,
           fromDataStore: false,
         };
-        // Claimed before it is read: from then on no erasure of another dossier destroys it.
+        // Claimed before it is described: from then on no erasure of another dossier destroys it.
         const claimed = document.fileRef && (await deps.store.claim(document.fileRef, request.dossierCode));
-        const stored = claimed ? await deps.store.get(document.fileRef as string) : null;
+        // The scan's hash from its authenticated metadata: signing needs no read of the scan itself.
+        const stored = claimed ? await deps.store.describe(document.fileRef as string) : null;
         if (!stored) {
           components.push({ ...base, digitized: false });
           continue;
         }
-        const signature = await signer.sign(stored.meta.sha256, request.at);
-        await deps.digitized.record({
+        const signature = await signer.sign(stored.sha256, request.at);
+        records.push({
           applicantKey,
           kind: document.kind,
-          ref: stored.meta.ref,
-          sha256: stored.meta.sha256,
+          ref: stored.ref,
+          sha256: stored.sha256,
           dossierCode: request.dossierCode,
           digitizedAt: request.at,
         });
         components.push({
           ...base,
           digitized: true,
-          ref: stored.meta.ref,
-          sha256: stored.meta.sha256,
+          ref: stored.ref,
+          sha256: stored.sha256,
           signedBy: signature.unitCode,
         });
       }
+      await deps.digitized.recordAll(records);
       return components;
     },
 

@@ -85,12 +85,28 @@ export class DigitizedRegistry {
    * without the applicant (whose view Temporal may have forgotten by then).
    */
   async record(input: DigitizedRecord): Promise<void> {
-    const record = parseOrThrow(digitizedRecordSchema, input, 'digitized record');
-    const key = entryKey(record.applicantKey, record.kind);
-    await this.withRetries(`indexing a digitized ${record.kind}`, () =>
-      this.addToDossierIndex(record.dossierCode, key),
+    await this.recordAll([input]);
+  }
+
+  /**
+   * Adds the records of one dossier, as record() each, with one write of the dossier's index for
+   * them all (a dossier's scans are digitized together).
+   */
+  async recordAll(inputs: readonly DigitizedRecord[]): Promise<void> {
+    const records = inputs.map((input) => parseOrThrow(digitizedRecordSchema, input, 'digitized record'));
+    const dossierCodes = new Set(records.map((record) => record.dossierCode));
+    if (dossierCodes.size > 1) throw new RangeError('recordAll takes the records of one dossier');
+    const [dossierCode] = dossierCodes;
+    if (dossierCode === undefined) return;
+    const keys = records.map((record) => entryKey(record.applicantKey, record.kind));
+    await this.withRetries(`indexing ${dossierCode}'s digitized components`, () =>
+      this.addToDossierIndex(dossierCode, keys),
     );
-    await this.withRetries(`recording a digitized ${record.kind}`, () => this.addRecord(key, record));
+    for (const [i, record] of records.entries()) {
+      await this.withRetries(`recording a digitized ${record.kind}`, () =>
+        this.addRecord(keys[i] as string, record),
+      );
+    }
   }
 
   /**
@@ -145,12 +161,13 @@ export class DigitizedRegistry {
     return key ? (await this.readIndex(key)).entries : [];
   }
 
-  private async addToDossierIndex(dossierCode: string, entry: string): Promise<void> {
+  private async addToDossierIndex(dossierCode: string, added: readonly string[]): Promise<void> {
     const key = dossierIndexKey(dossierCode);
     if (!key) return;
     const { entries, revision } = await this.readIndex(key);
-    if (entries.includes(entry)) return;
-    const value = JSON.stringify({ entries: [...entries, entry] });
+    const missing = [...new Set(added)].filter((entry) => !entries.includes(entry));
+    if (missing.length === 0) return;
+    const value = JSON.stringify({ entries: [...entries, ...missing] });
     if (revision === null) await this.kv.create(key, value);
     else await this.kv.update(key, value, revision);
   }

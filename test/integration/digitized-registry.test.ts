@@ -161,6 +161,34 @@ describe('DigitizedRegistry', () => {
     expect(await registry.removeDossier(erased)).toBe(0);
   });
 
+  it('records a dossier’s components together, indexed in one entry that erasing the dossier finds', async () => {
+    const applicant = applicantKeyFor({ type: 'citizen', idNumber: '001203006666' }, secret);
+    const dossierCode = '000.00.15.H57-260318-0001';
+    const ref = (c: string) => ({ ref: `sha256:${c.repeat(64)}`, sha256: c.repeat(64) });
+    const together = [
+      record({ applicantKey: applicant, dossierCode, kind: 'to-khai', ...ref('1') }),
+      record({ applicantKey: applicant, dossierCode, kind: 'ban-ve', ...ref('2') }),
+    ];
+    await registry.recordAll(together);
+    await registry.recordAll(together); // a retried activity records nothing twice
+    expect(await registry.findReusable(applicant, 'to-khai', '2026-04-01')).toEqual(together[0]);
+    expect(await registry.findReusable(applicant, 'ban-ve', '2026-04-01')).toEqual(together[1]);
+    const index = await (await new Kvm(nc).open(bucket)).get('d.000_00_15_H57-260318-0001');
+    expect(index?.json()).toEqual({ entries: [`a.${applicant}.to-khai`, `a.${applicant}.ban-ve`] });
+    expect(await registry.removeDossier(dossierCode)).toBe(2);
+    expect(await registry.findReusable(applicant, 'ban-ve', '2026-04-01')).toBeNull();
+  });
+
+  it('refuses to record two dossiers’ components together, and records nothing', async () => {
+    const applicant = applicantKeyFor({ type: 'citizen', idNumber: '001203005555' }, secret);
+    const mixed = [
+      record({ applicantKey: applicant, dossierCode: '000.00.15.H57-260318-0002', kind: 'to-khai' }),
+      record({ applicantKey: applicant, dossierCode: '000.00.15.H57-260318-0003', kind: 'ban-ve' }),
+    ];
+    await expect(registry.recordAll(mixed)).rejects.toThrow(/one dossier/);
+    expect(await registry.findReusable(applicant, 'to-khai', '2026-04-01')).toBeNull();
+  });
+
   it('finds a dossier’s records made before its index by the applicant’s key', async () => {
     const applicant = applicantKeyFor({ type: 'citizen', idNumber: '001203008888' }, secret);
     const dossierCode = '000.00.15.H57-260317-0001';
