@@ -19,9 +19,12 @@ COPY . .
 RUN node --import tsx workers/bundle.ts /app/dist/workflow-bundle.js \
   && mkdir -p /var/lib/tthc \
   && chown node:node /var/lib/tthc
+# A 64 MiB young generation: a dossier's payloads are short-lived garbage, and V8's default makes
+# the collector run several times as often (docs/operations.md, "Node's heap").
 ENV TTHC_ENV=production \
     TTHC_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js \
-    TTHC_DATA_DIR=/var/lib/tthc
+    TTHC_DATA_DIR=/var/lib/tthc \
+    NODE_OPTIONS=--max-semi-space-size=64
 USER node
 VOLUME ["/var/lib/tthc"]
 EXPOSE 8080 9464 3000

@@ -55,7 +55,8 @@ export function drillProcess(
 
   /** Spawns the process and waits until it answers ready, or exits. */
   async function launch(began: number): Promise<'ready' | 'exited'> {
-    const started = spawn(process.execPath, ['--import', 'tsx', script], {
+    // The young generation of production's processes (Dockerfile, docs/operations.md).
+    const started = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', script], {
       cwd: projectRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

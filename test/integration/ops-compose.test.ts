@@ -305,6 +305,11 @@ describe('Dockerfile', () => {
     for (const [, variable] of dockerfile.matchAll(/\b(TTHC_[A-Z0-9_]+)=/g)) {
       expect(known.has(variable ?? ''), `Dockerfile sets ${variable}`).toBe(true);
     }
+    // The young generation every process runs with (docs/operations.md, "Node's heap").
+    expect(dockerfile).toMatch(/NODE_OPTIONS=--max-semi-space-size=64\b/);
+    const scripts = JSON.parse(read('package.json')).scripts as Record<string, string>;
+    for (const name of ['start', 'worker', 'api', 'simulate', 'bench'])
+      expect(scripts[name], `npm run ${name}`).toMatch(/node [^&]*--max-semi-space-size=64/);
     const ignored = read('.dockerignore').split('\n');
     for (const entry of ['node_modules', '.tools', '.data', 'dist']) expect(ignored).toContain(entry);
   });

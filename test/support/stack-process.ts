@@ -1,5 +1,5 @@
 /**
- * The local stack as `npm start` runs it (`node --import tsx stack/local-stack.ts`), as a child
+ * The local stack as `npm start` runs it (`node --max-semi-space-size=64 --import tsx stack/local-stack.ts`), as a child
  * process in its own process group, for the tests that exercise the whole system.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -70,12 +70,16 @@ export interface RunningStack {
 
 /** Spawns the stack with `env` and waits for its summary ("tthc-flow is running:"). */
 export async function startStackProcess(env: NodeJS.ProcessEnv): Promise<RunningStack> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'stack/local-stack.ts'], {
-    cwd: projectRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawn(
+    process.execPath,
+    ['--max-semi-space-size=64', '--import', 'tsx', 'stack/local-stack.ts'],
+    {
+      cwd: projectRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => {
