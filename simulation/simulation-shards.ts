@@ -18,9 +18,10 @@ import type { LiveKeyring } from '../encryption/live-keyring.js';
 import { DossierCodeAllocator } from '../infra/dossier-codes.js';
 import { registerSearchAttributes } from '../infra/temporal.js';
 import { binaryPath } from '../infra/tools.js';
+import { loadOrganisation } from '../rules/organisation-loader.js';
 import { createDossierWorkers } from '../workers/dossier-workers.js';
 import { bundleWorkflowsQuietly } from '../workers/workflow-bundler.js';
-import type { Commune } from './simulated-province.js';
+import { type Commune, communesOf } from './simulated-province.js';
 import type { SimulationConfig } from './simulation-options.js';
 
 /** One time-skipping server with its workers and clients. */
@@ -59,13 +60,39 @@ export async function startShards(
   const protection = await openPayloadProtection({ nc: resources.nc, keyring });
   resources.defer(async () => protection.close());
   const shards: Shard[] = [];
-  for (let i = 0; i < resources.config.servers; i++)
-    shards.push(await startShard(resources, workflowBundle, codes, protection));
+  for (let i = 0; i < resources.config.servers; i++) {
+    const units = unitsServedBy(i, resources.config);
+    shards.push(await startShard(resources, units, workflowBundle, codes, protection));
+  }
   return { shards, keyring: protection.keyring };
+}
+
+/**
+ * The unit queues server `index` needs workers for: its own communes' units (ShardRouting sends
+ * their dossiers to it) and every unit outside the communes. A worker per unit of the whole
+ * province on every server only added idle pollers.
+ */
+function unitsServedBy(index: number, config: SimulationConfig): string[] {
+  const organisation = loadOrganisation(config.organisation);
+  const communes = communesOf(organisation);
+  const inCommunes = new Set(communes.flatMap(unitCodesOf));
+  const own = communes.filter((_, i) => serverOfCommune(i, config.servers) === index).flatMap(unitCodesOf);
+  const outside = organisation.units.map((unit) => unit.code).filter((code) => !inCommunes.has(code));
+  return [...own, ...outside];
+}
+
+/** Communes go round robin over the servers. */
+function serverOfCommune(communeIndex: number, servers: number): number {
+  return communeIndex % servers;
+}
+
+function unitCodesOf(commune: Commune): string[] {
+  return [commune.committee, commune.oneStop, commune.police].flatMap((unit) => (unit ? [unit.code] : []));
 }
 
 async function startShard(
   { config, nc, dataDir, logger, defer }: ShardResources,
+  units: string[],
   workflowBundle: WorkflowBundle,
   codes: DossierCodeAllocator,
   protection: PayloadProtection,
@@ -82,6 +109,7 @@ async function startShard(
     protection: protection,
     dataDir,
     organisation: config.organisation,
+    units,
     workflowBundle,
     logger,
     maxCachedWorkflows: Math.ceil(cachedWorkflows / config.servers),
@@ -113,9 +141,8 @@ export class ShardRouting {
     communes: readonly Commune[],
   ) {
     communes.forEach((commune, i) => {
-      const shard = shards[i % shards.length] as Shard;
-      for (const unit of [commune.committee, commune.oneStop, commune.police])
-        if (unit) this.shardOfUnit.set(unit.code, shard);
+      const shard = shards[serverOfCommune(i, shards.length)] as Shard;
+      for (const code of unitCodesOf(commune)) this.shardOfUnit.set(code, shard);
     });
   }
 
