@@ -77,6 +77,9 @@ export class MailReceiver {
       server.once('error', reject);
       server.listen(options.port ?? 0, host, () => resolve());
     });
+    // A sender that dies mid-conversation resets its connection; smtp-server reports that as the
+    // server's 'error', which without a listener would crash the process. The message is sent again.
+    server.on('error', () => undefined);
     const { port } = server.server.address() as AddressInfo;
     receiver = new MailReceiver(server, `smtp://${host}:${port}`);
     return receiver;
