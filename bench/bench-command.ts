@@ -19,7 +19,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { Command } from 'commander';
 import { DossierClient } from '../client/dossier-client.js';
 import { readSetting } from '../config/configuration.js';
@@ -38,6 +38,7 @@ import { openPortalSync, startPortalSync } from '../portal/portal-sync-setup.js'
 import { loadCatalogue } from '../rules/catalogue-loader.js';
 import { loadOrganisation } from '../rules/organisation-loader.js';
 import { createDossierWorkers } from '../workers/dossier-workers.js';
+import { TemporalWorker } from '../workers/temporal-worker.js';
 import { bundleWorkflowsQuietly } from '../workers/workflow-bundler.js';
 import {
   aggregatorThroughput,
@@ -220,8 +221,10 @@ async function lifecycle(
     workflowsPath: new URL('./bare-workflow.ts', import.meta.url).pathname,
     level: 'error',
   });
-  const bare = await Worker.create({
+  // As the dossier workers run: no activation timeout (workers/temporal-worker.ts).
+  const bare = await TemporalWorker.create({
     connection: native,
+    activationTimeoutMs: 0,
     taskQueue: 'bench-bare',
     workflowBundle: bareBundle,
     workflowThreadPoolSize,

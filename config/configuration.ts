@@ -249,6 +249,12 @@ const settings = {
     description:
       'frames kept in stack traces taken in workflow code (the SDK takes one for every promise a workflow creates, for the Temporal UI’s stack-trace view; also in workflow task failures); 0 saves about a third of the workflow threads’ CPU (BENCHMARKS.md), 10 is V8’s default; read when the workflow code is bundled',
   }),
+  TTHC_WORKFLOW_ACTIVATION_TIMEOUT: setting(duration.default(0), {
+    group: 'worker',
+    shownDefault: '0 (none)',
+    description:
+      'longest a workflow activation may run before its task fails (the SDK’s isolateExecutionTimeout, 5s there); 0 sets no bound: Node.js enforces one with a watchdog thread started for every call into the workflow sandbox, nearly half the workflow threads’ CPU (BENCHMARKS.md)',
+  }),
   TTHC_MAX_CACHED_WORKFLOWS: setting(count(0).optional(), {
     group: 'worker',
     shownDefault: '(SDK: from the heap size)',

@@ -15,6 +15,7 @@ import { DigitizedRegistry } from '../infra/digitized-registry.js';
 import { FileDocumentStore } from '../infra/document-store.js';
 import { UnitKeyring } from '../infra/signing.js';
 import { loadOrganisation } from '../rules/organisation-loader.js';
+import { TemporalWorker } from './temporal-worker.js';
 
 export const workflowsPath = new URL('../workflows/all-workflows.ts', import.meta.url).pathname;
 
@@ -53,6 +54,8 @@ export interface WorkerTuning {
   maxConcurrentWorkflowTaskExecutions?: number;
   /** Threads running workflow code (SDK default 1 with a reused V8 context). */
   workflowThreadPoolSize?: number;
+  /** Milliseconds an activation may run before its task fails; 0 (the default here) sets no bound (workers/temporal-worker.ts). */
+  activationTimeout?: number;
   /** Milliseconds in-flight activities may take after shutdown() before they are cancelled. */
   shutdownGraceTime?: number;
   /** Milliseconds after shutdown() at which run() gives up waiting and throws. */
@@ -65,6 +68,7 @@ type TuningSettings = Pick<
   | 'TTHC_MAX_CONCURRENT_UNIT_ACTIVITIES'
   | 'TTHC_MAX_CONCURRENT_WORKFLOW_TASKS'
   | 'TTHC_WORKFLOW_THREADS'
+  | 'TTHC_WORKFLOW_ACTIVATION_TIMEOUT'
   | 'TTHC_SHUTDOWN_GRACE_TIME'
 >;
 
@@ -82,6 +86,7 @@ export function workerTuningFrom(
     maxConcurrentUnitActivityTaskExecutions: config.TTHC_MAX_CONCURRENT_UNIT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: config.TTHC_MAX_CONCURRENT_WORKFLOW_TASKS,
     workflowThreadPoolSize: config.TTHC_WORKFLOW_THREADS,
+    activationTimeout: config.TTHC_WORKFLOW_ACTIVATION_TIMEOUT,
     shutdownGraceTime: config.TTHC_SHUTDOWN_GRACE_TIME,
     shutdownForceTime: margin === undefined ? undefined : config.TTHC_SHUTDOWN_GRACE_TIME + margin,
   };
@@ -119,11 +124,12 @@ export async function createDossierWorkers(options: DossierWorkerOptions): Promi
   const workers: Worker[] = [];
   if (options.serveDossierQueue ?? true) {
     workers.push(
-      await Worker.create({
+      await TemporalWorker.create({
         ...common,
         taskQueue: dossierTaskQueue,
         workflowBundle: options.workflowBundle,
         maxCachedWorkflows: options.maxCachedWorkflows,
+        activationTimeoutMs: tuning.activationTimeout ?? 0,
         ...definedOnly({
           maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions,
           maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTaskExecutions,

@@ -10,3 +10,10 @@ export async function sleepForDays(days: number): Promise<{ startedAt: number; e
 export async function echo(text: string): Promise<string> {
   return `${workflowInfo().workflowType}:${text}`;
 }
+
+/** Busy for `rounds` of arithmetic in one activation (a stand-in for workflow code stuck in a loop). */
+export async function spin(rounds: number): Promise<number> {
+  let x = 1;
+  for (let i = 0; i < rounds; i++) x = (x * 31 + i) % 1_000_003;
+  return x;
+}

@@ -9,6 +9,7 @@ describe('workerTuningFrom', () => {
     TTHC_MAX_CONCURRENT_UNIT_ACTIVITIES: '10',
     TTHC_MAX_CONCURRENT_WORKFLOW_TASKS: '8',
     TTHC_WORKFLOW_THREADS: '4',
+    TTHC_WORKFLOW_ACTIVATION_TIMEOUT: '5s',
     TTHC_SHUTDOWN_GRACE_TIME: '45s',
   });
 
@@ -18,9 +19,14 @@ describe('workerTuningFrom', () => {
       maxConcurrentUnitActivityTaskExecutions: 10,
       maxConcurrentWorkflowTaskExecutions: 8,
       workflowThreadPoolSize: 4,
+      activationTimeout: 5_000,
       shutdownGraceTime: 45_000,
       shutdownForceTime: undefined,
     });
+  });
+
+  it('sets no activation timeout unless configured (workers/temporal-worker.ts)', () => {
+    expect(workerTuningFrom(loadConfig({})).activationTimeout).toBe(0);
   });
 
   it('gives up the shutdown a margin after the grace time when asked', () => {
