@@ -81,9 +81,11 @@ const slow = (ctx) => ({
     },
   },
 });
-const create = Worker.create.bind(Worker);
-Worker.create = (options) =>
-  create({ ...options, interceptors: { ...options.interceptors, activity: [...(options.interceptors?.activity ?? []), slow] } });
+// Called on the class it was called on: TemporalWorker (workers/temporal-worker.ts) relies on it.
+const create = Worker.create;
+Worker.create = function (options) {
+  return create.call(this, { ...options, interceptors: { ...options.interceptors, activity: [...(options.interceptors?.activity ?? []), slow] } });
+};
 `;
 
 beforeAll(async () => {
