@@ -253,7 +253,7 @@ const settings = {
     group: 'worker',
     shownDefault: '0 (none)',
     description:
-      'longest a workflow activation may run before its task fails (the SDK’s isolateExecutionTimeout, 5s there); 0 sets no bound: Node.js enforces one with a watchdog thread started for every call into the workflow sandbox, nearly half the workflow threads’ CPU (BENCHMARKS.md)',
+      'longest a workflow activation may run before its task fails (the SDK’s isolateExecutionTimeout, 5s there); 0 sets no bound: Node.js enforces one by starting a watchdog thread for every call into the workflow sandbox, about 75 µs each (workers/temporal-worker.ts, BENCHMARKS.md)',
   }),
   TTHC_MAX_CACHED_WORKFLOWS: setting(count(0).optional(), {
     group: 'worker',
