@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { DossierClient } from '../client/dossier-client.js';
 import { FeedbackClient } from '../client/feedback-client.js';
 import { readSetting } from '../config/configuration.js';
+import type { OrganisationRegistry } from '../domain/organisation.js';
 import { openPayloadProtection, type PayloadProtection } from '../encryption/data-converter.js';
 import { KeyringFile } from '../encryption/encryption-keyring.js';
 import type { LiveKeyring } from '../encryption/live-keyring.js';
@@ -59,9 +60,10 @@ export async function startShards(
   await keyring.loadOrCreate();
   const protection = await openPayloadProtection({ nc: resources.nc, keyring });
   resources.defer(async () => protection.close());
+  const organisation = loadOrganisation(resources.config.organisation);
   const shards: Shard[] = [];
   for (let i = 0; i < resources.config.servers; i++) {
-    const units = unitsServedBy(i, resources.config);
+    const units = unitsServedBy(i, resources.config.servers, organisation);
     shards.push(await startShard(resources, units, workflowBundle, codes, protection));
   }
   return { shards, keyring: protection.keyring };
@@ -72,11 +74,10 @@ export async function startShards(
  * their dossiers to it) and every unit outside the communes. A worker per unit of the whole
  * province on every server only added idle pollers.
  */
-function unitsServedBy(index: number, config: SimulationConfig): string[] {
-  const organisation = loadOrganisation(config.organisation);
+function unitsServedBy(index: number, servers: number, organisation: OrganisationRegistry): string[] {
   const communes = communesOf(organisation);
   const inCommunes = new Set(communes.flatMap(unitCodesOf));
-  const own = communes.filter((_, i) => serverOfCommune(i, config.servers) === index).flatMap(unitCodesOf);
+  const own = communes.filter((_, i) => serverOfCommune(i, servers) === index).flatMap(unitCodesOf);
   const outside = organisation.units.map((unit) => unit.code).filter((code) => !inCommunes.has(code));
   return [...own, ...outside];
 }

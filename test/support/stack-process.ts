@@ -1,6 +1,7 @@
 /**
- * The local stack as `npm start` runs it (`node --max-semi-space-size=64 --import tsx stack/local-stack.ts`), as a child
- * process in its own process group, for the tests that exercise the whole system.
+ * The local stack as `npm start` runs it (`node --max-semi-space-size=64 --import tsx
+ * stack/local-stack.ts`), as a child process in its own process group, for the tests that exercise
+ * the whole system.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { freePort } from '../../infra/server-launchers.js';
