@@ -28,6 +28,7 @@ import {
   recordPortalSyncUpdate,
 } from '../contract/dossier-contract.js';
 import { completeInterAgencyUpdate, type InterAgencyResult } from '../contract/inter-agency-contract.js';
+import { startSearchAttributes } from '../contract/search-attributes.js';
 import { dossierTaskQueue } from '../contract/task-queues.js';
 import type { Actor } from '../domain/actor.js';
 import {
@@ -131,6 +132,7 @@ export class DossierClient {
         taskQueue: this.taskQueue,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: startSearchAttributes(input.application),
         args: [input],
       });
     } catch (error) {

@@ -4,6 +4,7 @@
  * nothing); timers on the working-day calendar drive the apology check, overdue flags and the
  * supplementation limits. All I/O goes through activities; every transition publishes events.
  */
+import type { SearchAttributePair } from '@temporalio/common';
 import {
   ApplicationFailure,
   allHandlersFinished,
@@ -14,6 +15,7 @@ import {
   proxyLocalActivities,
   setHandler,
   startChild,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { DossierActivities } from '../activities/dossier-activities.js';
 import {
@@ -277,7 +279,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   const notifier = local ? localPublisher : core;
   const noticeOfEveryStep = since(patches.applicantNotices);
   const fewerCommands = baseline;
-  const searchAttributeWriter = new SearchAttributeWriter(fewerCommands);
+  const searchAttributeWriter = new SearchAttributeWriter(fewerCommands, startedWithSearchAttributes());
   mutex.takeAtOnce = fewerCommands;
 
   const rulesLoader = since(patches.localRules) ? localCore : core;
@@ -730,6 +732,12 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
       text: notice.text,
       ...(contact ? { contact } : {}),
     });
+  }
+
+  /** Those the client started the dossier with (startSearchAttributes); undefined for an older client. */
+  function startedWithSearchAttributes(): SearchAttributePair[] | undefined {
+    const started = workflowInfo().typedSearchAttributes;
+    return started.get(searchAttributes.receivingUnit) === undefined ? undefined : started.getAll();
   }
 
   function upsertStaticSearchAttributes(): void {

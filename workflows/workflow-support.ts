@@ -1,5 +1,5 @@
 /** Plumbing shared by the workflows (deterministic: workflow APIs and pure code only). */
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { SearchAttributePair, SearchAttributeUpdatePair } from '@temporalio/common';
 import {
   ApplicationFailure,
   CancellationScope,
@@ -145,8 +145,19 @@ export class DeadlineTimer {
 export class SearchAttributeWriter {
   private readonly written = new Map<string, unknown>();
   private staged: SearchAttributeUpdatePair[] = [];
+  private readonly absentIsEmpty: boolean;
 
-  constructor(private readonly onlyChanges: boolean) {}
+  /**
+   * `startedWith`: the attributes the workflow was started with, taken as written; a key they lack
+   * counts as written empty. Undefined for a workflow started without them.
+   */
+  constructor(
+    private readonly onlyChanges: boolean,
+    startedWith?: readonly SearchAttributePair[],
+  ) {
+    this.absentIsEmpty = startedWith !== undefined;
+    for (const pair of startedWith ?? []) this.written.set(pair.key.name, comparable(pair.value));
+  }
 
   /** Written with the next `write` (at once without `onlyChanges`). */
   stage(pairs: SearchAttributeUpdatePair[]): void {
@@ -161,10 +172,11 @@ export class SearchAttributeWriter {
     }
     const latest = new Map([...this.staged, ...pairs].map((pair) => [pair.key.name, pair]));
     this.staged = [];
-    const changed = [...latest.values()].filter(
-      (pair) =>
-        !this.written.has(pair.key.name) || this.written.get(pair.key.name) !== comparable(pair.value),
-    );
+    const changed = [...latest.values()].filter((pair) => {
+      const name = pair.key.name;
+      if (!this.written.has(name)) return !(this.absentIsEmpty && pair.value === null);
+      return this.written.get(name) !== comparable(pair.value);
+    });
     if (changed.length === 0) return;
     for (const pair of changed) this.written.set(pair.key.name, comparable(pair.value));
     upsertSearchAttributes(changed);

@@ -150,6 +150,9 @@ export function record(
   return recordTransition(state, at, action, actor, events, note);
 }
 
+/** The status every dossier begins in, before its intake is decided. */
+export const INITIAL_STATUS = 'CHO_TIEP_NHAN' satisfies DossierStatus;
+
 export function newDossier(
   code: string,
   application: DossierApplication,
@@ -159,7 +162,7 @@ export function newDossier(
   const { documents: _documents, ...rest } = application;
   return {
     code,
-    status: 'CHO_TIEP_NHAN',
+    status: INITIAL_STATUS,
     application: rest,
     procedure: {
       code: procedure.code,
