@@ -5,7 +5,7 @@
  * NATS; destroying the key erases all of it at once (crypto-shredding, `tthc erase`).
  */
 import { randomBytes } from 'node:crypto';
-import { jetstreamManager, StorageType } from '@nats-io/jetstream';
+import { type JetStreamClient, jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { type KV, type KvEntry, Kvm, KvWatchInclude } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
@@ -63,13 +63,16 @@ export type DataKeyState = 'active' | 'erased' | 'absent';
 
 export class DataKeyStore {
   private readonly cache = new Map<string, Promise<Buffer>>();
+  private readonly js: JetStreamClient;
 
   private constructor(
     private readonly kv: KV,
     private readonly nc: NatsConnection,
     readonly keyring: LiveKeyring,
     private readonly bucket: string,
-  ) {}
+  ) {
+    this.js = jetstream(nc);
+  }
 
   static async open(
     nc: NatsConnection,
@@ -154,11 +157,13 @@ export class DataKeyStore {
     return this.unwrap(subject, entry);
   }
 
+  /**
+   * Created without a read first: a subject's key is most often first needed to encrypt its new
+   * workflow's start. Only a subject that never had a key gets one; an erased subject's purge
+   * marker makes the create fail like an existing key does, and the key is then read.
+   */
   private async readOrCreate(subject: string): Promise<Buffer> {
     const key = checkedSubject(subject);
-    const entry = await this.kv.get(key);
-    if (entry?.operation === 'PUT') return this.unwrap(subject, entry);
-    if (entry !== null) throw new ErasedDataError(subject);
     const fresh = randomBytes(KEY_BYTES);
     const kek = this.keyring.active;
     const stored = {
@@ -167,7 +172,9 @@ export class DataKeyStore {
       createdAt: new Date().toISOString(),
     };
     try {
-      await this.kv.create(key, JSON.stringify(stored));
+      await this.js.publish(`$KV.${this.bucket}.${key}`, JSON.stringify(stored), {
+        expect: { lastSubjectSequence: 0 },
+      });
       return fresh;
     } catch (error) {
       if (!isKvConflict(error)) throw error;

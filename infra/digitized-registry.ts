@@ -164,6 +164,13 @@ export class DigitizedRegistry {
   private async addToDossierIndex(dossierCode: string, added: readonly string[]): Promise<void> {
     const key = dossierIndexKey(dossierCode);
     if (!key) return;
+    // A dossier's scans are digitized together, so its index is usually new: created without a read.
+    try {
+      await this.kv.create(key, JSON.stringify({ entries: [...new Set(added)] }));
+      return;
+    } catch (error) {
+      if (!isKvConflict(error)) throw error;
+    }
     const { entries, revision } = await this.readIndex(key);
     const missing = [...new Set(added)].filter((entry) => !entries.includes(entry));
     if (missing.length === 0) return;
