@@ -433,11 +433,19 @@ async function runDossier(client: DossierClient, ref: string, label: string): Pr
   await client.act(code, { name: 'return-result', actor: counter, payload: { channel: 'counter' } });
 }
 
+let applicants = 0;
+
+/**
+ * Each dossier from a citizen of its own, as at a real counter: hundreds of dossiers of one citizen
+ * within a minute would all rewrite the same digitized-records entry, each retrying the others'
+ * conflicting writes, which no province sees.
+ */
 function application(ref: string, suffix: string) {
+  const idNumber = String(51_090_000_000 + ++applicants).padStart(12, '0');
   return {
     requestId: `bench-${process.pid}-${suffix}`,
     procedureCode: '1.001612',
-    applicant: { type: 'citizen' as const, fullName: 'Người thử', idNumber: '051090012345' },
+    applicant: { type: 'citizen' as const, fullName: 'Người thử', idNumber },
     channel: 'counter' as const,
     receivingUnit: '000.01.41.H99',
     competentAgency: '000.00.41.H99',
