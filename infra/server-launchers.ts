@@ -29,16 +29,35 @@ export interface NatsServer extends RunningServer {
   storeDir: string;
 }
 
+/**
+ * Ports are handed out from this range, below the kernel's ephemeral ports (32768–60999 on Linux,
+ * 49152 and up elsewhere). Outgoing connections take their local ports from the ephemeral range,
+ * so a port probed free there can be taken by any connection before its server binds it (a stack
+ * test once failed so: EADDRINUSE).
+ */
+export const FREE_PORT_RANGE = { from: 20_000, to: 31_999 } as const;
+const rangeSize = FREE_PORT_RANGE.to - FREE_PORT_RANGE.from + 1;
+/** Where this process looks next: a random start, so that processes rarely walk the same ports. */
+let nextPortOffset = Math.floor(Math.random() * rangeSize);
+
+/**
+ * A loopback port nothing listens on, for a server started next; never the same one twice in a
+ * process (until the range wraps).
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let tried = 0; tried < rangeSize; tried++) {
+    const port = FREE_PORT_RANGE.from + (nextPortOffset++ % rangeSize);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in ${FREE_PORT_RANGE.from}–${FREE_PORT_RANGE.to}`);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
