@@ -8,13 +8,9 @@
  * the yearly notice. Pure, so the dossier workflow applies it from an update's payload.
  */
 import { z } from 'zod';
-import { formatVietnameseDate, isCivilDate } from './time.js';
+import { makeCivilDateField, makeJurisdictionIdField, makeTextField } from './calendar-fields.js';
+import { formatVietnameseDate } from './time.js';
 import { parseOrThrow } from './validation.js';
-
-const civilDateField = z
-  .string({ error: 'must be a date written YYYY-MM-DD' })
-  .refine(isCivilDate, { error: 'must be a real date written YYYY-MM-DD' });
-const textField = z.string({ error: 'must be text' }).trim().min(1, { error: 'must not be empty' });
 
 export const amendmentIdSchema = z
   .string({ error: 'must be an amendment id such as 2025-qd-1234-quoc-khanh' })
@@ -23,20 +19,17 @@ export const amendmentIdSchema = z
   })
   .max(80, { error: 'must be at most 80 characters' });
 
-const amendedDaySchema = z.strictObject({ date: civilDateField, name: textField });
-
 /** Built on first use: every workflow evaluates its own copy of the module, and few dossiers take an amendment. */
 export const calendarAmendmentSchema = z.lazy(buildCalendarAmendmentSchema);
 
 function buildCalendarAmendmentSchema() {
+  const civilDateField = makeCivilDateField();
+  const textField = makeTextField();
+  const amendedDaySchema = z.strictObject({ date: civilDateField, name: textField });
   return z
     .strictObject({
       id: amendmentIdSchema,
-      jurisdiction: z
-        .string({ error: 'must be a jurisdiction id such as VN or VN-HN' })
-        .regex(/^[A-Z]{2}(-[A-Z0-9]{1,10})*$/, {
-          error: 'must be a jurisdiction id such as VN or VN-HN (capital letters, digits and hyphens)',
-        }),
+      jurisdiction: makeJurisdictionIdField(),
       /** The decision or notice behind it: its number (e.g. 1234/QĐ-TTg) and the date it was signed. */
       source: z.strictObject({ number: textField, date: civilDateField }),
       /** When it was made public. */

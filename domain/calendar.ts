@@ -19,6 +19,7 @@
  */
 import { z } from 'zod';
 import { type CalendarAmendment, calendarAmendmentSchema, inPublicationOrder } from './calendar-amendment.js';
+import { makeCivilDateField, makeJurisdictionIdField, makeTextField } from './calendar-fields.js';
 import { lunarToSolar } from './lunar.js';
 import {
   addCalendarDays,
@@ -64,18 +65,12 @@ const MAX_DAYS_OFF_IN_A_ROW = 366;
 export const calendarDataSchema = z.lazy(buildCalendarDataSchema);
 
 function buildCalendarDataSchema() {
-  const civilDateField = z
-    .string({ error: 'must be a date written YYYY-MM-DD' })
-    .refine(isCivilDate, { error: 'must be a real date written YYYY-MM-DD' });
+  const civilDateField = makeCivilDateField();
   const clockField = z
     .string({ error: 'must be a clock time written HH:MM' })
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a clock time written HH:MM (00:00–23:59)' });
-  const textField = z.string({ error: 'must be text' }).trim().min(1, { error: 'must not be empty' });
-  const jurisdictionId = z
-    .string({ error: 'must be a jurisdiction id such as VN or VN-HN' })
-    .regex(/^[A-Z]{2}(-[A-Z0-9]{1,10})*$/, {
-      error: 'must be a jurisdiction id such as VN or VN-HN (capital letters, digits and hyphens)',
-    });
+  const textField = makeTextField();
+  const jurisdictionId = makeJurisdictionIdField();
   const flag = z.boolean({ error: 'must be true or false' });
 
   function wholeNumber(min: number, max: number, what: string) {
