@@ -1,5 +1,6 @@
 /**
- * The SDK's Worker with a bound on workflow activations that can be switched off, and is by default.
+ * The SDK's Worker with a bound on workflow activations that can be switched off, and is by
+ * default, and with workflow threads started without the process's command-line options.
  *
  * The SDK bounds every call into the workflow sandbox with `vm`'s `timeout` option (its hidden
  * `isolateExecutionTimeout`, 5 s), and Node.js enforces that by starting a watchdog thread for each
@@ -7,8 +8,21 @@
  * workflow threads' CPU in a profile (BENCHMARKS.md). Without the bound, workflow code stuck in a
  * synchronous loop holds its thread until the process restarts instead of failing its task; the
  * dossier workflows have no unbounded loops, and `TTHC_WORKFLOW_ACTIVATION_TIMEOUT` sets a bound.
+ *
+ * Its workflow threads also start without the process's command-line options. They would inherit
+ * `--import tsx`: a TypeScript loader in every thread, which also turns on Node's source maps
+ * there, and Node then inspects the source of every function the SDK's promise hook compiles (two
+ * per promise in workflow code). The threads run the SDK's JavaScript and the prebuilt bundle,
+ * whose stack traces the SDK maps itself. 5–8 % less worker CPU per workflow in paired runs.
  */
+import { createRequire } from 'node:module';
+import type { WorkerOptions as WorkerThreadOptions } from 'node:worker_threads';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
+
+/** The module object the SDK reads `Worker` from when it starts its threads. */
+const workerThreads = createRequire(import.meta.url)(
+  'node:worker_threads',
+) as typeof import('node:worker_threads');
 
 export interface TemporalWorkerOptions extends WorkerOptions {
   /** Milliseconds an activation may run before its workflow task fails; 0 (the default) sets no bound. */
@@ -26,9 +40,30 @@ export class TemporalWorker extends Worker {
   protected static override createWorkflowCreator(
     ...[bundle, options, logger]: Parameters<typeof Worker.createWorkflowCreator>
   ): ReturnType<typeof Worker.createWorkflowCreator> {
-    if (options.isolateExecutionTimeoutMs !== 0) return Worker.createWorkflowCreator(bundle, options, logger);
     // The SDK only hands the value on to its `vm` calls, which take no timeout as no watchdog.
-    const unbounded = { ...options, isolateExecutionTimeoutMs: undefined as unknown as number };
-    return Worker.createWorkflowCreator(bundle, unbounded, logger);
+    const bound =
+      options.isolateExecutionTimeoutMs === 0
+        ? { ...options, isolateExecutionTimeoutMs: undefined as unknown as number }
+        : options;
+    return withoutPreloads(() => Worker.createWorkflowCreator(bundle, bound, logger));
+  }
+}
+
+/**
+ * Runs `create` with Node's `Worker` starting threads without the process's command-line options.
+ * The SDK starts its workflow threads synchronously inside createWorkflowCreator, before its
+ * first `await`, so only they are started this way.
+ */
+function withoutPreloads<T>(create: () => T): T {
+  const NodeWorker = workerThreads.Worker;
+  workerThreads.Worker = class extends NodeWorker {
+    constructor(filename: string | URL, options: WorkerThreadOptions = {}) {
+      super(filename, { execArgv: [], ...options });
+    }
+  };
+  try {
+    return create();
+  } finally {
+    workerThreads.Worker = NodeWorker;
   }
 }

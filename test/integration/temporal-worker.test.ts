@@ -1,14 +1,18 @@
 /**
  * TemporalWorker (workers/temporal-worker.ts): with an activation timeout of 0 no watchdog bounds a
  * call into the workflow sandbox (TTHC_WORKFLOW_ACTIVATION_TIMEOUT, default 0); with a bound, an
- * activation that runs longer fails its workflow task, as with the SDK's own Worker.
+ * activation that runs longer fails its workflow task, as with the SDK's own Worker. Its workflow
+ * threads start without the process's command-line options (no TypeScript loader in each), and
+ * workflow code's stack traces still name its TypeScript sources.
  */
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TemporalWorker } from '../../workers/temporal-worker.js';
 import { bundleWorkflowsQuietly } from '../../workers/workflow-bundler.js';
 import { connectTemporal, type TemporalTestConnections } from '../support/test-servers.js';
-import { spin } from '../support/test-workflows.js';
+import { failAtOnce, spin } from '../support/test-workflows.js';
 
 const workflowsPath = new URL('../support/test-workflows.ts', import.meta.url).pathname;
 /** Far more than the bounded test's 20 ms on any machine; well under a second on ours. */
@@ -60,5 +64,55 @@ describe('TemporalWorker’s activation timeout', () => {
     });
     await handle.terminate('test over');
     expect(failure).toMatch(/timed out/i);
+  });
+});
+
+describe('TemporalWorker’s workflow threads', () => {
+  let temporal: TemporalTestConnections;
+  let workflowBundle: { code: string };
+  beforeAll(async () => {
+    temporal = await connectTemporal();
+    // With frames in workflow stack traces (0 by default: TTHC_WORKFLOW_STACK_FRAMES).
+    workflowBundle = await bundleWorkflowsQuietly({ workflowsPath, level: 'warn', stackFrames: 10 });
+  }, 60_000);
+  afterAll(() => temporal?.close());
+
+  it('start without the process’s command-line options; workflow stack traces still name the TypeScript source', async () => {
+    const workerThreads = createRequire(import.meta.url)(
+      'node:worker_threads',
+    ) as typeof import('node:worker_threads');
+    const NodeWorker = workerThreads.Worker;
+    const started: Array<{ filename: string; execArgv?: string[] }> = [];
+    workerThreads.Worker = class extends NodeWorker {
+      constructor(filename: string | URL, options?: import('node:worker_threads').WorkerOptions) {
+        started.push({ filename: String(filename), execArgv: options?.execArgv });
+        super(filename, options);
+      }
+    };
+    const taskQueue = `threads-${randomUUID()}`;
+    let worker: Awaited<ReturnType<typeof TemporalWorker.create>>;
+    try {
+      worker = await TemporalWorker.create({
+        connection: temporal.nativeConnection,
+        taskQueue,
+        workflowBundle,
+        workflowThreadPoolSize: 2,
+      });
+    } finally {
+      workerThreads.Worker = NodeWorker;
+    }
+    const workflowThreads = started.filter((thread) => thread.filename.includes('workflow-worker-thread'));
+    expect(workflowThreads).toHaveLength(2);
+    for (const thread of workflowThreads) expect(thread.execArgv).toEqual([]);
+
+    const failure = await worker.runUntil(
+      temporal.client.workflow
+        .execute(failAtOnce, { taskQueue, workflowId: taskQueue, args: ['on purpose'] })
+        .catch((error: unknown) => error),
+    );
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const stack = (failure as WorkflowFailedError).cause?.stack ?? '';
+    expect(stack).toContain('on purpose');
+    expect(stack).toMatch(/test-workflows\.ts:\d+/);
   });
 });

@@ -1,5 +1,5 @@
 /** Minimal workflows used only to check the test harness itself. */
-import { sleep, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, sleep, workflowInfo } from '@temporalio/workflow';
 
 export async function sleepForDays(days: number): Promise<{ startedAt: number; endedAt: number }> {
   const startedAt = Date.now();
@@ -16,4 +16,9 @@ export async function spin(rounds: number): Promise<number> {
   let x = 1;
   for (let i = 0; i < rounds; i++) x = (x * 31 + i) % 1_000_003;
   return x;
+}
+
+/** Fails at once, for the source positions in its failure's stack trace. */
+export async function failAtOnce(message: string): Promise<never> {
+  throw ApplicationFailure.nonRetryable(message);
 }
