@@ -49,16 +49,35 @@ export class TemporalWorker extends Worker {
   }
 }
 
+/** Of a process's command-line options, those that profile its threads: `--cpu-prof*`, `--heap-prof*`. */
+export function profilingOptions(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const option = execArgv[i] as string;
+    if (!/^--(cpu|heap)-prof(-|$)/.test(option)) continue;
+    kept.push(option);
+    // `--cpu-prof-dir dir` takes its value as the next argument; `--cpu-prof` takes none.
+    const next = execArgv[i + 1];
+    if (/^--(cpu|heap)-prof-\w+$/.test(option) && next !== undefined) {
+      kept.push(next);
+      i++;
+    }
+  }
+  return kept;
+}
+
 /**
- * Runs `create` with Node's `Worker` starting threads without the process's command-line options.
+ * Runs `create` with Node's `Worker` starting threads with none of the process's command-line
+ * options but those that profile (profilingOptions).
  * The SDK starts its workflow threads synchronously inside createWorkflowCreator, before its
  * first `await`, so only they are started this way.
  */
 function withoutPreloads<T>(create: () => T): T {
   const NodeWorker = workerThreads.Worker;
+  const execArgv = profilingOptions(process.execArgv);
   workerThreads.Worker = class extends NodeWorker {
     constructor(filename: string | URL, options: WorkerThreadOptions = {}) {
-      super(filename, { execArgv: [], ...options });
+      super(filename, { execArgv, ...options });
     }
   };
   try {
