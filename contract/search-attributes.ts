@@ -19,8 +19,8 @@ export type DossierSearchAttributeKey = (typeof allSearchAttributeKeys)[number];
 
 /**
  * What a new dossier's workflow is started with: the values its first upsert would write (no due
- * date yet). The server indexes them with the start, which saves that upsert's visibility write,
- * one of the larger costs of a dossier on the server (BENCHMARKS.md, issue #19).
+ * date yet). The server indexes them with the start, so a dossier is listed by unit and status as
+ * soon as it is received, before a worker takes its first task, which then upserts none of them.
  */
 export function startSearchAttributes(
   application: Pick<DossierApplication, 'receivingUnit' | 'competentAgency' | 'procedureCode' | 'channel'>,

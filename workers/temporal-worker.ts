@@ -9,11 +9,11 @@
  * synchronous loop holds its thread until the process restarts instead of failing its task; the
  * dossier workflows have no unbounded loops, and `TTHC_WORKFLOW_ACTIVATION_TIMEOUT` sets a bound.
  *
- * Its workflow threads also start without the process's command-line options. They would inherit
- * `--import tsx`: a TypeScript loader in every thread, which also turns on Node's source maps
- * there, and Node then inspects the source of every function the SDK's promise hook compiles (two
- * per promise in workflow code). The threads run the SDK's JavaScript and the prebuilt bundle,
- * whose stack traces the SDK maps itself. 5–8 % less worker CPU per workflow in paired runs.
+ * The workflow threads would otherwise inherit `--import tsx`: a TypeScript loader in every thread,
+ * which also turns on Node's source maps there, and Node then inspects the source of every
+ * function the SDK's promise hook compiles (two per promise in workflow code). The threads run the
+ * SDK's JavaScript and the prebuilt bundle, whose stack traces the SDK maps itself; they keep the
+ * options that profile them. 5–8 % less worker CPU per workflow in paired runs (BENCHMARKS.md).
  */
 import { createRequire } from 'node:module';
 import type { WorkerOptions as WorkerThreadOptions } from 'node:worker_threads';
@@ -41,11 +41,11 @@ export class TemporalWorker extends Worker {
     ...[bundle, options, logger]: Parameters<typeof Worker.createWorkflowCreator>
   ): ReturnType<typeof Worker.createWorkflowCreator> {
     // The SDK only hands the value on to its `vm` calls, which take no timeout as no watchdog.
-    const bound =
+    const sandboxOptions =
       options.isolateExecutionTimeoutMs === 0
         ? { ...options, isolateExecutionTimeoutMs: undefined as unknown as number }
         : options;
-    return withoutPreloads(() => Worker.createWorkflowCreator(bundle, bound, logger));
+    return withoutPreloads(() => Worker.createWorkflowCreator(bundle, sandboxOptions, logger));
   }
 }
 
@@ -68,9 +68,8 @@ export function profilingOptions(execArgv: readonly string[]): string[] {
 
 /**
  * Runs `create` with Node's `Worker` starting threads with none of the process's command-line
- * options but those that profile (profilingOptions).
- * The SDK starts its workflow threads synchronously inside createWorkflowCreator, before its
- * first `await`, so only they are started this way.
+ * options but those that profile (profilingOptions). The SDK starts its workflow threads
+ * synchronously inside createWorkflowCreator, before its first `await`, so only they start so.
  */
 function withoutPreloads<T>(create: () => T): T {
   const NodeWorker = workerThreads.Worker;
