@@ -295,6 +295,49 @@ export async function latency(
   ];
 }
 
+/**
+ * `latency` in a fresh process (bench/latency-child.ts), as the aggregator runs in production; its
+ * figures come back on the child's standard output.
+ */
+export async function latencyInOwnProcess(
+  natsUrl: string,
+  rate: number,
+  seconds: number,
+  progress: Progress,
+): Promise<Figure[]> {
+  progress(
+    `latency: ${Math.round(rate * seconds)} events at ${rate}/s for ${seconds} s with a live aggregator in its own process …`,
+  );
+  const child = spawn(
+    process.execPath,
+    [
+      ...nodeOptionsOfChildren(),
+      '--import',
+      'tsx',
+      'bench/latency-child.ts',
+      natsUrl,
+      String(rate),
+      String(seconds),
+    ],
+    { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  children.add(child);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  child.once('exit', () => children.delete(child));
+  let output = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  const code = await exited;
+  if (code !== 0) throw new Error(`the latency process exited with ${code}`);
+  return JSON.parse(output.trim()) as Figure[];
+}
+
+/** The young-generation size the bench itself runs with (package.json), for its child processes. */
+function nodeOptionsOfChildren(): string[] {
+  return process.execArgv.filter((option) => option.startsWith('--max-semi-space-size'));
+}
+
 export async function rebuild(
   nc: NatsConnection,
   logger: Logger,

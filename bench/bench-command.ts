@@ -1,9 +1,11 @@
 /**
  * `npm run bench [-- --json] [--smoke] [--only PARTS] [--dossiers N] [--events N] [--rate N] [--duration S] [--rebuild-events N]`
  * Measures, in one run on the same servers (a real-time Temporal dev server and nats-server):
- *  - dossier lifecycle throughput, beside a bare workflow with as many activities and updates, and
- *    without the payload encryption (its cost);
- *  - event publish → indicator updated latency at a stated rate, sustained;
+ *  - dossier lifecycle throughput, beside a bare workflow with as many activities and updates (and
+ *    beside one that also writes visibility as a dossier does), and without the payload encryption
+ *    (its cost);
+ *  - event publish → indicator updated latency at a stated rate, sustained, with the aggregator
+ *    and the publisher in a process of their own (the aggregator runs in its own in production);
  *  - aggregator throughput beside a raw consumer that only acknowledges;
  *  - aggregator throughput with one and with two processes, and a partition's take-over after its
  *    owner is killed;
@@ -43,7 +45,7 @@ import { bundleWorkflowsQuietly } from '../workers/workflow-bundler.js';
 import {
   aggregatorThroughput,
   type Figure,
-  latency,
+  latencyInOwnProcess,
   processScaling,
   rebuild,
   takeOver,
@@ -131,7 +133,9 @@ async function main(): Promise<void> {
     if (runs('lifecycle'))
       figures.push(...(await lifecycle(connection, native, nc, dataDir, size('dossiers', 10), protection)));
     if (runs('latency'))
-      figures.push(...(await latency(nc, logger, size('rate', 200), size('duration', 2), progress)));
+      figures.push(
+        ...(await latencyInOwnProcess(nats.url, size('rate', 200), size('duration', 2), progress)),
+      );
     if (runs('throughput'))
       figures.push(...(await aggregatorThroughput(nc, logger, size('events', 2_000), progress)));
     if (runs('scaling'))

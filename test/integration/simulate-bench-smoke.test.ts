@@ -97,6 +97,7 @@ describe('simulate and bench', () => {
     for (const part of [
       'lifecycle throughput',
       'bare baseline',
+      'bare baseline writing visibility as a dossier does',
       'latency p99',
       'aggregator throughput',
       'raw JetStream',
