@@ -5,8 +5,8 @@
  * result) and the rest as local activities (rules, events and notifications).
  *
  * With `visibilityWrites`, it also writes Temporal visibility in the same tasks as a dossier: a
- * patch marker in its first task (the SDK upserts `TemporalChangeVersion` for it), the status,
- * due date and overdue flag once its first activities are done (a dossier's acceptance), and the
+ * patch marker in its first task (the SDK upserts `TemporalChangeVersion` for it), the status and
+ * due date once its first activities are done (a dossier's acceptance), and the
  * status in the updates a dossier's status changes in (assignment, approval, return). Its first
  * update then also waits for the first activities, as a dossier's intake outcome waits for its
  * acceptance; otherwise an update could share a task with the acceptance's write.
@@ -70,7 +70,6 @@ export async function bareWorkflow(input: BareWorkflowInput): Promise<number> {
   if (writes) {
     upsertSearchAttributes([
       { key: searchAttributes.status, value: 'BARE_ACCEPTED' },
-      { key: searchAttributes.overdue, value: false },
       { key: searchAttributes.dueAt, value: new Date(Date.now() + 86_400_000) },
     ]);
   }

@@ -5,6 +5,7 @@
  * figure beside it measures what it says.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BareWorkflowInput, bareUpdate, bareWorkflow } from '../../bench/bare-workflow.js';
@@ -13,6 +14,11 @@ import { bundleWorkflowsQuietly } from '../../workers/workflow-bundler.js';
 import { connectTemporal, type TemporalTestConnections } from '../support/test-servers.js';
 
 const workflowsPath = new URL('../../bench/bare-workflow.ts', import.meta.url).pathname;
+/** A dossier's recorded history on the bench's path: received, accepted, assigned, appraised, approved, returned. */
+const dossierHistory = new URL(
+  '../fixtures/histories/1-1-happy-paths-a-multi-day-procedure-receipt-with-the-appointment-digitized-and-1.json',
+  import.meta.url,
+);
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 describe('the bench’s bare baseline', () => {
@@ -59,6 +65,11 @@ describe('the bench’s bare baseline', () => {
     expect(await handle.result()).toBe(6);
     return { events: (await handle.fetchHistory()).events ?? [], description: await handle.describe() };
   }
+
+  it('a dossier on the bench’s path writes visibility in five workflow tasks', () => {
+    const { events } = JSON.parse(readFileSync(dossierHistory, 'utf8')) as { events: HistoryEvent[] };
+    expect(tasksWithUpserts(events)).toBe(5);
+  });
 
   it('writes no visibility when plain', async () => {
     const { events } = await historyOf();
