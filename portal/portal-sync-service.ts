@@ -845,7 +845,14 @@ export class PortalSyncService {
       return 'yes';
     } catch (error) {
       const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
-      if (failure instanceof ApplicationFailure && failure.type === 'NOT_READY') return 'later';
+      // NOT_REACHED: the dossier has not committed the acknowledged event yet. The sync read it
+      // from the stream, and a dossier's events are published before the workflow task that
+      // commits them completes: one whose task is retried (a worker restarted) is behind for a while.
+      if (
+        failure instanceof ApplicationFailure &&
+        (failure.type === 'NOT_READY' || failure.type === 'NOT_REACHED')
+      )
+        return 'later';
       if (failure instanceof ApplicationFailure) {
         this.options.logger.error(
           { dossierCode: code, seq: ack.seq, error: failure.message },

@@ -10,6 +10,8 @@ export type RejectionCode =
   | 'ONCE_ONLY'
   | 'TOO_LATE'
   | 'PAPER_ON_ONLINE'
+  /** A report of a state (an event's seq) the dossier has not committed yet. */
+  | 'NOT_REACHED'
   | 'INVALID_INPUT';
 
 export class ActionRejected extends ActionRejection<RejectionCode> {

@@ -33,7 +33,9 @@ export type NotificationFailure = z.output<typeof notificationFailureSchema>;
 /**
  * The portal acknowledged the dossier's state as of event `seq`. The first acknowledgement makes
  * the dossier synced (an event, so the indicators and a rebuild see it); later ones only move the
- * acknowledged seq. An acknowledgement of a seq the dossier has not reached is refused.
+ * acknowledged seq. An acknowledgement of a seq the dossier has not reached is refused (NOT_REACHED):
+ * the stream can be ahead of a dossier for a moment, as its events are published before the
+ * workflow task that commits them completes, so the portal sync tries such a report again later.
  */
 export function recordPortalSync(
   state: DossierState,
@@ -41,7 +43,7 @@ export function recordPortalSync(
   lastEventSeq: number,
 ): Transition | undefined {
   if (ack.seq > lastEventSeq) {
-    reject('INVALID_INPUT', `Hồ sơ ${state.code} chưa có sự kiện số ${ack.seq} để xác nhận đồng bộ`);
+    reject('NOT_REACHED', `Hồ sơ ${state.code} chưa có sự kiện số ${ack.seq} để xác nhận đồng bộ`);
   }
   const at: Instant = parseInstant(ack.acknowledgedAt);
   const synced = state.portalSync;

@@ -4,7 +4,7 @@
  * goes on its timeline. Real workers on the time-skipping server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DossierValidationError } from '../../client/client-errors.js';
+import { DossierValidationError, IllegalActionError } from '../../client/client-errors.js';
 import { formatInstant } from '../../domain/time.js';
 import { dossierContribution } from '../../indicators/dossier-counters.js';
 import { periodsContaining } from '../../indicators/periods.js';
@@ -87,7 +87,9 @@ describe('reports of the outside services', () => {
         () => undefined,
         (e: unknown) => e,
       );
-    expect(refused).toBeInstanceOf(DossierValidationError);
+    // Not reached yet: the portal sync tries it again later (the stream can be ahead of a dossier).
+    expect(refused).toBeInstanceOf(IllegalActionError);
+    expect((refused as IllegalActionError).code).toBe('NOT_REACHED');
     expect((refused as Error).message).toContain(`chưa có sự kiện số ${view.eventSeq + 5}`);
     const malformed = await system.client
       .recordPortalSync(code, { seq: 0, acknowledgedAt: 'yesterday' })

@@ -6,7 +6,8 @@
  * dead letters with the portal's reason and holds the dossier's later updates, and a resend after
  * the fix sends them in order; 1.4 is below 100 % while a dossier is refused and 100 % after, and a
  * rebuild counts the same; a dossier that ended before its acknowledgement is still counted; an
- * expired session and an outage are ridden out.
+ * expired session and an outage are ridden out; an acknowledgement the dossier cannot take yet (the
+ * stream ahead of it) is reported again later.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -18,7 +19,9 @@ import { rebuildIndicators } from '../../aggregators/rebuild.js';
 import type { Applicant } from '../../domain/application.js';
 import { toCivilDate } from '../../domain/time.js';
 import type { DossierEvent } from '../../events/dossier-event-schema.js';
+import { sealDetails } from '../../events/event-details.js';
 import { deadLetterStreamName } from '../../events/stream.js';
+import { dossierEventSubject } from '../../events/subjects.js';
 import { periodOf } from '../../indicators/periods.js';
 import { projectRoot } from '../../infra/tools.js';
 import { PortalEmulator } from '../../portal/portal-emulator.js';
@@ -292,5 +295,36 @@ describe('the portal sync', () => {
     expect(emulator.dossier(code)?.progress.map((p) => p.PhienBan)).toEqual(await syncedSeqs(code));
     expect(sync.metrics().retries).toBeGreaterThanOrEqual(3);
     expect(emulator.stats().outOfOrder).toBe(0);
+  });
+
+  it('an acknowledgement of an event the dossier has not committed yet is reported again later, not dropped', async () => {
+    await sync?.stop();
+    sync = undefined;
+    const code = await receive();
+    const last = (await system.publishedEvents(code)).at(-1) as DossierEvent;
+    // The stream ahead of the dossier, as when a worker published the dossier's next event and
+    // stopped before its workflow task completed: the retried task's publication of the same id
+    // is then a duplicate.
+    const ahead: DossierEvent = { ...last, seq: last.seq + 1, id: `${code}:${last.seq + 1}` };
+    const sealed = await sealDetails(ahead, code, system.protection.dataKeys);
+    await jetstream(system.nc).publish(dossierEventSubject(ahead), JSON.stringify(sealed), {
+      msgID: ahead.id,
+    });
+
+    sync = await startSync();
+    for (let tries = 0; !emulator.dossier(code)?.progress.some((p) => p.PhienBan === ahead.seq); tries++) {
+      if (tries > 200) throw new Error('the portal never acknowledged the event ahead of the dossier');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // Refused by the dossier for now (it has not reached that event): not synced yet.
+    expect((await system.client.get(code)).state.portalSync).toBeUndefined();
+
+    await system.client.act(code, {
+      name: 'assign',
+      actor: leader,
+      payload: { specialist: { id: specialist.id, name: specialist.name } },
+    });
+    await sync.caughtUp();
+    expect((await system.client.get(code)).state.portalSync?.seq).toBe(ahead.seq);
   });
 });
