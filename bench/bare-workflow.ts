@@ -39,6 +39,18 @@ export interface BareWorkflowInput {
   visibilityWrites?: { statusOnUpdates: number[] };
 }
 
+/** The shape of a dossier on the bench's path: its activities, local activities and updates. */
+export const dossierShape: BareWorkflowInput = {
+  updates: 5,
+  localPerUpdate: 1,
+  initialRemote: 1,
+  initialLocal: 6,
+  remoteOnUpdate: 3,
+};
+
+/** A dossier's status changes in its updates 1, 3 and 4 (assignment, approval, return). */
+export const dossierVisibilityWrites = { statusOnUpdates: [1, 3, 4] };
+
 const remote = proxyActivities<BareActivities>({ startToCloseTimeout: '30 seconds' });
 const local = proxyLocalActivities<BareActivities>({ startToCloseTimeout: '30 seconds' });
 

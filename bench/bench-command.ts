@@ -50,7 +50,13 @@ import {
   rebuild,
   takeOver,
 } from './aggregator-bench.js';
-import { type BareWorkflowInput, bareUpdate, bareWorkflow } from './bare-workflow.js';
+import {
+  type BareWorkflowInput,
+  bareUpdate,
+  bareWorkflow,
+  dossierShape,
+  dossierVisibilityWrites,
+} from './bare-workflow.js';
 
 const program = new Command('bench')
   .option('--json', 'print JSON')
@@ -250,18 +256,9 @@ async function lifecycle(
         const handle = await bareClient.workflow.start(bareWorkflow, {
           taskQueue: 'bench-bare',
           workflowId: `bare-${Date.now()}-${i}`,
-          args: [
-            {
-              updates: 5,
-              localPerUpdate: 1,
-              initialRemote: 1,
-              initialLocal: 6,
-              remoteOnUpdate: 3,
-              visibilityWrites,
-            },
-          ],
+          args: [{ ...dossierShape, visibilityWrites }],
         });
-        for (let u = 0; u < 5; u++) await handle.executeUpdate(bareUpdate, { args: [u] });
+        for (let u = 0; u < dossierShape.updates; u++) await handle.executeUpdate(bareUpdate, { args: [u] });
         await handle.result();
       });
     progress('lifecycle: timed bare workflows …');
@@ -269,8 +266,7 @@ async function lifecycle(
     const bareSeconds = await timed(() => runBare());
     const bareCpuMs = cpuMsSince(bareCpu);
     progress('lifecycle: timed bare workflows writing visibility as a dossier does …');
-    // A dossier's status changes in its updates 1, 3 and 4 (assignment, approval, return).
-    const visibleSeconds = await timed(() => runBare({ statusOnUpdates: [1, 3, 4] }));
+    const visibleSeconds = await timed(() => runBare(dossierVisibilityWrites));
     const cached = Number(options.cached ?? 300);
     const open = smoke ? 10 : cached;
     progress(`lifecycle: measuring resident memory around ${open} open dossiers, twice …`);

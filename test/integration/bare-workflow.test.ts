@@ -8,7 +8,13 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BareWorkflowInput, bareUpdate, bareWorkflow } from '../../bench/bare-workflow.js';
+import {
+  type BareWorkflowInput,
+  bareUpdate,
+  bareWorkflow,
+  dossierShape,
+  dossierVisibilityWrites,
+} from '../../bench/bare-workflow.js';
 import { TemporalWorker } from '../../workers/temporal-worker.js';
 import { bundleWorkflowsQuietly } from '../../workers/workflow-bundler.js';
 import { connectTemporal, type TemporalTestConnections } from '../support/test-servers.js';
@@ -48,18 +54,9 @@ describe('the bench’s bare baseline', () => {
     const handle = await temporal.client.workflow.start(bareWorkflow, {
       taskQueue,
       workflowId: `bare-${randomUUID()}`,
-      args: [
-        {
-          updates: 5,
-          localPerUpdate: 1,
-          initialRemote: 1,
-          initialLocal: 6,
-          remoteOnUpdate: 3,
-          visibilityWrites,
-        },
-      ],
+      args: [{ ...dossierShape, visibilityWrites }],
     });
-    for (let u = 0; u < 5; u++) await handle.executeUpdate(bareUpdate, { args: [u] });
+    for (let u = 0; u < dossierShape.updates; u++) await handle.executeUpdate(bareUpdate, { args: [u] });
     // Each call returns n & 1: 3 of the 6 first local calls, updates 1 and 3's local calls, and the
     // call through the server in update 3.
     expect(await handle.result()).toBe(6);
@@ -77,7 +74,7 @@ describe('the bench’s bare baseline', () => {
   });
 
   it('with visibility writes, writes search attributes in five workflow tasks, as a dossier does', async () => {
-    const { events, description } = await historyOf({ statusOnUpdates: [1, 3, 4] });
+    const { events, description } = await historyOf(dossierVisibilityWrites);
     expect(tasksWithUpserts(events)).toBe(5);
     const status = description.typedSearchAttributes
       .getAll()
