@@ -4,7 +4,7 @@
  * event → indicator latency at a sustained rate, and the rebuild. Everything runs against the
  * bench's own nats-server.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
@@ -43,6 +43,26 @@ const children = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
+
+/** A TypeScript script of the project in a child process, killed if the bench exits first. */
+function spawnScript(
+  script: string,
+  args: string[],
+  options: { stdio: StdioOptions; env?: NodeJS.ProcessEnv; nodeOptions?: string[] },
+): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeOptions ?? []), '--import', 'tsx', script, ...args],
+    {
+      cwd: projectRoot,
+      env: options.env,
+      stdio: options.stdio,
+    },
+  );
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
 
 export async function aggregatorThroughput(
   nc: NatsConnection,
@@ -109,15 +129,15 @@ async function runChildren(
   ownership: number[][],
 ): Promise<number> {
   const started = ownership.map((owned) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'bench/aggregator-child.ts', natsUrl, bucket, String(start), '2', owned.join(',')],
-      { cwd: projectRoot, stdio: ['pipe', 'pipe', 'inherit'] },
+    const child = spawnScript(
+      'bench/aggregator-child.ts',
+      [natsUrl, bucket, String(start), '2', owned.join(',')],
+      {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
     );
-    children.add(child);
     // Listened for from the start: a child may exit before its last line is read.
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.once('exit', () => children.delete(child));
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     const iterator = lines[Symbol.asyncIterator]();
     return { child, exited, next: async () => (await iterator.next()).value as string | undefined };
@@ -147,8 +167,7 @@ export async function takeOver(nc: NatsConnection, natsUrl: string, progress: Pr
     const health = await freePort();
     const env: NodeJS.ProcessEnv = {};
     for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('TTHC_')) env[key] = value;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'workers/worker-process.ts'], {
-      cwd: projectRoot,
+    return spawnScript('workers/worker-process.ts', [], {
       env: {
         ...env,
         TTHC_NATS_URL: natsUrl,
@@ -163,9 +182,6 @@ export async function takeOver(nc: NatsConnection, natsUrl: string, progress: Pr
       },
       stdio: 'ignore',
     });
-    children.add(child);
-    child.once('exit', () => children.delete(child));
-    return child;
   };
   const processes = [await start(), await start()];
   const kv = await new Kvm(nc).create(bucket, { history: 1 });
@@ -308,22 +324,11 @@ export async function latencyInOwnProcess(
   progress(
     `latency: ${Math.round(rate * seconds)} events at ${rate}/s for ${seconds} s with a live aggregator in its own process …`,
   );
-  const child = spawn(
-    process.execPath,
-    [
-      ...nodeOptionsOfChildren(),
-      '--import',
-      'tsx',
-      'bench/latency-child.ts',
-      natsUrl,
-      String(rate),
-      String(seconds),
-    ],
-    { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  children.add(child);
+  const child = spawnScript('bench/latency-child.ts', [natsUrl, String(rate), String(seconds)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    nodeOptions: nodeOptionsOfChildren(),
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  child.once('exit', () => children.delete(child));
   let output = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     output += chunk;
