@@ -46,6 +46,7 @@ import {
 } from '../events/stream.js';
 import { deadLetterSubject, everySubjectUnder } from '../events/subjects.js';
 import { defaultPeriodKinds, type PeriodKind } from '../indicators/periods.js';
+import { isKvConflict } from '../infra/kv-conflicts.js';
 import {
   AtomicBatchError,
   commitAtomically,
@@ -61,7 +62,6 @@ import {
   type Counts,
   completeLegacyJournal,
   type EntityRecord,
-  isConflict,
   journalKey,
   lastBatchKey,
   layoutKey,
@@ -876,7 +876,7 @@ export class IndicatorAggregator {
       });
       return ack.seq;
     } catch (error) {
-      if (isConflict(error))
+      if (isKvConflict(error))
         throw new PartitionLostError(`${write.key} of ${this.options.bucket} was written by another process`);
       throw error;
     }
@@ -901,7 +901,7 @@ export class IndicatorAggregator {
             });
             return;
           } catch (error) {
-            if (!isConflict(error)) throw error;
+            if (!isKvConflict(error)) throw error;
             found = (await this.readMany([key])).get(key);
           }
         }
@@ -942,7 +942,7 @@ export class IndicatorAggregator {
             ? await this.kv.update(markKey(partition), JSON.stringify(mark), entry.revision)
             : await this.kv.create(markKey(partition), JSON.stringify(mark));
       } catch (error) {
-        if (!isConflict(error)) throw error;
+        if (!isKvConflict(error)) throw error;
         continue;
       }
       if (current.checkpoint > 0) this.knowsEveryKey = false;
@@ -1020,7 +1020,7 @@ async function openLayout(kv: KV, jsm: JetStreamManager, options: AggregatorOpti
       await kv.create(layoutKey, JSON.stringify(layout));
       return layout;
     } catch (error) {
-      if (!isConflict(error)) throw error;
+      if (!isKvConflict(error)) throw error;
     }
   }
   throw new Error(`the layout of ${options.bucket} kept changing`);

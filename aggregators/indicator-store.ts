@@ -22,6 +22,7 @@ import type { KV } from '@nats-io/kv';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { streamReplicas } from '../config/configuration.js';
+import { isKvConflict } from '../infra/kv-conflicts.js';
 
 export const indicatorMetaBucket = 'tthc_indicators_meta';
 export const defaultIndicatorBucket = 'tthc_indicators_1';
@@ -199,14 +200,6 @@ export async function readJson<T>(kv: KV, key: string): Promise<{ value: T; revi
   return { value: entry.json<T>(), revision: entry.revision };
 }
 
-const conflictCodes = new Set([10071, 10164]);
-
-export function isConflict(error: unknown): boolean {
-  return (
-    conflictCodes.has((error as { code?: number }).code ?? 0) || /wrong last sequence/i.test(String(error))
-  );
-}
-
 /**
  * The aggregator is the only writer of its bucket, so it keeps the values and revisions it has
  * read or written: a compare-and-set needs no read first. A conflict (another writer after all)
@@ -256,7 +249,7 @@ export class KeyCache {
         return;
       } catch (error) {
         this.entries.delete(key);
-        if (!isConflict(error)) throw error;
+        if (!isKvConflict(error)) throw error;
       }
     }
     throw new Error(`KV key ${key} kept changing under concurrent writers`);

@@ -19,7 +19,8 @@ import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { streamReplicas } from '../config/configuration.js';
-import { isConflict, readable } from './indicator-store.js';
+import { isKvConflict } from '../infra/kv-conflicts.js';
+import { readable } from './indicator-store.js';
 import { assignPartitions } from './partitions.js';
 
 export interface PartitionOwner {
@@ -124,7 +125,7 @@ export class PartitionLeases {
       try {
         this.leases.set(partition, await this.kv.update(this.leaseKey(partition), memberId, revision));
       } catch (error) {
-        if (!isConflict(error)) throw error;
+        if (!isKvConflict(error)) throw error;
         this.leases.delete(partition);
         logger.warn({ partition, bucket: this.options.bucket }, 'indicator partition lease lost');
         await owner.release(partition);
@@ -148,7 +149,7 @@ export class PartitionLeases {
           const revision = await this.kv.create(this.leaseKey(partition), memberId);
           this.leases.set(partition, revision);
         } catch (error) {
-          if (!isConflict(error)) throw error;
+          if (!isKvConflict(error)) throw error;
           continue; // Still held by its previous owner: it expires or is handed over.
         }
         await owner.acquire(partition);

@@ -4,6 +4,7 @@
  * SIGKILL and started again on demand. Every child is killed when the drill exits, however it exits.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { serviceNodeOptions } from '../infra/node-options.js';
 import { projectRoot } from '../infra/tools.js';
 
 const running = new Set<ChildProcess>();
@@ -55,8 +56,7 @@ export function drillProcess(
 
   /** Spawns the process and waits until it answers ready, or exits. */
   async function launch(began: number): Promise<'ready' | 'exited'> {
-    // The young generation of production's processes (Dockerfile, docs/operations.md).
-    const started = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', script], {
+    const started = spawn(process.execPath, [...serviceNodeOptions, '--import', 'tsx', script], {
       cwd: projectRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig, settingNames } from '../../config/configuration.js';
 import { allSearchAttributeKeys } from '../../contract/search-attributes.js';
+import { serviceNodeOptions } from '../../infra/node-options.js';
 import { projectRoot } from '../../infra/tools.js';
 
 // ajv-formats is CommonJS with a default export.
@@ -306,10 +307,11 @@ describe('Dockerfile', () => {
       expect(known.has(variable ?? ''), `Dockerfile sets ${variable}`).toBe(true);
     }
     // The young generation every process runs with (docs/operations.md, "Node's heap").
-    expect(dockerfile).toMatch(/NODE_OPTIONS=--max-semi-space-size=64\b/);
+    const options = serviceNodeOptions.join(' ');
+    expect(dockerfile).toMatch(new RegExp(`NODE_OPTIONS=${options}\\s`));
     const scripts = JSON.parse(read('package.json')).scripts as Record<string, string>;
     for (const name of ['start', 'worker', 'api', 'simulate', 'bench'])
-      expect(scripts[name], `npm run ${name}`).toMatch(/node [^&]*--max-semi-space-size=64/);
+      expect(scripts[name], `npm run ${name}`).toMatch(new RegExp(`node [^&]*${options}( |$)`));
     const ignored = read('.dockerignore').split('\n');
     for (const entry of ['node_modules', '.tools', '.data', 'dist']) expect(ignored).toContain(entry);
   });

@@ -4,6 +4,7 @@
  * the whole system.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { serviceNodeOptions } from '../../infra/node-options.js';
 import { freePort } from '../../infra/server-launchers.js';
 import { projectRoot } from '../../infra/tools.js';
 
@@ -71,16 +72,12 @@ export interface RunningStack {
 
 /** Spawns the stack with `env` and waits for its summary ("tthc-flow is running:"). */
 export async function startStackProcess(env: NodeJS.ProcessEnv): Promise<RunningStack> {
-  const child = spawn(
-    process.execPath,
-    ['--max-semi-space-size=64', '--import', 'tsx', 'stack/local-stack.ts'],
-    {
-      cwd: projectRoot,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    },
-  );
+  const child = spawn(process.execPath, [...serviceNodeOptions, '--import', 'tsx', 'stack/local-stack.ts'], {
+    cwd: projectRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => {
