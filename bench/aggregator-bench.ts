@@ -17,6 +17,7 @@ import { rebuildProgressBar } from '../cli/rebuild-progress.js';
 import type { DossierEvent } from '../events/dossier-event-schema.js';
 import { eventStreamName } from '../events/stream.js';
 import { dossierEventSubject } from '../events/subjects.js';
+import { serviceNodeOptions } from '../infra/node-options.js';
 import { freePort } from '../infra/server-launchers.js';
 import { projectRoot } from '../infra/tools.js';
 import { type SyntheticUnits, syntheticEventStream, syntheticEvents } from './synthetic-events.js';
@@ -48,7 +49,7 @@ process.once('exit', () => {
 function spawnScript(
   script: string,
   args: string[],
-  options: { stdio: StdioOptions; env?: NodeJS.ProcessEnv; nodeOptions?: string[] },
+  options: { stdio: StdioOptions; env?: NodeJS.ProcessEnv; nodeOptions?: readonly string[] },
 ): ChildProcess {
   const child = spawn(
     process.execPath,
@@ -312,8 +313,8 @@ export async function latency(
 }
 
 /**
- * `latency` in a fresh process (bench/latency-child.ts), as the aggregator runs in production; its
- * figures come back on the child's standard output.
+ * `latency` in a fresh process (bench/latency-child.ts), as the aggregator runs in production (with
+ * production's Node options); its figures come back on the child's standard output.
  */
 export async function latencyInOwnProcess(
   natsUrl: string,
@@ -326,7 +327,7 @@ export async function latencyInOwnProcess(
   );
   const child = spawnScript('bench/latency-child.ts', [natsUrl, String(rate), String(seconds)], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    nodeOptions: nodeOptionsOfChildren(),
+    nodeOptions: serviceNodeOptions,
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   let output = '';
@@ -336,11 +337,6 @@ export async function latencyInOwnProcess(
   const code = await exited;
   if (code !== 0) throw new Error(`the latency process exited with ${code}`);
   return JSON.parse(output.trim()) as Figure[];
-}
-
-/** The young-generation size the bench itself runs with (package.json), for its child processes. */
-function nodeOptionsOfChildren(): string[] {
-  return process.execArgv.filter((option) => option.startsWith('--max-semi-space-size'));
 }
 
 export async function rebuild(
